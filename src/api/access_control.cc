@@ -1,0 +1,90 @@
+#include "api/access_control.h"
+
+#include "api/errors.h"
+#include "api/worker_state.h"
+
+#include <boost/beast/core/string.hpp>
+
+namespace smlapi::api {
+
+AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
+                             std::shared_ptr<auth::RevocationStore> revocations)
+    : keys_(std::move(keys)), config_(std::move(config)), revocations_(std::move(revocations)) {}
+
+void AccessControl::attach(WorkerState& worker) const {
+  auto verifier = auth::TokenVerifier::create(keys_, config_);
+  if (!verifier) throw std::invalid_argument("token verifier configuration rejected");
+  worker.verifier.emplace(std::move(*verifier));
+}
+
+std::string_view bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+    return {};
+  }
+  std::string_view token = authorization.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
+
+boost::system::result<Principal, AuthDenial> AccessControl::authenticate(
+    const http::Request& request, WorkerState& worker, std::string_view required_scope,
+    std::int64_t now) const {
+  std::string_view token = bearer_token(request.authorization);
+  if (token.empty()) {
+    return AuthDenial{AuthDenial::Kind::missing_token, "missing_token", "", ""};
+  }
+  auto verified = worker.verifier->verify(token, now);
+  if (!verified) {
+    return AuthDenial{AuthDenial::Kind::invalid_token, auth::to_string(verified.error()),
+                      auth::describe(verified.error()), ""};
+  }
+  auto revoked = revocations_->is_revoked(verified->jti, now);
+  if (!revoked) {
+    // Fail closed: without the deny-list we cannot tell a revoked token apart.
+    return AuthDenial{AuthDenial::Kind::unavailable, "revocation_unavailable",
+                      "token revocation list unavailable", ""};
+  }
+  if (*revoked) {
+    return AuthDenial{AuthDenial::Kind::invalid_token, "revoked", "token has been revoked", ""};
+  }
+  if (!required_scope.empty() && !verified->has_scope(required_scope)) {
+    return AuthDenial{AuthDenial::Kind::insufficient_scope, "insufficient_scope",
+                      "token lacks the required scope", required_scope};
+  }
+  Principal principal;
+  principal.subject = std::move(verified->subject);
+  principal.client_id = std::move(verified->client_id);
+  principal.jti = std::move(verified->jti);
+  principal.scopes = std::move(verified->scopes);
+  principal.expires_at = verified->expires_at;
+  return principal;
+}
+
+void set_auth_denial(http::Response& response, const AuthDenial& denial) {
+  std::string challenge = "Bearer realm=\"";
+  challenge.append(kRealm).append("\"");
+  switch (denial.kind) {
+    case AuthDenial::Kind::missing_token:
+      set_error(response, ApiError::unauthorized, "Not authenticated");
+      break;
+    case AuthDenial::Kind::invalid_token:
+      set_error(response, ApiError::unauthorized, "Invalid or expired token");
+      challenge.append(", error=\"invalid_token\", error_description=\"")
+          .append(denial.description)
+          .append("\"");
+      break;
+    case AuthDenial::Kind::insufficient_scope:
+      set_error(response, ApiError::forbidden, "Insufficient scope");
+      challenge.append(", error=\"insufficient_scope\", scope=\"").append(denial.scope).append("\"");
+      break;
+    case AuthDenial::Kind::unavailable:
+      set_error(response, ApiError::unavailable, "Authentication temporarily unavailable");
+      response.add_header("Retry-After", "1");
+      return;
+  }
+  response.add_header("WWW-Authenticate", std::move(challenge));
+}
+
+}  // namespace smlapi::api

@@ -1,0 +1,336 @@
+#include "api/api_service.h"
+
+#include "api/errors.h"
+#include "api/health_endpoint.h"
+#include "api/inference_endpoints.h"
+#include "api/static_assets.h"
+#include "api/token_endpoints.h"
+#include "net/client_address.h"
+#include "net/ip_address.h"
+
+#include <chrono>
+
+namespace smlapi::api {
+
+using Clock = std::chrono::steady_clock;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool method_allowed(Route route, bhttp::verb method) {
+  const RouteInfo& info = route_info(route);
+  if (method == bhttp::verb::get || method == bhttp::verb::head) return info.allows_get;
+  if (method == bhttp::verb::post) return info.allows_post;
+  return false;
+}
+
+// The scope a route requires; empty when it is public.
+std::string_view required_scope(Route route) {
+  switch (route) {
+    case Route::predict:
+    case Route::predict_batch:
+    case Route::v2_model:
+    case Route::v2_model_ready:
+    case Route::v2_infer:
+    case Route::v2_version:
+    case Route::v2_version_ready:
+    case Route::v2_version_infer:
+      return "predict";
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, ServiceMetrics& metrics,
+                       Readiness& readiness, LogSink& log)
+    : config_(std::move(config)),
+      parts_(std::move(parts)),
+      predict_(config_.input, std::string(parts_.model->version())),
+      metrics_(metrics),
+      readiness_(readiness),
+      log_(log) {
+  for (unsigned i = 0; i < workers; ++i) {
+    auto state = std::make_unique<WorkerState>(i, parts_.model, log_, config_.access_log,
+                                               metrics_.worker(i));
+    if (parts_.access) parts_.access->attach(*state);
+    workers_.push_back(std::move(state));
+  }
+}
+
+ApiService::~ApiService() {
+  for (auto& worker : workers_) worker->log.flush();
+}
+
+http::Outcome ApiService::handle(const http::Request& request, http::Response& response,
+                                 http::RequestContext& context) {
+  auto started = Clock::now();
+  WorkerState& worker = *workers_[context.worker_index()];
+  worker.metrics.in_flight().Increment();
+  worker.assign_request_id(request.request_id);
+  resolve_client(request, worker);
+  Call call{request, response, context, worker, Route::not_found, nullptr, {}, {}, {}, false};
+  call.client_address = worker.client_address;
+  call.route = resolve_route(call);
+  route_request(call);
+  worker.metrics.in_flight().Decrement();
+  if (call.deferred) return http::Outcome::deferred;  // answered later through complete()
+  finish(call, started);
+  return http::Outcome::done;
+}
+
+// The address limits and audit logs attribute a request to: the TCP peer,
+// unless the peer is a trusted proxy (then its forwarding header decides).
+void ApiService::resolve_client(const http::Request& request, WorkerState& worker) const {
+  if (config_.trusted_proxies.empty()) {
+    worker.client_address.assign(request.peer_address);
+    return;
+  }
+  auto peer = net::parse_ip(request.peer_address);
+  if (!peer) {
+    worker.client_address.assign(request.peer_address);
+    return;
+  }
+  std::string_view xff[1] = {request.x_forwarded_for};
+  std::string_view forwarded[1] = {request.forwarded};
+  std::span<const std::string_view> xff_values(xff, request.x_forwarded_for.empty() ? 0 : 1);
+  std::span<const std::string_view> forwarded_values(forwarded, request.forwarded.empty() ? 0 : 1);
+  worker.client_address =
+      net::client_address(*peer, xff_values, forwarded_values, config_.trusted_proxies).to_string();
+}
+
+Route ApiService::resolve_route(Call& call) const {
+  Route route = match_static_route(call.request.path());
+  if (route == Route::not_found && parts_.inference) {
+    route = parts_.inference->match(call);
+  }
+  return route;
+}
+
+void ApiService::route_request(Call& call) {
+  const http::Request& request = call.request;
+  if (request.method == bhttp::verb::options) return answer_options(call);
+  if (call.route == Route::not_found) {
+    set_error(call.response, ApiError::not_found, "Not Found");
+    return;
+  }
+  if (!method_allowed(call.route, request.method)) {
+    set_error(call.response, ApiError::method_not_allowed, "Method Not Allowed");
+    call.response.add_header("Allow", std::string(allow_header(call.route)));
+    return;
+  }
+  // Cheapest refusals first: the per-address limit needs no parsing at all.
+  if (route_info(call.route).needs_rate_limit) {
+    std::string key = "ip:";
+    key.append(call.client_address);
+    if (!apply_limits(call, key)) return;
+  }
+  std::string_view scope = required_scope(call.route);
+  if (!scope.empty()) {
+    // The principal lives in the worker state: finish() reads it after this returns.
+    Principal& principal = call.worker.principal;
+    if (!authorize(call, principal, scope)) return;
+    call.principal = &principal;
+    std::string key = "sub:";
+    key.append(principal.subject);
+    if (!apply_limits(call, key)) return;
+  }
+  switch (call.route) {
+    case Route::healthz: return answer_liveness(call);
+    case Route::readyz: return answer_readiness(call, readiness_);
+    case Route::metrics:
+      call.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      call.response.body = metrics_.scrape();
+      return;
+    case Route::openapi: return answer_openapi(call);
+    case Route::docs:
+    case Route::docs_asset: return answer_docs(call);
+    case Route::predict: return predict_.predict(call);
+    case Route::predict_batch: return predict_.predict_batch(call);
+    case Route::token:
+    case Route::token_revoke:
+    case Route::jwks:
+      if (parts_.tokens) return parts_.tokens->answer(call, *this);
+      set_error(call.response, ApiError::not_found, "Token endpoint not configured");
+      return;
+    default:
+      if (parts_.inference) return parts_.inference->answer(call, readiness_);
+      set_error(call.response, ApiError::not_found, "Not Found");
+      return;
+  }
+}
+
+bool ApiService::apply_limits(Call& call, std::string_view key) {
+  if (!parts_.limiter) return true;
+  return parts_.limiter->check(call.route, key, call.worker, call.response) ==
+         LimitVerdict::allowed;
+}
+
+bool ApiService::authorize(Call& call, Principal& principal, std::string_view scope) {
+  if (!parts_.access) {
+    set_error(call.response, ApiError::unavailable, "Authentication is not configured");
+    return false;
+  }
+  auto result = parts_.access->authenticate(call.request, call.worker, scope, unix_now());
+  if (!result) {
+    call.worker.metrics.auth_failure(result.error().reason);
+    if (result.error().kind != AuthDenial::Kind::missing_token) {
+      std::string line;
+      LogLine(line, "warn", "auth.rejected")
+          .str("request_id", call.worker.request_id)
+          .str("reason", result.error().reason)
+          .str("client", call.client_address)
+          .end();
+      log_.write(line);
+    }
+    set_auth_denial(call.response, result.error());
+    return false;
+  }
+  principal = std::move(*result);
+  return true;
+}
+
+bool ApiService::origin_allowed(std::string_view origin) const {
+  if (origin.empty()) return false;
+  for (const auto& allowed : config_.cors_origins) {
+    if (allowed == origin) return true;
+  }
+  return false;
+}
+
+void ApiService::add_cors_headers(std::string_view origin, http::Response& response) const {
+  if (!origin_allowed(origin)) return;
+  response.add_header("Access-Control-Allow-Origin", std::string(origin));
+  response.add_header("Access-Control-Expose-Headers",
+                      "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate");
+  response.add_header("Vary", "Origin");
+}
+
+// CORS preflight for configured origins; otherwise a plain answer with Allow.
+void ApiService::answer_options(Call& call) {
+  call.response.status = 204;
+  Route route = call.route;
+  if (route != Route::not_found) call.response.add_header("Allow", std::string(allow_header(route)) + ", OPTIONS");
+  if (origin_allowed(call.request.origin) && !call.request.access_control_request_method.empty()) {
+    call.response.add_header("Access-Control-Allow-Methods", "GET, POST");
+    call.response.add_header("Access-Control-Allow-Headers",
+                             "Authorization, Content-Type, X-Request-ID");
+    call.response.add_header("Access-Control-Max-Age", "600");
+  }
+}
+
+void ApiService::finish(Call& call, Clock::time_point started) {
+  RequestRecord snapshot{call.route,
+                         method_label(call.request.method),
+                         {},
+                         {},
+                         {},
+                         {},
+                         call.request.body.size(),
+                         started};
+  http::Response& response = call.response;
+  response.add_header("X-Request-ID", call.worker.request_id);
+  add_cors_headers(call.request.origin, response);
+  // Views instead of copies on the hot path: the record does not outlive this call.
+  WorkerState& worker = call.worker;
+  worker.metrics.observe_request(snapshot.route, snapshot.method, response.status,
+                                 std::chrono::duration<double>(Clock::now() - started).count(),
+                                 snapshot.bytes_in, response.body.size());
+  if (response.status >= 400) {
+    worker.metrics.error(response.status >= 500 ? "server_error" : "client_error");
+  }
+  if (!worker.log.enabled()) return;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  LogLine line(worker.log.buffer(), "info", "access");
+  line.str("request_id", worker.request_id)
+      .str("method", to_string(snapshot.method))
+      .str("route", route_info(snapshot.route).template_path)
+      .num("status", response.status)
+      .dbl("duration_ms", static_cast<double>(micros) / 1000.0)
+      .num("bytes_in", static_cast<long long>(snapshot.bytes_in))
+      .num("bytes_out", static_cast<long long>(response.body.size()))
+      .str("client", call.client_address);
+  if (call.principal != nullptr) line.str("user", call.principal->subject);
+  line.end();
+  worker.log.line_done();
+}
+
+void ApiService::complete(const RequestRecord& snapshot, http::Response& response) {
+  response.add_header("X-Request-ID", snapshot.request_id);
+  add_cors_headers(snapshot.origin, response);
+  record(metrics_.background(), nullptr, snapshot, response);
+}
+
+void ApiService::record(WorkerMetrics& metrics, BufferedLog*, const RequestRecord& snapshot,
+                        const http::Response& response) {
+  double seconds = std::chrono::duration<double>(Clock::now() - snapshot.started).count();
+  metrics.observe_request(snapshot.route, snapshot.method, response.status, seconds,
+                          snapshot.bytes_in, response.body.size());
+  if (response.status >= 400) metrics.error(response.status >= 500 ? "server_error" : "client_error");
+  if (!config_.access_log) return;
+  std::string line;
+  LogLine log_line(line, "info", "access");
+  log_line.str("request_id", snapshot.request_id)
+      .str("method", to_string(snapshot.method))
+      .str("route", route_info(snapshot.route).template_path)
+      .num("status", response.status)
+      .dbl("duration_ms", seconds * 1000.0)
+      .num("bytes_in", static_cast<long long>(snapshot.bytes_in))
+      .num("bytes_out", static_cast<long long>(response.body.size()))
+      .str("client", snapshot.client);
+  if (!snapshot.user.empty()) log_line.str("user", snapshot.user);
+  log_line.end();
+  log_.write(line);
+}
+
+void ApiService::refused(unsigned worker_index, http::RefusalKind kind,
+                         const http::Request& request, http::Response& response) {
+  WorkerState& worker = *workers_[worker_index];
+  ApiError error = ApiError::bad_request;
+  std::string_view detail = "Malformed HTTP request";
+  switch (kind) {
+    case http::RefusalKind::bad_request: break;
+    case http::RefusalKind::header_too_large:
+      error = ApiError::header_too_large;
+      detail = "Request header fields too large";
+      break;
+    case http::RefusalKind::target_too_long:
+      error = ApiError::uri_too_long;
+      detail = "Request target too long";
+      break;
+    case http::RefusalKind::body_too_large:
+      error = ApiError::payload_too_large;
+      detail = "Request body too large";
+      break;
+    case http::RefusalKind::timeout:
+      error = ApiError::request_timeout;
+      detail = "Request not received in time";
+      break;
+    case http::RefusalKind::too_many_connections:
+      worker.metrics.shed("connections");
+      return;
+  }
+  set_error(response, error, detail);
+  worker.metrics.error(kind_of(error));
+  worker.metrics.observe_request(Route::not_found, method_label(request.method), response.status,
+                                 0.0, request.body.size(), response.body.size());
+}
+
+void ApiService::tick(unsigned worker_index) { workers_[worker_index]->log.flush(); }
+
+void ApiService::connection_opened(unsigned worker_index) {
+  workers_[worker_index]->metrics.connections().Increment();
+}
+
+void ApiService::connection_closed(unsigned worker_index) {
+  workers_[worker_index]->metrics.connections().Decrement();
+}
+
+}  // namespace smlapi::api

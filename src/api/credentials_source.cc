@@ -1,0 +1,34 @@
+#include "api/credentials_source.h"
+
+#include <sys/stat.h>
+
+namespace smlapi::api {
+
+namespace {
+std::string identity_of(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return "missing";
+  return std::to_string(info.st_ino) + ":" + std::to_string(info.st_size) + ":" +
+         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+}
+}  // namespace
+
+CredentialsSource::CredentialsSource(std::filesystem::path path)
+    : path_(std::move(path)), store_(std::make_shared<const auth::CredentialStore>()) {}
+
+std::string CredentialsSource::reload(bool force) {
+  if (path_.empty()) return {};
+  std::lock_guard lock(reload_mutex_);
+  std::string identity = identity_of(path_);
+  if (!force && identity == last_identity_) return {};
+  last_identity_ = identity;
+  auto loaded = auth::CredentialStore::load(path_);
+  if (!loaded) return "users file not loaded, keeping the previous one: " + loaded.error().message;
+  auto store = std::make_shared<const auth::CredentialStore>(std::move(*loaded));
+  std::string message = "users file loaded: " + std::to_string(store->users().size()) +
+                        " users, " + std::to_string(store->clients().size()) + " clients";
+  store_.store(std::move(store));
+  return message;
+}
+
+}  // namespace smlapi::api

@@ -1,0 +1,34 @@
+// The users file as the server sees it: loaded at start, re-read when it
+// changes on disk (checked on a timer) or on SIGHUP, swapped atomically so
+// requests never see a half-loaded store. A bad file keeps the previous one.
+#pragma once
+
+#include "auth/credential_store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace smlapi::api {
+
+class CredentialsSource {
+ public:
+  // An empty path means "no users file": every login fails (there is no default account).
+  explicit CredentialsSource(std::filesystem::path path);
+
+  std::shared_ptr<const auth::CredentialStore> current() const { return store_.load(); }
+  // Re-reads when forced or when the file's identity (mtime, size, inode) changed.
+  // Returns a message for the log when something happened, empty otherwise.
+  std::string reload(bool force);
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::atomic<std::shared_ptr<const auth::CredentialStore>> store_;
+  std::mutex reload_mutex_;
+  std::string last_identity_;
+};
+
+}  // namespace smlapi::api

@@ -1,0 +1,45 @@
+// Every error the API answers with, and the one table that maps it to an HTTP
+// status. Bodies follow the reference design (FastAPI): {"detail": "..."} and,
+// for validation, {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}.
+#pragma once
+
+#include "http/response.h"
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace smlapi::api {
+
+enum class ApiError {
+  bad_request,            // 400
+  unauthorized,           // 401
+  forbidden,              // 403
+  not_found,              // 404
+  method_not_allowed,     // 405 (+ Allow)
+  request_timeout,        // 408
+  payload_too_large,      // 413
+  uri_too_long,           // 414
+  unsupported_media_type, // 415
+  validation_failed,      // 422
+  rate_limited,           // 429
+  header_too_large,       // 431
+  internal,               // 500
+  unavailable,            // 503
+};
+
+unsigned status_of(ApiError error);
+std::string_view kind_of(ApiError error);  // metrics label / log field
+
+// One entry of a 422 answer. `loc` elements are field names or array indexes.
+struct ValidationIssue {
+  std::string type;  // machine-readable, e.g. "missing", "string_type", "extra_forbidden"
+  std::string msg;
+  std::vector<std::variant<std::string, std::size_t>> loc;
+};
+
+void set_error(http::Response& response, ApiError error, std::string_view detail);
+void set_validation_error(http::Response& response, const ValidationIssue& issue);
+
+}  // namespace smlapi::api

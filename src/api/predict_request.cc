@@ -1,0 +1,153 @@
+#include "api/predict_request.h"
+
+#include <string>
+
+namespace smlapi::api {
+
+namespace od = simdjson::ondemand;
+using Loc = std::vector<std::variant<std::string, std::size_t>>;
+
+namespace {
+
+ValidationIssue issue(std::string type, std::string msg, Loc loc) {
+  return ValidationIssue{std::move(type), std::move(msg), std::move(loc)};
+}
+
+ValidationIssue json_issue(simdjson::error_code error) {
+  if (error == simdjson::DEPTH_ERROR) {
+    return issue("json_too_deep", "JSON nesting is too deep", {"body"});
+  }
+  if (error == simdjson::UTF8_ERROR) {
+    return issue("json_invalid", "Body is not valid UTF-8", {"body"});
+  }
+  return issue("json_invalid", "JSON decode error", {"body"});
+}
+
+ValidationIssue not_an_object() {
+  return issue("model_attributes_type",
+               "Input should be a valid dictionary or object to extract fields from", {"body"});
+}
+
+// Reads one string value with the length rule; `where` is its location.
+boost::system::result<std::string_view, ValidationIssue> read_text(od::value value, Loc where,
+                                                                    const InputLimits& limits) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return json_issue(error);
+  if (type != od::json_type::string) {
+    return issue("string_type", "Input should be a valid string", std::move(where));
+  }
+  std::string_view text;
+  if (auto error = value.get_string().get(text)) return json_issue(error);
+  std::size_t chars = count_code_points(text);
+  if (chars == 0) {
+    return issue("string_too_short", "String should have at least 1 character", std::move(where));
+  }
+  if (chars > limits.max_text_chars) {
+    return issue("string_too_long",
+                 "String should have at most " + std::to_string(limits.max_text_chars) +
+                     " characters",
+                 std::move(where));
+  }
+  return text;
+}
+
+// Iterates the top-level object, calling on_field(key, value) for each field,
+// rejecting duplicates and fields other than `expected`.
+template <typename OnField>
+boost::system::result<void, ValidationIssue> for_single_field(od::document& doc,
+                                                               std::string_view expected,
+                                                               OnField on_field) {
+  od::json_type type;
+  if (auto error = doc.type().get(type)) return json_issue(error);
+  if (type != od::json_type::object) return not_an_object();
+  od::object object;
+  if (auto error = doc.get_object().get(object)) return json_issue(error);
+  bool seen = false;
+  for (auto field : object) {
+    std::string_view key;
+    if (auto error = field.unescaped_key().get(key)) return json_issue(error);
+    if (key != expected) {
+      return issue("extra_forbidden", "Extra inputs are not permitted", {"body", std::string(key)});
+    }
+    if (seen) {
+      return issue("duplicate_key", "Duplicate key in JSON object", {"body", std::string(key)});
+    }
+    seen = true;
+    auto result = on_field(field.value());
+    if (!result) return result.error();
+  }
+  if (!seen) return issue("missing", "Field required", {"body", std::string(expected)});
+  // Anything after the object (a second document, garbage) is refused too.
+  if (!doc.current_location().error()) return issue("json_invalid", "JSON decode error", {"body"});
+  return {};
+}
+
+}  // namespace
+
+std::size_t count_code_points(std::string_view utf8) {
+  std::size_t count = 0;
+  for (char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
+    od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits) {
+  if (body.length() == 0) return issue("missing", "Field required", {"body"});
+  od::document doc;
+  if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
+  std::string_view text;
+  auto result = for_single_field(doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+    auto read = read_text(value, {"body", "text"}, limits);
+    if (!read) return read.error();
+    text = *read;
+    return {};
+  });
+  if (!result) return result.error();
+  return text;
+}
+
+boost::system::result<void, ValidationIssue> parse_batch_body(
+    od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits,
+    std::vector<std::string_view>& texts) {
+  texts.clear();
+  if (body.length() == 0) return issue("missing", "Field required", {"body"});
+  od::document doc;
+  if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
+  return for_single_field(doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return json_issue(error);
+    if (type != od::json_type::array) {
+      return issue("list_type", "Input should be a valid list", {"body", "texts"});
+    }
+    od::array array;
+    if (auto error = value.get_array().get(array)) return json_issue(error);
+    std::size_t total_bytes = 0;
+    for (auto element : array) {
+      od::value item;
+      if (auto error = element.get(item)) return json_issue(error);
+      std::size_t index = texts.size();
+      if (index >= limits.max_batch_texts) {
+        return issue("too_long",
+                     "List should have at most " + std::to_string(limits.max_batch_texts) +
+                         " items",
+                     {"body", "texts"});
+      }
+      auto text = read_text(item, {"body", "texts", index}, limits);
+      if (!text) return text.error();
+      total_bytes += text->size();
+      if (total_bytes > limits.max_batch_text_bytes) {
+        return issue("too_long",
+                     "Texts should total at most " + std::to_string(limits.max_batch_text_bytes) +
+                         " bytes",
+                     {"body", "texts"});
+      }
+      texts.push_back(*text);
+    }
+    if (texts.empty()) {
+      return issue("too_short", "List should have at least 1 item", {"body", "texts"});
+    }
+    return {};
+  });
+}
+
+}  // namespace smlapi::api

@@ -1,0 +1,81 @@
+#include "api/rate_limit_gate.h"
+
+#include "api/errors.h"
+#include "api/worker_state.h"
+#include "ratelimit/http_headers.h"
+
+namespace smlapi::api {
+
+namespace {
+ratelimit::TimePoint steady_now() { return std::chrono::steady_clock::now(); }
+}  // namespace
+
+RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
+                             RateLimitPolicies policies, bool limits_enabled)
+    : store_(std::move(store)),
+      store_name_(std::move(store_name)),
+      default_{policies.default_policy, ratelimit::ratelimit_policy_value(policies.default_policy)},
+      token_{policies.token_policy, ratelimit::ratelimit_policy_value(policies.token_policy)},
+      predict_{policies.predict_policy, ratelimit::ratelimit_policy_value(policies.predict_policy)},
+      limits_enabled_(limits_enabled),
+      throttle_(*store_, ratelimit::LoginThrottleConfig{}) {}
+
+const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route) const {
+  switch (route) {
+    case Route::token:
+    case Route::token_revoke: return token_;
+    case Route::predict:
+    case Route::predict_batch:
+    case Route::v2_infer:
+    case Route::v2_version_infer: return predict_;
+    default: return default_;
+  }
+}
+
+LimitVerdict RateLimitGate::check(Route route, std::string_view key, WorkerState& worker,
+                                  http::Response& response) {
+  if (!limits_enabled_) return LimitVerdict::allowed;
+  const PreparedPolicy& prepared = policy_for(route);
+  std::string& store_key = worker.limit_key;
+  store_key.assign("rl:").append(prepared.policy.name).push_back(':');
+  store_key.append(key);
+  auto started = std::chrono::steady_clock::now();
+  ratelimit::Decision decision = store_->check(store_key, prepared.policy, steady_now());
+  if (store_name_ != "memory") {
+    worker.metrics.store_latency(
+        store_name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
+  if (decision.source == ratelimit::DecisionSource::store_unavailable) {
+    set_error(response, ApiError::unavailable, "Rate limiting temporarily unavailable");
+    response.add_header("Retry-After", ratelimit::retry_after_value(decision.retry_after));
+    worker.metrics.shed("ratelimit_store");
+    return LimitVerdict::unavailable;
+  }
+  response.add_header(ratelimit::kRateLimitPolicyHeader, prepared.header_value);
+  response.add_header(ratelimit::kRateLimitHeader,
+                      ratelimit::ratelimit_value(prepared.policy, decision));
+  if (decision.allowed) return LimitVerdict::allowed;
+  set_error(response, ApiError::rate_limited, "Rate limit exceeded");
+  response.add_header(ratelimit::kRetryAfterHeader,
+                      ratelimit::retry_after_value(decision.retry_after));
+  worker.metrics.rate_limited(route, prepared.policy.name);
+  return LimitVerdict::limited;
+}
+
+std::optional<std::chrono::seconds> RateLimitGate::blocked(std::string_view account,
+                                                           std::string_view address) {
+  ratelimit::LoginVerdict verdict = throttle_.check(account, address, steady_now());
+  if (verdict.allowed) return std::nullopt;
+  return std::chrono::seconds(ratelimit::whole_seconds_ceil(verdict.retry_after));
+}
+
+void RateLimitGate::failed(std::string_view account, std::string_view address) {
+  throttle_.record_failure(account, address, steady_now());
+}
+
+void RateLimitGate::succeeded(std::string_view account, std::string_view) {
+  throttle_.record_success(account);
+}
+
+}  // namespace smlapi::api

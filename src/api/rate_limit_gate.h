@@ -1,0 +1,54 @@
+// Rate limits and the /token brute-force defence of the API over one
+// smlapi_ratelimit Store (in-process or Redis). Each route has one policy:
+// "token" for the OAuth endpoints, "predict" for inference, "default" for the
+// rest (the reference design's 10, 30 and 60 a minute).
+#pragma once
+
+#include "api/login_guard.h"
+#include "api/request_limiter.h"
+#include "ratelimit/login_throttle.h"
+#include "ratelimit/policy.h"
+#include "ratelimit/store.h"
+
+#include <memory>
+#include <string>
+
+namespace smlapi::api {
+
+struct RateLimitPolicies {
+  ratelimit::Policy default_policy{"default", 60, std::chrono::seconds(60), 20};
+  ratelimit::Policy token_policy{"token", 10, std::chrono::seconds(60), 5};
+  ratelimit::Policy predict_policy{"predict", 30, std::chrono::seconds(60), 10};
+};
+
+class RateLimitGate final : public RequestLimiter, public LoginGuard {
+ public:
+  // `limits_enabled` false keeps only the brute-force defence.
+  RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
+                RateLimitPolicies policies, bool limits_enabled);
+
+  LimitVerdict check(Route route, std::string_view key, WorkerState& worker,
+                     http::Response& response) override;
+
+  std::optional<std::chrono::seconds> blocked(std::string_view account,
+                                              std::string_view address) override;
+  void failed(std::string_view account, std::string_view address) override;
+  void succeeded(std::string_view account, std::string_view address) override;
+
+  bool limits_enabled() const { return limits_enabled_; }
+
+ private:
+  struct PreparedPolicy {
+    ratelimit::Policy policy;
+    std::string header_value;  // RateLimit-Policy, formatted once
+  };
+  const PreparedPolicy& policy_for(Route route) const;
+
+  std::shared_ptr<ratelimit::Store> store_;
+  std::string store_name_;
+  PreparedPolicy default_, token_, predict_;
+  bool limits_enabled_;
+  ratelimit::LoginThrottle throttle_;
+};
+
+}  // namespace smlapi::api

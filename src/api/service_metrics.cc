@@ -1,0 +1,226 @@
+#include "api/service_metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <map>
+
+namespace smlapi::api {
+
+namespace pm = prometheus;
+
+namespace {
+
+const pm::Histogram::BucketBoundaries& latency_buckets() {
+  static const pm::Histogram::BucketBoundaries kBuckets{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return kBuckets;
+}
+
+const pm::Histogram::BucketBoundaries& size_buckets() {
+  static const pm::Histogram::BucketBoundaries kBuckets{64, 256, 1024, 4096, 16384, 65536, 262144, 1048576};
+  return kBuckets;
+}
+
+std::string status_text(unsigned status) { return std::to_string(status); }
+
+}  // namespace
+
+WorkerMetrics::WorkerMetrics()
+    : registry_(std::make_shared<pm::Registry>()),
+      requests_(pm::BuildCounter()
+                    .Name("smlapi_http_requests_total")
+                    .Help("HTTP requests answered, by route template, method and status.")
+                    .Register(*registry_)),
+      durations_(pm::BuildHistogram()
+                     .Name("smlapi_http_request_duration_seconds")
+                     .Help("Time from a complete request to its answer being queued.")
+                     .Register(*registry_)),
+      request_sizes_(pm::BuildHistogram()
+                         .Name("smlapi_http_request_size_bytes")
+                         .Help("Request body sizes by route template.")
+                         .Register(*registry_)),
+      response_sizes_(pm::BuildHistogram()
+                          .Name("smlapi_http_response_size_bytes")
+                          .Help("Response body sizes by route template.")
+                          .Register(*registry_)),
+      in_flight_(pm::BuildGauge()
+                     .Name("smlapi_http_requests_in_flight")
+                     .Help("Requests being handled now.")
+                     .Register(*registry_)
+                     .Add({})),
+      connections_(pm::BuildGauge()
+                       .Name("smlapi_http_connections_active")
+                       .Help("Open client connections.")
+                       .Register(*registry_)
+                       .Add({})),
+      shed_(pm::BuildCounter()
+                .Name("smlapi_http_requests_shed_total")
+                .Help("Requests refused with 503 because the service was overloaded.")
+                .Register(*registry_)),
+      predictions_(pm::BuildCounter()
+                       .Name("smlapi_predictions_total")
+                       .Help("Texts scored, by predicted label.")
+                       .Register(*registry_)),
+      errors_(pm::BuildCounter()
+                  .Name("smlapi_errors_total")
+                  .Help("Error answers by kind.")
+                  .Register(*registry_)),
+      tokens_issued_(pm::BuildCounter()
+                         .Name("smlapi_auth_tokens_issued_total")
+                         .Help("Access tokens issued, by grant type.")
+                         .Register(*registry_)),
+      auth_failures_(pm::BuildCounter()
+                         .Name("smlapi_auth_failures_total")
+                         .Help("Authentication and authorization failures, by reason.")
+                         .Register(*registry_)),
+      limited_(pm::BuildCounter()
+                   .Name("smlapi_ratelimit_limited_total")
+                   .Help("Requests refused by a rate-limit policy.")
+                   .Register(*registry_)),
+      evictions_(pm::BuildCounter()
+                     .Name("smlapi_ratelimit_evictions_total")
+                     .Help("Rate-limit keys evicted from the in-process store to stay bounded.")
+                     .Register(*registry_)
+                     .Add({})),
+      store_errors_(pm::BuildCounter()
+                        .Name("smlapi_ratelimit_store_errors_total")
+                        .Help("Rate-limit store failures (timeouts, disconnects), by store.")
+                        .Register(*registry_)),
+      store_latency_(pm::BuildHistogram()
+                         .Name("smlapi_ratelimit_store_latency_seconds")
+                         .Help("Latency of rate-limit store decisions, by store.")
+                         .Register(*registry_)) {}
+
+pm::Counter& WorkerMetrics::labelled(pm::Family<pm::Counter>& family, std::string_view name,
+                                     std::string_view value) {
+  return family.Add({{std::string(name), std::string(value)}});
+}
+
+WorkerMetrics::RequestSeries& WorkerMetrics::request_series(Route route, MethodLabel method,
+                                                            unsigned status) {
+  std::uint32_t key = (static_cast<std::uint32_t>(route) << 24) |
+                      (static_cast<std::uint32_t>(method) << 16) | status;
+  auto found = request_cache_.find(key);
+  if (found != request_cache_.end()) return found->second;
+  pm::Labels labels{{"route", std::string(route_info(route).template_path)},
+                    {"method", std::string(to_string(method))},
+                    {"status", status_text(status)}};
+  RequestSeries series{&requests_.Add(labels), &durations_.Add(labels, latency_buckets())};
+  return request_cache_.emplace(key, series).first->second;
+}
+
+WorkerMetrics::RouteSeries& WorkerMetrics::route_series(Route route) {
+  auto key = static_cast<std::uint32_t>(route);
+  auto found = route_cache_.find(key);
+  if (found != route_cache_.end()) return found->second;
+  pm::Labels labels{{"route", std::string(route_info(route).template_path)}};
+  RouteSeries series{&request_sizes_.Add(labels, size_buckets()),
+                     &response_sizes_.Add(labels, size_buckets())};
+  return route_cache_.emplace(key, series).first->second;
+}
+
+void WorkerMetrics::observe_request(Route route, MethodLabel method, unsigned status,
+                                    double seconds, std::size_t request_bytes,
+                                    std::size_t response_bytes) {
+  RequestSeries& series = request_series(route, method, status);
+  series.count->Increment();
+  series.duration->Observe(seconds);
+  RouteSeries& sizes = route_series(route);
+  sizes.request_size->Observe(static_cast<double>(request_bytes));
+  sizes.response_size->Observe(static_cast<double>(response_bytes));
+}
+
+void WorkerMetrics::prediction(std::string_view label, double count) {
+  labelled(predictions_, "label", label).Increment(count);
+}
+void WorkerMetrics::error(std::string_view kind) { labelled(errors_, "kind", kind).Increment(); }
+void WorkerMetrics::shed(std::string_view reason) { labelled(shed_, "reason", reason).Increment(); }
+void WorkerMetrics::token_issued(std::string_view grant_type) {
+  labelled(tokens_issued_, "grant_type", grant_type).Increment();
+}
+void WorkerMetrics::auth_failure(std::string_view reason) {
+  labelled(auth_failures_, "reason", reason).Increment();
+}
+void WorkerMetrics::rate_limited(Route route, std::string_view policy) {
+  limited_
+      .Add({{"route", std::string(route_info(route).template_path)}, {"policy", std::string(policy)}})
+      .Increment();
+}
+void WorkerMetrics::ratelimit_eviction(double count) { evictions_.Increment(count); }
+void WorkerMetrics::store_error(std::string_view store) {
+  labelled(store_errors_, "store", store).Increment();
+}
+void WorkerMetrics::store_latency(std::string_view store, double seconds) {
+  store_latency_.Add({{"store", std::string(store)}}, latency_buckets()).Observe(seconds);
+}
+
+ServiceMetrics::ServiceMetrics(unsigned workers, const BuildInfo& build)
+    : background_(std::make_unique<WorkerMetrics>()), process_(std::make_shared<pm::Registry>()) {
+  for (unsigned i = 0; i < workers; ++i) workers_.push_back(std::make_unique<WorkerMetrics>());
+  pm::BuildGauge()
+      .Name("smlapi_build_info")
+      .Help("Build of the running service; the value is always 1.")
+      .Register(*process_)
+      .Add({{"version", build.version}, {"git_commit", build.git_commit}})
+      .Set(1);
+  redis_up_ = &pm::BuildGauge()
+                   .Name("smlapi_redis_up")
+                   .Help("1 when the shared Redis store answers, 0 otherwise.")
+                   .Register(*process_)
+                   .Add({});
+}
+
+namespace {
+
+bool same_labels(const pm::ClientMetric& a, const pm::ClientMetric& b) {
+  if (a.label.size() != b.label.size()) return false;
+  for (std::size_t i = 0; i < a.label.size(); ++i) {
+    if (a.label[i].name != b.label[i].name || a.label[i].value != b.label[i].value) return false;
+  }
+  return true;
+}
+
+void add_into(pm::ClientMetric& into, const pm::ClientMetric& from) {
+  into.counter.value += from.counter.value;
+  into.gauge.value += from.gauge.value;
+  into.histogram.sample_count += from.histogram.sample_count;
+  into.histogram.sample_sum += from.histogram.sample_sum;
+  for (std::size_t i = 0; i < into.histogram.bucket.size() && i < from.histogram.bucket.size(); ++i) {
+    into.histogram.bucket[i].cumulative_count += from.histogram.bucket[i].cumulative_count;
+  }
+}
+
+void merge_family(pm::MetricFamily& into, const pm::MetricFamily& from) {
+  for (const pm::ClientMetric& metric : from.metric) {
+    bool merged = false;
+    for (pm::ClientMetric& existing : into.metric) {
+      if (same_labels(existing, metric)) {
+        add_into(existing, metric);
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) into.metric.push_back(metric);
+  }
+}
+
+}  // namespace
+
+std::string ServiceMetrics::scrape() const {
+  std::map<std::string, pm::MetricFamily> merged;
+  auto absorb = [&](const pm::Registry& registry) {
+    for (pm::MetricFamily& family : registry.Collect()) {
+      auto [it, inserted] = merged.try_emplace(family.name, family);
+      if (!inserted) merge_family(it->second, family);
+    }
+  };
+  absorb(*process_);
+  for (const auto& worker : workers_) absorb(worker->registry());
+  absorb(background_->registry());
+  std::vector<pm::MetricFamily> families;
+  families.reserve(merged.size());
+  for (auto& [name, family] : merged) families.push_back(std::move(family));
+  return pm::TextSerializer().Serialize(families);
+}
+
+}  // namespace smlapi::api

@@ -1,0 +1,98 @@
+// Prometheus metrics of the service. Each worker thread owns a registry of its
+// own, so recording never contends across threads; a scrape merges them (sums
+// per label set) before writing the text exposition.
+#pragma once
+
+#include "api/routes.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace smlapi::api {
+
+// The metric set one registry holds; every worker has the same set.
+class WorkerMetrics {
+ public:
+  WorkerMetrics();
+
+  void observe_request(Route route, MethodLabel method, unsigned status, double seconds,
+                       std::size_t request_bytes, std::size_t response_bytes);
+  void prediction(std::string_view label, double count = 1);
+  void error(std::string_view kind);
+  void shed(std::string_view reason);
+  void token_issued(std::string_view grant_type);
+  void auth_failure(std::string_view reason);
+  void rate_limited(Route route, std::string_view policy);
+  void ratelimit_eviction(double count = 1);
+  void store_error(std::string_view store);
+  void store_latency(std::string_view store, double seconds);
+  prometheus::Gauge& in_flight() { return in_flight_; }
+  prometheus::Gauge& connections() { return connections_; }
+  prometheus::Registry& registry() { return *registry_; }
+
+ private:
+  struct RequestSeries {
+    prometheus::Counter* count;
+    prometheus::Histogram* duration;
+  };
+  struct RouteSeries {
+    prometheus::Histogram* request_size;
+    prometheus::Histogram* response_size;
+  };
+  RequestSeries& request_series(Route route, MethodLabel method, unsigned status);
+  RouteSeries& route_series(Route route);
+  static prometheus::Counter& labelled(prometheus::Family<prometheus::Counter>& family,
+                                       std::string_view name, std::string_view value);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& durations_;
+  prometheus::Family<prometheus::Histogram>& request_sizes_;
+  prometheus::Family<prometheus::Histogram>& response_sizes_;
+  prometheus::Gauge& in_flight_;
+  prometheus::Gauge& connections_;
+  prometheus::Family<prometheus::Counter>& shed_;
+  prometheus::Family<prometheus::Counter>& predictions_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Counter>& tokens_issued_;
+  prometheus::Family<prometheus::Counter>& auth_failures_;
+  prometheus::Family<prometheus::Counter>& limited_;
+  prometheus::Counter& evictions_;
+  prometheus::Family<prometheus::Counter>& store_errors_;
+  prometheus::Family<prometheus::Histogram>& store_latency_;
+  std::unordered_map<std::uint32_t, RequestSeries> request_cache_;
+  std::unordered_map<std::uint32_t, RouteSeries> route_cache_;
+};
+
+struct BuildInfo {
+  std::string version;
+  std::string git_commit;
+};
+
+class ServiceMetrics {
+ public:
+  ServiceMetrics(unsigned workers, const BuildInfo& build);
+  WorkerMetrics& worker(unsigned index) { return *workers_[index]; }
+  // Recording from threads that are not workers (e.g. the hashing pool).
+  WorkerMetrics& background() { return *background_; }
+  prometheus::Gauge& redis_up() { return *redis_up_; }
+  // Text exposition format 0.0.4 of all registries, merged.
+  std::string scrape() const;
+
+ private:
+  std::vector<std::unique_ptr<WorkerMetrics>> workers_;
+  std::unique_ptr<WorkerMetrics> background_;
+  std::shared_ptr<prometheus::Registry> process_;
+  prometheus::Gauge* redis_up_;
+};
+
+}  // namespace smlapi::api

@@ -1,0 +1,303 @@
+#include "api/token_endpoints.h"
+
+#include "api/api_service.h"
+#include "api/content_type.h"
+#include "api/errors.h"
+#include "api/form_body.h"
+#include "api/json_writer.h"
+#include "api/worker_state.h"
+#include "auth/scopes.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/string.hpp>
+#include <openssl/evp.h>
+
+#include <chrono>
+
+namespace smlapi::api {
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Standard base64 (RFC 4648 section 4) for HTTP Basic credentials.
+bool base64_decode(std::string_view in, std::string& out) {
+  if (in.empty() || in.size() % 4 != 0 || in.size() > 2048) return false;
+  out.resize(in.size() / 4 * 3);
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0) return false;
+  std::size_t padding = in.ends_with("==") ? 2 : in.ends_with("=") ? 1 : 0;
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return true;
+}
+
+// RFC 6749 section 2.3.1: "Basic base64(urlencode(id):urlencode(secret))".
+bool parse_basic(std::string_view authorization, std::string& id, std::string& secret) {
+  constexpr std::string_view kScheme = "basic ";
+  if (authorization.size() <= kScheme.size() ||
+      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+    return false;
+  }
+  std::string decoded;
+  if (!base64_decode(authorization.substr(kScheme.size()), decoded)) return false;
+  auto colon = decoded.find(':');
+  if (colon == std::string::npos) return false;
+  return form_decode(std::string_view(decoded).substr(0, colon), id) &&
+         form_decode(std::string_view(decoded).substr(colon + 1), secret);
+}
+
+std::string_view field(const FormFields& fields, std::string_view name) {
+  auto found = fields.find(name);
+  return found == fields.end() ? std::string_view{} : std::string_view(found->second);
+}
+
+}  // namespace
+
+void set_oauth_error(http::Response& response, unsigned status, std::string_view error,
+                     std::string_view description) {
+  response.status = status;
+  response.content_type = "application/json";
+  response.body.assign("{\"error\":");
+  json::append_string(response.body, error);
+  response.body.append(",\"error_description\":");
+  json::append_string(response.body, description);
+  response.body.push_back('}');
+  response.add_header("Pragma", "no-cache");
+}
+
+struct TokenEndpoints::Grant {
+  bool client_credentials = false;
+  bool used_basic = false;
+  std::string name;    // username or client_id
+  std::string secret;  // password or client secret (never logged)
+  std::string requested_scope;
+  std::string password_client_id;
+  RequestRecord record{};
+  http::DeferredReply reply{nullptr};
+  std::optional<auth::HashingGate::Permit> permit;
+};
+
+TokenEndpoints::TokenEndpoints(TokenEndpointParts parts, LogSink& audit)
+    : parts_(std::move(parts)),
+      audit_(audit),
+      gate_(parts_.max_concurrent_hashes),
+      pool_(parts_.max_concurrent_hashes) {}
+
+TokenEndpoints::~TokenEndpoints() { pool_.join(); }
+
+void TokenEndpoints::answer(Call& call, ApiService& service) {
+  switch (call.route) {
+    case Route::token: return token(call, service);
+    case Route::token_revoke: return revoke(call);
+    default: return jwks(call);
+  }
+}
+
+void TokenEndpoints::jwks(Call& call) const {
+  call.response.body = parts_.access->keys().jwks_json();
+  call.response.content_type = "application/jwk-set+json";
+}
+
+void TokenEndpoints::token(Call& call, ApiService& service) {
+  http::Response& response = call.response;
+  if (!parts_.issuer) {
+    set_error(response, ApiError::not_found, "Token issuance is disabled on this instance");
+    return;
+  }
+  if (!is_form(call.request.content_type)) {
+    set_oauth_error(response, 415, "invalid_request",
+                    "Content-Type must be application/x-www-form-urlencoded");
+    return;
+  }
+  auto form = parse_form(call.request.body);
+  if (!form) {
+    set_oauth_error(response, 400, "invalid_request", "Malformed or repeated form parameters");
+    return;
+  }
+  std::string_view grant_type = field(*form, "grant_type");
+  Grant grant;
+  if (grant_type == "password") {
+    grant.name = field(*form, "username");
+    grant.secret = field(*form, "password");
+    grant.password_client_id = field(*form, "client_id");
+    if (grant.name.empty() || grant.secret.empty()) {
+      set_oauth_error(response, 400, "invalid_request", "username and password are required");
+      return;
+    }
+  } else if (grant_type == "client_credentials") {
+    grant.client_credentials = true;
+    grant.used_basic = parse_basic(call.request.authorization, grant.name, grant.secret);
+    if (!grant.used_basic) {
+      grant.name = field(*form, "client_id");
+      grant.secret = field(*form, "client_secret");
+    }
+    if (grant.name.empty() || grant.secret.empty()) {
+      set_oauth_error(response, 401, "invalid_client", "Client authentication failed");
+      response.add_header("WWW-Authenticate", "Basic realm=\"secure-ml-api\"");
+      return;
+    }
+  } else if (grant_type.empty()) {
+    set_oauth_error(response, 400, "invalid_request", "grant_type is required");
+    return;
+  } else {
+    set_oauth_error(response, 400, "unsupported_grant_type",
+                    "Supported grants: client_credentials, password");
+    return;
+  }
+  grant.requested_scope = field(*form, "scope");
+
+  if (parts_.login_guard) {
+    if (auto wait = parts_.login_guard->blocked(grant.name, call.client_address)) {
+      set_oauth_error(response, 429, "invalid_request", "Too many failed attempts; retry later");
+      response.add_header("Retry-After", std::to_string(wait->count()));
+      call.worker.metrics.auth_failure("login_throttled");
+      audit("token.refused", "throttled", "login_throttled", grant.name, call.client_address,
+            call.worker.request_id);
+      return;
+    }
+  }
+  auto permit = gate_.try_acquire();
+  if (!permit) {
+    set_error(response, ApiError::unavailable, "Too many logins in progress; retry shortly");
+    response.add_header("Retry-After", "1");
+    call.worker.metrics.shed("hashing");
+    return;
+  }
+  grant.permit.emplace(std::move(*permit));
+  grant.record = RequestRecord{call.route,
+                               method_label(call.request.method),
+                               call.worker.request_id,
+                               std::string(call.client_address),
+                               grant.name,
+                               call.request.origin,
+                               call.request.body.size(),
+                               std::chrono::steady_clock::now()};
+  grant.reply = call.context.defer();
+  call.deferred = true;
+  boost::asio::post(pool_, [this, &service, grant = std::move(grant)]() mutable {
+    run_grant(std::move(grant), service);
+  });
+}
+
+void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
+  http::Response response;
+  auto store = parts_.credentials->current();
+  const std::vector<std::string>* granted = nullptr;
+  bool ok = false;
+  if (grant.client_credentials) {
+    const auth::ClientRecord* client = store->find_client(grant.name);
+    if (client != nullptr) {
+      ok = parts_.hasher->verify(client->secret_hash, grant.secret);
+      granted = &client->scopes;
+    } else {
+      parts_.hasher->verify_dummy(grant.secret);  // same cost as a wrong secret
+    }
+  } else {
+    const auth::UserRecord* user = store->find_user(grant.name);
+    if (user != nullptr) {
+      ok = parts_.hasher->verify(user->password_hash, grant.secret);
+      granted = &user->scopes;
+    } else {
+      parts_.hasher->verify_dummy(grant.secret);
+    }
+  }
+  WorkerMetrics& metrics = service.background_metrics();
+  std::string_view grant_type = grant.client_credentials ? "client_credentials" : "password";
+  if (!ok) {
+    if (parts_.login_guard) parts_.login_guard->failed(grant.name, grant.record.client);
+    metrics.auth_failure(grant.client_credentials ? "invalid_client" : "invalid_grant");
+    audit("token.refused", "denied", grant.client_credentials ? "invalid_client" : "invalid_grant",
+          grant.name, grant.record.client, grant.record.request_id);
+    if (grant.client_credentials) {
+      set_oauth_error(response, 401, "invalid_client", "Client authentication failed");
+      if (grant.used_basic) response.add_header("WWW-Authenticate", "Basic realm=\"secure-ml-api\"");
+    } else {
+      set_oauth_error(response, 400, "invalid_grant", "Invalid username or password");
+    }
+  } else if (auto scopes = auth::narrow_scopes(grant.requested_scope, *granted); !scopes) {
+    metrics.auth_failure("invalid_scope");
+    audit("token.refused", "denied", "invalid_scope", grant.name, grant.record.client,
+          grant.record.request_id);
+    set_oauth_error(response, 400, "invalid_scope", "Requested scope is not granted");
+  } else {
+    if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, grant.record.client);
+    std::string client_id = grant.client_credentials ? grant.name
+                            : grant.password_client_id.empty() ? std::string("password-grant")
+                                                               : grant.password_client_id;
+    auth::IssuedToken token = parts_.issuer->issue(grant.name, client_id, *scopes, unix_now());
+    metrics.token_issued(grant_type);
+    audit("token.issued", "ok", grant_type, grant.name, grant.record.client, grant.record.request_id);
+    std::string& out = response.body;
+    out.assign("{\"access_token\":");
+    json::append_string(out, token.access_token);
+    out.append(",\"token_type\":\"bearer\",\"expires_in\":");
+    json::append_integer(out, token.expires_in);
+    out.append(",\"scope\":");
+    json::append_string(out, token.scope);
+    out.push_back('}');
+    response.add_header("Pragma", "no-cache");
+  }
+  grant.permit.reset();  // release the hashing slot before the answer goes out
+  service.complete(grant.record, response);
+  grant.reply.send(std::move(response));
+}
+
+void TokenEndpoints::revoke(Call& call) {
+  http::Response& response = call.response;
+  auto caller = parts_.access->authenticate(call.request, call.worker, "", unix_now());
+  if (!caller) {
+    call.worker.metrics.auth_failure(caller.error().reason);
+    set_auth_denial(response, caller.error());
+    return;
+  }
+  if (!is_form(call.request.content_type)) {
+    set_oauth_error(response, 415, "invalid_request",
+                    "Content-Type must be application/x-www-form-urlencoded");
+    return;
+  }
+  auto form = parse_form(call.request.body);
+  if (!form || field(*form, "token").empty()) {
+    set_oauth_error(response, 400, "invalid_request", "token is required");
+    return;
+  }
+  std::int64_t now = unix_now();
+  auto target = call.worker.verifier->verify(field(*form, "token"), now);
+  // RFC 7009 section 2.2: an invalid or expired token needs no revocation: 200.
+  if (target) {
+    if (target->subject != caller->subject && !caller->has_scope("admin")) {
+      set_oauth_error(response, 403, "unauthorized_client",
+                      "Only the token's owner or an admin may revoke it");
+      return;
+    }
+    auto revoked = parts_.access->revocations().revoke(target->jti, target->expires_at, now);
+    if (!revoked) {
+      set_error(response, ApiError::unavailable, "Revocation store unavailable");
+      response.add_header("Retry-After", "1");
+      return;
+    }
+    audit("token.revoked", "ok", "", target->subject, call.client_address, call.worker.request_id);
+  }
+  response.body.assign("{}");
+}
+
+void TokenEndpoints::audit(std::string_view event, std::string_view outcome,
+                           std::string_view reason, std::string_view subject,
+                           std::string_view client, std::string_view request_id) {
+  std::string line;
+  LogLine(line, outcome == "ok" ? "info" : "warn", event)
+      .str("outcome", outcome)
+      .str("reason", reason)
+      .str("subject", subject)
+      .str("client", client)
+      .str("request_id", request_id)
+      .end();
+  audit_.write(line);
+}
+
+}  // namespace smlapi::api

@@ -1,0 +1,59 @@
+#include "api/worker_state.h"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+
+namespace smlapi::api {
+
+namespace {
+constexpr std::size_t kMaxRequestIdLength = 128;
+
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return false;  // never echo something that could split a header or a log line
+  }
+  return true;
+}
+}  // namespace
+
+WorkerState::WorkerState(unsigned worker_index, std::shared_ptr<const vader::Model> model,
+                         LogSink& sink, bool access_log, WorkerMetrics& worker_metrics)
+    : index(worker_index),
+      analyzer(std::move(model)),
+      log(sink, access_log),
+      metrics(worker_metrics) {
+  unsigned char random[6];
+  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%02x%02x%02x%02x%02x%02x", random[0], random[1], random[2],
+                random[3], random[4], random[5]);
+  request_id_prefix = prefix;
+}
+
+simdjson::padded_string_view WorkerState::padded(const std::string& body) {
+  if (body.capacity() >= body.size() + simdjson::SIMDJSON_PADDING) {
+    return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
+  }
+  padded_body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  padded_body.assign(body);
+  return simdjson::padded_string_view(padded_body.data(), padded_body.size(),
+                                      padded_body.capacity());
+}
+
+std::string_view WorkerState::assign_request_id(std::string_view from_client) {
+  if (acceptable_request_id(from_client)) {
+    request_id.assign(from_client);
+    return request_id;
+  }
+  char suffix[24];
+  int n = std::snprintf(suffix, sizeof suffix, "-%x-%llx", index,
+                        static_cast<unsigned long long>(++request_counter));
+  request_id.assign(request_id_prefix).append(suffix, static_cast<std::size_t>(n));
+  return request_id;
+}
+
+}  // namespace smlapi::api

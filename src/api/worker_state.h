@@ -1,0 +1,48 @@
+// Per-worker-thread state: parsers, the analyzer's scratch buffers, the token
+// verifier's reusable crypto contexts, the log buffer and the metrics registry.
+// Only its own worker thread touches it, so none of it needs a lock.
+#pragma once
+
+#include "api/call.h"
+#include "api/log.h"
+#include "api/service_metrics.h"
+#include "auth/token_verifier.h"
+#include "vader/sentiment_analyzer.h"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smlapi::api {
+
+struct WorkerState {
+  WorkerState(unsigned worker_index, std::shared_ptr<const vader::Model> model, LogSink& sink,
+              bool access_log, WorkerMetrics& worker_metrics);
+
+  unsigned index;
+  simdjson::ondemand::parser json;
+  vader::SentimentAnalyzer analyzer;
+  std::vector<std::string_view> texts;
+  std::vector<vader::PolarityScores> scores;
+  std::string padded_body;  // copy of a body that arrived without spare capacity
+  BufferedLog log;
+  WorkerMetrics& metrics;
+  std::optional<auth::TokenVerifier> verifier;
+  std::string request_id;
+  std::string request_id_prefix;
+  std::uint64_t request_counter = 0;
+  std::string client_address;
+  std::string limit_key;  // scratch for rate-limit store keys
+  Principal principal;    // the caller of the current request, once authenticated
+
+  // The body as simdjson wants it: in place when the parser reserved padding.
+  simdjson::padded_string_view padded(const std::string& body);
+  // Honours a well-formed X-Request-ID, otherwise makes a unique one.
+  std::string_view assign_request_id(std::string_view from_client);
+};
+
+}  // namespace smlapi::api

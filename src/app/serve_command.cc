@@ -1,0 +1,301 @@
+// `secure-ml-api serve`: the only place where the service is wired together.
+#include "api/api_service.h"
+#include "api/credentials_source.h"
+#include "api/inference_endpoints.h"
+#include "api/rate_limit_gate.h"
+#include "api/token_endpoints.h"
+#include "app/build_info.h"
+#include "app/commands.h"
+#include "app/serve_config.h"
+#include "auth/key_directory.h"
+#include "auth/memory_revocation_store.h"
+#include "http/server.h"
+#include "ratelimit/memory_store.h"
+#include "redis/redis_revocation_store.h"
+#include "redis/redis_store.h"
+#include "vader/model.h"
+
+#include <openssl/rand.h>
+
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+namespace smlapi::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct StartupError {
+  std::string message;
+};
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+// The models served: [default, builtin] when a lexicon is loaded, else [builtin].
+boost::system::result<std::vector<std::shared_ptr<const vader::Model>>, StartupError> load_models(
+    const ServeConfig& config) {
+  auto builtin = vader::Model::builtin();
+  std::shared_ptr<const vader::Model> model = builtin;
+  if (!config.lexicon_file.empty()) {
+    auto text = read_file(config.lexicon_file);
+    if (!text) return StartupError{"cannot read --lexicon file"};
+    auto loaded = vader::Model::from_lexicon_text(*text);
+    if (!loaded) {
+      return StartupError{"--lexicon line " + std::to_string(loaded.error().line) + ": " +
+                          loaded.error().reason};
+    }
+    model = *loaded;
+  }
+  if (!config.lexicon_overrides_file.empty()) {
+    auto text = read_file(config.lexicon_overrides_file);
+    if (!text) return StartupError{"cannot read --lexicon-overrides file"};
+    auto loaded = vader::Model::with_overrides(model, *text);
+    if (!loaded) {
+      return StartupError{"--lexicon-overrides line " + std::to_string(loaded.error().line) +
+                          ": " + loaded.error().reason};
+    }
+    model = *loaded;
+  }
+  std::vector<std::shared_ptr<const vader::Model>> models{model};
+  if (model != builtin) models.push_back(builtin);
+  return models;
+}
+
+boost::system::result<std::shared_ptr<const auth::KeySet>, StartupError> load_keys(
+    const ServeConfig& config, api::LogSink& log) {
+  if (config.keys_dir.empty()) {
+    unsigned char random[6];
+    RAND_bytes(random, sizeof random);
+    char kid[32];
+    std::snprintf(kid, sizeof kid, "ephemeral-%02x%02x%02x%02x%02x%02x", random[0], random[1],
+                  random[2], random[3], random[4], random[5]);
+    auto key = auth::SigningKey::generate(auth::Algorithm::EdDSA, kid);
+    if (!key) return StartupError{"cannot generate an ephemeral key: " + key.error().message};
+    api::log_event(log, "warn", "startup.keys",
+                   "no --keys-dir: signing with an ephemeral Ed25519 key; tokens will not survive "
+                   "a restart nor verify on other replicas");
+    auto set = auth::KeySet::create({}, std::move(*key));
+    if (!set) return StartupError{set.error().message};
+    return std::make_shared<const auth::KeySet>(std::move(*set));
+  }
+  auth::KeyDirectoryOptions options;
+  if (!config.signing_kid.empty()) options.active_kid = config.signing_kid;
+  auto set = auth::load_key_directory(config.keys_dir, options);
+  if (!set) return StartupError{"--keys-dir: " + set.error().message};
+  return std::make_shared<const auth::KeySet>(std::move(*set));
+}
+
+// Blocks the signals the main thread handles, before any worker thread exists,
+// so they are only ever delivered to sigtimedwait below.
+sigset_t block_handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+class Service {
+ public:
+  Service(const ServeConfig& config, api::LogSink& log) : config_(config), log_(log) {}
+  boost::system::result<void, StartupError> start();
+  int run_until_stopped(const sigset_t& signals);
+
+ private:
+  void housekeeping();
+  void log_reload(const std::string& message);
+
+  const ServeConfig& config_;
+  api::LogSink& log_;
+  ratelimit::SteadyTimeSource clock_;
+  api::Readiness readiness_;
+  std::unique_ptr<api::ServiceMetrics> metrics_;
+  std::shared_ptr<api::CredentialsSource> credentials_;
+  std::shared_ptr<ratelimit::Store> store_;
+  std::unique_ptr<api::ApiService> api_;
+  std::unique_ptr<http::Server> server_;
+  bool uses_redis_ = false;
+};
+
+boost::system::result<void, StartupError> Service::start() {
+  auto models = load_models(config_);
+  if (!models) return models.error();
+  auto keys = load_keys(config_, log_);
+  if (!keys) return keys.error();
+  auto proxies = net::TrustedProxies::parse(config_.trusted_proxies);
+  if (!proxies) {
+    return StartupError{"--trusted-proxies entry " + std::to_string(proxies.error().index + 1) +
+                        " is not a valid CIDR"};
+  }
+
+  unsigned threads = config_.server.threads != 0 ? config_.server.threads
+                                                 : std::max(1u, std::thread::hardware_concurrency());
+  http::ServerConfig server_config = config_.server;
+  server_config.threads = threads;
+  metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
+
+  std::shared_ptr<auth::RevocationStore> revocations;
+  if (config_.redis) {
+    redis::Config redis_config = *config_.redis;
+    redis_config.connections = threads + static_cast<std::uint32_t>(config_.max_concurrent_hashes);
+    auto store = redis::RedisStore::create(redis_config, clock_);
+    if (!store) return StartupError{std::string("Redis: ") + redis::to_string(store.error())};
+    store_ = std::shared_ptr<ratelimit::Store>(std::move(*store));
+    revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
+    uses_redis_ = true;
+    readiness_.set_store_required(true);
+  } else {
+    api::WorkerMetrics& background = metrics_->background();
+    store_ = std::make_shared<ratelimit::MemoryStore>(
+        ratelimit::MemoryStoreConfig{}, [&background] { background.ratelimit_eviction(); });
+    revocations = std::make_shared<auth::MemoryRevocationStore>();
+  }
+  auto gate = std::make_shared<api::RateLimitGate>(store_, uses_redis_ ? "redis" : "memory",
+                                                   config_.policies, config_.rate_limits);
+
+  auth::VerifierConfig verifier_config{config_.issuer, config_.audience,
+                                       config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};
+  auto access = std::make_shared<api::AccessControl>(*keys, verifier_config, revocations);
+
+  credentials_ = std::make_shared<api::CredentialsSource>(config_.users_file);
+  if (!config_.users_file.empty()) {
+    std::string message = credentials_->reload(true);
+    if (credentials_->current()->users().empty() && credentials_->current()->clients().empty() &&
+        message.find("not loaded") != std::string::npos) {
+      return StartupError{"--users-file: " + message};
+    }
+    log_reload(message);
+  }
+  std::shared_ptr<const auth::TokenIssuer> issuer;
+  if ((*keys)->signing_key()) {
+    auto created = auth::TokenIssuer::create(
+        {config_.issuer, config_.audience, config_.token_ttl_seconds}, *(*keys)->signing_key());
+    if (!created) return StartupError{created.error().message};
+    issuer = std::make_shared<const auth::TokenIssuer>(std::move(*created));
+  }
+  api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
+                                      issuer, access, gate, config_.max_concurrent_hashes};
+  auto tokens = std::make_shared<api::TokenEndpoints>(std::move(token_parts), log_);
+
+  oip::InferLimits infer_limits;
+  infer_limits.max_texts = config_.max_batch_texts;
+  infer_limits.max_text_chars = config_.max_text_chars;
+  infer_limits.max_total_bytes = config_.server.limits.max_body_bytes;
+  auto inference = std::make_shared<api::InferenceEndpoints>(*models, threads, infer_limits, kVersion);
+
+  api::ApiConfig api_config;
+  api_config.input.max_text_chars = config_.max_text_chars;
+  api_config.input.max_batch_texts = config_.max_batch_texts;
+  api_config.input.max_batch_text_bytes = config_.server.limits.max_body_bytes;
+  api_config.cors_origins = config_.cors_origins;
+  api_config.access_log = config_.access_log;
+  api_config.trusted_proxies = std::move(*proxies);
+  api::ApiParts parts{(*models)[0], access, tokens, inference,
+                      std::static_pointer_cast<api::RequestLimiter>(gate)};
+  api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
+                                           *metrics_, readiness_, log_);
+  server_ = std::make_unique<http::Server>(server_config, *api_);
+  try {
+    server_->start();
+  } catch (const boost::system::system_error& error) {
+    return StartupError{"cannot listen on " + config_.server.host + ":" +
+                        std::to_string(config_.server.port) + ": " + error.code().message()};
+  }
+  readiness_.set_model_loaded(true);
+  housekeeping();
+  std::string line;
+  api::LogLine(line, "info", "startup")
+      .str("message", "listening")
+      .str("host", config_.server.host)
+      .num("port", server_->port())
+      .num("threads", threads)
+      .str("model_version", (*models)[0]->version())
+      .str("version", kVersion)
+      .str("rate_limit_store", uses_redis_ ? "redis" : "memory")
+      .end();
+  log_.write(line);
+  return {};
+}
+
+void Service::log_reload(const std::string& message) {
+  if (message.empty()) return;
+  bool failed = message.find("not loaded") != std::string::npos;
+  api::log_event(log_, failed ? "error" : "info", "users.reload", message);
+}
+
+// Once a second: users-file changes, Redis health for readiness and metrics.
+void Service::housekeeping() {
+  log_reload(credentials_->reload(false));
+  if (uses_redis_) {
+    bool healthy = store_->healthy();
+    readiness_.set_store_healthy(healthy);
+    metrics_->redis_up().Set(healthy ? 1 : 0);
+  }
+}
+
+int Service::run_until_stopped(const sigset_t& signals) {
+  timespec one_second{1, 0};
+  for (;;) {
+    int signal = sigtimedwait(&signals, nullptr, &one_second);
+    if (signal == SIGHUP) {
+      log_reload(credentials_->reload(true));
+      continue;
+    }
+    if (signal == SIGTERM || signal == SIGINT) break;
+    housekeeping();
+  }
+  readiness_.set_draining();
+  api::log_event(log_, "info", "shutdown", "draining: readiness is now false");
+  if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);
+  bool in_time = server_->shutdown(config_.shutdown_timeout);
+  api_.reset();  // flushes the access logs
+  api::log_event(log_, in_time ? "info" : "warn", "shutdown",
+                 in_time ? "stopped after finishing in-flight requests"
+                         : "stopped at the deadline with requests still in flight");
+  return 0;
+}
+
+}  // namespace
+
+int serve_command(std::span<const std::string> args) {
+  auto options = parse_options(serve_options(), args, environment_variable);
+  if (!options) {
+    std::cerr << "secure-ml-api serve: " << options.error().message << " (see --help)\n";
+    return 2;
+  }
+  if (options->has("help")) return 0;
+  if (!options->positional.empty()) {
+    std::cerr << "secure-ml-api serve: unexpected argument '" << options->positional[0] << "'\n";
+    return 2;
+  }
+  auto config = make_serve_config(*options);
+  if (!config) {
+    std::cerr << "secure-ml-api serve: " << config.error().message << "\n";
+    return 2;
+  }
+  sigset_t signals = block_handled_signals();
+  api::LogSink log;
+  Service service(*config, log);
+  if (auto started = service.start(); !started) {
+    api::log_event(log, "error", "startup.failed", started.error().message);
+    return 1;
+  }
+  return service.run_until_stopped(signals);
+}
+
+}  // namespace smlapi::app

@@ -1,0 +1,231 @@
+#include "app/serve_config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace smlapi::app {
+
+namespace {
+
+const std::vector<OptionSpec>& specs() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"host", "127.0.0.1", "Address to listen on (0.0.0.0 in containers)"},
+      {"port", "8000", "TCP port to listen on (0: any free port)"},
+      {"threads", "0", "Worker threads, each with its own event loop (0: one per core)"},
+      {"max-connections", "10000", "Open connections across all workers; beyond: 503 and close"},
+      {"max-body-bytes", "65536", "Largest request body; beyond: 413"},
+      {"max-header-bytes", "16384", "Largest request header block; beyond: 431"},
+      {"header-timeout", "10s", "Time allowed for a whole request header (slow-loris bound)"},
+      {"body-timeout", "10s", "Time allowed for a request body after its header"},
+      {"idle-timeout", "30s", "Keep-alive wait for the next request on a connection"},
+      {"max-requests-per-connection", "10000", "Requests served on one connection before closing it"},
+      {"max-text-chars", "10000", "Largest text to score, in characters"},
+      {"max-batch-texts", "256", "Most texts in one /predict/batch or OIP infer request"},
+      {"users-file", "", "JSON users/clients file (see `secure-ml-api users`); re-read on change and SIGHUP"},
+      {"keys-dir", "", "Directory of signing/verification keys (<kid>.pem, <kid>.pub.pem, <kid>.hs256); none: an ephemeral Ed25519 key"},
+      {"signing-kid", "", "Key to sign with when the keys directory holds several"},
+      {"issuer", "secure-ml-api", "Token issuer (iss), checked exactly"},
+      {"audience", "secure-ml-api", "Token audience (aud), checked exactly"},
+      {"token-ttl", "900", "Access-token lifetime in seconds (60..3600)"},
+      {"token-leeway", "30", "Clock skew allowed on exp/nbf/iat, seconds (0..300)"},
+      {"max-concurrent-hashes", "2", "Argon2id computations at once; beyond: 503"},
+      {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
+      {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
+      {"redis-host", "", "Redis for shared rate limits and revocations (IP address; empty: in-process)"},
+      {"redis-port", "6379", "Redis port"},
+      {"redis-username", "", "Redis ACL user (empty: requirepass AUTH)"},
+      {"redis-password-file", "", "File holding the Redis password (or set SMLAPI_REDIS_PASSWORD)"},
+      {"redis-password", "", "Redis password; prefer the file or the environment variable", false, true},
+      {"redis-db", "0", "Redis database number"},
+      {"redis-key-prefix", "smlapi:", "Prefix of every Redis key"},
+      {"redis-timeout-ms", "50", "Per-command Redis timeout in milliseconds"},
+      {"redis-failure-mode", "open", "When Redis fails: open (local fallback limits) or closed (503)"},
+      {"rate-limits", "on", "on or off (off lifts the request limits; brute-force defence stays)"},
+      {"rate-limit-default", "60/60s+20", "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
+      {"rate-limit-token", "10/60s+5", "Policy of /token and /token/revoke"},
+      {"rate-limit-predict", "30/60s+10", "Policy of /predict, /predict/batch and OIP infer"},
+      {"trusted-proxies", "", "Comma-separated CIDRs whose X-Forwarded-For is believed"},
+      {"cors-origins", "", "Comma-separated allowed origins (empty: CORS off)"},
+      {"shutdown-delay", "0s", "After SIGTERM, keep serving with /readyz 503 this long"},
+      {"shutdown-timeout", "10s", "Then let in-flight requests finish for at most this long"},
+      {"access-log", "on", "on or off: one JSON line per request on stdout"},
+  };
+  return kSpecs;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    auto begin = item.find_first_not_of(' ');
+    auto end = item.find_last_not_of(' ');
+    if (begin != std::string::npos) items.push_back(item.substr(begin, end - begin + 1));
+  }
+  return items;
+}
+
+struct Reader {
+  const ParsedOptions& options;
+  std::optional<OptionError> error;
+
+  std::uint64_t integer(const char* name, std::uint64_t min, std::uint64_t max) {
+    std::string text = options.get(name);
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+      fail(std::string("--") + name + " must be an integer in [" + std::to_string(min) + ", " +
+           std::to_string(max) + "]");
+    }
+    return value;
+  }
+
+  // "250ms", "10s", "2m" or a bare number of seconds.
+  std::chrono::milliseconds duration(const char* name, std::chrono::milliseconds max) {
+    std::string text = options.get(name);
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    std::uint64_t factor = unit == "ms" ? 1 : (unit == "s" || unit.empty()) ? 1000 : unit == "m" ? 60000 : 0;
+    std::chrono::milliseconds result(value * factor);
+    if (ec != std::errc() || text.empty() || factor == 0 || result > max) {
+      fail(std::string("--") + name + " must be a duration like 500ms, 10s or 2m, at most " +
+           std::to_string(max.count() / 1000) + "s");
+    }
+    return result;
+  }
+
+  bool on_off(const char* name) {
+    std::string text = options.get(name);
+    if (text == "on" || text == "true") return true;
+    if (text == "off" || text == "false") return false;
+    fail(std::string("--") + name + " must be on or off");
+    return false;
+  }
+
+  // "N/PERIOD[+BURST]" -> policy
+  ratelimit::Policy policy(const char* option, const char* policy_name) {
+    std::string text = options.get(option);
+    ratelimit::Policy policy{policy_name, 0, std::chrono::seconds(0), 0};
+    auto slash = text.find('/');
+    auto plus = text.find('+');
+    std::uint32_t limit = 0, burst = 0;
+    bool ok = slash != std::string::npos;
+    if (ok) {
+      auto [end, ec] = std::from_chars(text.data(), text.data() + slash, limit);
+      ok = ec == std::errc() && end == text.data() + slash;
+    }
+    if (ok && plus != std::string::npos) {
+      auto [end, ec] = std::from_chars(text.data() + plus + 1, text.data() + text.size(), burst);
+      ok = ec == std::errc() && end == text.data() + text.size();
+    }
+    std::string period_text = ok ? text.substr(slash + 1, plus == std::string::npos ? std::string::npos : plus - slash - 1) : "";
+    std::uint64_t seconds = 0;
+    if (ok) {
+      std::string_view p = period_text;
+      std::uint64_t factor = 1;
+      if (p.ends_with("s")) p.remove_suffix(1);
+      else if (p.ends_with("m")) { p.remove_suffix(1); factor = 60; }
+      else if (p.ends_with("h")) { p.remove_suffix(1); factor = 3600; }
+      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), seconds);
+      ok = ec == std::errc() && end == p.data() + p.size() && !p.empty();
+      seconds *= factor;
+    }
+    policy.limit = limit;
+    policy.period = std::chrono::seconds(seconds);
+    policy.burst = burst;
+    if (!ok || !ratelimit::validate(policy)) {
+      fail(std::string("--") + option + " must look like 60/60s or 100/1m+20 (limit >= 1, period 1s..24h)");
+    }
+    return policy;
+  }
+
+  void fail(std::string message) {
+    if (!error) error = OptionError{std::move(message)};
+  }
+};
+
+std::optional<std::string> read_secret_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+  return content;
+}
+
+}  // namespace
+
+std::span<const OptionSpec> serve_options() { return specs(); }
+
+boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOptions& options) {
+  ServeConfig config;
+  Reader read{options, std::nullopt};
+  config.server.host = options.get("host");
+  config.server.port = static_cast<std::uint16_t>(read.integer("port", 0, 65535));
+  config.server.threads = static_cast<unsigned>(read.integer("threads", 0, 256));
+  http::ServerLimits& limits = config.server.limits;
+  limits.max_connections = static_cast<std::uint32_t>(read.integer("max-connections", 1, 1'000'000));
+  limits.max_body_bytes = read.integer("max-body-bytes", 1024, 16 * 1024 * 1024);
+  limits.max_header_bytes = read.integer("max-header-bytes", 1024, 1024 * 1024);
+  limits.header_timeout = read.duration("header-timeout", std::chrono::minutes(10));
+  limits.body_timeout = read.duration("body-timeout", std::chrono::minutes(10));
+  limits.idle_timeout = read.duration("idle-timeout", std::chrono::hours(1));
+  limits.max_requests_per_connection =
+      static_cast<std::uint32_t>(read.integer("max-requests-per-connection", 1, 100'000'000));
+  config.max_text_chars = read.integer("max-text-chars", 1, 1'000'000);
+  config.max_batch_texts = read.integer("max-batch-texts", 1, 100'000);
+  config.users_file = options.get("users-file");
+  config.keys_dir = options.get("keys-dir");
+  config.signing_kid = options.get("signing-kid");
+  config.issuer = options.get("issuer");
+  config.audience = options.get("audience");
+  if (config.issuer.empty() || config.audience.empty()) read.fail("--issuer and --audience must not be empty");
+  config.token_ttl_seconds = static_cast<std::int64_t>(read.integer("token-ttl", 60, 3600));
+  config.token_leeway_seconds = static_cast<std::int64_t>(read.integer("token-leeway", 0, 300));
+  config.max_concurrent_hashes = read.integer("max-concurrent-hashes", 1, 64);
+  config.lexicon_file = options.get("lexicon");
+  config.lexicon_overrides_file = options.get("lexicon-overrides");
+  if (!options.get("redis-host").empty()) {
+    redis::Config redis;
+    redis.host = options.get("redis-host");
+    redis.port = static_cast<std::uint16_t>(read.integer("redis-port", 1, 65535));
+    redis.username = options.get("redis-username");
+    redis.password = options.get("redis-password");
+    if (std::string file = options.get("redis-password-file"); !file.empty()) {
+      auto secret = read_secret_file(file);
+      if (!secret) read.fail("--redis-password-file cannot be read");
+      else redis.password = *secret;
+    }
+    redis.db = static_cast<int>(read.integer("redis-db", 0, 1024));
+    redis.key_prefix = options.get("redis-key-prefix");
+    redis.timeout = std::chrono::milliseconds(read.integer("redis-timeout-ms", 1, 10'000));
+    redis.connect_timeout = redis.timeout;
+    std::string mode = options.get("redis-failure-mode");
+    if (mode == "open") redis.failure_mode = redis::FailureMode::fail_open;
+    else if (mode == "closed") redis.failure_mode = redis::FailureMode::fail_closed;
+    else read.fail("--redis-failure-mode must be open or closed");
+    if (auto valid = redis::validate(redis); !valid) {
+      read.fail(std::string("Redis configuration rejected: ") + redis::to_string(valid.error()));
+    }
+    config.redis = std::move(redis);
+  }
+  config.rate_limits = read.on_off("rate-limits");
+  config.policies.default_policy = read.policy("rate-limit-default", "default");
+  config.policies.token_policy = read.policy("rate-limit-token", "token");
+  config.policies.predict_policy = read.policy("rate-limit-predict", "predict");
+  config.trusted_proxies = split_list(options.get("trusted-proxies"));
+  config.cors_origins = split_list(options.get("cors-origins"));
+  for (const auto& origin : config.cors_origins) {
+    if (origin == "*" || !(origin.starts_with("https://") || origin.starts_with("http://"))) {
+      read.fail("--cors-origins takes explicit origins such as https://app.example (never *)");
+    }
+  }
+  config.shutdown_delay = read.duration("shutdown-delay", std::chrono::minutes(5));
+  config.shutdown_timeout = read.duration("shutdown-timeout", std::chrono::minutes(5));
+  config.access_log = read.on_off("access-log");
+  if (read.error) return *read.error;
+  return config;
+}
+
+}  // namespace smlapi::app

@@ -1,0 +1,50 @@
+// The configuration of `secure-ml-api serve`: a plain struct filled and
+// validated in one place (from flags and SMLAPI_* variables), then passed down
+// read-only. Validation errors name the option and the rule.
+#pragma once
+
+#include "api/rate_limit_gate.h"
+#include "app/options.h"
+#include "http/server.h"
+#include "redis/config.h"
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace smlapi::app {
+
+struct ServeConfig {
+  http::ServerConfig server;
+  std::size_t max_text_chars = 10'000;
+  std::size_t max_batch_texts = 256;
+  std::string users_file;
+  std::string keys_dir;
+  std::string signing_kid;
+  std::string issuer = "secure-ml-api";
+  std::string audience = "secure-ml-api";
+  std::int64_t token_ttl_seconds = 900;
+  std::int64_t token_leeway_seconds = 30;
+  std::size_t max_concurrent_hashes = 2;
+  std::string lexicon_file;
+  std::string lexicon_overrides_file;
+  std::optional<redis::Config> redis;  // set when --redis-host is given
+  bool rate_limits = true;
+  api::RateLimitPolicies policies;
+  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> cors_origins;
+  std::chrono::milliseconds shutdown_delay{0};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  bool access_log = true;
+};
+
+std::span<const OptionSpec> serve_options();
+
+// Reads --redis-password-file when given (the file is read here, once).
+boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOptions& options);
+
+}  // namespace smlapi::app

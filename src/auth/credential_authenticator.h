@@ -1,0 +1,50 @@
+// Checks a user's password or a client's secret against a CredentialStore.
+//
+// No user enumeration: an unknown name costs one Argon2id verification against a dummy hash,
+// exactly like a wrong password, and both answer invalid_credentials. A permit from the
+// HashingGate is taken before the lookup, so both paths are throttled alike; without a permit
+// the answer is `busy` (HTTP 503) and no hashing happens.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "auth/credential_store.h"
+#include "auth/hashing_gate.h"
+#include "auth/password_hasher.h"
+
+namespace smlapi::auth {
+
+enum class AuthenticationError {
+  invalid_credentials,  // unknown name or wrong password/secret: RFC 6749 invalid_grant/client
+  busy,                 // too many concurrent hash computations: 503
+};
+
+std::string_view to_string(AuthenticationError error) noexcept;
+
+struct AuthenticatedPrincipal {
+  std::string name;  // user name or client id
+  std::vector<std::string> scopes;
+};
+
+class CredentialAuthenticator {
+ public:
+  // Both must outlive the authenticator. Thread-safe.
+  CredentialAuthenticator(const PasswordHasher& hasher, HashingGate& gate)
+      : hasher_(hasher), gate_(gate) {}
+
+  boost::system::result<AuthenticatedPrincipal, AuthenticationError> authenticate_user(
+      const CredentialStore& store, std::string_view name, std::string_view password) const;
+
+  boost::system::result<AuthenticatedPrincipal, AuthenticationError> authenticate_client(
+      const CredentialStore& store, std::string_view client_id, std::string_view secret) const;
+
+ private:
+  const PasswordHasher& hasher_;
+  HashingGate& gate_;
+};
+
+}  // namespace smlapi::auth

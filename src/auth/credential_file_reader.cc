@@ -1,0 +1,165 @@
+// CredentialStore::parse: the JSON credential file format (see credential_store.h).
+#include <simdjson.h>
+
+#include "auth/argon2_phc.h"
+#include "auth/credential_store.h"
+#include "auth/json_object.h"
+#include "auth/names.h"
+
+namespace smlapi::auth {
+
+// Reads one file; errors carry the JSON path of the offending entry ("users[2].scopes").
+class CredentialFileReader {
+ public:
+  explicit CredentialFileReader(CredentialStore& store) : store_(store) {}
+
+  boost::system::result<void, Error> read(std::string_view json) {
+    simdjson::dom::parser parser;
+    auto root = parse_unique_object(parser, json);
+    if (!root) {
+      return Error{root.error() == JsonObjectError::duplicate_member
+                       ? "duplicate member at top level"
+                       : "not a JSON object (or invalid JSON/UTF-8)"};
+    }
+    for (const auto member : *root) {
+      if (member.key == "version") {
+        std::int64_t version = 0;
+        if (member.value.get_int64().get(version) != simdjson::SUCCESS || version != 1) {
+          return Error{"version: only version 1 is supported"};
+        }
+      } else if (member.key == "users") {
+        if (auto ok = read_entries(member.value, "users", &CredentialFileReader::read_user); !ok)
+          return ok;
+      } else if (member.key == "clients") {
+        if (auto ok = read_entries(member.value, "clients", &CredentialFileReader::read_client);
+            !ok)
+          return ok;
+      } else {
+        return Error{"unknown member '" + std::string(member.key) + "'"};
+      }
+    }
+    return {};
+  }
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string hash;
+    std::vector<std::string> scopes;
+  };
+  using EntryReader =
+      boost::system::result<void, Error> (CredentialFileReader::*)(Entry, const std::string&);
+
+  boost::system::result<void, Error> read_entries(simdjson::dom::element value,
+                                                  std::string_view list, EntryReader store_entry) {
+    simdjson::dom::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS) {
+      return Error{std::string(list) + ": must be an array"};
+    }
+    const bool is_users = list == "users";
+    std::size_t index = 0;
+    for (const auto item : array) {
+      const std::string where = std::string(list) + "[" + std::to_string(index++) + "]";
+      auto entry = read_entry(item, where, is_users ? "name" : "client_id",
+                              is_users ? "password_hash" : "secret_hash");
+      if (!entry) return entry.error();
+      if (auto ok = (this->*store_entry)(std::move(entry).value(), where); !ok) return ok;
+    }
+    return {};
+  }
+
+  static boost::system::result<Entry, Error> read_entry(simdjson::dom::element item,
+                                                        const std::string& where,
+                                                        std::string_view name_key,
+                                                        std::string_view hash_key) {
+    simdjson::dom::object object;
+    if (item.get_object().get(object) != simdjson::SUCCESS)
+      return Error{where + ": must be an object"};
+    if (!has_unique_member_names(object)) return Error{where + ": duplicate member"};
+    Entry entry;
+    bool has_name = false, has_hash = false, has_scopes = false;
+    for (const auto member : object) {
+      std::string_view text;
+      if (member.key == name_key && member.value.get_string().get(text) == simdjson::SUCCESS) {
+        entry.name = text;
+        has_name = true;
+      } else if (member.key == hash_key &&
+                 member.value.get_string().get(text) == simdjson::SUCCESS) {
+        entry.hash = text;
+        has_hash = true;
+      } else if (member.key == "scopes") {
+        auto scopes = read_scopes(member.value, where);
+        if (!scopes) return scopes.error();
+        entry.scopes = std::move(scopes).value();
+        has_scopes = true;
+      } else {
+        return Error{where + ": unexpected member '" + std::string(member.key) + "'"};
+      }
+    }
+    if (!has_name || !has_hash || !has_scopes) {
+      return Error{where + ": needs string members \"" + std::string(name_key) + "\" and \"" +
+                   std::string(hash_key) + "\" and an array \"scopes\""};
+    }
+    if (!is_valid_principal_name(entry.name)) {
+      return Error{where + ": invalid name '" + entry.name + "' (1-64 of [A-Za-z0-9._@-])"};
+    }
+    if (!parse_argon2id_phc(entry.hash)) {
+      return Error{where + ": " + std::string(hash_key) +
+                   " is not an Argon2id PHC string with sane parameters"};
+    }
+    return entry;
+  }
+
+  static boost::system::result<std::vector<std::string>, Error> read_scopes(
+      simdjson::dom::element value, const std::string& where) {
+    simdjson::dom::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS) {
+      return Error{where + ".scopes: must be an array of strings"};
+    }
+    std::vector<std::string> scopes;
+    for (const auto item : array) {
+      std::string_view scope;
+      if (item.get_string().get(scope) != simdjson::SUCCESS) {
+        return Error{where + ".scopes: must be an array of strings"};
+      }
+      scopes.emplace_back(scope);
+    }
+    return scopes;
+  }
+
+  boost::system::result<void, Error> read_user(Entry entry, const std::string& where) {
+    auto scopes = store_.checked_scopes(std::move(entry.scopes));
+    if (!scopes) return Error{where + ".scopes: " + scopes.error().message};
+    if (store_.users_.contains(entry.name))
+      return Error{where + ": duplicate user '" + entry.name + "'"};
+    std::string name = entry.name;
+    store_.users_.emplace(std::move(name), UserRecord{std::move(entry.name), std::move(entry.hash),
+                                                      std::move(scopes).value()});
+    return {};
+  }
+
+  boost::system::result<void, Error> read_client(Entry entry, const std::string& where) {
+    auto scopes = store_.checked_scopes(std::move(entry.scopes));
+    if (!scopes) return Error{where + ".scopes: " + scopes.error().message};
+    if (store_.clients_.contains(entry.name)) {
+      return Error{where + ": duplicate client '" + entry.name + "'"};
+    }
+    std::string id = entry.name;
+    store_.clients_.emplace(
+        std::move(id),
+        ClientRecord{std::move(entry.name), std::move(entry.hash), std::move(scopes).value()});
+    return {};
+  }
+
+  CredentialStore& store_;
+};
+
+boost::system::result<CredentialStore, Error> CredentialStore::parse(std::string_view json,
+                                                                     ScopeSet allowed_scopes) {
+  CredentialStore store(std::move(allowed_scopes));
+  CredentialFileReader reader(store);
+  if (auto ok = reader.read(json); !ok) return ok.error();
+  return store;
+}
+
+}  // namespace smlapi::auth

@@ -1,0 +1,209 @@
+#include "auth/credential_store.h"
+
+#include <algorithm>
+
+#include "auth/json_writer.h"
+#include "auth/names.h"
+#include "auth/random.h"
+#include "auth/secure_file.h"
+
+namespace smlapi::auth {
+namespace {
+
+constexpr std::size_t kClientSecretRandomBytes = 32;
+
+Error invalid_name(std::string_view what, std::string_view name) {
+  return Error{"invalid " + std::string(what) + " '" + std::string(name) +
+               "': use 1-64 characters of [A-Za-z0-9._@-]"};
+}
+
+boost::system::result<void, Error> check_secret_length(std::string_view secret, std::size_t min,
+                                                       std::string_view what) {
+  if (secret.size() < min || secret.size() > kMaxPasswordBytes) {
+    return Error{std::string(what) + " must be " + std::to_string(min) + " to " +
+                 std::to_string(kMaxPasswordBytes) + " bytes long"};
+  }
+  return {};
+}
+
+void append_scopes_json(std::string& out, const std::vector<std::string>& scopes) {
+  out += '[';
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_json_string(out, scopes[i]);
+  }
+  out += ']';
+}
+
+void append_entry_json(std::string& out, std::string_view name_key, std::string_view name,
+                       std::string_view hash_key, std::string_view hash,
+                       const std::vector<std::string>& scopes) {
+  out += "    {";
+  append_json_string(out, name_key);
+  out += ": ";
+  append_json_string(out, name);
+  out += ", ";
+  append_json_string(out, hash_key);
+  out += ": ";
+  append_json_string(out, hash);
+  out += ", \"scopes\": ";
+  append_scopes_json(out, scopes);
+  out += '}';
+}
+
+template <typename Map, typename AppendEntry>
+void append_array_json(std::string& out, std::string_view name, const Map& entries,
+                       AppendEntry append_entry) {
+  out += "  ";
+  append_json_string(out, name);
+  out += ": [";
+  bool first = true;
+  for (const auto& [key, entry] : entries) {
+    out += first ? "\n" : ",\n";
+    append_entry(entry);
+    first = false;
+  }
+  out += first ? "]" : "\n  ]";
+}
+
+}  // namespace
+
+std::string generate_client_secret() { return random_token(kClientSecretRandomBytes); }
+
+CredentialStore::CredentialStore(ScopeSet allowed_scopes)
+    : allowed_scopes_(std::move(allowed_scopes)) {}
+
+boost::system::result<std::vector<std::string>, Error> CredentialStore::checked_scopes(
+    std::vector<std::string> scopes) const {
+  for (const auto& scope : scopes) {
+    if (!allowed_scopes_.contains(scope)) {
+      std::string allowed;
+      for (const auto& name : allowed_scopes_) allowed += (allowed.empty() ? "" : ", ") + name;
+      return Error{"unknown scope '" + scope + "' (allowed: " + allowed + ")"};
+    }
+  }
+  std::sort(scopes.begin(), scopes.end());
+  scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
+  return scopes;
+}
+
+std::string CredentialStore::to_json() const {
+  std::string out = "{\n  \"version\": 1,\n";
+  append_array_json(out, "users", users_, [&](const UserRecord& user) {
+    append_entry_json(out, "name", user.name, "password_hash", user.password_hash, user.scopes);
+  });
+  out += ",\n";
+  append_array_json(out, "clients", clients_, [&](const ClientRecord& client) {
+    append_entry_json(out, "client_id", client.client_id, "secret_hash", client.secret_hash,
+                      client.scopes);
+  });
+  out += "\n}\n";
+  return out;
+}
+
+boost::system::result<void, Error> CredentialStore::save(const std::filesystem::path& path) const {
+  return replace_file_atomically(path, to_json(), 0600);
+}
+
+boost::system::result<CredentialStore, Error> CredentialStore::load(
+    const std::filesystem::path& path, ScopeSet allowed_scopes) {
+  auto contents = read_small_file(path, kMaxCredentialFileBytes);
+  if (!contents) return contents.error();
+  auto store = parse(contents.value(), std::move(allowed_scopes));
+  if (!store) return Error{path.string() + ": " + store.error().message};
+  return store;
+}
+
+boost::system::result<void, Error> CredentialStore::add_user(std::string_view name,
+                                                             std::string_view password,
+                                                             std::vector<std::string> scopes,
+                                                             const PasswordHasher& hasher) {
+  if (!is_valid_principal_name(name)) return invalid_name("user name", name);
+  if (users_.contains(name)) return Error{"user '" + std::string(name) + "' already exists"};
+  if (auto ok = check_secret_length(password, kMinPasswordBytes, "password"); !ok) return ok;
+  auto checked = checked_scopes(std::move(scopes));
+  if (!checked) return checked.error();
+  users_.emplace(std::string(name),
+                 UserRecord{std::string(name), hasher.hash(password), std::move(checked).value()});
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::remove_user(std::string_view name) {
+  const auto found = users_.find(name);
+  if (found == users_.end()) return Error{"no user '" + std::string(name) + "'"};
+  users_.erase(found);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_user_password(
+    std::string_view name, std::string_view password, const PasswordHasher& hasher) {
+  const auto found = users_.find(name);
+  if (found == users_.end()) return Error{"no user '" + std::string(name) + "'"};
+  if (auto ok = check_secret_length(password, kMinPasswordBytes, "password"); !ok) return ok;
+  found->second.password_hash = hasher.hash(password);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_user_scopes(
+    std::string_view name, std::vector<std::string> scopes) {
+  const auto found = users_.find(name);
+  if (found == users_.end()) return Error{"no user '" + std::string(name) + "'"};
+  auto checked = checked_scopes(std::move(scopes));
+  if (!checked) return checked.error();
+  found->second.scopes = std::move(checked).value();
+  return {};
+}
+
+const UserRecord* CredentialStore::find_user(std::string_view name) const {
+  const auto found = users_.find(name);
+  return found == users_.end() ? nullptr : &found->second;
+}
+
+boost::system::result<void, Error> CredentialStore::add_client(std::string_view client_id,
+                                                               std::string_view secret,
+                                                               std::vector<std::string> scopes,
+                                                               const PasswordHasher& hasher) {
+  if (!is_valid_principal_name(client_id)) return invalid_name("client id", client_id);
+  if (clients_.contains(client_id)) {
+    return Error{"client '" + std::string(client_id) + "' already exists"};
+  }
+  if (auto ok = check_secret_length(secret, kMinClientSecretBytes, "client secret"); !ok) return ok;
+  auto checked = checked_scopes(std::move(scopes));
+  if (!checked) return checked.error();
+  clients_.emplace(std::string(client_id), ClientRecord{std::string(client_id), hasher.hash(secret),
+                                                        std::move(checked).value()});
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::remove_client(std::string_view client_id) {
+  const auto found = clients_.find(client_id);
+  if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
+  clients_.erase(found);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_client_secret(
+    std::string_view client_id, std::string_view secret, const PasswordHasher& hasher) {
+  const auto found = clients_.find(client_id);
+  if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
+  if (auto ok = check_secret_length(secret, kMinClientSecretBytes, "client secret"); !ok) return ok;
+  found->second.secret_hash = hasher.hash(secret);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_client_scopes(
+    std::string_view client_id, std::vector<std::string> scopes) {
+  const auto found = clients_.find(client_id);
+  if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
+  auto checked = checked_scopes(std::move(scopes));
+  if (!checked) return checked.error();
+  found->second.scopes = std::move(checked).value();
+  return {};
+}
+
+const ClientRecord* CredentialStore::find_client(std::string_view client_id) const {
+  const auto found = clients_.find(client_id);
+  return found == clients_.end() ? nullptr : &found->second;
+}
+
+}  // namespace smlapi::auth

@@ -1,0 +1,117 @@
+// Users (password grant) and OAuth clients (client_credentials grant) with their scopes, kept in
+// one JSON file that operators manage with `secure-ml-api users|clients ...`:
+//
+//   {
+//     "version": 1,
+//     "users": [
+//       {"name": "alice", "password_hash": "$argon2id$v=19$m=19456,t=2,p=1$...$...",
+//        "scopes": ["predict"]}
+//     ],
+//     "clients": [
+//       {"client_id": "batch-job", "secret_hash": "$argon2id$...", "scopes": ["predict"]}
+//     ]
+//   }
+//
+// Only Argon2id hashes are stored, never passwords or secrets. Names and client ids: 1-64 of
+// [A-Za-z0-9._@-], unique. Scopes: from the allowed set (default {"predict", "admin"}). Unknown
+// or duplicate members, bad hashes and unknown scopes are errors that name the entry, so a typo
+// fails the load instead of silently locking someone out or in. The file is written atomically
+// with mode 0600.
+//
+// The store is a value: load it, change it, save it; for serving, load a new one on change and
+// swap a std::shared_ptr<const CredentialStore>.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "auth/error.h"
+#include "auth/password_hasher.h"
+#include "auth/scopes.h"
+
+namespace smlapi::auth {
+
+inline constexpr std::size_t kMinPasswordBytes = 8;
+inline constexpr std::size_t kMinClientSecretBytes = 16;
+inline constexpr std::size_t kMaxCredentialFileBytes = 16 << 20;
+
+struct UserRecord {
+  std::string name;
+  std::string password_hash;
+  std::vector<std::string> scopes;
+};
+
+struct ClientRecord {
+  std::string client_id;
+  std::string secret_hash;
+  std::vector<std::string> scopes;
+};
+
+// A new client secret: 32 random bytes, base64url (43 characters). Shown once, then only its
+// hash is kept.
+std::string generate_client_secret();
+
+class CredentialStore {
+ public:
+  using Users = std::map<std::string, UserRecord, std::less<>>;
+  using Clients = std::map<std::string, ClientRecord, std::less<>>;
+
+  explicit CredentialStore(ScopeSet allowed_scopes = default_allowed_scopes());
+
+  static boost::system::result<CredentialStore, Error> parse(
+      std::string_view json, ScopeSet allowed_scopes = default_allowed_scopes());
+  static boost::system::result<CredentialStore, Error> load(
+      const std::filesystem::path& path, ScopeSet allowed_scopes = default_allowed_scopes());
+
+  // Pretty-printed JSON in the format above, entries sorted by name.
+  std::string to_json() const;
+  // Atomic replace (temporary file + rename), mode 0600.
+  boost::system::result<void, Error> save(const std::filesystem::path& path) const;
+
+  // Users. Passwords: 8-1024 bytes. Errors name what is wrong (unknown user, duplicate, ...).
+  boost::system::result<void, Error> add_user(std::string_view name, std::string_view password,
+                                              std::vector<std::string> scopes,
+                                              const PasswordHasher& hasher);
+  boost::system::result<void, Error> remove_user(std::string_view name);
+  boost::system::result<void, Error> set_user_password(std::string_view name,
+                                                       std::string_view password,
+                                                       const PasswordHasher& hasher);
+  boost::system::result<void, Error> set_user_scopes(std::string_view name,
+                                                     std::vector<std::string> scopes);
+  const UserRecord* find_user(std::string_view name) const;
+  const Users& users() const noexcept { return users_; }
+
+  // Clients. Secrets: 16-1024 bytes (use generate_client_secret()).
+  boost::system::result<void, Error> add_client(std::string_view client_id, std::string_view secret,
+                                                std::vector<std::string> scopes,
+                                                const PasswordHasher& hasher);
+  boost::system::result<void, Error> remove_client(std::string_view client_id);
+  boost::system::result<void, Error> set_client_secret(std::string_view client_id,
+                                                       std::string_view secret,
+                                                       const PasswordHasher& hasher);
+  boost::system::result<void, Error> set_client_scopes(std::string_view client_id,
+                                                       std::vector<std::string> scopes);
+  const ClientRecord* find_client(std::string_view client_id) const;
+  const Clients& clients() const noexcept { return clients_; }
+
+  const ScopeSet& allowed_scopes() const noexcept { return allowed_scopes_; }
+
+ private:
+  // Sorted, duplicate-free copy of `scopes` if all are allowed.
+  boost::system::result<std::vector<std::string>, Error> checked_scopes(
+      std::vector<std::string> scopes) const;
+
+  friend class CredentialFileReader;
+
+  ScopeSet allowed_scopes_;
+  Users users_;
+  Clients clients_;
+};
+
+}  // namespace smlapi::auth

@@ -1,0 +1,216 @@
+#include "http/connection.h"
+
+#include "http/response_writer.h"
+#include "http/worker.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace smlapi::http {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+constexpr std::size_t kReadChunk = 16 * 1024;
+}
+
+Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
+    : worker_(worker), limits_(worker.limits()), socket_(std::move(socket)) {
+  error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  if (!ec) peer_address_ = endpoint.address().to_string();
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // answers are one write: no Nagle
+  registration_ = worker_.add(this);
+  worker_.handler().connection_opened(worker_.index());
+}
+
+Connection::~Connection() {
+  worker_.remove(registration_);
+  worker_.handler().connection_closed(worker_.index());
+}
+
+unsigned Connection::worker_index() const { return worker_.index(); }
+
+void Connection::start() {
+  begin_request();
+  read_more();
+}
+
+void Connection::begin_request() {
+  request_.clear();
+  response_.clear();
+  parser_.emplace(request_, limits_);
+  continue_sent_ = false;
+  timed_out_ = false;
+  deferred_ = false;
+  phase_ = Phase::idle;
+  deadline_ = Clock::now() + (requests_served_ == 0 ? limits_.header_timeout : limits_.idle_timeout);
+}
+
+void Connection::read_more() {
+  auto space = buffer_.prepare(kReadChunk);
+  socket_.async_read_some(space, [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    self->on_read(ec, n);
+  });
+}
+
+void Connection::on_read(const error_code& ec, std::size_t bytes) {
+  if (phase_ == Phase::closed) return;
+  if (ec) {
+    if (timed_out_ && (phase_ == Phase::header || phase_ == Phase::body)) {
+      refuse(RefusalKind::timeout);  // a slow client hears why it was cut off
+      return;
+    }
+    if (ec == asio::error::eof && (phase_ == Phase::header || phase_ == Phase::body)) {
+      error_code eof_ec;
+      parser_->put_eof(eof_ec);
+      if (!eof_ec && parser_->is_done()) {
+        dispatch();
+        return;
+      }
+    }
+    close();
+    return;
+  }
+  buffer_.commit(bytes);
+  if (phase_ == Phase::idle && bytes > 0) {
+    phase_ = Phase::header;  // the header clock starts at the first byte, not per byte
+    deadline_ = Clock::now() + limits_.header_timeout;
+  }
+  parse_buffered();
+}
+
+void Connection::parse_buffered() {
+  while (buffer_.size() > 0) {
+    if (phase_ == Phase::idle) {
+      phase_ = Phase::header;
+      deadline_ = Clock::now() + limits_.header_timeout;
+    }
+    error_code ec;
+    std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (phase_ == Phase::header && parser_->is_header_done()) on_header_complete();
+    if (ec == boost::beast::http::error::need_more) break;
+    if (ec) {
+      switch (classify_parse_error(ec, parser_->refusal())) {
+        case ParseRefusal::header_too_large: refuse(RefusalKind::header_too_large); return;
+        case ParseRefusal::target_too_long: refuse(RefusalKind::target_too_long); return;
+        case ParseRefusal::body_too_large: refuse(RefusalKind::body_too_large); return;
+        default: refuse(RefusalKind::bad_request); return;
+      }
+    }
+    if (parser_->is_done()) {
+      dispatch();
+      return;
+    }
+    if (used == 0) break;
+  }
+  if (phase_ == Phase::body && request_.expect_continue && !continue_sent_) {
+    send_continue();
+    return;
+  }
+  read_more();
+}
+
+void Connection::on_header_complete() {
+  phase_ = Phase::body;
+  request_.peer_address = peer_address_;
+  deadline_ = Clock::now() + limits_.body_timeout;
+}
+
+void Connection::send_continue() {
+  continue_sent_ = true;
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                      if (ec) return self->close();
+                      self->read_more();
+                    });
+}
+
+void Connection::dispatch() {
+  phase_ = Phase::handling;
+  deadline_ = Clock::time_point::max();  // the application bounds its own work
+  request_.peer_address = peer_address_;
+  ++requests_served_;
+  if (worker_.handler().handle(request_, response_, *this) == Outcome::done) finish_response();
+}
+
+DeferredReply Connection::defer() {
+  deferred_ = true;
+  auto self = shared_from_this();
+  return DeferredReply([self](Response response) {
+    asio::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
+      if (self->phase_ != Phase::handling) return;
+      self->response_ = std::move(response);
+      self->finish_response();
+    });
+  });
+}
+
+void Connection::refuse(RefusalKind kind) {
+  request_.peer_address = peer_address_;
+  response_.clear();
+  worker_.handler().refused(worker_.index(), kind, request_, response_);
+  response_.close_connection = true;  // the stream position is unknown after a bad request
+  finish_response();
+}
+
+void Connection::finish_response() {
+  bool keep_alive = request_.keep_alive && !response_.close_connection && !draining_ &&
+                    !worker_.draining() && requests_served_ < limits_.max_requests_per_connection;
+  out_.clear();
+  ResponseContext context{.request_id = {},
+                          .keep_alive = keep_alive,
+                          .head_request = request_.method == boost::beast::http::verb::head};
+  write_response(response_, context, out_);
+  write_out(keep_alive);
+}
+
+void Connection::write_out(bool keep_alive) {
+  phase_ = Phase::writing;
+  deadline_ = Clock::now() + limits_.write_timeout;
+  asio::async_write(socket_, asio::buffer(out_),
+                    [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+                      if (ec || !keep_alive) {
+                        error_code ignored;
+                        self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+                        return self->close();
+                      }
+                      self->begin_request();
+                      if (self->buffer_.size() > 0) {
+                        self->parse_buffered();  // pipelined requests already buffered
+                      } else {
+                        self->read_more();
+                      }
+                    });
+}
+
+void Connection::expire() {
+  if (phase_ == Phase::closed || phase_ == Phase::handling) return;
+  if (phase_ == Phase::writing || phase_ == Phase::idle) {
+    close();
+    return;
+  }
+  timed_out_ = true;
+  error_code ignored;
+  socket_.cancel(ignored);  // on_read sees operation_aborted and answers 408
+}
+
+void Connection::drain() {
+  draining_ = true;
+  if (phase_ == Phase::idle) close();
+}
+
+void Connection::close() {
+  if (phase_ == Phase::closed) return;
+  phase_ = Phase::closed;
+  deadline_ = Clock::time_point::max();
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+}  // namespace smlapi::http

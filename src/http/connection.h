@@ -1,0 +1,79 @@
+// One keep-alive TCP connection, driven by hand (read_some -> parser.put ->
+// handler -> one write) so the hot path has no per-operation timer and no
+// composed-operation overhead. Timeouts are enforced by the owning Worker's
+// coarse deadline sweep (see worker.h).
+#pragma once
+
+#include "http/handler.h"
+#include "http/limits.h"
+#include "http/request.h"
+#include "http/request_parser.h"
+#include "http/response.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include <chrono>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace smlapi::http {
+
+class Worker;
+
+class Connection final : public std::enable_shared_from_this<Connection>, private RequestContext {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start();
+  // Called by the worker's sweep when the deadline has passed.
+  void expire();
+  // Server shutdown: close now if idle, otherwise after the current answer.
+  void drain();
+  Clock::time_point deadline() const { return deadline_; }
+
+ private:
+  enum class Phase { idle, header, body, handling, writing, closed };
+
+  unsigned worker_index() const override;
+  DeferredReply defer() override;
+
+  void begin_request();
+  void parse_buffered();
+  void read_more();
+  void on_read(const boost::system::error_code& ec, std::size_t bytes);
+  void on_header_complete();
+  void dispatch();
+  void refuse(RefusalKind kind);
+  void finish_response();
+  void write_out(bool keep_alive);
+  void send_continue();
+  void close();
+
+  Worker& worker_;
+  const ServerLimits& limits_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string peer_address_;
+  boost::beast::flat_buffer buffer_;
+  Request request_;
+  Response response_;
+  std::optional<RequestParser> parser_;
+  std::string out_;
+  Phase phase_ = Phase::idle;
+  Clock::time_point deadline_;
+  std::uint32_t requests_served_ = 0;
+  bool timed_out_ = false;
+  bool draining_ = false;
+  bool continue_sent_ = false;
+  bool deferred_ = false;
+  std::list<Connection*>::iterator registration_;
+};
+
+}  // namespace smlapi::http

@@ -1,0 +1,56 @@
+// The seam between the HTTP layer and the application: the server parses a
+// request and hands it here; it knows nothing about VADER, JWT or limits.
+#pragma once
+
+#include "http/request.h"
+#include "http/response.h"
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace smlapi::http {
+
+// Completes a request later, from any thread (e.g. after Argon2 hashing on a
+// worker pool). The connection waits, reading nothing, until send() is called.
+class DeferredReply {
+ public:
+  explicit DeferredReply(std::function<void(Response)> send) : send_(std::move(send)) {}
+  void send(Response response) const { send_(std::move(response)); }
+
+ private:
+  std::function<void(Response)> send_;
+};
+
+class RequestContext {
+ public:
+  virtual ~RequestContext() = default;
+  virtual unsigned worker_index() const = 0;
+  // Switch this request to a deferred answer; the handler must then return
+  // Outcome::deferred and not touch the Response it was given.
+  virtual DeferredReply defer() = 0;
+};
+
+enum class Outcome { done, deferred };
+
+// Why the HTTP layer answered by itself.
+enum class RefusalKind { bad_request, header_too_large, target_too_long, body_too_large,
+                         timeout, too_many_connections };
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Called on the connection's worker thread for each complete request.
+  virtual Outcome handle(const Request& request, Response& response, RequestContext& context) = 0;
+  // The HTTP layer refused a request on its own (malformed, limits, timeouts):
+  // fill the error answer, record it. `request` may be partially filled.
+  virtual void refused(unsigned worker_index, RefusalKind kind, const Request& request,
+                       Response& response) = 0;
+  // Periodic, on each worker thread (about twice a second): flush buffers, etc.
+  virtual void tick(unsigned worker_index) = 0;
+  // Connection accounting for metrics (called on worker threads).
+  virtual void connection_opened(unsigned worker_index) = 0;
+  virtual void connection_closed(unsigned worker_index) = 0;
+};
+
+}  // namespace smlapi::http

@@ -1,0 +1,72 @@
+// A parsed HTTP request, reduced to what the API needs. The parser keeps only the
+// header fields listed here (no per-request header map), so a request costs no
+// allocation once the strings' capacity has grown on a keep-alive connection.
+#pragma once
+
+#include <ostream>  // boost/core string_view needs it before verb.hpp
+
+#include <boost/beast/http/verb.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace smlapi::http {
+
+// Spare capacity kept after a body so SIMD JSON parsers can read past its end.
+inline constexpr std::size_t kBodyPadding = 64;
+
+struct Request {
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
+  std::string method_text;
+  std::string target;  // raw request-target
+  unsigned version = 11;
+  bool keep_alive = true;
+
+  // Header fields of interest (empty when absent). Repeated list-valued fields
+  // (X-Forwarded-For, Forwarded) are joined with ", ".
+  std::string host;
+  std::string content_type;
+  std::string authorization;
+  std::string request_id;
+  std::string x_forwarded_for;
+  std::string forwarded;
+  std::string origin;
+  std::string access_control_request_method;
+  bool has_inference_header_content_length = false;
+  bool expect_continue = false;
+  bool has_body = false;
+
+  std::string body;
+
+  // Filled by the connection, not the parser.
+  std::string_view peer_address;  // textual IP of the TCP peer
+  std::uint64_t header_bytes = 0;
+
+  std::string_view path() const {
+    std::string_view t = target;
+    return t.substr(0, t.find('?'));
+  }
+  std::string_view query() const {
+    std::string_view t = target;
+    auto q = t.find('?');
+    return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+  }
+
+  void clear() {
+    method = boost::beast::http::verb::unknown;
+    for (std::string* s : {&method_text, &target, &host, &content_type, &authorization,
+                           &request_id, &x_forwarded_for, &forwarded, &origin,
+                           &access_control_request_method, &body}) {
+      s->clear();
+    }
+    version = 11;
+    keep_alive = true;
+    has_inference_header_content_length = false;
+    expect_continue = false;
+    has_body = false;
+    header_bytes = 0;
+  }
+};
+
+}  // namespace smlapi::http

@@ -1,0 +1,121 @@
+#include "http/request_parser.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace smlapi::http {
+
+namespace bhttp = boost::beast::http;
+
+RequestParser::RequestParser(Request& request, const ServerLimits& limits)
+    : request_(request), limits_(limits) {
+  header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+  body_limit(limits.max_body_bytes);
+  eager(true);
+}
+
+void RequestParser::on_request_impl(bhttp::verb method, string_view method_str, string_view target,
+                                    int version, error_code& ec) {
+  if (target.size() > limits_.max_target_bytes) {
+    refusal_ = ParseRefusal::target_too_long;
+    ec = bhttp::error::bad_target;
+    return;
+  }
+  request_.method = method;
+  request_.method_text.assign(method_str.data(), method_str.size());
+  request_.target.assign(target.data(), target.size());
+  request_.version = static_cast<unsigned>(version);
+}
+
+void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
+  ec = bhttp::error::bad_method;  // never called for requests
+}
+
+// Fields that must appear at most once: a second copy is how request smuggling
+// and auth confusion attacks start, so it is refused rather than merged.
+void RequestParser::set_single(std::string& slot, string_view value, error_code& ec) {
+  if (!slot.empty()) {
+    refusal_ = ParseRefusal::bad_request;
+    ec = bhttp::error::bad_field;
+    return;
+  }
+  slot.assign(value.data(), value.size());
+}
+
+static void append_list(std::string& slot, boost::beast::string_view value) {
+  if (!slot.empty()) slot.append(", ");
+  slot.append(value.data(), value.size());
+}
+
+void RequestParser::on_field_impl(bhttp::field name, string_view name_string, string_view value,
+                                  error_code& ec) {
+  if (++field_count_ > limits_.max_header_fields) {
+    refusal_ = ParseRefusal::header_too_large;
+    ec = bhttp::error::header_limit;
+    return;
+  }
+  switch (name) {
+    case bhttp::field::host:
+      set_single(request_.host, value, ec);
+      break;
+    case bhttp::field::content_type:
+      set_single(request_.content_type, value, ec);
+      break;
+    case bhttp::field::authorization:
+      set_single(request_.authorization, value, ec);
+      break;
+    case bhttp::field::origin:
+      set_single(request_.origin, value, ec);
+      break;
+    case bhttp::field::access_control_request_method:
+      set_single(request_.access_control_request_method, value, ec);
+      break;
+    case bhttp::field::forwarded:
+      append_list(request_.forwarded, value);
+      break;
+    case bhttp::field::expect:
+      request_.expect_continue = boost::beast::iequals(value, "100-continue");
+      break;
+    default:
+      if (boost::beast::iequals(name_string, "x-request-id")) {
+        set_single(request_.request_id, value, ec);
+      } else if (boost::beast::iequals(name_string, "x-forwarded-for")) {
+        append_list(request_.x_forwarded_for, value);
+      } else if (boost::beast::iequals(name_string, "inference-header-content-length")) {
+        request_.has_inference_header_content_length = true;
+      }
+      break;
+  }
+}
+
+void RequestParser::on_header_impl(error_code&) { request_.keep_alive = keep_alive(); }
+
+void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length,
+                                      error_code&) {
+  request_.has_body = true;
+  // Room for the JSON parser's padding, so the body is parsed in place.
+  if (content_length) request_.body.reserve(static_cast<std::size_t>(*content_length) + kBodyPadding);
+}
+
+std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
+  request_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+  request_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_finish_impl(error_code&) {}
+
+ParseRefusal classify_parse_error(const boost::beast::error_code& ec, ParseRefusal from_parser) {
+  if (from_parser != ParseRefusal::none) return from_parser;
+  if (ec == bhttp::error::header_limit) return ParseRefusal::header_too_large;
+  if (ec == bhttp::error::body_limit) return ParseRefusal::body_too_large;
+  return ParseRefusal::bad_request;
+}
+
+}  // namespace smlapi::http

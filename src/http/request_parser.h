@@ -1,0 +1,51 @@
+// Incremental HTTP/1.1 request parser on top of Beast's basic_parser: Beast does
+// the grammar (and request-smuggling defences such as conflicting
+// Content-Length / Transfer-Encoding); this class keeps only the fields the API
+// uses and enforces the field-count and target-length limits Beast lacks.
+#pragma once
+
+#include "http/limits.h"
+#include "http/request.h"
+
+#include <boost/beast/http/basic_parser.hpp>
+
+namespace smlapi::http {
+
+// Why a request was refused before it reached the router.
+enum class ParseRefusal { none, bad_request, header_too_large, target_too_long, body_too_large };
+
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+ public:
+  RequestParser(Request& request, const ServerLimits& limits);
+
+  ParseRefusal refusal() const { return refusal_; }
+
+ private:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+
+  void on_request_impl(boost::beast::http::verb method, string_view method_str,
+                       string_view target, int version, error_code& ec) override;
+  void on_response_impl(int, string_view, int, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                     error_code& ec) override;
+  void on_header_impl(error_code& ec) override;
+  void on_body_init_impl(boost::optional<std::uint64_t> const& content_length,
+                         error_code& ec) override;
+  std::size_t on_body_impl(string_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
+  std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+  void on_finish_impl(error_code& ec) override;
+
+  void set_single(std::string& slot, string_view value, error_code& ec);
+
+  Request& request_;
+  const ServerLimits& limits_;
+  std::size_t field_count_ = 0;
+  ParseRefusal refusal_ = ParseRefusal::none;
+};
+
+// Maps a Beast parse error to the refusal the client is told about.
+ParseRefusal classify_parse_error(const boost::beast::error_code& ec, ParseRefusal from_parser);
+
+}  // namespace smlapi::http

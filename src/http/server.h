@@ -1,0 +1,51 @@
+// The HTTP server: N workers (default one per core), each a thread with its own
+// event loop and acceptor on the same port.
+#pragma once
+
+#include "http/handler.h"
+#include "http/limits.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace smlapi::http {
+
+class Worker;
+struct ConnectionBudget;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  unsigned threads = 0;  // 0: one per core
+  ServerLimits limits;
+};
+
+class Server {
+ public:
+  Server(ServerConfig config, Handler& handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every acceptor (throws boost::system::system_error when the address
+  // cannot be bound) and starts the worker threads.
+  void start();
+  std::uint16_t port() const { return bound_port_; }
+  unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+  // Stop accepting, finish in-flight answers, close; after `deadline` stop hard.
+  // Returns true when everything finished in time.
+  bool shutdown(std::chrono::milliseconds deadline);
+
+ private:
+  ServerConfig config_;
+  Handler& handler_;
+  std::unique_ptr<ConnectionBudget> budget_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::uint16_t bound_port_ = 0;
+};
+
+}  // namespace smlapi::http

@@ -1,0 +1,117 @@
+#include "http/worker.h"
+
+#include "http/connection.h"
+#include "http/response_writer.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+
+#include <sys/socket.h>
+
+#include <string>
+
+namespace smlapi::http {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+}
+
+Worker::Worker(unsigned index, const ServerLimits& limits, Handler& handler,
+               ConnectionBudget& budget)
+    : index_(index), limits_(limits), handler_(handler), budget_(budget) {}
+
+void Worker::listen(const asio::ip::tcp::endpoint& endpoint) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  int one = 1;
+  if (::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    throw boost::system::system_error(error_code(errno, boost::system::system_category()),
+                                      "setsockopt(SO_REUSEPORT)");
+  }
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+std::uint16_t Worker::local_port() const { return acceptor_.local_endpoint().port(); }
+
+void Worker::run() {
+  accept();
+  schedule_sweep();
+  io_.run();
+}
+
+void Worker::accept() {
+  acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      accept();  // e.g. EMFILE: keep serving the connections we have
+      return;
+    }
+    if (budget_.open.fetch_add(1, std::memory_order_relaxed) >= budget_.max) {
+      budget_.open.fetch_sub(1, std::memory_order_relaxed);
+      reject_over_budget(socket);
+    } else {
+      auto connection = std::make_shared<Connection>(*this, std::move(socket));
+      connection->start();
+    }
+    accept();
+  });
+}
+
+// Over the connection ceiling: a best-effort 503 without blocking the loop.
+void Worker::reject_over_budget(asio::ip::tcp::socket& socket) {
+  std::string answer;
+  write_simple_error(503, "too many connections", answer);
+  error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(asio::buffer(answer), ec);
+  socket.close(ec);
+  Request none;
+  Response ignored;
+  handler_.refused(index_, RefusalKind::too_many_connections, none, ignored);
+}
+
+std::list<Connection*>::iterator Worker::add(Connection* connection) {
+  return connections_.insert(connections_.end(), connection);
+}
+
+void Worker::remove(std::list<Connection*>::iterator registration) {
+  connections_.erase(registration);
+  budget_.open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Worker::schedule_sweep() {
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](const error_code& ec) {
+    if (ec) return;
+    sweep();
+    if (draining_ && connections_.empty()) return;  // nothing left: let run() return
+    schedule_sweep();
+  });
+}
+
+void Worker::sweep() {
+  auto now = std::chrono::steady_clock::now();
+  // expire() may close a connection but never destroys it synchronously (its
+  // pending operation holds a reference), so the list stays valid while we walk.
+  for (Connection* connection : connections_) {
+    if (connection->deadline() <= now) connection->expire();
+  }
+  handler_.tick(index_);
+}
+
+void Worker::drain() {
+  asio::post(io_, [this] {
+    draining_ = true;
+    error_code ignored;
+    acceptor_.close(ignored);
+    for (Connection* connection : connections_) connection->drain();
+  });
+}
+
+void Worker::stop_now() { io_.stop(); }
+
+}  // namespace smlapi::http

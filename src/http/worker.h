@@ -1,0 +1,70 @@
+// One event loop per thread: its own io_context, its own SO_REUSEPORT acceptor
+// and its own connections, so nothing on the request path is shared between
+// threads. A coarse sweep (every 250 ms) enforces every connection deadline,
+// which is far cheaper than arming a timer for each read and write.
+#pragma once
+
+#include "http/handler.h"
+#include "http/limits.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <list>
+
+namespace smlapi::http {
+
+class Connection;
+
+// Shared across workers: the only cross-thread state, touched once per
+// connection (accept and close), never per request.
+struct ConnectionBudget {
+  std::atomic<std::uint32_t> open{0};
+  std::uint32_t max = 0;
+};
+
+class Worker {
+ public:
+  Worker(unsigned index, const ServerLimits& limits, Handler& handler, ConnectionBudget& budget);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Binds with SO_REUSEPORT so every worker accepts on the same port.
+  void listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  std::uint16_t local_port() const;
+  // Runs the event loop until drained (thread body).
+  void run();
+  // Thread-safe: stop accepting, close idle connections, let answers finish.
+  void drain();
+  // Thread-safe: stop the loop now, whatever is in flight.
+  void stop_now();
+
+  boost::asio::io_context& io() { return io_; }
+  Handler& handler() { return handler_; }
+  const ServerLimits& limits() const { return limits_; }
+  unsigned index() const { return index_; }
+  bool draining() const { return draining_; }
+
+  std::list<Connection*>::iterator add(Connection* connection);
+  void remove(std::list<Connection*>::iterator registration);
+
+ private:
+  void accept();
+  void schedule_sweep();
+  void sweep();
+  void reject_over_budget(boost::asio::ip::tcp::socket& socket);
+
+  unsigned index_;
+  const ServerLimits& limits_;
+  Handler& handler_;
+  ConnectionBudget& budget_;
+  boost::asio::io_context io_{1};
+  boost::asio::ip::tcp::acceptor acceptor_{io_};
+  boost::asio::steady_timer sweep_timer_{io_};
+  std::list<Connection*> connections_;
+  bool draining_ = false;
+};
+
+}  // namespace smlapi::http

@@ -1,0 +1,387 @@
+#include "oip/infer_request.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <utility>
+
+#include <simdjson.h>
+
+#include "oip/binary_extension.h"
+
+namespace smlapi::oip {
+
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+using ParseResult = boost::system::result<InferRequest, OipError>;
+
+// Starting capacity of a fresh parser; it grows to the largest body seen.
+constexpr std::size_t kInitialCapacity = 4096;
+constexpr std::string_view kInputName = "text";
+constexpr std::string_view kInputDatatype = "BYTES";
+
+OipError bad_request(std::string message) {
+  return {OipErrorKind::bad_request, std::move(message)};
+}
+
+OipError too_large(std::string message) {
+  return {OipErrorKind::payload_too_large, std::move(message)};
+}
+
+OipError json_error(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::UTF8_ERROR:
+      return bad_request("request body is not valid UTF-8");
+    case simdjson::DEPTH_ERROR:
+      return bad_request("request body nests JSON deeper than an inference request needs");
+    case simdjson::EMPTY:
+      return bad_request("request body is empty");
+    case simdjson::CAPACITY:
+      return too_large("request body is too large");
+    default:
+      return bad_request("request body is not valid JSON");
+  }
+}
+
+// Rejects duplicate keys anywhere in the document: parsers disagree on which duplicate wins, so
+// accepting them lets two components read two different requests. Recursion is bounded by the
+// parser's maximum depth (kMaxJsonDepth).
+bool has_duplicate_keys(element value) {
+  if (value.type() == element_type::ARRAY) {
+    for (element item : array(value)) {
+      if (has_duplicate_keys(item)) return true;
+    }
+    return false;
+  }
+  if (value.type() != element_type::OBJECT) return false;
+  std::vector<std::string_view> keys;
+  for (auto field : object(value)) {
+    keys.push_back(field.key);
+    if (has_duplicate_keys(field.value)) return true;
+  }
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
+std::string join(std::initializer_list<std::string_view> names) {
+  std::string list;
+  for (std::string_view name : names) {
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  return list;
+}
+
+// Null when every key of `fields` is one of `allowed`.
+std::optional<OipError> reject_unknown_fields(object fields,
+                                              std::initializer_list<std::string_view> allowed,
+                                              std::string_view where) {
+  for (auto field : fields) {
+    if (std::find(allowed.begin(), allowed.end(), field.key) == allowed.end()) {
+      return bad_request("unknown field in " + std::string(where) + " (accepted: " + join(allowed) +
+                         ")");
+    }
+  }
+  return std::nullopt;
+}
+
+// `parameters` objects are accepted and ignored, except for the binary extension's flags: a
+// client that sets them expects a binary body or binary outputs, which this server never sends.
+std::optional<OipError> check_parameters(element value, std::string_view where,
+                                         std::string_view binary_flag) {
+  object parameters;
+  if (value.get_object().get(parameters) != simdjson::SUCCESS) {
+    return bad_request(std::string(where) + " parameters must be a JSON object");
+  }
+  element flag;
+  if (parameters.at_key(binary_flag).get(flag) == simdjson::SUCCESS) {
+    bool enabled = false;
+    const bool is_false = flag.get_bool().get(enabled) == simdjson::SUCCESS && !enabled;
+    if (!is_false) return binary_extension_unsupported_error();
+  }
+  return std::nullopt;
+}
+
+std::size_t count_code_points(std::string_view utf8) noexcept {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char byte) {
+    return (static_cast<unsigned char>(byte) & 0xC0U) != 0x80U;
+  }));
+}
+
+std::size_t saturating_multiply(std::size_t a, std::size_t b) noexcept {
+  if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
+    return std::numeric_limits<std::size_t>::max();
+  }
+  return a * b;
+}
+
+// The validated `shape`: its dimensions and their product (saturated; exact whenever it is
+// small enough to matter).
+struct Shape {
+  std::vector<std::size_t> dims;
+  std::size_t element_count = 1;
+};
+
+boost::system::result<Shape, OipError> parse_shape(element value) {
+  array dims;
+  if (value.get_array().get(dims) != simdjson::SUCCESS) {
+    return bad_request("input 'text' shape must be an array of integers");
+  }
+  if (dims.size() > kMaxShapeRank) {
+    return bad_request("input 'text' shape has more than " + std::to_string(kMaxShapeRank) +
+                       " dimensions");
+  }
+  Shape shape;
+  for (element dim : dims) {
+    std::uint64_t size = 0;
+    if (dim.get_uint64().get(size) != simdjson::SUCCESS) {
+      return bad_request("input 'text' shape dimensions must be non-negative integers");
+    }
+    const auto bounded = static_cast<std::size_t>(
+        std::min<std::uint64_t>(size, std::numeric_limits<std::size_t>::max()));
+    shape.dims.push_back(bounded);
+    shape.element_count = saturating_multiply(shape.element_count, bounded);
+  }
+  return shape;
+}
+
+// Collects the strings of the `text` tensor, enforcing the per-text and total size limits.
+class TextCollector {
+ public:
+  TextCollector(const InferLimits& limits, std::vector<std::string>& texts)
+      : limits_(limits), texts_(texts) {}
+
+  std::optional<OipError> add(element value) {
+    std::string_view text;
+    if (value.get_string().get(text) != simdjson::SUCCESS) {
+      return bad_request("input 'text' data must contain only JSON strings (datatype BYTES)");
+    }
+    if (text.empty()) {
+      return bad_request(
+          "input 'text' holds an empty string: each text needs at least 1 character");
+    }
+    if (count_code_points(text) > limits_.max_text_chars) {
+      return too_large("a text is longer than " + std::to_string(limits_.max_text_chars) +
+                       " characters");
+    }
+    total_bytes_ += text.size();
+    if (total_bytes_ > limits_.max_total_bytes) {
+      return too_large("texts total more than " + std::to_string(limits_.max_total_bytes) +
+                       " bytes");
+    }
+    texts_.emplace_back(text);
+    return std::nullopt;
+  }
+
+  // Nested data: every array at `level` must have shape.dims[level] items; the innermost hold
+  // strings. Recursion depth is at most kMaxShapeRank.
+  std::optional<OipError> add_nested(array values, const Shape& shape, std::size_t level) {
+    if (values.size() != shape.dims[level]) return shape_mismatch();
+    const bool innermost = level + 1 == shape.dims.size();
+    for (element value : values) {
+      if (innermost) {
+        if (auto error = add(value)) return error;
+        continue;
+      }
+      array inner;
+      if (value.get_array().get(inner) != simdjson::SUCCESS) return shape_mismatch();
+      if (auto error = add_nested(inner, shape, level + 1)) return error;
+    }
+    return std::nullopt;
+  }
+
+  static OipError shape_mismatch() {
+    return bad_request("input 'text' data does not match its shape");
+  }
+
+ private:
+  const InferLimits& limits_;
+  std::vector<std::string>& texts_;
+  std::size_t total_bytes_ = 0;
+};
+
+std::optional<OipError> collect_texts(element data_value, const Shape& shape,
+                                      const InferLimits& limits, std::vector<std::string>& texts) {
+  array data;
+  if (data_value.get_array().get(data) != simdjson::SUCCESS) {
+    return bad_request("input 'text' data must be an array of JSON strings");
+  }
+  if (shape.element_count == 0) {
+    return bad_request("input 'text' is empty: send at least one text");
+  }
+  if (shape.element_count > limits.max_texts) {
+    return too_large("too many texts: at most " + std::to_string(limits.max_texts) +
+                     " per request");
+  }
+  texts.reserve(shape.element_count);
+  TextCollector collector(limits, texts);
+  const bool nested = data.size() > 0 && data.at(0).value_unsafe().type() == element_type::ARRAY;
+  if (nested) {
+    if (shape.dims.size() < 2) return TextCollector::shape_mismatch();
+    return collector.add_nested(data, shape, 0);
+  }
+  // Flattened representation: row-major order, as many strings as the shape holds.
+  if (data.size() != shape.element_count) return TextCollector::shape_mismatch();
+  for (element value : data) {
+    if (auto error = collector.add(value)) return error;
+  }
+  return std::nullopt;
+}
+
+std::optional<OipError> parse_input(element value, const InferLimits& limits,
+                                    std::vector<std::string>& texts) {
+  object input;
+  if (value.get_object().get(input) != simdjson::SUCCESS) {
+    return bad_request("each input must be a JSON object");
+  }
+  if (auto error = reject_unknown_fields(input, {"name", "shape", "datatype", "parameters", "data"},
+                                         "an input")) {
+    return error;
+  }
+  std::string_view name;
+  if (input.at_key("name").get_string().get(name) != simdjson::SUCCESS) {
+    return bad_request("input name is required and must be a string");
+  }
+  if (name != kInputName) {
+    return bad_request("unknown input name: this model has one input, named 'text'");
+  }
+  std::string_view datatype;
+  if (input.at_key("datatype").get_string().get(datatype) != simdjson::SUCCESS) {
+    return bad_request("input 'text' datatype is required and must be a string");
+  }
+  if (datatype != kInputDatatype) {
+    return bad_request("input 'text' must have datatype BYTES");
+  }
+  element parameters;
+  if (input.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
+    if (auto error = check_parameters(parameters, "input", "binary_data_size")) return error;
+  }
+  element shape_value;
+  if (input.at_key("shape").get(shape_value) != simdjson::SUCCESS) {
+    return bad_request("input 'text' shape is required");
+  }
+  auto shape = parse_shape(shape_value);
+  if (!shape) return shape.error();
+  element data;
+  if (input.at_key("data").get(data) != simdjson::SUCCESS) {
+    return bad_request("input 'text' data is required");
+  }
+  return collect_texts(data, *shape, limits, texts);
+}
+
+std::optional<OipError> parse_inputs(object request, const InferLimits& limits,
+                                     std::vector<std::string>& texts) {
+  element value;
+  if (request.at_key("inputs").get(value) != simdjson::SUCCESS) {
+    return bad_request("inputs is required");
+  }
+  array inputs;
+  if (value.get_array().get(inputs) != simdjson::SUCCESS) {
+    return bad_request("inputs must be an array");
+  }
+  if (inputs.size() != 1) {
+    return bad_request("this model takes exactly one input, named 'text'");
+  }
+  return parse_input(inputs.at(0).value_unsafe(), limits, texts);
+}
+
+std::optional<OipError> parse_outputs(object request, std::vector<OutputName>& outputs) {
+  element value;
+  if (request.at_key("outputs").get(value) == simdjson::SUCCESS) {
+    array requested;
+    if (value.get_array().get(requested) != simdjson::SUCCESS) {
+      return bad_request("outputs must be an array");
+    }
+    for (element item : requested) {
+      object output;
+      if (item.get_object().get(output) != simdjson::SUCCESS) {
+        return bad_request("each requested output must be a JSON object");
+      }
+      if (auto error = reject_unknown_fields(output, {"name", "parameters"}, "an output")) {
+        return error;
+      }
+      element parameters;
+      if (output.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
+        if (auto error = check_parameters(parameters, "output", "binary_data")) return error;
+      }
+      std::string_view name_text;
+      if (output.at_key("name").get_string().get(name_text) != simdjson::SUCCESS) {
+        return bad_request("output name is required and must be a string");
+      }
+      const auto name = parse_output_name(name_text);
+      if (!name) return bad_request("unknown output name: the outputs are neg, neu, pos, compound");
+      if (std::find(outputs.begin(), outputs.end(), *name) != outputs.end()) {
+        return bad_request("output requested more than once");
+      }
+      outputs.push_back(*name);
+    }
+  }
+  // The protocol: when no output is requested, all outputs are returned.
+  if (outputs.empty()) outputs.assign(kAllOutputs.begin(), kAllOutputs.end());
+  return std::nullopt;
+}
+
+ParseResult parse_request(element root, const InferLimits& limits) {
+  object request;
+  if (root.get_object().get(request) != simdjson::SUCCESS) {
+    return bad_request("request body must be a JSON object");
+  }
+  if (has_duplicate_keys(root)) return bad_request("request body has a duplicate key");
+  if (auto error = reject_unknown_fields(request, {"id", "parameters", "inputs", "outputs"},
+                                         "the request")) {
+    return *error;
+  }
+  InferRequest parsed;
+  element id;
+  if (request.at_key("id").get(id) == simdjson::SUCCESS) {
+    std::string_view id_text;
+    if (id.get_string().get(id_text) != simdjson::SUCCESS)
+      return bad_request("id must be a string");
+    parsed.id.emplace(id_text);
+  }
+  element parameters;
+  if (request.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
+    if (auto error = check_parameters(parameters, "request", "binary_data_output")) return *error;
+  }
+  if (auto error = parse_inputs(request, limits, parsed.texts)) return *error;
+  if (auto error = parse_outputs(request, parsed.outputs)) return *error;
+  return parsed;
+}
+
+}  // namespace
+
+struct InferRequestParser::Impl {
+  explicit Impl(InferLimits parser_limits) : limits(parser_limits) {}
+  InferLimits limits;
+  simdjson::dom::parser json;
+};
+
+InferRequestParser::InferRequestParser(InferLimits limits) : impl_(std::make_unique<Impl>(limits)) {
+  // Fixing the depth here makes every later reallocation keep it (simdjson reuses max_depth()).
+  if (impl_->json.allocate(kInitialCapacity, kMaxJsonDepth) != simdjson::SUCCESS) {
+    throw std::bad_alloc();
+  }
+}
+
+InferRequestParser::~InferRequestParser() = default;
+InferRequestParser::InferRequestParser(InferRequestParser&&) noexcept = default;
+InferRequestParser& InferRequestParser::operator=(InferRequestParser&&) noexcept = default;
+
+ParseResult InferRequestParser::parse(std::string_view body) {
+  element root;
+  const auto code = impl_->json.parse(body.data(), body.size()).get(root);
+  if (code != simdjson::SUCCESS) return json_error(code);
+  return parse_request(root, impl_->limits);
+}
+
+ParseResult parse_infer_request(std::string_view body, const InferLimits& limits) {
+  InferRequestParser parser(limits);
+  return parser.parse(body);
+}
+
+}  // namespace smlapi::oip

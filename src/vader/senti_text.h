@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vader/model.h"
+#include "vader/word_info.h"
+
+namespace smlapi::vader {
+
+// One item of the reference's words_and_emoticons, with what the rules ask about it computed
+// once: its lowercase form, table entry, isupper() and whether it contains "n't".
+struct Token {
+  std::string_view word;
+  std::size_t lower_offset = 0;
+  std::size_t lower_length = 0;
+  const WordInfo* info = nullptr;  // nullptr: in no lexicon or rule list
+  bool is_upper = false;
+  bool contains_nt = false;
+
+  bool in_lexicon() const { return info != nullptr && info->in_lexicon; }
+  bool is_booster() const { return info != nullptr && info->is_booster; }
+  Keyword keyword() const { return info != nullptr ? info->keyword : Keyword::none; }
+  // The reference's negated([word]): NEGATE membership or "n't" inside.
+  bool is_negated() const { return contains_nt || (info != nullptr && info->is_negation); }
+};
+
+// The reference's text preparation (emoji -> description, strip) and SentiText tokenization
+// (str.split(), strip(string.punctuation) unless two or fewer characters remain, ALL-CAPS
+// differential). Reusable: buffers keep their capacity between texts.
+class SentiText {
+ public:
+  // Returns false when `text` is not valid UTF-8.
+  bool build(std::string_view text, const Model& model);
+
+  // The emoji-substituted, stripped text the punctuation emphasis is counted on.
+  std::string_view text() const { return text_; }
+  std::span<const Token> tokens() const { return tokens_; }
+  std::string_view lower(const Token& token) const {
+    return std::string_view(lowered_).substr(token.lower_offset, token.lower_length);
+  }
+  // Some but not all words are ALL CAPS.
+  bool is_cap_diff() const { return is_cap_diff_; }
+
+ private:
+  void substitute_emoji(std::string_view text, const EmojiTable& emoji);
+  void split_words(const Model& model);
+  void add_token(std::string_view word, const Model& model);
+
+  std::string substituted_;
+  std::string lowered_;
+  std::vector<char32_t> code_points_;
+  std::vector<Token> tokens_;
+  std::string_view text_;
+  bool is_cap_diff_ = false;
+};
+
+}  // namespace smlapi::vader

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "vader/but_rule.h"
+#include "vader/model.h"
+#include "vader/polarity_scores.h"
+#include "vader/senti_text.h"
+
+namespace smlapi::vader {
+
+// Scores texts like vaderSentiment 3.3.2's SentimentIntensityAnalyzer.polarity_scores().
+// One analyzer per thread: it owns scratch buffers reused across calls (no allocation per call
+// once they have grown to the longest text seen), so it is not thread-safe; the Model is
+// shared.
+class SentimentAnalyzer {
+ public:
+  explicit SentimentAnalyzer(std::shared_ptr<const Model> model);
+
+  boost::system::result<PolarityScores, TextError> polarity_scores(std::string_view utf8_text);
+  const Model& model() const { return *model_; }
+
+ private:
+  std::shared_ptr<const Model> model_;
+  SentiText text_;
+  std::vector<double> sentiments_;
+  ButRule but_rule_;
+};
+
+}  // namespace smlapi::vader

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Python str semantics VADER depends on, for well-formed UTF-8: split()/strip() whitespace,
+// lower() (full mapping, Final_Sigma rule) and isupper(). Tables come from
+// unicode_tables.inc, generated from CPython by tools/gen_unicode_tables.py.
+namespace smlapi::vader::unicode {
+
+// Byte length of the Python whitespace code point (str.isspace()) starting at text[pos], or 0.
+std::size_t whitespace_length_at(std::string_view text, std::size_t pos);
+
+// Byte length of the Python whitespace code point ending just before text[end], or 0.
+std::size_t whitespace_length_before(std::string_view text, std::size_t end);
+
+// Python's str.strip() with no arguments.
+std::string_view strip_whitespace(std::string_view text);
+
+bool is_whitespace(char32_t cp);
+
+// Appends Python's word.lower() to `out` and returns word.isupper(). `code_points` is scratch
+// space (only used for non-ASCII words).
+bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points);
+
+}  // namespace smlapi::vader::unicode

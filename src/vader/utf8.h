@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace smlapi::vader::utf8 {
+
+// What a strict UTF-8 scan of a text found.
+enum class Encoding : std::uint8_t {
+  ascii,    // only bytes < 0x80
+  unicode,  // well-formed UTF-8 with at least one multi-byte sequence
+  invalid,  // ill-formed: stray/missing continuation bytes, overlong forms, surrogates, > U+10FFFF
+};
+
+Encoding classify(std::string_view text);
+
+// Decodes the well-formed sequence starting at text[pos]; advances pos past it.
+// Precondition: text is well-formed UTF-8 (checked by classify()).
+inline char32_t decode_next(std::string_view text, std::size_t& pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) {
+    ++pos;
+    return lead;
+  }
+  if (lead < 0xE0) {
+    const char32_t cp = (char32_t{lead} & 0x1Fu) << 6 | (byte(pos + 1) & 0x3Fu);
+    pos += 2;
+    return cp;
+  }
+  if (lead < 0xF0) {
+    const char32_t cp = (char32_t{lead} & 0x0Fu) << 12 | (char32_t{byte(pos + 1)} & 0x3Fu) << 6 |
+                        (byte(pos + 2) & 0x3Fu);
+    pos += 3;
+    return cp;
+  }
+  const char32_t cp = (char32_t{lead} & 0x07u) << 18 | (char32_t{byte(pos + 1)} & 0x3Fu) << 12 |
+                      (char32_t{byte(pos + 2)} & 0x3Fu) << 6 | (byte(pos + 3) & 0x3Fu);
+  pos += 4;
+  return cp;
+}
+
+void append(std::string& out, char32_t cp);
+
+// Number of code points in well-formed UTF-8 (what Python's len() counts).
+inline std::size_t code_point_count(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
+  return count;
+}
+
+}  // namespace smlapi::vader::utf8

@@ -1,0 +1,161 @@
+// Renders every Kustomize overlay offline, validates each document against
+// the Kubernetes / Argo Rollouts / Prometheus Operator / Kyverno schemas
+// (npm kubernetes-models), asserts the hardening policy (lib/k8s-policy.mjs)
+// on each overlay, cross-checks values shared with Terraform, and finally
+// proves the policy can fail by mutating a good render.
+import { Checks, requireTool, renderOverlay, clone, findDoc } from './lib/common.mjs';
+import { evaluate, apiConfig, apiPod } from './lib/k8s-policy.mjs';
+import { loadTerraform, variableDefault } from './lib/terraform-model.mjs';
+import { unknownFields } from './lib/strict-fields.mjs';
+
+requireTool('kubectl');
+const OVERLAYS = ['dev', 'prod'];
+
+const SCHEMA_MODULES = {
+  v1: 'kubernetes-models/v1',
+  'apps/v1': 'kubernetes-models/apps/v1',
+  'policy/v1': 'kubernetes-models/policy/v1',
+  'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
+  'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
+  'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
+  'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
+  'kyverno.io/v1': '@kubernetes-models/kyverno/kyverno.io/v1',
+};
+
+async function schemaViolations(docs) {
+  const v = [];
+  for (const d of docs) {
+    const id = `${d.apiVersion} ${d.kind}/${d.metadata?.name}`;
+    const modName = SCHEMA_MODULES[d.apiVersion];
+    if (!modName) { v.push(`${id}: no offline schema for ${d.apiVersion}`); continue; }
+    let mod;
+    try {
+      mod = await import(`${modName}/${d.kind}`); // per-kind module: much faster than the index
+    } catch {
+      v.push(`${id}: unknown kind in ${modName}`);
+      continue;
+    }
+    try {
+      new mod[d.kind](d).validate();
+    } catch (err) {
+      v.push(`${id}: ${err.message}`);
+    }
+  }
+  return v;
+}
+
+const { model: tf, errors: tfErrors } = await loadTerraform();
+const tfRepo = variableDefault(tf, 'github_repository');
+const tfBranch = variableDefault(tf, 'github_branch');
+const expectedSubject = `https://github.com/${tfRepo}/.github/workflows/release.yml@refs/heads/${tfBranch}`;
+
+const checks = new Checks('k8s');
+checks.run('terraform variables readable for cross-checks', () => [...tfErrors, ...(tfRepo && tfBranch ? [] : ['github_repository/github_branch defaults missing'])]);
+
+const rendered = {};
+for (const overlay of OVERLAYS) {
+  let docs;
+  checks.run(`${overlay}: kubectl kustomize renders`, () => {
+    docs = renderOverlay(overlay);
+    return docs.length ? [] : ['rendered nothing'];
+  });
+  if (!docs) continue;
+  rendered[overlay] = docs;
+  const schema = await schemaViolations(docs);
+  checks.run(`${overlay}: ${docs.length} documents validate against their schemas`, () => schema);
+  checks.run(`${overlay}: no unknown (misspelled) fields`, () =>
+    docs.flatMap((d) => (SCHEMA_MODULES[d.apiVersion] ? unknownFields(d, SCHEMA_MODULES[d.apiVersion]) : [])));
+  const ctx = {
+    overlay,
+    expectedSubject,
+    expectedRedisCidrs: overlay === 'prod' ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
+  };
+  for (const { name, violations } of evaluate(docs, ctx)) checks.run(`${overlay}: ${name}`, () => violations);
+}
+
+if (rendered.prod) {
+  checks.run('prod: trusted proxies are the Terraform node/pod subnets', () => {
+    const got = (apiConfig(rendered.prod)?.SMLAPI_TRUSTED_PROXIES ?? '').split(',').sort();
+    const want = [...(variableDefault(tf, 'private_subnet_cidrs') ?? [])].sort();
+    return JSON.stringify(got) === JSON.stringify(want) ? [] : [`SMLAPI_TRUSTED_PROXIES ${got} != private_subnet_cidrs ${want}`];
+  });
+  checks.run('prod: Redis reached through a loopback TLS sidecar', () => {
+    const pod = apiPod(rendered.prod);
+    const cfg = apiConfig(rendered.prod) ?? {};
+    const side = (pod?.spec.initContainers ?? []).find((c) => c.restartPolicy === 'Always');
+    const v = [];
+    if (cfg.SMLAPI_REDIS_HOST !== '127.0.0.1') v.push('SMLAPI_REDIS_HOST must be 127.0.0.1 (the sidecar)');
+    if (!side) return [...v, 'no native sidecar (initContainer with restartPolicy Always)'];
+    if (!side.args?.includes('client') || !side.args.includes(`--listen=127.0.0.1:${cfg.SMLAPI_REDIS_PORT}`)) v.push('sidecar must listen on loopback at SMLAPI_REDIS_PORT');
+    if (side.args.some((a) => /insecure|skip-verify|unsafe/.test(a))) v.push('sidecar must verify the server certificate');
+    return v;
+  });
+}
+if (rendered.dev) {
+  checks.run('dev: Redis requires a password from the Secret, persists nothing', () => {
+    const redis = findDoc(rendered.dev, 'Deployment', 'redis');
+    const conf = rendered.dev.find((d) => d.kind === 'ConfigMap' && d.metadata.name.startsWith('redis-config'))?.data?.['redis.conf'] ?? '';
+    const c = redis?.spec.template.spec.containers[0];
+    const v = [];
+    const script = (c?.command ?? []).join(' ');
+    if (!/requirepass "\$\(cat \/run\/secrets\/redis\/password\)"/.test(script)) v.push('requirepass must be read from the mounted Secret');
+    if (!/exec redis-server/.test(script)) v.push('redis-server must be exec-ed (PID 1 receives SIGTERM)');
+    if (/^\s*requirepass/m.test(conf)) v.push('redis.conf must not contain the password');
+    for (const line of ['protected-mode yes', 'save ""', 'appendonly no', 'rename-command CONFIG ""'])
+      if (!conf.includes(line)) v.push(`redis.conf lacks "${line}"`);
+    const vol = redis?.spec.template.spec.volumes.find((x) => x.secret);
+    if (vol?.secret?.secretName !== 'smlapi-redis') v.push('password must come from Secret smlapi-redis');
+    return v;
+  });
+}
+
+// Self-test: each mutation breaks one rule on the good prod render; the
+// policy must report it. Without this, a rule that can never fail would pass.
+const MUTATIONS = [
+  ['readOnlyRootFilesystem false', /readOnlyRootFilesystem/, (d) => { apiPod(d).spec.containers[0].securityContext.readOnlyRootFilesystem = false; }],
+  ['liveness probe on /health', /livenessProbe path/, (d) => { apiPod(d).spec.containers[0].livenessProbe.httpGet.path = '/health'; }],
+  ['readiness probe on port 8080', /readinessProbe port/, (d) => { apiPod(d).spec.containers[0].readinessProbe.httpGet.port = 8080; }],
+  ['NetworkPolicy on port 8080', /ingress ports/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-ingress').spec.ingress[0].ports[0].port = 8080; }],
+  ['egress to anywhere', /without peers|egress ports/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-dns-egress').spec.egress.push({ ports: [{ port: 443 }] }); }],
+  ['PSA enforce baseline', /enforce must be "restricted"/, (d) => { findDoc(d, 'Namespace', 'secure-ml-api').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'; }],
+  ['token automount', /automountServiceAccountToken/, (d) => { apiPod(d).spec.automountServiceAccountToken = true; }],
+  ['no memory limit', /limits\.memory/, (d) => { delete apiPod(d).spec.containers[0].resources.limits.memory; }],
+  ['capabilities kept', /drop must include ALL/, (d) => { apiPod(d).spec.containers[0].securityContext.capabilities.drop = []; }],
+  ['short grace period', /terminationGracePeriodSeconds/, (d) => { apiPod(d).spec.terminationGracePeriodSeconds = 10; }],
+  ['no zone spread', /zone/, (d) => { apiPod(d).spec.topologySpreadConstraints = []; }],
+  ['/metrics on the Ingress', /exposes \/metrics/, (d) => { const i = findDoc(d, 'Ingress', 'secure-ml-api'); i.spec.rules[0].http.paths.push({ ...clone(i.spec.rules[0].http.paths[0]), path: '/metrics' }); }],
+  ['catch-all Ingress path', /exposes/, (d) => { const i = findDoc(d, 'Ingress', 'secure-ml-api'); i.spec.rules[0].http.paths[0] = { ...i.spec.rules[0].http.paths[0], path: '/', pathType: 'Prefix' }; }],
+  ['wildcard signer', /subject must be exact|regular-expression/, (d) => { const k = d.find((x) => x.kind === 'ClusterPolicy').spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless; delete k.subject; k.subjectRegExp = '.*'; }],
+  ['no SBOM attestation', /SBOM attestation/, (d) => { delete d.find((x) => x.kind === 'ClusterPolicy').spec.rules[0].verifyImages[0].attestations; }],
+  ['image by tag', /sha256/, (d) => { apiPod(d).spec.containers[0].image = 'ghcr.io/diler-m/secure-ml-api:1.0.0'; }],
+  ['analysis removed', /no analysis/, (d) => { delete findDoc(d, 'Rollout', 'secure-ml-api').spec.strategy.canary.analysis; }],
+  ['misspelled env var', /not a serve flag/, (d) => { d.find((x) => x.kind === 'ConfigMap' && x.data?.SMLAPI_PORT).data.SMLAPI_PROT = '8000'; }],
+  ['Redis egress to another subnet', /ipBlocks/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-redis-egress').spec.egress[0].to[0].ipBlock.cidr = '10.99.0.0/16'; }],
+];
+if (rendered.prod) {
+  const ctx = { overlay: 'prod', expectedSubject, expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
+  checks.run(`self-test: policy detects ${MUTATIONS.length} deliberate defects`, () => {
+    const missed = [];
+    for (const [label, expected, mutate] of MUTATIONS) {
+      const docs = clone(rendered.prod);
+      mutate(docs);
+      const found = evaluate(docs, ctx).flatMap((r) => r.violations);
+      if (!found.some((msg) => expected.test(msg))) missed.push(`${label}: not detected`);
+    }
+    return missed;
+  });
+  const broken = clone(rendered.prod);
+  findDoc(broken, 'Rollout', 'secure-ml-api').spec.replicas = 'three';
+  findDoc(broken, 'NetworkPolicy', 'default-deny-all').spec.policyTypes = ['Sideways'];
+  const schemaFound = await schemaViolations(broken);
+  const typo = clone(rendered.prod);
+  const r = findDoc(typo, 'Rollout', 'secure-ml-api');
+  r.spec.selectr = r.spec.selector;
+  r.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem = true;
+  const typoFound = unknownFields(r, SCHEMA_MODULES[r.apiVersion]);
+  checks.run('self-test: unknown-field check catches misspelled fields', () =>
+    typoFound.length === 2 ? [] : [`expected 2 unknown fields, got: ${typoFound.join('; ') || 'none'}`]);
+  checks.run('self-test: schema validation rejects a wrong type and a bad enum', () =>
+    schemaFound.length === 2 ? [] : [`expected 2 schema errors, got: ${schemaFound.join('; ') || 'none'}`]);
+}
+checks.finish();

@@ -1,0 +1,158 @@
+// The credential file: operations, parsing with clear errors, atomic save and round trip.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <fstream>
+#include <vector>
+
+#include "auth/credential_store.h"
+#include "test_support.h"
+
+namespace smlapi::auth {
+namespace {
+
+constexpr Argon2Params kFast{.memory_kib = 64, .iterations = 1, .parallelism = 1};
+
+class CredentialStoreTest : public ::testing::Test {
+ protected:
+  PasswordHasher hasher_{kFast};
+  CredentialStore store_;
+};
+
+TEST_F(CredentialStoreTest, AddListRemoveUsers) {
+  ASSERT_TRUE(store_.add_user("bob", "bob-password", {"predict"}, hasher_));
+  ASSERT_TRUE(store_.add_user("alice@example.com", "alice-password", {"admin", "predict", "admin"},
+                              hasher_));
+  EXPECT_FALSE(store_.add_user("bob", "another-password", {}, hasher_)) << "duplicate";
+  ASSERT_EQ(store_.users().size(), 2u);
+  EXPECT_EQ(store_.users().begin()->first, "alice@example.com");
+  EXPECT_EQ(store_.find_user("alice@example.com")->scopes,
+            (std::vector<std::string>{"admin", "predict"}));
+  EXPECT_TRUE(store_.remove_user("bob"));
+  EXPECT_FALSE(store_.remove_user("bob"));
+  EXPECT_EQ(store_.find_user("bob"), nullptr);
+}
+
+TEST_F(CredentialStoreTest, ValidatesNamesPasswordsAndScopes) {
+  const std::vector<std::string> names = {"",        "a b", "../x", "x/y", std::string(65, 'a'),
+                                          "\xc3\xbc"};
+  for (const std::string& name : names) {
+    EXPECT_FALSE(store_.add_user(name, "long-enough", {}, hasher_)) << name;
+  }
+  EXPECT_TRUE(store_.add_user(std::string(64, 'a'), "long-enough", {}, hasher_));
+  EXPECT_FALSE(store_.add_user("short", "1234567", {}, hasher_));
+  EXPECT_FALSE(store_.add_user("unknown-scope", "long-enough", {"root"}, hasher_));
+  EXPECT_FALSE(store_.add_client("c", "too-short", {}, hasher_));
+  CredentialStore custom(ScopeSet{"read", "write"});
+  EXPECT_TRUE(custom.add_user("u", "long-enough", {"write"}, hasher_));
+  EXPECT_FALSE(custom.add_user("v", "long-enough", {"predict"}, hasher_));
+}
+
+TEST_F(CredentialStoreTest, PasswdReplacesTheHash) {
+  ASSERT_TRUE(store_.add_user("bob", "old-password", {}, hasher_));
+  const std::string before = store_.find_user("bob")->password_hash;
+  ASSERT_TRUE(store_.set_user_password("bob", "new-password", hasher_));
+  const std::string after = store_.find_user("bob")->password_hash;
+  EXPECT_NE(before, after);
+  EXPECT_TRUE(hasher_.verify(after, "new-password"));
+  EXPECT_FALSE(hasher_.verify(after, "old-password"));
+  EXPECT_FALSE(store_.set_user_password("nobody", "new-password", hasher_));
+  EXPECT_TRUE(store_.set_user_scopes("bob", {"admin"}));
+  EXPECT_EQ(store_.find_user("bob")->scopes, std::vector<std::string>{"admin"});
+}
+
+TEST_F(CredentialStoreTest, ClientOperations) {
+  const std::string secret = generate_client_secret();
+  EXPECT_EQ(secret.size(), 43u);
+  ASSERT_TRUE(store_.add_client("batch-job", secret, {"predict"}, hasher_));
+  EXPECT_TRUE(hasher_.verify(store_.find_client("batch-job")->secret_hash, secret));
+  const std::string rotated = generate_client_secret();
+  ASSERT_TRUE(store_.set_client_secret("batch-job", rotated, hasher_));
+  EXPECT_FALSE(hasher_.verify(store_.find_client("batch-job")->secret_hash, secret));
+  EXPECT_TRUE(store_.set_client_scopes("batch-job", {"admin", "predict"}));
+  EXPECT_TRUE(store_.remove_client("batch-job"));
+  EXPECT_TRUE(store_.clients().empty());
+}
+
+TEST_F(CredentialStoreTest, SaveAndLoadRoundTrip) {
+  ASSERT_TRUE(store_.add_user("alice", "alice-password", {"predict"}, hasher_));
+  ASSERT_TRUE(store_.add_user("root", "root-password", {"admin", "predict"}, hasher_));
+  ASSERT_TRUE(store_.add_client("job", generate_client_secret(), {"predict"}, hasher_));
+  testing::TempDir dir;
+  const auto path = dir.path() / "users.json";
+  ASSERT_TRUE(store_.save(path));
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  const auto loaded = CredentialStore::load(path);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->to_json(), store_.to_json());
+  EXPECT_EQ(loaded->find_user("root")->scopes, (std::vector<std::string>{"admin", "predict"}));
+  EXPECT_TRUE(hasher_.verify(loaded->find_user("alice")->password_hash, "alice-password"));
+
+  // Saving again replaces the file atomically and leaves no temporary files behind.
+  ASSERT_TRUE(loaded->save(path));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST_F(CredentialStoreTest, EmptyStoreSerializesAndParses) {
+  const std::string json = store_.to_json();
+  EXPECT_EQ(json, "{\n  \"version\": 1,\n  \"users\": [],\n  \"clients\": []\n}\n");
+  EXPECT_TRUE(CredentialStore::parse(json));
+  EXPECT_TRUE(CredentialStore::parse("{}"));
+}
+
+std::string error_of(std::string_view json) {
+  const auto parsed = CredentialStore::parse(json);
+  return parsed ? std::string("(parsed)") : parsed.error().message;
+}
+
+TEST(CredentialFile, ParseErrorsNameTheProblem) {
+  const std::string hash =
+      "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$"
+      "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI";
+  const auto user = [&](std::string_view name, std::string_view scopes) {
+    return "{\"name\":\"" + std::string(name) + "\",\"password_hash\":\"" + hash +
+           "\",\"scopes\":" + std::string(scopes) + "}";
+  };
+  EXPECT_EQ(error_of("{\"users\":[" + user("a", "[\"predict\"]") + "]}"), "(parsed)");
+  EXPECT_NE(error_of("not json").find("not a JSON object"), std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[],\"users\":[]}").find("duplicate"), std::string::npos);
+  EXPECT_NE(error_of("{\"usres\":[]}").find("unknown member 'usres'"), std::string::npos);
+  EXPECT_NE(error_of("{\"version\":2}").find("version"), std::string::npos);
+  EXPECT_NE(error_of("{\"users\":{}}").find("users: must be an array"), std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[" + user("a", "[\"root\"]") + "]}").find("users[0].scopes"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[" + user("a", "[]") + "," + user("a", "[]") + "]}")
+                .find("users[1]: duplicate user 'a'"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[" + user("../a", "[]") + "]}").find("users[0]: invalid name"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("{\"users\":[{\"name\":\"a\",\"password_hash\":\"sha256:abc\",\"scopes\":[]}]}")
+          .find("not an Argon2id PHC string"),
+      std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[{\"name\":\"a\",\"scopes\":[]}]}").find("needs"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"users\":[{\"name\":\"a\",\"password\":\"x\",\"password_hash\":\"" + hash +
+                     "\",\"scopes\":[]}]}")
+                .find("unexpected member 'password'"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"clients\":[{\"client_id\":\"c\",\"secret_hash\":\"" + hash +
+                     "\",\"scopes\":[1]}]}")
+                .find("clients[0].scopes: must be an array of strings"),
+            std::string::npos);
+}
+
+TEST(CredentialFile, MissingFileIsAnError) {
+  testing::TempDir dir;
+  const auto loaded = CredentialStore::load(dir.path() / "absent.json");
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("absent.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smlapi::auth

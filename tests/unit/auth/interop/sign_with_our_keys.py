@@ -1,0 +1,37 @@
+#!/usr/bin/python3
+"""Signs access tokens with PyJWT using the private key files of a secure-ml-api key directory.
+
+Usage: sign_with_our_keys.py KEY_DIR ISSUER AUDIENCE NOW KID:ALG [KID:ALG ...]
+Prints one "<kid> <token>" line per key.
+"""
+import sys
+import uuid
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+
+
+def load_key(key_dir, kid, alg):
+    if alg == "HS256":
+        with open(f"{key_dir}/{kid}.hs256", "rb") as f:
+            return f.read()
+    with open(f"{key_dir}/{kid}.pem", "rb") as f:
+        return serialization.load_pem_private_key(f.read(), password=None)
+
+
+def main():
+    key_dir, issuer, audience, now = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    for spec in sys.argv[5:]:
+        kid, alg = spec.split(":")
+        claims = {
+            "iss": issuer, "sub": "pyjwt-" + kid, "aud": [audience, "someone-else"],
+            "iat": now, "nbf": now, "exp": now + 600, "jti": str(uuid.uuid4()),
+            "scope": "predict", "client_id": "pyjwt",
+        }
+        token = jwt.encode(claims, load_key(key_dir, kid, alg), algorithm=alg,
+                           headers={"kid": kid, "typ": "at+jwt"})
+        print(kid, token)
+
+
+if __name__ == "__main__":
+    main()

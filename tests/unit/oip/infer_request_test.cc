@@ -1,0 +1,348 @@
+#include "oip/infer_request.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "oip/binary_extension.h"
+
+namespace smlapi::oip {
+namespace {
+
+using Result = boost::system::result<InferRequest, OipError>;
+
+Result parse(std::string_view body, const InferLimits& limits = {}) {
+  return parse_infer_request(body, limits);
+}
+
+// Asserts that `result` failed with `kind` and a message containing `fragment`.
+void expect_error(const Result& result, OipErrorKind kind, std::string_view fragment) {
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().kind, kind);
+  EXPECT_NE(result.error().message.find(fragment), std::string::npos)
+      << "message: " << result.error().message;
+}
+
+std::string text_input(std::string_view shape, std::string_view data) {
+  return R"({"name":"text","datatype":"BYTES","shape":)" + std::string(shape) + R"(,"data":)" +
+         std::string(data) + "}";
+}
+
+std::string request_with(std::string_view shape, std::string_view data) {
+  return R"({"inputs":[)" + text_input(shape, data) + "]}";
+}
+
+TEST(ParseInferRequest, AcceptsTheSpecificationExampleShapedForThisModel) {
+  // The protocol's example request (id, inputs, outputs), with this model's input and output.
+  const auto result = parse(R"({
+      "id" : "42",
+      "inputs" : [
+        { "name" : "text", "shape" : [ 2 ], "datatype" : "BYTES",
+          "data" : [ "I love it", "I hate it" ] }
+      ],
+      "outputs" : [ { "name" : "compound" } ]
+    })");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  ASSERT_TRUE(result->id.has_value());
+  EXPECT_EQ(*result->id, "42");
+  EXPECT_EQ(result->texts, (std::vector<std::string>{"I love it", "I hate it"}));
+  EXPECT_EQ(result->outputs, std::vector<OutputName>{OutputName::compound});
+}
+
+TEST(ParseInferRequest, ReturnsAllOutputsInCanonicalOrderWhenNoneRequested) {
+  const auto result = parse(request_with("[1]", R"(["ok"])"));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_FALSE(result->id.has_value());
+  EXPECT_EQ(result->outputs, std::vector<OutputName>(kAllOutputs.begin(), kAllOutputs.end()));
+}
+
+TEST(ParseInferRequest, KeepsRequestedOutputOrder) {
+  const auto result = parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
+                            R"(],"outputs":[{"name":"pos"},{"name":"neg","parameters":{}}]})");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->outputs, (std::vector<OutputName>{OutputName::pos, OutputName::neg}));
+}
+
+TEST(ParseInferRequest, EmptyOutputsListMeansAllOutputs) {
+  const auto result =
+      parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") + R"(],"outputs":[]})");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->outputs.size(), 4U);
+}
+
+TEST(ParseInferRequest, AcceptsAndIgnoresParameters) {
+  const auto result = parse(
+      R"({"parameters":{"content_type":"str","n":1,"flag":true},"inputs":[{"name":"text",)"
+      R"("datatype":"BYTES","shape":[1],"parameters":{"content_type":"str"},"data":["x"]}]})");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->texts.size(), 1U);
+}
+
+TEST(ParseInferRequest, AcceptsNestedDataMatchingTheShape) {
+  const auto result = parse(request_with("[2,2]", R"([["a","b"],["c","d"]])"));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->texts, (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST(ParseInferRequest, AcceptsFlatDataForAMultiDimensionalShape) {
+  const auto result = parse(request_with("[2,2]", R"(["a","b","c","d"])"));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->texts.size(), 4U);
+}
+
+TEST(ParseInferRequest, DecodesJsonEscapesAndKeepsUnicode) {
+  const auto result = parse(request_with("[2]", R"(["caf\u00e9 \"ok\"", "😀 good"])"));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->texts[0], "caf\xC3\xA9 \"ok\"");
+  EXPECT_EQ(result->texts[1], "\xF0\x9F\x98\x80 good");
+}
+
+TEST(ParseInferRequest, RejectsShapeDataCountMismatch) {
+  expect_error(parse(request_with("[3]", R"(["a","b"])")), OipErrorKind::bad_request,
+               "does not match its shape");
+  expect_error(parse(request_with("[1]", R"(["a","b"])")), OipErrorKind::bad_request,
+               "does not match its shape");
+}
+
+TEST(ParseInferRequest, RejectsNestedDataThatDoesNotFollowTheShape) {
+  expect_error(parse(request_with("[2,2]", R"([["a","b"],["c"]])")), OipErrorKind::bad_request,
+               "does not match its shape");
+  expect_error(parse(request_with("[4]", R"([["a","b"],["c","d"]])")), OipErrorKind::bad_request,
+               "does not match its shape");
+  expect_error(parse(request_with("[2,2]", R"([["a","b"],"c"])")), OipErrorKind::bad_request,
+               "does not match its shape");
+  expect_error(parse(request_with("[2,1]", R"([["a"],[["b"]]])")), OipErrorKind::bad_request,
+               "only JSON strings");
+}
+
+TEST(ParseInferRequest, RejectsWrongDatatype) {
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"FP32","shape":[1],"data":[1.0]}]})"),
+               OipErrorKind::bad_request, "datatype BYTES");
+}
+
+TEST(ParseInferRequest, RejectsNonStringElements) {
+  expect_error(parse(request_with("[2]", R"(["a",1])")), OipErrorKind::bad_request,
+               "only JSON strings");
+  expect_error(parse(request_with("[1]", "[null]")), OipErrorKind::bad_request,
+               "only JSON strings");
+  expect_error(parse(request_with("[1]", "[true]")), OipErrorKind::bad_request,
+               "only JSON strings");
+}
+
+TEST(ParseInferRequest, RejectsEmptyBatch) {
+  expect_error(parse(request_with("[0]", "[]")), OipErrorKind::bad_request, "at least one text");
+  expect_error(parse(request_with("[2,0]", "[]")), OipErrorKind::bad_request, "at least one text");
+}
+
+TEST(ParseInferRequest, RejectsEmptyTexts) {
+  expect_error(parse(request_with("[2]", R"(["a",""])")), OipErrorKind::bad_request,
+               "at least 1 character");
+}
+
+TEST(ParseInferRequest, RejectsOversizeBatchWith413) {
+  InferLimits limits;
+  limits.max_texts = 2;
+  expect_error(parse(request_with("[3]", R"(["a","b","c"])"), limits),
+               OipErrorKind::payload_too_large, "at most 2");
+  // The shape alone gives the count away, even when it overflows 64 bits.
+  expect_error(parse(request_with("[4294967296,4294967296]", R"(["a"])")),
+               OipErrorKind::payload_too_large, "too many texts");
+}
+
+TEST(ParseInferRequest, AcceptsExactlyTheLimits) {
+  InferLimits limits;
+  limits.max_texts = 2;
+  limits.max_text_chars = 3;
+  limits.max_total_bytes = 5;
+  // "é" is 2 bytes but one character: 3 characters, 4 bytes; then 1 byte: 5 bytes in total.
+  const auto result = parse(request_with("[2]", R"(["ééé"  ,"a"])"), limits);
+  EXPECT_FALSE(result.has_value());  // 6 + 1 bytes > 5
+  const auto fits = parse(request_with("[2]", R"(["éé","a"])"), limits);
+  ASSERT_TRUE(fits.has_value()) << fits.error().message;
+}
+
+TEST(ParseInferRequest, CountsCharactersNotBytes) {
+  InferLimits limits;
+  limits.max_text_chars = 2;
+  ASSERT_TRUE(parse(request_with("[1]", R"(["éé"])"), limits).has_value());
+  expect_error(parse(request_with("[1]", R"(["abc"])"), limits), OipErrorKind::payload_too_large,
+               "longer than 2 characters");
+}
+
+TEST(ParseInferRequest, RejectsTotalBytesOverTheLimit) {
+  InferLimits limits;
+  limits.max_total_bytes = 4;
+  expect_error(parse(request_with("[2]", R"(["abc","de"])"), limits),
+               OipErrorKind::payload_too_large, "4 bytes");
+}
+
+TEST(ParseInferRequest, DefaultLimitsMatchPredictBatch) {
+  const InferLimits limits;
+  EXPECT_EQ(limits.max_texts, 256U);
+  EXPECT_EQ(limits.max_total_bytes, 65536U);
+  EXPECT_EQ(limits.max_text_chars, 10000U);
+  std::string data = "[";
+  for (int i = 0; i < 257; ++i) data += i == 0 ? R"("x")" : R"(,"x")";
+  data += "]";
+  expect_error(parse(request_with("[257]", data)), OipErrorKind::payload_too_large, "at most 256");
+}
+
+TEST(ParseInferRequest, RejectsMissingInputs) {
+  expect_error(parse(R"({"id":"1"})"), OipErrorKind::bad_request, "inputs is required");
+  expect_error(parse(R"({"inputs":{}})"), OipErrorKind::bad_request, "must be an array");
+  expect_error(parse(R"({"inputs":[]})"), OipErrorKind::bad_request, "exactly one input");
+}
+
+TEST(ParseInferRequest, RejectsMoreThanOneInput) {
+  const auto input = text_input("[1]", R"(["a"])");
+  expect_error(parse(R"({"inputs":[)" + input + "," + input + "]}"), OipErrorKind::bad_request,
+               "exactly one input");
+}
+
+TEST(ParseInferRequest, RejectsTheSpecificationExampleInputsForAnotherModel) {
+  // The protocol's own example request: UINT32 and BOOL inputs that VADER does not have.
+  expect_error(parse(R"({"id":"42","inputs":[
+      {"name":"input0","shape":[2,2],"datatype":"UINT32","data":[1,2,3,4]}],
+      "outputs":[{"name":"output0"}]})"),
+               OipErrorKind::bad_request, "named 'text'");
+}
+
+TEST(ParseInferRequest, RejectsMissingInputFields) {
+  expect_error(parse(R"({"inputs":[{"datatype":"BYTES","shape":[1],"data":["a"]}]})"),
+               OipErrorKind::bad_request, "name is required");
+  expect_error(parse(R"({"inputs":[{"name":"text","shape":[1],"data":["a"]}]})"),
+               OipErrorKind::bad_request, "datatype is required");
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","data":["a"]}]})"),
+               OipErrorKind::bad_request, "shape is required");
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1]}]})"),
+               OipErrorKind::bad_request, "data is required");
+}
+
+TEST(ParseInferRequest, RejectsInvalidShapes) {
+  expect_error(parse(request_with("[-1]", R"(["a"])")), OipErrorKind::bad_request,
+               "non-negative integers");
+  expect_error(parse(request_with("[1.0]", R"(["a"])")), OipErrorKind::bad_request,
+               "non-negative integers");
+  expect_error(parse(request_with(R"(["1"])", R"(["a"])")), OipErrorKind::bad_request,
+               "non-negative integers");
+  expect_error(parse(request_with("2", R"(["a","b"])")), OipErrorKind::bad_request,
+               "array of integers");
+  expect_error(parse(request_with("[1,1,1,1,1,1,1,1,1]", R"(["a"])")), OipErrorKind::bad_request,
+               "more than 8 dimensions");
+}
+
+TEST(ParseInferRequest, EmptyShapeIsAScalarOfOneText) {
+  const auto result = parse(request_with("[]", R"(["only"])"));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->texts, std::vector<std::string>{"only"});
+}
+
+TEST(ParseInferRequest, RejectsUnknownOutputName) {
+  expect_error(parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
+                     R"(],"outputs":[{"name":"output0"}]})"),
+               OipErrorKind::bad_request, "unknown output name");
+}
+
+TEST(ParseInferRequest, RejectsMalformedOutputs) {
+  const std::string prefix = R"({"inputs":[)" + text_input("[1]", R"(["x"])") + "],";
+  expect_error(parse(prefix + R"("outputs":{"name":"neg"}})"), OipErrorKind::bad_request,
+               "outputs must be an array");
+  expect_error(parse(prefix + R"("outputs":["neg"]})"), OipErrorKind::bad_request,
+               "must be a JSON object");
+  expect_error(parse(prefix + R"("outputs":[{}]})"), OipErrorKind::bad_request, "name is required");
+  expect_error(parse(prefix + R"("outputs":[{"name":"neg"},{"name":"neg"}]})"),
+               OipErrorKind::bad_request, "more than once");
+}
+
+TEST(ParseInferRequest, RejectsDuplicateKeysAtAnyLevel) {
+  expect_error(parse(R"({"id":"1","id":"2","inputs":[)" + text_input("[1]", R"(["x"])") + "]}"),
+               OipErrorKind::bad_request, "duplicate key");
+  expect_error(parse(R"({"inputs":[{"name":"text","name":"text","datatype":"BYTES",)"
+                     R"("shape":[1],"data":["x"]}]})"),
+               OipErrorKind::bad_request, "duplicate key");
+  expect_error(
+      parse(R"({"parameters":{"a":1,"a":2},"inputs":[)" + text_input("[1]", R"(["x"])") + "]}"),
+      OipErrorKind::bad_request, "duplicate key");
+}
+
+TEST(ParseInferRequest, RejectsInvalidUtf8) {
+  expect_error(parse(request_with("[1]", "[\"bad \xC3\x28 byte\"]")), OipErrorKind::bad_request,
+               "not valid UTF-8");
+  expect_error(parse(request_with("[1]", "[\"overlong \xC0\xAF\"]")), OipErrorKind::bad_request,
+               "not valid UTF-8");
+  expect_error(parse(request_with("[1]", "[\"surrogate \xED\xA0\x80\"]")),
+               OipErrorKind::bad_request, "not valid UTF-8");
+}
+
+TEST(ParseInferRequest, RejectsLoneSurrogateEscape) {
+  EXPECT_FALSE(parse(request_with("[1]", R"(["\ud800"])")).has_value());
+}
+
+TEST(ParseInferRequest, RejectsMalformedJson) {
+  expect_error(parse(""), OipErrorKind::bad_request, "empty");
+  expect_error(parse("{"), OipErrorKind::bad_request, "not valid JSON");
+  expect_error(parse(R"({"inputs":[]} trailing)"), OipErrorKind::bad_request, "not valid JSON");
+  expect_error(parse(R"({"inputs":[NaN]})"), OipErrorKind::bad_request, "not valid JSON");
+  expect_error(parse("[]"), OipErrorKind::bad_request, "must be a JSON object");
+  expect_error(parse(R"("text")"), OipErrorKind::bad_request, "must be a JSON object");
+}
+
+TEST(ParseInferRequest, RejectsDeepNesting) {
+  const std::string deep = std::string(64, '[') + std::string(64, ']');
+  expect_error(parse(R"({"parameters":{"x":)" + deep + "}}"), OipErrorKind::bad_request, "deeper");
+}
+
+TEST(ParseInferRequest, RejectsUnknownFields) {
+  expect_error(parse(R"({"input":[)" + text_input("[1]", R"(["x"])") + "]}"),
+               OipErrorKind::bad_request, "unknown field in the request");
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1],)"
+                     R"("data":["x"],"extra":1}]})"),
+               OipErrorKind::bad_request, "unknown field in an input");
+  expect_error(parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
+                     R"(],"outputs":[{"name":"neg","shape":[1]}]})"),
+               OipErrorKind::bad_request, "unknown field in an output");
+}
+
+TEST(ParseInferRequest, RejectsWrongFieldTypes) {
+  expect_error(parse(R"({"id":42,"inputs":[)" + text_input("[1]", R"(["x"])") + "]}"),
+               OipErrorKind::bad_request, "id must be a string");
+  expect_error(parse(R"({"parameters":[],"inputs":[)" + text_input("[1]", R"(["x"])") + "]}"),
+               OipErrorKind::bad_request, "parameters must be a JSON object");
+  expect_error(parse(request_with("[1]", R"("x")")), OipErrorKind::bad_request,
+               "data must be an array");
+}
+
+TEST(ParseInferRequest, RefusesBinaryDataParameters) {
+  const std::string message = binary_extension_unsupported_error().message;
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1],)"
+                     R"("parameters":{"binary_data_size":4},"data":["x"]}]})"),
+               OipErrorKind::bad_request, message);
+  expect_error(parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
+                     R"(],"outputs":[{"name":"neg","parameters":{"binary_data":true}}]})"),
+               OipErrorKind::bad_request, message);
+  expect_error(parse(R"({"parameters":{"binary_data_output":true},"inputs":[)" +
+                     text_input("[1]", R"(["x"])") + "]}"),
+               OipErrorKind::bad_request, message);
+  // Explicitly turning the extension off is harmless.
+  EXPECT_TRUE(parse(R"({"parameters":{"binary_data_output":false},"inputs":[)" +
+                    text_input("[1]", R"(["x"])") + "]}")
+                  .has_value());
+}
+
+TEST(InferRequestParser, IsReusableAcrossRequestsOfDifferentSizes) {
+  InferRequestParser parser;
+  std::string big = "[";
+  for (int i = 0; i < 200; ++i) big += (i == 0 ? "\"" : ",\"") + std::string(100, 'a') + "\"";
+  big += "]";
+  ASSERT_TRUE(parser.parse(request_with("[1]", R"(["small"])")).has_value());
+  const auto large = parser.parse(request_with("[200]", big));
+  ASSERT_TRUE(large.has_value()) << large.error().message;
+  EXPECT_EQ(large->texts.size(), 200U);
+  expect_error(parser.parse("{"), OipErrorKind::bad_request, "not valid JSON");
+  const auto again = parser.parse(request_with("[1]", R"(["again"])"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->texts[0], "again");
+}
+
+}  // namespace
+}  // namespace smlapi::oip
