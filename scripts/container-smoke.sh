@@ -313,6 +313,9 @@ start_container() {
   if [[ -n ${users_file:-} ]]; then
     extra+=(--volume "$users_file:/etc/secure-ml-api/users.json:ro" --env SMLAPI_USERS_FILE=/etc/secure-ml-api/users.json)
   fi
+  if [[ -n ${keys_dir:-} ]]; then
+    extra+=(--volume "$keys_dir:/etc/secure-ml-api/keys:ro" --env SMLAPI_KEYS_DIR=/etc/secure-ml-api/keys)
+  fi
   # podman logs its missing systemd healthcheck timers on stderr: keep that out of the report.
   container_id=$(podman_cmd run --detach --read-only --read-only-tmpfs=false --cap-drop=ALL \
     --security-opt=no-new-privileges --user "$RUNTIME_USER" --network=host \
@@ -384,8 +387,24 @@ prepare_users_file() {
     [[ -s $dir/users.json ]]; then
     pass "users add (run in the image) wrote a users file"
     users_file=$dir/users.json
+    prepare_signing_key
   else
     fail "secure-ml-api users add failed in the image: $(tail -n 3 "$work/podman-run.log" 2>/dev/null)"
+  fi
+}
+
+# A signing key made by the image itself, mounted read-only like a Kubernetes Secret.
+prepare_signing_key() {
+  binary_has 'keys generate' || return 0
+  local dir=$work/keys
+  mkdir -p "$dir"
+  chmod 0777 "$dir"
+  if podman_cmd run --rm --network=none --user "$RUNTIME_USER" --volume "$dir:/keys" "$image" \
+    keys generate --alg EdDSA --kid smoke --out /keys >/dev/null 2>>"$work/podman-run.log"; then
+    pass "keys generate (run in the image) wrote a signing key"
+    keys_dir=$dir
+  else
+    fail "secure-ml-api keys generate failed in the image: $(tail -n 3 "$work/podman-run.log" 2>/dev/null)"
   fi
 }
 

@@ -28,17 +28,25 @@ std::string_view bearer_token(std::string_view authorization) {
   return token;
 }
 
-boost::system::result<Principal, AuthDenial> AccessControl::authenticate(
+boost::system::result<void, AuthDenial> AccessControl::authenticate(
     const http::Request& request, WorkerState& worker, std::string_view required_scope,
-    std::int64_t now) const {
+    std::int64_t now, Principal& principal) const {
   std::string_view token = bearer_token(request.authorization);
   if (token.empty()) {
     return AuthDenial{AuthDenial::Kind::missing_token, "missing_token", "", ""};
   }
-  auto verified = worker.verifier->verify(token, now);
-  if (!verified) {
-    return AuthDenial{AuthDenial::Kind::invalid_token, auth::to_string(verified.error()),
-                      auth::describe(verified.error()), ""};
+  const auth::VerifiedToken* verified = worker.token_cache.find(token, now, config_.leeway_seconds);
+  if (verified == nullptr) {
+    auto checked = worker.verifier->verify(token, now);
+    if (!checked) {
+      return AuthDenial{AuthDenial::Kind::invalid_token, auth::to_string(checked.error()),
+                        auth::describe(checked.error()), ""};
+    }
+    worker.token_cache.insert(token, checked.value());
+    verified = worker.token_cache.find(token, now, config_.leeway_seconds);
+    if (verified == nullptr) {  // valid now but already past exp + leeway: cannot happen
+      return AuthDenial{AuthDenial::Kind::invalid_token, "expired", "token expired", ""};
+    }
   }
   auto revoked = revocations_->is_revoked(verified->jti, now);
   if (!revoked) {
@@ -46,20 +54,19 @@ boost::system::result<Principal, AuthDenial> AccessControl::authenticate(
     return AuthDenial{AuthDenial::Kind::unavailable, "revocation_unavailable",
                       "token revocation list unavailable", ""};
   }
-  if (*revoked) {
+  if (revoked.value()) {
     return AuthDenial{AuthDenial::Kind::invalid_token, "revoked", "token has been revoked", ""};
   }
   if (!required_scope.empty() && !verified->has_scope(required_scope)) {
     return AuthDenial{AuthDenial::Kind::insufficient_scope, "insufficient_scope",
                       "token lacks the required scope", required_scope};
   }
-  Principal principal;
-  principal.subject = std::move(verified->subject);
-  principal.client_id = std::move(verified->client_id);
-  principal.jti = std::move(verified->jti);
-  principal.scopes = std::move(verified->scopes);
+  principal.subject = verified->subject;
+  principal.client_id = verified->client_id;
+  principal.jti = verified->jti;
+  principal.scopes = verified->scopes;
   principal.expires_at = verified->expires_at;
-  return principal;
+  return {};
 }
 
 void set_auth_denial(http::Response& response, const AuthDenial& denial) {

@@ -30,13 +30,15 @@ class AccessControl {
   // Creates the worker's own verifier (it keeps reusable crypto contexts).
   void attach(WorkerState& worker) const;
 
-  boost::system::result<Principal, AuthDenial> authenticate(const http::Request& request,
-                                                            WorkerState& worker,
-                                                            std::string_view required_scope,
-                                                            std::int64_t now) const;
+  // Fills `principal` (reusing its strings' capacity) when the request may proceed.
+  boost::system::result<void, AuthDenial> authenticate(const http::Request& request,
+                                                       WorkerState& worker,
+                                                       std::string_view required_scope,
+                                                       std::int64_t now, Principal& principal) const;
 
   const auth::KeySet& keys() const { return *keys_; }
   auth::RevocationStore& revocations() const { return *revocations_; }
+  std::int64_t leeway_seconds() const { return config_.leeway_seconds; }
 
  private:
   std::shared_ptr<const auth::KeySet> keys_;

@@ -123,13 +123,20 @@ void ApiService::route_request(Call& call) {
   }
   if (!method_allowed(call.route, request.method)) {
     set_error(call.response, ApiError::method_not_allowed, "Method Not Allowed");
-    call.response.add_header("Allow", std::string(allow_header(call.route)));
+    call.response.add_header("Allow", allow_header(call.route));
     return;
   }
   // Cheapest refusals first: the per-address limit needs no parsing at all.
   if (route_info(call.route).needs_rate_limit) {
+    // IPv6 clients are limited per /64: one host usually owns the whole prefix.
     std::string key = "ip:";
-    key.append(call.client_address);
+    if (call.client_address.find(':') == std::string_view::npos) {
+      key.append(call.client_address);
+    } else if (auto address = net::parse_ip(call.client_address)) {
+      key.append(net::address_bucket(*address));
+    } else {
+      key.append(call.client_address);
+    }
     if (!apply_limits(call, key)) return;
   }
   std::string_view scope = required_scope(call.route);
@@ -178,7 +185,7 @@ bool ApiService::authorize(Call& call, Principal& principal, std::string_view sc
     set_error(call.response, ApiError::unavailable, "Authentication is not configured");
     return false;
   }
-  auto result = parts_.access->authenticate(call.request, call.worker, scope, unix_now());
+  auto result = parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal);
   if (!result) {
     call.worker.metrics.auth_failure(result.error().reason);
     if (result.error().kind != AuthDenial::Kind::missing_token) {
@@ -193,7 +200,6 @@ bool ApiService::authorize(Call& call, Principal& principal, std::string_view sc
     set_auth_denial(call.response, result.error());
     return false;
   }
-  principal = std::move(*result);
   return true;
 }
 
@@ -206,11 +212,12 @@ bool ApiService::origin_allowed(std::string_view origin) const {
 }
 
 void ApiService::add_cors_headers(std::string_view origin, http::Response& response) const {
+  if (config_.cors_origins.empty()) return;
+  response.add_header("Vary", "Origin");  // answers differ by Origin: caches must know
   if (!origin_allowed(origin)) return;
-  response.add_header("Access-Control-Allow-Origin", std::string(origin));
+  response.add_header("Access-Control-Allow-Origin", origin);
   response.add_header("Access-Control-Expose-Headers",
                       "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate");
-  response.add_header("Vary", "Origin");
 }
 
 // CORS preflight for configured origins; otherwise a plain answer with Allow.

@@ -23,6 +23,56 @@ ValidationIssue json_issue(simdjson::error_code error) {
   return issue("json_invalid", "JSON decode error", {"body"});
 }
 
+// Walks every value of the document so a body that is not JSON at all is
+// reported as such (json_invalid / json_too_deep), as the reference design
+// does, even when a schema rule failed first. Only run on the error path: a
+// body that passed the schema has already been read to its end.
+simdjson::error_code walk(od::value value, std::size_t depth, std::size_t max_depth) {
+  if (depth > max_depth) return simdjson::DEPTH_ERROR;
+  od::json_type type;
+  if (auto error = value.type().get(type)) return error;
+  switch (type) {
+    case od::json_type::object: {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return error;
+      for (auto field : object) {
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return error;
+        if (auto error = walk(field.value(), depth + 1, max_depth)) return error;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (auto error = value.get_array().get(array)) return error;
+      for (auto element : array) {
+        od::value item;
+        if (auto error = element.get(item)) return error;
+        if (auto error = walk(item, depth + 1, max_depth)) return error;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::string: return value.get_string().error();
+    case od::json_type::number: return value.get_number().error();
+    case od::json_type::boolean: return value.get_bool().error();
+    case od::json_type::null: return value.is_null().error();
+  }
+  return simdjson::TAPE_ERROR;
+}
+
+// The issue to report for a body that failed the schema: the JSON error if
+// the body is not well-formed JSON, otherwise the schema issue itself.
+ValidationIssue prefer_json_error(od::parser& parser, const simdjson::padded_string_view& body,
+                                  std::size_t max_depth, ValidationIssue schema_issue) {
+  od::document doc;
+  if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
+  od::value root;
+  if (auto error = doc.get_value().get(root)) return json_issue(error);
+  if (auto error = walk(root, 1, max_depth)) return json_issue(error);
+  if (!doc.current_location().error()) return issue("json_invalid", "JSON decode error", {"body"});
+  return schema_issue;
+}
+
 ValidationIssue not_an_object() {
   return issue("model_attributes_type",
                "Input should be a valid dictionary or object to extract fields from", {"body"});
@@ -99,10 +149,10 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
   auto result = for_single_field(doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
     auto read = read_text(value, {"body", "text"}, limits);
     if (!read) return read.error();
-    text = *read;
+    text = read.value();
     return {};
   });
-  if (!result) return result.error();
+  if (!result) return prefer_json_error(parser, body, limits.max_json_depth, result.error());
   return text;
 }
 
@@ -113,7 +163,7 @@ boost::system::result<void, ValidationIssue> parse_batch_body(
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
-  return for_single_field(doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+  auto result = for_single_field(doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
     od::json_type type;
     if (auto error = value.type().get(type)) return json_issue(error);
     if (type != od::json_type::array) {
@@ -141,13 +191,18 @@ boost::system::result<void, ValidationIssue> parse_batch_body(
                          " bytes",
                      {"body", "texts"});
       }
-      texts.push_back(*text);
+      texts.push_back(text.value());
     }
     if (texts.empty()) {
       return issue("too_short", "List should have at least 1 item", {"body", "texts"});
     }
     return {};
   });
+  if (!result) {
+    texts.clear();
+    return prefer_json_error(parser, body, limits.max_json_depth, result.error());
+  }
+  return {};
 }
 
 }  // namespace smlapi::api

@@ -89,7 +89,22 @@ WorkerMetrics::WorkerMetrics()
       store_latency_(pm::BuildHistogram()
                          .Name("smlapi_ratelimit_store_latency_seconds")
                          .Help("Latency of rate-limit store decisions, by store.")
-                         .Register(*registry_)) {}
+                         .Register(*registry_)) {
+  // Created up front so every label is exported from the first scrape and the
+  // hot path needs no label lookup.
+  prediction_by_label_[0] = &predictions_.Add({{"label", "POSITIVE"}});
+  prediction_by_label_[1] = &predictions_.Add({{"label", "NEGATIVE"}});
+  prediction_by_label_[2] = &predictions_.Add({{"label", "NEUTRAL"}});
+  // Zero-valued series for the families alerts and dashboards query, so they
+  // exist before the first event (an absent series breaks rate() and alerts).
+  for (const char* reason : {"connections", "hashing", "ratelimit_store"}) {
+    shed_.Add({{"reason", reason}});
+  }
+  for (const char* store : {"memory", "redis"}) {
+    store_errors_.Add({{"store", store}});
+  }
+  store_latency_.Add({{"store", "redis"}}, latency_buckets());
+}
 
 pm::Counter& WorkerMetrics::labelled(pm::Family<pm::Counter>& family, std::string_view name,
                                      std::string_view value) {
@@ -131,7 +146,8 @@ void WorkerMetrics::observe_request(Route route, MethodLabel method, unsigned st
 }
 
 void WorkerMetrics::prediction(std::string_view label, double count) {
-  labelled(predictions_, "label", label).Increment(count);
+  std::size_t index = label == "POSITIVE" ? 0 : label == "NEGATIVE" ? 1 : 2;
+  prediction_by_label_[index]->Increment(count);
 }
 void WorkerMetrics::error(std::string_view kind) { labelled(errors_, "kind", kind).Increment(); }
 void WorkerMetrics::shed(std::string_view reason) { labelled(shed_, "reason", reason).Increment(); }

@@ -69,6 +69,7 @@ class WorkerMetrics {
   prometheus::Counter& evictions_;
   prometheus::Family<prometheus::Counter>& store_errors_;
   prometheus::Family<prometheus::Histogram>& store_latency_;
+  prometheus::Counter* prediction_by_label_[3];  // POSITIVE, NEGATIVE, NEUTRAL
   std::unordered_map<std::uint32_t, RequestSeries> request_cache_;
   std::unordered_map<std::uint32_t, RouteSeries> route_cache_;
 };

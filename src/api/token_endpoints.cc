@@ -250,10 +250,11 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
 
 void TokenEndpoints::revoke(Call& call) {
   http::Response& response = call.response;
-  auto caller = parts_.access->authenticate(call.request, call.worker, "", unix_now());
-  if (!caller) {
-    call.worker.metrics.auth_failure(caller.error().reason);
-    set_auth_denial(response, caller.error());
+  Principal& caller = call.worker.principal;
+  auto authenticated = parts_.access->authenticate(call.request, call.worker, "", unix_now(), caller);
+  if (!authenticated) {
+    call.worker.metrics.auth_failure(authenticated.error().reason);
+    set_auth_denial(response, authenticated.error());
     return;
   }
   if (!is_form(call.request.content_type)) {
@@ -270,12 +271,14 @@ void TokenEndpoints::revoke(Call& call) {
   auto target = call.worker.verifier->verify(field(*form, "token"), now);
   // RFC 7009 section 2.2: an invalid or expired token needs no revocation: 200.
   if (target) {
-    if (target->subject != caller->subject && !caller->has_scope("admin")) {
+    if (target->subject != caller.subject && !caller.has_scope("admin")) {
       set_oauth_error(response, 403, "unauthorized_client",
                       "Only the token's owner or an admin may revoke it");
       return;
     }
-    auto revoked = parts_.access->revocations().revoke(target->jti, target->expires_at, now);
+    // Denied until exp + leeway: the verifier still accepts it during the leeway.
+    auto revoked = parts_.access->revocations().revoke(
+        target->jti, target->expires_at + parts_.access->leeway_seconds(), now);
     if (!revoked) {
       set_error(response, ApiError::unavailable, "Revocation store unavailable");
       response.add_header("Retry-After", "1");

@@ -6,6 +6,7 @@
 #include "api/call.h"
 #include "api/log.h"
 #include "api/service_metrics.h"
+#include "api/verified_token_cache.h"
 #include "auth/token_verifier.h"
 #include "vader/sentiment_analyzer.h"
 
@@ -32,6 +33,7 @@ struct WorkerState {
   BufferedLog log;
   WorkerMetrics& metrics;
   std::optional<auth::TokenVerifier> verifier;
+  VerifiedTokenCache token_cache;
   std::string request_id;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;

@@ -158,7 +158,10 @@ boost::system::result<void, StartupError> Service::start() {
     store_ = std::shared_ptr<ratelimit::Store>(std::move(*store));
     revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
     uses_redis_ = true;
-    readiness_.set_store_required(true);
+    // Fail-closed: without Redis every limited request is refused, so the replica
+    // is not ready. Fail-open keeps serving on local limits: pulling every replica
+    // out of the load balancer at once would turn a Redis outage into a full one.
+    readiness_.set_store_required(redis_config.failure_mode == redis::FailureMode::fail_closed);
   } else {
     api::WorkerMetrics& background = metrics_->background();
     store_ = std::make_shared<ratelimit::MemoryStore>(
@@ -263,7 +266,8 @@ int Service::run_until_stopped(const sigset_t& signals) {
   api::log_event(log_, "info", "shutdown", "draining: readiness is now false");
   if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);
   bool in_time = server_->shutdown(config_.shutdown_timeout);
-  api_.reset();  // flushes the access logs
+  server_.reset();  // connections left at the deadline still call into the API
+  api_.reset();     // flushes the access logs
   api::log_event(log_, in_time ? "info" : "warn", "shutdown",
                  in_time ? "stopped after finishing in-flight requests"
                          : "stopped at the deadline with requests still in flight");

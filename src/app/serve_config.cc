@@ -1,5 +1,7 @@
 #include "app/serve_config.h"
 
+#include "net/trusted_proxies.h"
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -186,10 +188,15 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.max_concurrent_hashes = read.integer("max-concurrent-hashes", 1, 64);
   config.lexicon_file = options.get("lexicon");
   config.lexicon_overrides_file = options.get("lexicon-overrides");
+  // Redis options are validated even when Redis is off, so a typo never waits
+  // for the day someone turns Redis on.
+  auto redis_port = static_cast<std::uint16_t>(read.integer("redis-port", 1, 65535));
+  std::string mode = options.get("redis-failure-mode");
+  if (mode != "open" && mode != "closed") read.fail("--redis-failure-mode must be open or closed");
   if (!options.get("redis-host").empty()) {
     redis::Config redis;
     redis.host = options.get("redis-host");
-    redis.port = static_cast<std::uint16_t>(read.integer("redis-port", 1, 65535));
+    redis.port = redis_port;
     redis.username = options.get("redis-username");
     redis.password = options.get("redis-password");
     if (std::string file = options.get("redis-password-file"); !file.empty()) {
@@ -201,10 +208,8 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
     redis.key_prefix = options.get("redis-key-prefix");
     redis.timeout = std::chrono::milliseconds(read.integer("redis-timeout-ms", 1, 10'000));
     redis.connect_timeout = redis.timeout;
-    std::string mode = options.get("redis-failure-mode");
-    if (mode == "open") redis.failure_mode = redis::FailureMode::fail_open;
-    else if (mode == "closed") redis.failure_mode = redis::FailureMode::fail_closed;
-    else read.fail("--redis-failure-mode must be open or closed");
+    redis.failure_mode =
+        mode == "closed" ? redis::FailureMode::fail_closed : redis::FailureMode::fail_open;
     if (auto valid = redis::validate(redis); !valid) {
       read.fail(std::string("Redis configuration rejected: ") + redis::to_string(valid.error()));
     }
@@ -215,9 +220,16 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.policies.token_policy = read.policy("rate-limit-token", "token");
   config.policies.predict_policy = read.policy("rate-limit-predict", "predict");
   config.trusted_proxies = split_list(options.get("trusted-proxies"));
+  if (auto proxies = net::TrustedProxies::parse(config.trusted_proxies); !proxies) {
+    read.fail("--trusted-proxies entry " + std::to_string(proxies.error().index + 1) +
+              " is not a network in CIDR form such as 10.0.0.0/8");
+  }
   config.cors_origins = split_list(options.get("cors-origins"));
   for (const auto& origin : config.cors_origins) {
-    if (origin == "*" || !(origin.starts_with("https://") || origin.starts_with("http://"))) {
+    // An origin is scheme://host[:port]: no path, no wildcard.
+    auto scheme_end = origin.find("://");
+    bool has_path = scheme_end != std::string::npos && origin.find('/', scheme_end + 3) != std::string::npos;
+    if (origin == "*" || has_path || !(origin.starts_with("https://") || origin.starts_with("http://"))) {
       read.fail("--cors-origins takes explicit origins such as https://app.example (never *)");
     }
   }

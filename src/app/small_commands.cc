@@ -32,9 +32,28 @@ int healthcheck_command(std::span<const std::string> args) {
   std::uint16_t port = 8000;
   if (auto env = environment_variable("SMLAPI_PORT")) port = static_cast<std::uint16_t>(std::atoi(env->c_str()));
   std::string path = "/healthz";
+  std::string host = "127.0.0.1";
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--port") port = static_cast<std::uint16_t>(std::atoi(args[i + 1].c_str()));
-    if (args[i] == "--path") path = args[i + 1];
+    if (args[i] != "--url") continue;
+    // http://IPV4[:PORT][/PATH]: the check runs next to the service, no DNS.
+    std::string_view url = args[i + 1];
+    if (!url.starts_with("http://")) {
+      std::cerr << "healthcheck: --url must look like http://127.0.0.1:8000/healthz\n";
+      return 2;
+    }
+    url.remove_prefix(7);
+    std::string_view authority = url.substr(0, url.find('/'));
+    path = url.size() > authority.size() ? std::string(url.substr(authority.size())) : "/";
+    auto colon = authority.find(':');
+    host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port = static_cast<std::uint16_t>(std::atoi(std::string(authority.substr(colon + 1)).c_str()));
+    }
+  }
+  in_addr host_address{};
+  if (::inet_pton(AF_INET, host.c_str(), &host_address) != 1 || port == 0) {
+    std::cerr << "healthcheck: --url needs an IPv4 address and a port\n";
+    return 2;
   }
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return 1;
@@ -44,13 +63,13 @@ int healthcheck_command(std::span<const std::string> args) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_addr = host_address;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
-    std::cerr << "healthcheck: cannot connect to 127.0.0.1:" << port << "\n";
+    std::cerr << "healthcheck: cannot connect to " << host << ":" << port << "\n";
     return 1;
   }
-  std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n";
   bool sent = ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size());
   char reply[64] = {};
   ssize_t n = sent ? ::recv(fd, reply, sizeof reply - 1, 0) : -1;

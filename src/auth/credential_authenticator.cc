@@ -1,5 +1,10 @@
 #include "auth/credential_authenticator.h"
 
+#include <stdexcept>
+#include <string>
+
+#include <boost/throw_exception.hpp>
+
 namespace smlapi::auth {
 namespace {
 
@@ -25,6 +30,10 @@ std::string_view to_string(AuthenticationError error) noexcept {
       return "busy";
   }
   return "unknown";
+}
+
+void throw_exception_from_error(AuthenticationError error, const boost::source_location& location) {
+  boost::throw_with_location(std::runtime_error(std::string(to_string(error))), location);
 }
 
 boost::system::result<AuthenticatedPrincipal, AuthenticationError>

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 
 #include "auth/credential_store.h"
@@ -24,6 +25,8 @@ enum class AuthenticationError {
 };
 
 std::string_view to_string(AuthenticationError error) noexcept;
+[[noreturn]] void throw_exception_from_error(AuthenticationError error,
+                                             const boost::source_location& location);
 
 struct AuthenticatedPrincipal {
   std::string name;  // user name or client id

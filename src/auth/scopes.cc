@@ -1,6 +1,9 @@
 #include "auth/scopes.h"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include <boost/throw_exception.hpp>
 
 namespace smlapi::auth {
 
@@ -24,6 +27,10 @@ std::string join_scopes(const std::vector<std::string>& scopes) {
     out += scope;
   }
   return out;
+}
+
+void throw_exception_from_error(ScopeError, const boost::source_location& location) {
+  boost::throw_with_location(std::invalid_argument("invalid_scope"), location);
 }
 
 boost::system::result<std::vector<std::string>, ScopeError> narrow_scopes(

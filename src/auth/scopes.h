@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 
 namespace smlapi::auth {
@@ -27,6 +28,8 @@ std::string join_scopes(const std::vector<std::string>& scopes);
 // The scopes to put in a token: all of `granted` if `requested` is empty, otherwise `requested`
 // if every one of them is granted; invalid_scope otherwise (RFC 6749 section 5.2).
 enum class ScopeError { invalid_scope };
+[[noreturn]] void throw_exception_from_error(ScopeError error,
+                                             const boost::source_location& location);
 boost::system::result<std::vector<std::string>, ScopeError> narrow_scopes(
     std::string_view requested, const std::vector<std::string>& granted);
 

@@ -73,6 +73,9 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
     case bhttp::field::forwarded:
       append_list(request_.forwarded, value);
       break;
+    case bhttp::field::transfer_encoding:
+      has_transfer_encoding_ = true;
+      break;
     case bhttp::field::expect:
       request_.expect_continue = boost::beast::iequals(value, "100-continue");
       break;
@@ -88,7 +91,21 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
   }
 }
 
-void RequestParser::on_header_impl(error_code&) { request_.keep_alive = keep_alive(); }
+void RequestParser::on_header_impl(error_code& ec) {
+  request_.keep_alive = keep_alive();
+  // RFC 9112 section 3.2: a 1.1 request without Host is a 400.
+  if (request_.version >= 11 && request_.host.empty()) {
+    refusal_ = ParseRefusal::bad_request;
+    ec = bhttp::error::bad_field;
+    return;
+  }
+  // RFC 9112 section 6.3: a request whose Transfer-Encoding does not end in
+  // chunked has no knowable length: refuse it rather than guess (smuggling).
+  if (has_transfer_encoding_ && !chunked()) {
+    refusal_ = ParseRefusal::bad_request;
+    ec = bhttp::error::bad_transfer_encoding;
+  }
+}
 
 void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length,
                                       error_code&) {

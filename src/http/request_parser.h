@@ -42,6 +42,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   Request& request_;
   const ServerLimits& limits_;
   std::size_t field_count_ = 0;
+  bool has_transfer_encoding_ = false;
   ParseRefusal refusal_ = ParseRefusal::none;
 };
 

@@ -2,6 +2,7 @@
 // keeps capacity), so a steady keep-alive client costs no allocation here.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,24 +19,39 @@ struct Response {
   unsigned status = 200;
   std::string_view content_type = "application/json";
   std::string body;
-  std::vector<Header> headers;   // extra headers beyond the common security set
   bool close_connection = false;
   bool cacheable = false;        // static assets; API answers are Cache-Control: no-store
   std::string_view content_security_policy;  // overrides the default API CSP when set
 
-  void add_header(std::string_view name, std::string value) {
-    headers.push_back(Header{name, std::move(value)});
+  // Extra headers beyond the common security set. Slots are reused across
+  // requests (their strings keep their capacity), hence the explicit count.
+  void add_header(std::string_view name, std::string_view value) {
+    if (header_count_ == headers_.size()) headers_.emplace_back();
+    Header& header = headers_[header_count_++];
+    header.name = name;
+    header.value.assign(value);
+  }
+  std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
+  const Header* find_header(std::string_view name) const {
+    for (const Header& header : headers()) {
+      if (header.name == name) return &header;
+    }
+    return nullptr;
   }
 
   void clear() {
     status = 200;
     content_type = "application/json";
     body.clear();
-    headers.clear();
+    header_count_ = 0;
     close_connection = false;
     cacheable = false;
     content_security_policy = {};
   }
+
+ private:
+  std::vector<Header> headers_;
+  std::size_t header_count_ = 0;
 };
 
 std::string_view reason_phrase(unsigned status);

@@ -64,7 +64,7 @@ void write_response(const Response& response, const ResponseContext& context, st
   out.append(response.cacheable ? "Cache-Control: public, max-age=3600\r\n"
                                 : "Cache-Control: no-store\r\n");
   if (!context.request_id.empty()) append_header(out, "X-Request-ID", context.request_id);
-  for (const Header& header : response.headers) append_header(out, header.name, header.value);
+  for (const Header& header : response.headers()) append_header(out, header.name, header.value);
   if (!response.body.empty() || response.status != 204) {
     append_header(out, "Content-Type", response.content_type);
     out.append("Content-Length: ");

@@ -60,10 +60,12 @@ class Worker {
   const ServerLimits& limits_;
   Handler& handler_;
   ConnectionBudget& budget_;
+  // Declared before io_ so it outlives it: destroying io_ destroys pending
+  // handlers, whose connections then unregister themselves from this list.
+  std::list<Connection*> connections_;
   boost::asio::io_context io_{1};
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer sweep_timer_{io_};
-  std::list<Connection*> connections_;
   bool draining_ = false;
 };
 

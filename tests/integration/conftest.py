@@ -153,7 +153,11 @@ def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_rea
         raise AssertionError(f"server did not start: {log_path.read_text()}")
     service = Service(proc, port, workdir, log_path)
     if wait_ready:
-        wait_until(lambda: requests.get(service.url("/readyz"), timeout=5).status_code == 200)
+        try:
+            wait_until(lambda: requests.get(service.url("/readyz"), timeout=5).status_code == 200)
+        except AssertionError:
+            service.stop()  # never leak a server whose setup failed
+            raise
     return service
 
 

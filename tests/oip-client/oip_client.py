@@ -12,6 +12,8 @@ Environment:
   SMLAPI_TEST_TOKEN   bearer token with scope predict (required when BASE_URL is set)
   OIP_MODEL           model name (default: vader)
   OIP_CHECK_AUTH      "0" to skip the missing-token check (for servers without auth)
+The run sends about 35 requests within a second: start the server with --rate-limits off (or a
+predict limit above that), otherwise checks fail with a message saying so.
 Exit: 0 all checks passed, 1 some failed, 77 skipped.
 Needs only Debian packages: python3-requests and python3-jsonschema.
 """
@@ -108,6 +110,9 @@ class Client:
     # --- expectations -------------------------------------------------------------------------
     @staticmethod
     def expect_status(response, *statuses):
+        if response.status_code == 429 and 429 not in statuses:
+            raise AssertionError("rate limited (429): run the server with --rate-limits off or a "
+                                 "higher --rate-limit-predict for this conformance run")
         if response.status_code not in statuses:
             raise AssertionError(
                 f"status {response.status_code}, expected {statuses}: {response.text[:200]}")

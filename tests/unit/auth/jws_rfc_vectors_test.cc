@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "auth/base64url.h"
 #include "auth/jws.h"
@@ -100,6 +101,25 @@ TEST(JwsRfcVectors, ReusedHmacContextGivesTheSameAnswersInAnyOrder) {
     EXPECT_TRUE(verifier.verify(key, jws.signing_input, good));
     EXPECT_FALSE(verifier.verify(key, jws.signing_input, bad));
     EXPECT_FALSE(verifier.verify(key, std::string(jws.signing_input) + "x", good));
+  }
+}
+
+TEST(SignatureVerifier, ManyHmacKeysEachVerifyOnlyTheirOwnTokens) {
+  // More keys than the verifier caches contexts for: eviction must not mix keys up.
+  std::vector<SigningKey> keys;
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(*SigningKey::from_hs256_secret("k" + std::to_string(i),
+                                                  std::string(32, static_cast<char>('A' + i))));
+  }
+  SignatureVerifier verifier;
+  const std::string input = "header.payload";
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string signature = sign_jws(keys[i], input);
+      EXPECT_TRUE(verifier.verify(keys[i].verification_key(), input, signature)) << i;
+      const auto& other = keys[(i + 1) % keys.size()];
+      EXPECT_FALSE(verifier.verify(other.verification_key(), input, signature)) << i;
+    }
   }
 }
 

@@ -1,0 +1,367 @@
+#!/usr/bin/env bash
+# One command for the service's HTTP benchmark (issue 6): builds the release
+# preset, starts secure-ml-api (limits off, in-process limiter, Redis limiter),
+# redis-server and nginx (the ceiling) on loopback, drives each with wrk and
+# prints one table. Exits non-zero only on errors (non-2xx answers, socket
+# errors, a process that does not start), never because the machine is slow.
+#
+# Environment (all optional):
+#   BENCH_DURATION=10        seconds per scenario
+#   BENCH_CONNECTIONS=64     wrk connections      BENCH_WRK_THREADS=2  wrk threads
+#   BENCH_SERVER_THREADS=0   secure-ml-api --threads (0: one per core)
+#   BENCH_ALG=HS256          signing algorithm of the bench key (HS256|EdDSA|ES256|RS256)
+#   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
+#   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token predict_limiter predict_redis
+#   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
+#   BENCH_BINARY=build/secure-ml-api
+#   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_WRK_THREADS:-2}
+SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
+ALG=${BENCH_ALG:-HS256}
+BATCH_TEXTS=${BENCH_BATCH_TEXTS:-100}
+SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token predict_limiter predict_redis}
+BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
+WRK_DIR=$ROOT/bench/wrk
+# The limiter does all its work but never answers 429. The burst (10 s worth)
+# matters: a worker preempted between reading the clock and taking the store's
+# lock arrives "early" by its preemption time, and with a small burst such a
+# request is (correctly, for GCRA) limited.
+HUGE_LIMIT=100000000/1s+1000000000
+CLK_TCK=$(getconf CLK_TCK)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/smlapi-bench.XXXXXX")
+STARTED_PIDS=()
+FAILED=0
+RESULTS=$WORK/results.tsv
+READY_NOTES=()
+: >"$RESULTS"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+now_ns() { date +%s%N; }
+
+# --- processes: every one we start is remembered and stopped by PID ----------
+
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "bench: kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Status code of GET $2 on 127.0.0.1:$1 through bash's /dev/tcp (no fork, so
+# the start-up time is measured to a few milliseconds); empty when refused.
+http_status() {
+  local line=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 0
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
+  read -r -t 2 line <&3 || true
+  exec 3<&- 3>&-
+  line=${line#HTTP/1.1 }
+  printf '%s' "${line%% *}"
+}
+
+wait_until_ready() {  # port path pid -> 0 when 200, 1 when the process died or 10 s passed
+  local deadline=$(( $(now_ns) + 10000000000 ))
+  while (( $(now_ns) < deadline )); do
+    kill -0 "$3" 2>/dev/null || return 1
+    [[ $(http_status "$1" "$2") == 200 ]] && return 0
+    sleep 0.002
+  done
+  return 1
+}
+
+# --- measurements from /proc ---------------------------------------------------
+
+cpu_ticks() {  # utime+stime summed over PIDs (all threads of each process)
+  local total=0 pid
+  for pid in "$@"; do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+
+rss_kib() {  # VmRSS summed over PIDs
+  local total=0 pid
+  for pid in "$@"; do
+    total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status") ))
+  done
+  echo "$total"
+}
+
+# --- one wrk scenario ------------------------------------------------------------
+# measure NAME SCRIPT URL CONNECTIONS THREADS TEXTS_PER_REQUEST RSS_IDLE_KIB PID...
+measure() {
+  local name=$1 script=$2 url=$3 conns=$4 threads=$5 texts=$6 rss_idle=$7
+  shift 7
+  local pids=("$@") out=$WORK/wrk-$name.txt
+  log "bench: $name: wrk -t$threads -c$conns -d${DURATION}s $url"
+  local cpu0 t0 cpu1 t1
+  cpu0=$(cpu_ticks "${pids[@]}")
+  t0=$(now_ns)
+  if ! wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$WRK_DIR/$script" "$url" \
+      >"$out" 2>&1; then
+    log "bench: $name: wrk failed:"; cat "$out" >&2; FAILED=1; return 0
+  fi
+  t1=$(now_ns)
+  cpu1=$(cpu_ticks "${pids[@]}")
+  local result
+  result=$(grep '^BENCH_RESULT ' "$out" || true)
+  [[ -n $result ]] || { log "bench: $name: no result from wrk:"; cat "$out" >&2; FAILED=1; return 0; }
+  local -A r=()
+  local pair
+  for pair in ${result#BENCH_RESULT }; do r[${pair%%=*}]=${pair#*=}; done
+  local errors=$(( r[connect] + r[read] + r[write] + r[status] + r[timeout] ))
+  if (( errors > 0 )); then
+    log "bench: $name: errors: connect ${r[connect]} read ${r[read]} write ${r[write]}" \
+        "non-2xx ${r[status]} timeout ${r[timeout]}"
+    FAILED=1
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${r[requests]}" \
+    "${r[duration_us]}" "$texts" "${r[p50]}" "${r[p99]}" "${r[p999]}" "$(( cpu1 - cpu0 ))" \
+    "$(( t1 - t0 ))" "$rss_idle" "$(rss_kib "${pids[@]}")" "$errors" >>"$RESULTS"
+}
+
+# --- secure-ml-api -------------------------------------------------------------
+
+SERVER_PID=""
+SERVER_PORT=""
+SERVER_RSS_IDLE=""
+
+start_server() {  # NAME EXTRA_ARGS...
+  local name=$1
+  shift
+  SERVER_PORT=$(free_port)
+  local t0 t1
+  t0=$(now_ns)
+  "$BIN" serve --host 127.0.0.1 --port "$SERVER_PORT" --threads "$SERVER_THREADS" \
+    --users-file "$WORK/users.json" --keys-dir "$WORK/keys" --token-ttl 3600 \
+    --access-log off "$@" >"$WORK/server-$name.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+  if ! wait_until_ready "$SERVER_PORT" /readyz "$SERVER_PID"; then
+    cat "$WORK/server-$name.log" >&2
+    die "secure-ml-api ($name) did not become ready"
+  fi
+  t1=$(now_ns)
+  sleep 0.5  # idle RSS once start-up allocations have settled
+  SERVER_RSS_IDLE=$(rss_kib "$SERVER_PID")
+  READY_NOTES+=("$(printf '%-16s start-up to /readyz 200: %d ms, idle RSS %d MiB' \
+    "$name" $(( (t1 - t0) / 1000000 )) $(( SERVER_RSS_IDLE / 1024 )))")
+}
+
+stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
+
+server_url() { echo "http://127.0.0.1:$SERVER_PORT$1"; }
+
+fetch_token() {
+  local body
+  body=$(curl -sS --max-time 30 -X POST \
+    --data "grant_type=password&username=bench&password=$BENCH_PASSWORD" "$(server_url /token)")
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' <<<"$body" \
+    || die "no token from /token: $body"
+}
+
+# --- nginx (the ceiling) -------------------------------------------------------
+
+run_nginx() {
+  local prefix=$WORK/nginx port
+  port=$(free_port)
+  mkdir -p "$prefix"
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" "$ROOT/bench/nginx/nginx.conf.template" \
+    >"$prefix/nginx.conf"
+  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$prefix/stdout.log" 2>&1 &
+  local master=$!
+  STARTED_PIDS+=("$master")
+  wait_until_ready "$port" /readyz "$master" || die "nginx did not start: $(cat "$prefix/error.log")"
+  local workers
+  for _ in $(seq 1 100); do
+    workers=$(cat "/proc/$master/task/$master/children" 2>/dev/null || true)
+    (( $(wc -w <<<"$workers") >= 2 )) && break
+    sleep 0.02
+  done
+  sleep 0.2
+  # shellcheck disable=SC2086
+  measure nginx predict.lua "http://127.0.0.1:$port/predict" "$CONNECTIONS" "$WRK_THREADS" 1 \
+    "$(rss_kib "$master" $workers)" "$master" $workers
+  stop_pid "$master"
+}
+
+# --- redis-server (shared limits) -------------------------------------------------
+
+REDIS_PID=""
+REDIS_PORT=""
+
+start_redis() {
+  REDIS_PORT=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+    --daemonize no --protected-mode yes --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  STARTED_PIDS+=("$REDIS_PID")
+  local deadline=$(( $(now_ns) + 5000000000 )) reply=""
+  while (( $(now_ns) < deadline )); do
+    if { exec 4<>"/dev/tcp/127.0.0.1/$REDIS_PORT"; } 2>/dev/null; then
+      printf 'PING\r\n' >&4
+      read -r -t 1 reply <&4 || true
+      exec 4<&- 4>&-
+      [[ $reply == +PONG* ]] && return 0
+    fi
+    sleep 0.01
+  done
+  die "redis-server did not start: $(cat "$WORK/redis.log")"
+}
+
+# --- the run ----------------------------------------------------------------------
+
+build() {
+  [[ ${BENCH_BUILD:-1} == 0 ]] && return 0
+  log "bench: building the release preset"
+  (cd "$ROOT" && cmake --preset default >"$WORK/configure.log" 2>&1) \
+    || { cat "$WORK/configure.log" >&2; die "configure failed"; }
+  (cd "$ROOT" && cmake --build --preset default -j2 \
+      --target secure-ml-api api_request_bench api_request_instructions >"$WORK/build.log" 2>&1) \
+    || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
+}
+
+check_tools() {
+  local tool
+  for tool in wrk nginx curl python3 awk; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+  done
+  if want predict_redis; then
+    command -v redis-server >/dev/null || die "redis-server is not installed"
+  fi
+}
+
+check_binary() {
+  [[ -x $BIN ]] || die "no binary at $BIN"
+  if ldd "$BIN" | grep -q 'libasan\|libubsan'; then
+    die "$BIN is a sanitizer build; benchmark the release preset"
+  fi
+}
+
+make_credentials() {
+  "$BIN" keys generate --alg "$ALG" --kid bench --out "$WORK/keys" >"$WORK/keys.log" 2>&1 \
+    || die "keys generate failed: $(cat "$WORK/keys.log")"
+  BENCH_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  printf '%s\n' "$BENCH_PASSWORD" |
+    "$BIN" users add bench --users-file "$WORK/users.json" --scopes predict >"$WORK/users.log" 2>&1 \
+    || die "users add failed: $(cat "$WORK/users.log")"
+  export BENCH_USER=bench BENCH_PASSWORD BENCH_BATCH_TEXTS=$BATCH_TEXTS
+}
+
+print_machine() {
+  echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
+  echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
+  echo "binary:   $BIN ($("$BIN" version 2>/dev/null | head -1))"
+  echo "wrk:      -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (token: -t1 -c2), key $ALG," \
+       "server threads $SERVER_THREADS (0 = cores)"
+}
+
+print_table() {
+  awk -F'\t' -v tck="$CLK_TCK" '
+    function lat(us) { return us < 1000 ? sprintf("%d us", us) : sprintf("%.2f ms", us / 1000) }
+    { name[NR] = $1; rps[NR] = $2 / ($3 / 1e6); texts[NR] = $4; p50[NR] = $5; p99[NR] = $6
+      p999[NR] = $7; cpu[NR] = ($8 / tck) / ($9 / 1e9) * 100
+      cpureq[NR] = $2 > 0 ? ($8 / tck) / $2 * 1e6 : 0
+      idle[NR] = $10; load[NR] = $11; err[NR] = $12
+      if ($1 == "nginx") ceiling = rps[NR] }
+    END {
+      printf "%-16s %10s %11s %9s %9s %9s %7s %8s %14s %8s %6s\n", "scenario", "req/s", "texts/s",
+        "p50", "p99", "p99.9", "CPU", "CPU/req", "RSS idle/load", "/nginx", "errors"
+      for (i = 1; i <= NR; i++) {
+        printf "%-16s %10.0f %11s %9s %9s %9s %6.0f%% %5.1f us %6.1f/%5.1fM %8s %6d\n", name[i], rps[i],
+          (texts[i] > 1 ? sprintf("%.0f", rps[i] * texts[i]) : "-"), lat(p50[i]), lat(p99[i]),
+          lat(p999[i]), cpu[i], cpureq[i], idle[i] / 1024, load[i] / 1024,
+          (ceiling > 0 ? sprintf("%.2f", rps[i] / ceiling) : "-"), err[i]
+      }
+    }' "$RESULTS"
+}
+
+main() {
+  check_tools
+  build
+  check_binary
+  make_credentials
+  local base=(--rate-limits off)
+  local limited=(--rate-limit-default "$HUGE_LIMIT" --rate-limit-token "$HUGE_LIMIT"
+                 --rate-limit-predict "$HUGE_LIMIT")
+
+  want nginx && run_nginx
+
+  start_server limits-off "${base[@]}"
+  BENCH_TOKEN=$(fetch_token)
+  export BENCH_TOKEN
+  want healthz && measure healthz healthz.lua "$(server_url /healthz)" "$CONNECTIONS" \
+    "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
+  want predict && measure predict predict.lua "$(server_url /predict)" "$CONNECTIONS" \
+    "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
+  want batch && measure "batch$BATCH_TEXTS" batch.lua "$(server_url /predict/batch)" \
+    "$CONNECTIONS" "$WRK_THREADS" "$BATCH_TEXTS" "$SERVER_RSS_IDLE" "$SERVER_PID"
+  # Argon2id is slow on purpose and bounded by --max-concurrent-hashes (2):
+  # two connections keep both hashing slots busy without being shed (503).
+  want token && measure token token.lua "$(server_url /token)" 2 1 1 "$SERVER_RSS_IDLE" \
+    "$SERVER_PID"
+  stop_server
+
+  if want predict_limiter; then
+    start_server memory-limiter "${limited[@]}"
+    measure predict_limiter predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
+      "$SERVER_RSS_IDLE" "$SERVER_PID"
+    stop_server
+  fi
+
+  if want predict_redis; then
+    start_redis
+    start_server redis-limiter "${limited[@]}" --redis-host 127.0.0.1 --redis-port "$REDIS_PORT"
+    local redis_cpu0 redis_cpu1 t0 t1
+    redis_cpu0=$(cpu_ticks "$REDIS_PID")
+    t0=$(now_ns)
+    measure predict_redis predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
+      "$SERVER_RSS_IDLE" "$SERVER_PID"
+    t1=$(now_ns)
+    redis_cpu1=$(cpu_ticks "$REDIS_PID")
+    READY_NOTES+=("$(awk -v d=$(( redis_cpu1 - redis_cpu0 )) -v tck="$CLK_TCK" -v w=$(( t1 - t0 )) \
+      'BEGIN { printf "redis-server     CPU during predict_redis: %.0f%%", d / tck / (w / 1e9) * 100 }')")
+    stop_server
+    stop_pid "$REDIS_PID"
+  fi
+
+  echo
+  print_machine
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  print_table
+  echo
+  printf '%s\n' "${READY_NOTES[@]}"
+  if (( FAILED )); then
+    echo "bench: FAILED: errors above (wrk output in $WORK when BENCH_KEEP=1)" >&2
+    exit 1
+  fi
+}
+
+main "$@"

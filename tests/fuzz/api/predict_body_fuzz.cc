@@ -1,0 +1,83 @@
+// Fuzzes strict validation of the /predict and /predict/batch bodies with the
+// bytes as the body (padded as the server pads it). Invariants: never crash;
+// an accepted text is valid UTF-8 within the character limits; a batch stays
+// within its count and byte limits; a refusal is one of the documented types.
+#include "api/predict_request.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+// An invariant that must hold; names the broken one before aborting.
+#define FUZZ_CHECK(condition)                                                        \
+  do {                                                                               \
+    if (!(condition)) {                                                              \
+      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
+      std::abort();                                                                  \
+    }                                                                                \
+  } while (false)
+
+const smlapi::api::InputLimits& limits() {
+  static const smlapi::api::InputLimits kLimits = [] {
+    smlapi::api::InputLimits l;
+    l.max_text_chars = 64;  // small, so the fuzzer reaches the limits
+    l.max_batch_texts = 8;
+    l.max_batch_text_bytes = 256;
+    return l;
+  }();
+  return kLimits;
+}
+
+void check_issue(const smlapi::api::ValidationIssue& issue) {
+  static const std::set<std::string, std::less<>> kTypes{
+      "missing",         "json_invalid",     "json_too_deep", "model_attributes_type",
+      "string_type",     "extra_forbidden",  "duplicate_key", "string_too_short",
+      "string_too_long", "list_type",        "too_long",      "too_short"};
+  FUZZ_CHECK(kTypes.count(issue.type) == 1);
+  FUZZ_CHECK(!issue.msg.empty());
+  FUZZ_CHECK(!issue.loc.empty());
+  const auto* first = std::get_if<std::string>(&issue.loc.front());
+  FUZZ_CHECK(first != nullptr && *first == "body");
+}
+
+void check_text(std::string_view text) {
+  FUZZ_CHECK(simdjson::validate_utf8(text.data(), text.size()));
+  std::size_t chars = smlapi::api::count_code_points(text);
+  FUZZ_CHECK(chars >= 1 && chars <= limits().max_text_chars);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static simdjson::ondemand::parser parser;
+  simdjson::padded_string body(reinterpret_cast<const char*>(data), size);
+
+  auto single = smlapi::api::parse_predict_body(parser, body, limits());
+  if (single.has_value()) {
+    check_text(*single);
+  } else {
+    check_issue(single.error());
+  }
+
+  std::vector<std::string_view> texts{"stale"};
+  auto batch = smlapi::api::parse_batch_body(parser, body, limits(), texts);
+  if (batch.has_value()) {
+    FUZZ_CHECK(!texts.empty() && texts.size() <= limits().max_batch_texts);
+    std::size_t bytes = 0;
+    for (std::string_view text : texts) {
+      check_text(text);
+      bytes += text.size();
+    }
+    FUZZ_CHECK(bytes <= limits().max_batch_text_bytes);
+  } else {
+    check_issue(batch.error());
+  }
+  return 0;
+}

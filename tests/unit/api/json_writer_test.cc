@@ -1,0 +1,110 @@
+// json::append_string / append_number / append_integer: the bytes every JSON
+// answer is made of.
+#include "api/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace smlapi::api::json {
+namespace {
+
+std::string string_literal(std::string_view text) {
+  std::string out;
+  append_string(out, text);
+  return out;
+}
+
+std::string number(double value) {
+  std::string out;
+  append_number(out, value);
+  return out;
+}
+
+TEST(JsonString, QuotesAndBackslashesAreEscaped) {
+  EXPECT_EQ(string_literal("say \"hi\" \\o/"), R"("say \"hi\" \\o/")");
+}
+
+TEST(JsonString, ShortControlEscapes) {
+  EXPECT_EQ(string_literal("a\nb\rc\td\be\ff"), R"("a\nb\rc\td\be\ff")");
+}
+
+TEST(JsonString, OtherControlCharactersUseUnicodeEscapes) {
+  EXPECT_EQ(string_literal(std::string_view("\x00\x01\x1f", 3)), R"("\u0000\u0001\u001f")");
+  EXPECT_EQ(string_literal("\x1b[31m"), R"("\u001b[31m")");
+}
+
+TEST(JsonString, EveryControlCharacterIsEscaped) {
+  for (int c = 0; c < 0x20; ++c) {
+    std::string out = string_literal(std::string(1, static_cast<char>(c)));
+    ASSERT_GE(out.size(), 4u);
+    EXPECT_EQ(out[1], '\\') << "control character " << c << " written raw";
+  }
+}
+
+TEST(JsonString, Utf8AndPrintableAsciiPassThrough) {
+  EXPECT_EQ(string_literal("caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f"), "\"caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f\"");
+  EXPECT_EQ(string_literal(""), "\"\"");
+}
+
+TEST(JsonString, AppendsToExistingContent) {
+  std::string out = "{\"k\":";
+  append_string(out, "v");
+  EXPECT_EQ(out, "{\"k\":\"v\"");
+}
+
+TEST(JsonNumber, IntegralValuesKeepADecimalPoint) {
+  EXPECT_EQ(number(0.0), "0.0");
+  EXPECT_EQ(number(1.0), "1.0");
+  EXPECT_EQ(number(-1.0), "-1.0");
+  EXPECT_EQ(number(100.0), "100.0");
+}
+
+TEST(JsonNumber, NegativeZeroIsWrittenAsZero) { EXPECT_EQ(number(-0.0), "0.0"); }
+
+TEST(JsonNumber, ShortestRoundTrip) {
+  EXPECT_EQ(number(0.5), "0.5");
+  EXPECT_EQ(number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(number(-0.4404), "-0.4404");
+  EXPECT_EQ(number(0.6369), "0.6369");
+}
+
+TEST(JsonNumber, LargeAndTinyValuesUseAnExponent) {
+  EXPECT_EQ(number(1e21), "1e+21");
+  EXPECT_EQ(number(1e-7), "1e-07");
+}
+
+TEST(JsonNumber, NonFiniteBecomesNull) {
+  EXPECT_EQ(number(std::numeric_limits<double>::quiet_NaN()), "null");
+  EXPECT_EQ(number(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(number(-std::numeric_limits<double>::infinity()), "null");
+}
+
+TEST(JsonNumber, RandomValuesReadBackExactly) {
+  std::mt19937_64 random(20261123);
+  std::uniform_real_distribution<double> compound(-1.0, 1.0);
+  for (int i = 0; i < 10'000; ++i) {
+    double value = i % 2 == 0 ? compound(random)
+                              : std::ldexp(compound(random), static_cast<int>(random() % 200) - 100);
+    std::string text = number(value);
+    ASSERT_NE(text.find_first_of(".e"), std::string::npos) << text;
+    EXPECT_EQ(std::strtod(text.c_str(), nullptr), value) << text;
+  }
+}
+
+TEST(JsonInteger, WritesPlainDigits) {
+  std::string out;
+  append_integer(out, 0);
+  out.push_back(',');
+  append_integer(out, -42);
+  out.push_back(',');
+  append_integer(out, std::numeric_limits<long long>::max());
+  EXPECT_EQ(out, "0,-42,9223372036854775807");
+}
+
+}  // namespace
+}  // namespace smlapi::api::json

@@ -1,0 +1,170 @@
+// LogLine and the log sinks: every line is one valid JSON object, whatever the
+// values contain, and lines reach the file descriptor whole.
+#include "api/log.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <unistd.h>
+
+#include <array>
+#include <limits>
+#include <string>
+
+namespace smlapi::api {
+namespace {
+
+// Parses one line (without its '\n') as a JSON object.
+simdjson::dom::object parse_line(simdjson::dom::parser& parser, std::string_view line) {
+  simdjson::dom::object object;
+  auto error = parser.parse(line.data(), line.size()).get(object);
+  EXPECT_EQ(error, simdjson::SUCCESS) << "not a JSON object: " << line;
+  return object;
+}
+
+TEST(LogLine, IsOneJsonObjectPerLine) {
+  std::string out;
+  LogLine(out, "info", "access")
+      .str("request_id", "r-1")
+      .str("route", "/predict")
+      .num("status", 200)
+      .dbl("duration_ms", 1.25)
+      .num("bytes_in", 17)
+      .end();
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_EQ(out.find('\n'), out.size() - 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::object line = parse_line(parser, std::string_view(out).substr(0, out.size() - 1));
+  EXPECT_EQ(std::string_view(line["level"]), "info");
+  EXPECT_EQ(std::string_view(line["event"]), "access");
+  EXPECT_EQ(std::string_view(line["request_id"]), "r-1");
+  EXPECT_EQ(std::int64_t(line["status"]), 200);
+  EXPECT_EQ(double(line["duration_ms"]), 1.25);
+  EXPECT_EQ(std::int64_t(line["bytes_in"]), 17);
+}
+
+TEST(LogLine, TimestampIsRfc3339UtcWithMilliseconds) {
+  std::string out;
+  LogLine(out, "info", "startup").end();
+  simdjson::dom::parser parser;
+  simdjson::dom::object line = parse_line(parser, std::string_view(out).substr(0, out.size() - 1));
+  std::string_view ts = line["ts"];
+  ASSERT_EQ(ts.size(), 24u) << ts;  // 2026-11-23T11:47:26.123Z
+  EXPECT_EQ(ts[4], '-');
+  EXPECT_EQ(ts[10], 'T');
+  EXPECT_EQ(ts[19], '.');
+  EXPECT_EQ(ts.back(), 'Z');
+}
+
+TEST(LogLine, HostileValuesCannotSplitOrBreakTheLine) {
+  std::string out;
+  LogLine(out, "warn", "auth.rejected")
+      .str("client", "1.2.3.4\n{\"level\":\"info\"}")
+      .str("reason", "quote\" backslash\\ tab\t nul" + std::string(1, '\0') + " esc\x1b")
+      .end();
+  EXPECT_EQ(out.find('\n'), out.size() - 1) << "a value added a line break";
+  simdjson::dom::parser parser;
+  simdjson::dom::object line = parse_line(parser, std::string_view(out).substr(0, out.size() - 1));
+  EXPECT_EQ(std::string_view(line["client"]), "1.2.3.4\n{\"level\":\"info\"}");
+  EXPECT_EQ(std::string_view(line["level"]), "warn");
+}
+
+TEST(LogLine, NonFiniteNumbersStayValidJson) {
+  std::string out;
+  LogLine(out, "info", "x").dbl("v", std::numeric_limits<double>::infinity()).end();
+  simdjson::dom::parser parser;
+  parse_line(parser, std::string_view(out).substr(0, out.size() - 1));
+}
+
+class Pipe {
+ public:
+  Pipe() { EXPECT_EQ(::pipe(fds_.data()), 0); }
+  ~Pipe() {
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  int write_end() const { return fds_[1]; }
+  std::string read_available() {
+    std::string out;
+    char chunk[4096];
+    ::close(fds_[1]);
+    fds_[1] = -1;
+    ssize_t n;
+    while ((n = ::read(fds_[0], chunk, sizeof chunk)) > 0) out.append(chunk, static_cast<std::size_t>(n));
+    return out;
+  }
+
+ private:
+  std::array<int, 2> fds_{-1, -1};
+};
+
+TEST(LogSink, LogEventWritesOneValidLine) {
+  Pipe pipe;
+  LogSink sink(pipe.write_end());
+  log_event(sink, "info", "startup", "listening on 127.0.0.1:8000");
+  std::string written = pipe.read_available();
+  ASSERT_FALSE(written.empty());
+  EXPECT_EQ(written.find('\n'), written.size() - 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::object line =
+      parse_line(parser, std::string_view(written).substr(0, written.size() - 1));
+  EXPECT_EQ(std::string_view(line["event"]), "startup");
+  EXPECT_EQ(std::string_view(line["message"]), "listening on 127.0.0.1:8000");
+}
+
+TEST(BufferedLog, HoldsLinesUntilFlushed) {
+  Pipe pipe;
+  LogSink sink(pipe.write_end());
+  {
+    BufferedLog log(sink, true);
+    EXPECT_TRUE(log.enabled());
+    LogLine(log.buffer(), "info", "access").num("status", 200).end();
+    log.line_done();  // small: stays buffered
+    LogLine(log.buffer(), "info", "access").num("status", 404).end();
+    log.line_done();
+    EXPECT_FALSE(log.buffer().empty());
+    log.flush();
+    EXPECT_TRUE(log.buffer().empty());
+  }
+  std::string written = pipe.read_available();
+  simdjson::dom::parser parser;
+  std::size_t lines = 0;
+  std::string_view rest = written;
+  while (!rest.empty()) {
+    auto end = rest.find('\n');
+    ASSERT_NE(end, std::string_view::npos) << "unterminated line";
+    parse_line(parser, rest.substr(0, end));
+    rest.remove_prefix(end + 1);
+    ++lines;
+  }
+  EXPECT_EQ(lines, 2u);
+}
+
+TEST(BufferedLog, FlushesByItselfOnceLarge) {
+  Pipe pipe;
+  LogSink sink(pipe.write_end());
+  BufferedLog log(sink, true);
+  std::string pad(1024, 'x');
+  std::size_t appended = 0;
+  for (int i = 0; i < 40; ++i) {  // about 44 KiB: one automatic flush, within a pipe's buffer
+    std::size_t before = log.buffer().size();
+    LogLine(log.buffer(), "info", "access").str("pad", pad).end();
+    appended += log.buffer().size() - before;
+    log.line_done();
+  }
+  EXPECT_LT(log.buffer().size(), appended) << "never flushed by itself";
+  std::size_t kept = log.buffer().size();
+  std::string written = pipe.read_available();
+  EXPECT_EQ(written.size() + kept, appended);
+  EXPECT_EQ(written.back(), '\n');  // flushed whole lines only
+}
+
+TEST(BufferedLog, DisabledReportsItself) {
+  LogSink sink(-1);
+  BufferedLog log(sink, false);
+  EXPECT_FALSE(log.enabled());
+}
+
+}  // namespace
+}  // namespace smlapi::api

@@ -1,0 +1,331 @@
+// parse_predict_body / parse_batch_body: strict validation of the /predict and
+// /predict/batch bodies, one test per 422 type of the reference design.
+#include "api/predict_request.h"
+
+#include "validation_support.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smlapi::api {
+namespace {
+
+using testing::loc_text;
+
+class PredictBody : public ::testing::Test {
+ protected:
+  boost::system::result<std::string_view, ValidationIssue> predict(std::string_view body) {
+    padded_ = simdjson::padded_string(body);
+    return parse_predict_body(parser_, padded_, limits_);
+  }
+
+  // The issue a refused body produces (a failure when it was accepted).
+  ValidationIssue refusal(std::string_view body) {
+    auto result = predict(body);
+    if (result.has_value()) {
+      ADD_FAILURE() << "accepted: " << body;
+      return {};
+    }
+    return result.error();
+  }
+
+  std::string accepted(std::string_view body) {
+    auto result = predict(body);
+    if (!result.has_value()) {
+      ADD_FAILURE() << "refused (" << result.error().type << "): " << body;
+      return {};
+    }
+    return std::string(*result);
+  }
+
+  simdjson::ondemand::parser parser_;
+  simdjson::padded_string padded_;
+  InputLimits limits_;
+};
+
+TEST_F(PredictBody, AcceptsTheDocumentedShape) {
+  EXPECT_EQ(accepted(R"({"text": "I love this"})"), "I love this");
+  EXPECT_EQ(accepted(" \n{ \"text\" : \"x\" }\n "), "x");
+}
+
+TEST_F(PredictBody, UnescapesTheText) {
+  EXPECT_EQ(accepted(R"({"text": "say \"hi\"\n\u00e9"})"), "say \"hi\"\n\xc3\xa9");
+}
+
+TEST_F(PredictBody, EmptyBodyIsMissing) {
+  ValidationIssue issue = refusal("");
+  EXPECT_EQ(issue.type, "missing");
+  EXPECT_EQ(loc_text(issue), "body");
+}
+
+TEST_F(PredictBody, MissingTextField) {
+  ValidationIssue issue = refusal("{}");
+  EXPECT_EQ(issue.type, "missing");
+  EXPECT_EQ(loc_text(issue), "body.text");
+  EXPECT_EQ(issue.msg, "Field required");
+}
+
+class InvalidJson : public PredictBody, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(InvalidJson, IsJsonInvalid) {
+  ValidationIssue issue = refusal(GetParam());
+  EXPECT_EQ(issue.type, "json_invalid") << GetParam();
+  EXPECT_EQ(loc_text(issue), "body");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bodies, InvalidJson,
+    ::testing::Values("{", "{\"text\":", "{\"text\": \"a\"", "{\"text\": \"a\",}",
+                      "{\"text\" \"a\"}", "{'text': 'a'}", "{\"text\": \"unterminated}",
+                      // trailing content after the object
+                      "{\"text\": \"a\"} x", "{\"text\": \"a\"}{\"text\": \"b\"}",
+                      "{\"text\": \"a\"}]", "{\"text\": \"a\"},",
+                      // bad escapes inside the string
+                      "{\"text\": \"\\q\"}", "{\"text\": \"\\u12\"}",
+                      // raw control character inside a string
+                      std::string("{\"text\": \"a\x01\"}")));
+
+class NotAnObject : public PredictBody, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(NotAnObject, IsModelAttributesType) {
+  ValidationIssue issue = refusal(GetParam());
+  EXPECT_EQ(issue.type, "model_attributes_type") << GetParam();
+  EXPECT_EQ(loc_text(issue), "body");
+}
+
+INSTANTIATE_TEST_SUITE_P(Bodies, NotAnObject,
+                         ::testing::Values("[]", "[{\"text\": \"a\"}]", "\"text\"", "42", "null",
+                                           "true"));
+
+class WrongTextType : public PredictBody, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(WrongTextType, IsStringType) {
+  ValidationIssue issue = refusal(GetParam());
+  EXPECT_EQ(issue.type, "string_type") << GetParam();
+  EXPECT_EQ(loc_text(issue), "body.text");
+  EXPECT_EQ(issue.msg, "Input should be a valid string");
+}
+
+INSTANTIATE_TEST_SUITE_P(Bodies, WrongTextType,
+                         ::testing::Values(R"({"text": 1})", R"({"text": 1.5})", R"({"text": null})",
+                                           R"({"text": true})", R"({"text": ["a"]})",
+                                           R"({"text": {"a": "b"}})"));
+
+TEST_F(PredictBody, NanIsRefused) {
+  auto result = predict(R"({"text": NaN})");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().type, "");
+}
+
+TEST_F(PredictBody, UnknownFieldIsExtraForbidden) {
+  ValidationIssue issue = refusal(R"({"text": "a", "user": "root"})");
+  EXPECT_EQ(issue.type, "extra_forbidden");
+  EXPECT_EQ(loc_text(issue), "body.user");
+  EXPECT_EQ(refusal(R"({"user": "root", "text": "a"})").type, "extra_forbidden");
+  EXPECT_EQ(refusal(R"({"Text": "a"})").type, "extra_forbidden");
+}
+
+TEST_F(PredictBody, DuplicateKeyIsRefused) {
+  ValidationIssue issue = refusal(R"({"text": "a", "text": "b"})");
+  EXPECT_EQ(issue.type, "duplicate_key");
+  EXPECT_EQ(loc_text(issue), "body.text");
+}
+
+TEST_F(PredictBody, EscapedDuplicateKeyIsStillADuplicate) {
+  EXPECT_EQ(refusal(R"({"text": "a", "t\u0065xt": "b"})").type, "duplicate_key");
+}
+
+TEST_F(PredictBody, EmptyTextIsTooShort) {
+  ValidationIssue issue = refusal(R"({"text": ""})");
+  EXPECT_EQ(issue.type, "string_too_short");
+  EXPECT_EQ(loc_text(issue), "body.text");
+}
+
+TEST_F(PredictBody, TextLengthLimitCountsCodePoints) {
+  limits_.max_text_chars = 4;
+  EXPECT_EQ(accepted(R"({"text": "abcd"})"), "abcd");
+  // Four code points of 2, 3, 4 and 1 bytes: 10 bytes, still within 4 characters.
+  EXPECT_EQ(accepted("{\"text\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x\"}"),
+            "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x");
+  // Escapes count as the characters they stand for (a surrogate pair is one).
+  EXPECT_EQ(accepted(R"({"text": "\u00e9\ud83d\ude00ab"})"), "\xc3\xa9\xf0\x9f\x98\x80" "ab");
+  ValidationIssue issue = refusal(R"({"text": "abcde"})");
+  EXPECT_EQ(issue.type, "string_too_long");
+  EXPECT_EQ(loc_text(issue), "body.text");
+  EXPECT_NE(issue.msg.find('4'), std::string::npos) << issue.msg;
+}
+
+TEST_F(PredictBody, DefaultTextLimitIsTenThousandCharacters) {
+  std::string at_limit = "{\"text\": \"" + std::string(10'000, 'a') + "\"}";
+  EXPECT_EQ(accepted(at_limit).size(), 10'000u);
+  std::string over = "{\"text\": \"" + std::string(10'001, 'a') + "\"}";
+  EXPECT_EQ(refusal(over).type, "string_too_long");
+}
+
+class InvalidUtf8 : public PredictBody, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(InvalidUtf8, IsRefused) {
+  std::string body = "{\"text\": \"" + GetParam() + "\"}";
+  auto result = predict(body);
+  EXPECT_FALSE(result.has_value()) << "accepted invalid UTF-8";
+  if (!result.has_value()) {
+    EXPECT_EQ(result.error().type, "json_invalid");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sequences, InvalidUtf8,
+                         ::testing::Values(std::string("\xff"), std::string("a\x80"),
+                                           std::string("\xc0\xaf"),           // overlong '/'
+                                           std::string("\xed\xa0\x80"),       // UTF-16 surrogate
+                                           std::string("\xf4\x90\x80\x80"),   // above U+10FFFF
+                                           std::string("\xe2\x82"),           // truncated
+                                           std::string("\\ud800"),            // lone high surrogate
+                                           std::string("\\ud800x"),           // high, no low
+                                           std::string("\\udc00")));          // lone low surrogate
+
+TEST_F(PredictBody, InvalidUtf8OutsideTheTextIsRefusedToo) {
+  EXPECT_FALSE(predict("{\"text\": \"a\"} \xff").has_value());
+  EXPECT_FALSE(predict("{\"te\xffxt\": \"a\"}").has_value());
+}
+
+TEST_F(PredictBody, DeepNestingIsRefusedWithoutCrashing) {
+  std::string deep = "{\"text\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto result = predict(deep);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(loc_text(result.error()).rfind("body", 0), 0u);
+  std::string deep_extra =
+      "{\"x\": " + std::string(100'000, '{') + std::string(100'000, '}') + ", \"text\": \"a\"}";
+  EXPECT_FALSE(predict(deep_extra).has_value());
+}
+
+TEST_F(PredictBody, ParserIsReusableAfterARefusal) {
+  EXPECT_FALSE(predict("{").has_value());
+  EXPECT_EQ(accepted(R"({"text": "ok"})"), "ok");
+}
+
+class BatchBody : public ::testing::Test {
+ protected:
+  boost::system::result<void, ValidationIssue> batch(std::string_view body) {
+    padded_ = simdjson::padded_string(body);
+    return parse_batch_body(parser_, padded_, limits_, texts_);
+  }
+
+  ValidationIssue refusal(std::string_view body) {
+    auto result = batch(body);
+    if (result.has_value()) {
+      ADD_FAILURE() << "accepted: " << body;
+      return {};
+    }
+    return result.error();
+  }
+
+  std::vector<std::string> texts() const { return {texts_.begin(), texts_.end()}; }
+
+  simdjson::ondemand::parser parser_;
+  simdjson::padded_string padded_;
+  InputLimits limits_;
+  std::vector<std::string_view> texts_;
+};
+
+TEST_F(BatchBody, AcceptsTextsInOrder) {
+  ASSERT_TRUE(batch(R"({"texts": ["good", "bad", "\u00e9"]})").has_value());
+  EXPECT_EQ(texts(), (std::vector<std::string>{"good", "bad", "\xc3\xa9"}));
+}
+
+TEST_F(BatchBody, EmptyBodyIsMissing) {
+  ValidationIssue issue = refusal("");
+  EXPECT_EQ(issue.type, "missing");
+  EXPECT_EQ(loc_text(issue), "body");
+}
+
+TEST_F(BatchBody, MissingTextsField) {
+  ValidationIssue issue = refusal("{}");
+  EXPECT_EQ(issue.type, "missing");
+  EXPECT_EQ(loc_text(issue), "body.texts");
+}
+
+TEST_F(BatchBody, NotAnObject) { EXPECT_EQ(refusal(R"(["a"])").type, "model_attributes_type"); }
+
+TEST_F(BatchBody, TextsMustBeAList) {
+  for (const char* body : {R"({"texts": "a"})", R"({"texts": null})", R"({"texts": {"0": "a"}})"}) {
+    ValidationIssue issue = refusal(body);
+    EXPECT_EQ(issue.type, "list_type") << body;
+    EXPECT_EQ(loc_text(issue), "body.texts");
+  }
+}
+
+TEST_F(BatchBody, EmptyListIsTooShort) {
+  ValidationIssue issue = refusal(R"({"texts": []})");
+  EXPECT_EQ(issue.type, "too_short");
+  EXPECT_EQ(loc_text(issue), "body.texts");
+}
+
+TEST_F(BatchBody, ElementErrorsNameTheirIndex) {
+  ValidationIssue wrong_type = refusal(R"({"texts": ["a", 2]})");
+  EXPECT_EQ(wrong_type.type, "string_type");
+  EXPECT_EQ(loc_text(wrong_type), "body.texts.1");
+  ValidationIssue empty = refusal(R"({"texts": ["", "a"]})");
+  EXPECT_EQ(empty.type, "string_too_short");
+  EXPECT_EQ(loc_text(empty), "body.texts.0");
+  limits_.max_text_chars = 3;
+  ValidationIssue long_text = refusal(R"({"texts": ["abc", "abc", "abcd"]})");
+  EXPECT_EQ(long_text.type, "string_too_long");
+  EXPECT_EQ(loc_text(long_text), "body.texts.2");
+}
+
+TEST_F(BatchBody, CountLimit) {
+  limits_.max_batch_texts = 2;
+  EXPECT_TRUE(batch(R"({"texts": ["a", "b"]})").has_value());
+  ValidationIssue issue = refusal(R"({"texts": ["a", "b", "c"]})");
+  EXPECT_EQ(issue.type, "too_long");
+  EXPECT_EQ(loc_text(issue), "body.texts");
+}
+
+TEST_F(BatchBody, TotalSizeLimitCountsBytes) {
+  limits_.max_batch_text_bytes = 6;
+  EXPECT_TRUE(batch(R"({"texts": ["abc", "def"]})").has_value());
+  // Two characters, but six UTF-8 bytes plus one more.
+  ValidationIssue issue = refusal("{\"texts\": [\"\xe2\x82\xac\xe2\x82\xac\", \"x\"]}");
+  EXPECT_EQ(issue.type, "too_long");
+  EXPECT_EQ(loc_text(issue), "body.texts");
+}
+
+TEST_F(BatchBody, UnknownAndDuplicateFields) {
+  ValidationIssue extra = refusal(R"({"texts": ["a"], "text": "b"})");
+  EXPECT_EQ(extra.type, "extra_forbidden");
+  EXPECT_EQ(loc_text(extra), "body.text");
+  EXPECT_EQ(refusal(R"({"texts": ["a"], "texts": ["b"]})").type, "duplicate_key");
+}
+
+TEST_F(BatchBody, TrailingGarbageAndBrokenArrays) {
+  EXPECT_EQ(refusal(R"({"texts": ["a"]} 1)").type, "json_invalid");
+  EXPECT_EQ(refusal(R"({"texts": ["a",]})").type, "json_invalid");
+  EXPECT_EQ(refusal(R"({"texts": ["a" "b"]})").type, "json_invalid");
+  EXPECT_EQ(refusal(R"({"texts": ["a")").type, "json_invalid");
+}
+
+TEST_F(BatchBody, NestedListsAreNotStrings) {
+  ValidationIssue issue = refusal(R"({"texts": [["a"]]})");
+  EXPECT_EQ(issue.type, "string_type");
+  EXPECT_EQ(loc_text(issue), "body.texts.0");
+}
+
+TEST_F(BatchBody, TextsAreClearedBeforeEachParse) {
+  ASSERT_TRUE(batch(R"({"texts": ["a", "b"]})").has_value());
+  EXPECT_FALSE(batch(R"({"texts": 1})").has_value());
+  EXPECT_TRUE(texts_.empty());
+}
+
+TEST(CountCodePoints, CountsCharactersNotBytes) {
+  EXPECT_EQ(count_code_points(""), 0u);
+  EXPECT_EQ(count_code_points("abc"), 3u);
+  EXPECT_EQ(count_code_points("\xc3\xa9"), 1u);
+  EXPECT_EQ(count_code_points("\xe2\x82\xac"), 1u);
+  EXPECT_EQ(count_code_points("\xf0\x9f\x98\x80 ok"), 4u);
+}
+
+}  // namespace
+}  // namespace smlapi::api

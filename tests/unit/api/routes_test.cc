@@ -1,0 +1,97 @@
+// The route table: static path matching, route templates (the metrics label)
+// and the Allow header of 405 answers.
+#include "api/routes.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace smlapi::api {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+struct PathCase {
+  const char* path;
+  Route route;
+};
+
+class StaticRoute : public ::testing::TestWithParam<PathCase> {};
+
+TEST_P(StaticRoute, Matches) {
+  EXPECT_EQ(match_static_route(GetParam().path), GetParam().route) << GetParam().path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Paths, StaticRoute,
+    ::testing::Values(PathCase{"/predict", Route::predict},
+                      PathCase{"/predict/batch", Route::predict_batch},
+                      PathCase{"/healthz", Route::healthz}, PathCase{"/readyz", Route::readyz},
+                      PathCase{"/metrics", Route::metrics}, PathCase{"/token", Route::token},
+                      PathCase{"/token/revoke", Route::token_revoke},
+                      PathCase{"/.well-known/jwks.json", Route::jwks},
+                      PathCase{"/openapi.json", Route::openapi}, PathCase{"/docs", Route::docs},
+                      PathCase{"/docs/", Route::docs},
+                      PathCase{"/docs/swagger-ui.css", Route::docs_asset},
+                      // near misses stay unmatched: no prefix or case folding
+                      PathCase{"/", Route::not_found}, PathCase{"", Route::not_found},
+                      PathCase{"/predict/", Route::not_found},
+                      PathCase{"/PREDICT", Route::not_found},
+                      PathCase{"/predict/batch/x", Route::not_found},
+                      PathCase{"/predictx", Route::not_found},
+                      PathCase{"//predict", Route::not_found},
+                      PathCase{"/healthz/", Route::not_found},
+                      PathCase{"/docsx", Route::not_found},
+                      PathCase{"/v2/models/vader/infer", Route::not_found}));
+
+TEST(Routes, TemplatesAreUniqueAndBounded) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(Route::count_); ++i) {
+    auto route = static_cast<Route>(i);
+    std::string path(route_info(route).template_path);
+    EXPECT_TRUE(seen.insert(path).second) << "duplicate template " << path;
+    if (route != Route::not_found) {
+      EXPECT_EQ(path.front(), '/') << path;
+    }
+    const RouteInfo& info = route_info(route);
+    EXPECT_TRUE(info.allows_get || info.allows_post) << path;
+  }
+  // The raw path never becomes a label: unmatched paths share one template.
+  EXPECT_EQ(route_info(Route::not_found).template_path, "unmatched");
+  EXPECT_EQ(route_info(Route::v2_infer).template_path, "/v2/models/{model}/infer");
+  EXPECT_EQ(route_info(Route::docs_asset).template_path, "/docs/{asset}");
+}
+
+TEST(Routes, AllowHeaderFollowsTheMethods) {
+  EXPECT_EQ(allow_header(Route::predict), "POST");
+  EXPECT_EQ(allow_header(Route::predict_batch), "POST");
+  EXPECT_EQ(allow_header(Route::token), "POST");
+  EXPECT_EQ(allow_header(Route::healthz), "GET, HEAD");
+  EXPECT_EQ(allow_header(Route::metrics), "GET, HEAD");
+  EXPECT_EQ(allow_header(Route::jwks), "GET, HEAD");
+  EXPECT_EQ(allow_header(Route::v2_infer), "POST");
+  EXPECT_EQ(allow_header(Route::not_found), "GET, HEAD, POST");
+}
+
+TEST(Routes, OperationalRoutesAreNotRateLimited) {
+  for (Route route : {Route::healthz, Route::readyz, Route::metrics, Route::v2_live,
+                      Route::v2_ready}) {
+    EXPECT_FALSE(route_info(route).needs_rate_limit) << route_info(route).template_path;
+  }
+  for (Route route : {Route::predict, Route::predict_batch, Route::token, Route::v2_infer}) {
+    EXPECT_TRUE(route_info(route).needs_rate_limit) << route_info(route).template_path;
+  }
+}
+
+TEST(Routes, MethodLabelsAreBounded) {
+  EXPECT_EQ(to_string(method_label(bhttp::verb::get)), "GET");
+  EXPECT_EQ(to_string(method_label(bhttp::verb::head)), "HEAD");
+  EXPECT_EQ(to_string(method_label(bhttp::verb::post)), "POST");
+  EXPECT_EQ(to_string(method_label(bhttp::verb::options)), "OPTIONS");
+  EXPECT_EQ(to_string(method_label(bhttp::verb::delete_)), "OTHER");
+  EXPECT_EQ(to_string(method_label(bhttp::verb::unknown)), "OTHER");
+}
+
+}  // namespace
+}  // namespace smlapi::api

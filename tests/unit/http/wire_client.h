@@ -1,0 +1,48 @@
+// A raw HTTP/1.1 test client on a blocking Boost.Asio socket: it writes exact
+// bytes and reads answers back with a deadline, so a misbehaving server fails a
+// test instead of hanging it.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace smlapi::http::testing {
+
+struct WireResponse {
+  unsigned status = 0;
+  std::string head;  // status line and header fields
+  std::string body;
+  // Value of the first header field `name` (case-insensitive), if present.
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+class WireClient {
+ public:
+  static constexpr std::chrono::milliseconds kPatience{5000};
+
+  explicit WireClient(std::uint16_t port);
+  void send(std::string_view bytes);
+  // One answer (body per Content-Length; none for 1xx/204 or `head_request`),
+  // or nullopt when the connection ended or nothing came in time.
+  std::optional<WireResponse> read_response(bool head_request = false,
+                                            std::chrono::milliseconds patience = kPatience);
+  // True when the server closes the connection without sending anything more.
+  bool closed_by_server(std::chrono::milliseconds patience = kPatience);
+
+ private:
+  // Appends what arrives within `patience`; false on end of stream or timeout.
+  bool fill(std::chrono::milliseconds patience);
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_{io_};
+  std::string buffer_;
+  bool ended_ = false;
+};
+
+}  // namespace smlapi::http::testing
