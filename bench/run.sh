@@ -122,8 +122,10 @@ measure() {
   local cpu0 t0 cpu1 t1
   cpu0=$(cpu_ticks "${pids[@]}")
   t0=$(now_ns)
-  if ! wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$WRK_DIR/$script" "$url" \
-      >"$out" 2>&1; then
+  local TIMEFORMAT='%U %S' wrk_rc=0
+  { time wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$WRK_DIR/$script" "$url" \
+      >"$out" 2>&1 || wrk_rc=$?; } 2>"$out.cpu"
+  if (( wrk_rc != 0 )); then
     log "bench: $name: wrk failed:"; cat "$out" >&2; FAILED=1; return 0
   fi
   t1=$(now_ns)
@@ -140,9 +142,11 @@ measure() {
         "non-2xx ${r[status]} timeout ${r[timeout]}"
     FAILED=1
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${r[requests]}" \
+  local wrk_cpu
+  wrk_cpu=$(awk '{print $1 + $2}' "$out.cpu")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${r[requests]}" \
     "${r[duration_us]}" "$texts" "${r[p50]}" "${r[p99]}" "${r[p999]}" "$(( cpu1 - cpu0 ))" \
-    "$(( t1 - t0 ))" "$rss_idle" "$(rss_kib "${pids[@]}")" "$errors" >>"$RESULTS"
+    "$(( t1 - t0 ))" "$rss_idle" "$(rss_kib "${pids[@]}")" "$errors" "$wrk_cpu" >>"$RESULTS"
 }
 
 # --- secure-ml-api -------------------------------------------------------------
@@ -276,7 +280,7 @@ make_credentials() {
 print_machine() {
   echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
-  echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
+  echo "load:     $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (1/5/15 min)"
   echo "binary:   $BIN ($("$BIN" version 2>/dev/null | head -1))"
   echo "wrk:      -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (token: -t1 -c2), key $ALG," \
        "server threads $SERVER_THREADS (0 = cores)"
@@ -288,21 +292,25 @@ print_table() {
     { name[NR] = $1; rps[NR] = $2 / ($3 / 1e6); texts[NR] = $4; p50[NR] = $5; p99[NR] = $6
       p999[NR] = $7; cpu[NR] = ($8 / tck) / ($9 / 1e9) * 100
       cpureq[NR] = $2 > 0 ? ($8 / tck) / $2 * 1e6 : 0
-      idle[NR] = $10; load[NR] = $11; err[NR] = $12
+      idle[NR] = $10; load[NR] = $11; err[NR] = $12; wrk[NR] = $13 / ($9 / 1e9) * 100
       if ($1 == "nginx") ceiling = rps[NR] }
     END {
-      printf "%-16s %10s %11s %9s %9s %9s %7s %8s %14s %8s %6s\n", "scenario", "req/s", "texts/s",
-        "p50", "p99", "p99.9", "CPU", "CPU/req", "RSS idle/load", "/nginx", "errors"
+      printf "%-16s %9s %10s %9s %9s %9s %6s %9s %6s %13s %6s %6s\n", "scenario", "req/s",
+        "texts/s", "p50", "p99", "p99.9", "CPU", "CPU/req", "wrk", "RSS idle/load", "/nginx",
+        "errors"
       for (i = 1; i <= NR; i++) {
-        printf "%-16s %10.0f %11s %9s %9s %9s %6.0f%% %5.1f us %6.1f/%5.1fM %8s %6d\n", name[i], rps[i],
-          (texts[i] > 1 ? sprintf("%.0f", rps[i] * texts[i]) : "-"), lat(p50[i]), lat(p99[i]),
-          lat(p999[i]), cpu[i], cpureq[i], idle[i] / 1024, load[i] / 1024,
+        printf "%-16s %9.0f %10s %9s %9s %9s %5.0f%% %9s %5.0f%% %5.1f/%5.1fM %6s %6d\n",
+          name[i], rps[i], (texts[i] > 1 ? sprintf("%.0f", rps[i] * texts[i]) : "-"),
+          lat(p50[i]), lat(p99[i]), lat(p999[i]), cpu[i],
+          (cpureq[i] < 1000 ? sprintf("%.1f us", cpureq[i]) : sprintf("%.1f ms", cpureq[i] / 1000)),
+          wrk[i], idle[i] / 1024, load[i] / 1024,
           (ceiling > 0 ? sprintf("%.2f", rps[i] / ceiling) : "-"), err[i]
       }
     }' "$RESULTS"
 }
 
 main() {
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   check_tools
   build
   check_binary
@@ -313,9 +321,14 @@ main() {
 
   want nginx && run_nginx
 
-  start_server limits-off "${base[@]}"
+  # The token comes from a server of its own: one Argon2id hash leaves ~19 MiB
+  # of heap behind, which would blur the RSS of the scenarios that follow.
+  start_server token-source "${base[@]}"
   BENCH_TOKEN=$(fetch_token)
   export BENCH_TOKEN
+  stop_server
+
+  start_server limits-off "${base[@]}"
   want healthz && measure healthz healthz.lua "$(server_url /healthz)" "$CONNECTIONS" \
     "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
   want predict && measure predict predict.lua "$(server_url /predict)" "$CONNECTIONS" \
@@ -353,7 +366,6 @@ main() {
 
   echo
   print_machine
-  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   print_table
   echo

@@ -12,7 +12,7 @@ build_packages=(g++ cmake ninja-build pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
 test_packages=(clang libclang-rt-14-dev redis-server prometheus python3-pytest python3-requests
   python3-jwt python3-cryptography python3-yaml python3-jsonschema yamllint shellcheck jq curl chromium
-  podman buildah skopeo runc)
+  podman buildah skopeo runc debootstrap binutils)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then

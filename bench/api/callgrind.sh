@@ -38,5 +38,5 @@ for scenario in "${scenarios[@]}"; do
   texts=$(sed -n 's/.* requests, \([0-9]*\) texts each.*/\1/p' "$WORK/$scenario.stdout")
   awk -v s="$scenario" -v n="$iterations" -v t="$total" -v k="${texts:-1}" 'BEGIN {
     printf "%-20s %10d %14d %12.0f %12s\n", s, n, t, t / n,
-      k > 0 ? sprintf("%.0f", t / n / k) : "-" }'
+      (k > 0 ? sprintf("%.0f", t / n / k) : "-") }'
 done

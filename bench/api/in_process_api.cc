@@ -97,7 +97,7 @@ InProcessApi::InProcessApi(InProcessApiOptions options) : context_(std::make_uni
   auto issuer = value_or_throw(
       auth::TokenIssuer::create({std::string(kIssuer), std::string(kAudience), 3600}, key),
       "cannot create the token issuer");
-  token_ = issuer.issue("bench-user", "", {"predict"}, unix_now()).access_token;
+  token_ = issuer.issue("bench-user", "bench-client", {"predict"}, unix_now()).access_token;
 
   auth::VerifierConfig verifier{std::string(kIssuer), std::string(kAudience),
                                 auth::kDefaultLeewaySeconds, auth::kDefaultMaxTokenBytes};
@@ -139,9 +139,7 @@ unsigned InProcessApi::handle(std::string_view raw) {
   return response_.status;
 }
 
-std::string healthz_request() {
-  return "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n";
-}
+std::string healthz_request() { return "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n"; }
 
 std::string predict_request(std::string_view token, std::string_view text) {
   return post("/predict", token, "{\"text\":" + json_string(text) + "}");

@@ -28,8 +28,7 @@ inline constexpr std::array<Scenario, 6> kScenarios{{
     {"predict_limits_off", {auth::Algorithm::HS256, false, false}, Scenario::Kind::predict, 1},
     {"predict_access_log", {auth::Algorithm::HS256, true, true}, Scenario::Kind::predict, 1},
     {"predict_eddsa", {auth::Algorithm::EdDSA, true, false}, Scenario::Kind::predict, 1},
-    {"predict_batch100", {auth::Algorithm::HS256, true, false}, Scenario::Kind::batch,
-     kBatchTexts},
+    {"predict_batch100", {auth::Algorithm::HS256, true, false}, Scenario::Kind::batch, kBatchTexts},
 }};
 
 inline std::optional<Scenario> find_scenario(std::string_view name) {
@@ -41,9 +40,12 @@ inline std::optional<Scenario> find_scenario(std::string_view name) {
 
 inline std::string raw_request(const Scenario& scenario, const InProcessApi& api) {
   switch (scenario.kind) {
-    case Scenario::Kind::healthz: return healthz_request();
-    case Scenario::Kind::predict: return predict_request(api.token(), kBenchText);
-    case Scenario::Kind::batch: return batch_request(api.token(), kBenchText, scenario.texts);
+    case Scenario::Kind::healthz:
+      return healthz_request();
+    case Scenario::Kind::predict:
+      return predict_request(api.token(), kBenchText);
+    case Scenario::Kind::batch:
+      return batch_request(api.token(), kBenchText, scenario.texts);
   }
   return {};
 }

@@ -8,12 +8,16 @@
 namespace smlapi::api {
 
 AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
-                             std::shared_ptr<auth::RevocationStore> revocations)
-    : keys_(std::move(keys)), config_(std::move(config)), revocations_(std::move(revocations)) {}
+                             std::shared_ptr<auth::RevocationStore> revocations,
+                             bool revocation_fail_open)
+    : keys_(std::move(keys)),
+      config_(std::move(config)),
+      revocations_(std::move(revocations)),
+      revocation_fail_open_(revocation_fail_open) {}
 
 void AccessControl::attach(WorkerState& worker) const {
   auto verifier = auth::TokenVerifier::create(keys_, config_);
-  if (!verifier) throw std::invalid_argument("token verifier configuration rejected");
+  if (!verifier) throw std::invalid_argument(verifier.error().message);
   worker.verifier.emplace(std::move(*verifier));
 }
 
@@ -49,12 +53,12 @@ boost::system::result<void, AuthDenial> AccessControl::authenticate(
     }
   }
   auto revoked = revocations_->is_revoked(verified->jti, now);
-  if (!revoked) {
+  if (!revoked && !revocation_fail_open_) {
     // Fail closed: without the deny-list we cannot tell a revoked token apart.
     return AuthDenial{AuthDenial::Kind::unavailable, "revocation_unavailable",
                       "token revocation list unavailable", ""};
   }
-  if (revoked.value()) {
+  if (revoked && revoked.value()) {
     return AuthDenial{AuthDenial::Kind::invalid_token, "revoked", "token has been revoked", ""};
   }
   if (!required_scope.empty() && !verified->has_scope(required_scope)) {

@@ -24,8 +24,11 @@ struct AuthDenial {
 
 class AccessControl {
  public:
+  // `revocation_fail_open`: when the deny-list cannot be read (Redis down in
+  // fail-open mode), accept otherwise valid tokens instead of answering 503.
   AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
-                std::shared_ptr<auth::RevocationStore> revocations);
+                std::shared_ptr<auth::RevocationStore> revocations,
+                bool revocation_fail_open = false);
 
   // Creates the worker's own verifier (it keeps reusable crypto contexts).
   void attach(WorkerState& worker) const;
@@ -44,6 +47,7 @@ class AccessControl {
   std::shared_ptr<const auth::KeySet> keys_;
   auth::VerifierConfig config_;
   std::shared_ptr<auth::RevocationStore> revocations_;
+  bool revocation_fail_open_;
 };
 
 inline constexpr std::string_view kRealm = "secure-ml-api";

@@ -14,28 +14,39 @@ RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::strin
                              RateLimitPolicies policies, bool limits_enabled)
     : store_(std::move(store)),
       store_name_(std::move(store_name)),
-      default_{policies.default_policy, ratelimit::ratelimit_policy_value(policies.default_policy)},
-      token_{policies.token_policy, ratelimit::ratelimit_policy_value(policies.token_policy)},
-      predict_{policies.predict_policy, ratelimit::ratelimit_policy_value(policies.predict_policy)},
+      default_(prepare(policies.default_policy, "")),
+      token_(prepare(policies.token_policy, "")),
+      predict_(prepare(policies.predict_policy, "")),
+      default_user_(prepare(policies.default_policy, "-user")),
+      token_user_(prepare(policies.token_policy, "-user")),
+      predict_user_(prepare(policies.predict_policy, "-user")),
       limits_enabled_(limits_enabled),
       throttle_(*store_, ratelimit::LoginThrottleConfig{}) {}
 
-const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route) const {
+RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy,
+                                                     std::string_view suffix) {
+  policy.name.append(suffix);
+  std::string header = ratelimit::ratelimit_policy_value(policy);
+  return PreparedPolicy{std::move(policy), std::move(header)};
+}
+
+const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route,
+                                                               bool by_subject) const {
   switch (route) {
     case Route::token:
-    case Route::token_revoke: return token_;
+    case Route::token_revoke: return by_subject ? token_user_ : token_;
     case Route::predict:
     case Route::predict_batch:
     case Route::v2_infer:
-    case Route::v2_version_infer: return predict_;
-    default: return default_;
+    case Route::v2_version_infer: return by_subject ? predict_user_ : predict_;
+    default: return by_subject ? default_user_ : default_;
   }
 }
 
 LimitVerdict RateLimitGate::check(Route route, std::string_view key, WorkerState& worker,
                                   http::Response& response) {
   if (!limits_enabled_) return LimitVerdict::allowed;
-  const PreparedPolicy& prepared = policy_for(route);
+  const PreparedPolicy& prepared = policy_for(route, key.starts_with("sub:"));
   std::string& store_key = worker.limit_key;
   store_key.assign("rl:").append(prepared.policy.name).push_back(':');
   store_key.append(key);

@@ -42,11 +42,15 @@ class RateLimitGate final : public RequestLimiter, public LoginGuard {
     ratelimit::Policy policy;
     std::string header_value;  // RateLimit-Policy, formatted once
   };
-  const PreparedPolicy& policy_for(Route route) const;
+  // Per-address checks use the policy as named; per-subject checks the same
+  // numbers under "<name>-user", so a client can tell the two RateLimit items apart.
+  const PreparedPolicy& policy_for(Route route, bool by_subject) const;
+  static PreparedPolicy prepare(ratelimit::Policy policy, std::string_view suffix);
 
   std::shared_ptr<ratelimit::Store> store_;
   std::string store_name_;
   PreparedPolicy default_, token_, predict_;
+  PreparedPolicy default_user_, token_user_, predict_user_;
   bool limits_enabled_;
   ratelimit::LoginThrottle throttle_;
 };

@@ -79,6 +79,7 @@ struct TokenEndpoints::Grant {
   std::string requested_scope;
   std::string password_client_id;
   RequestRecord record{};
+  std::vector<std::pair<std::string_view, std::string>> carried_headers;  // e.g. RateLimit
   http::DeferredReply reply{nullptr};
   std::optional<auth::HashingGate::Permit> permit;
 };
@@ -178,6 +179,9 @@ void TokenEndpoints::token(Call& call, ApiService& service) {
                                call.request.origin,
                                call.request.body.size(),
                                std::chrono::steady_clock::now()};
+  for (const http::Header& header : call.response.headers()) {
+    grant.carried_headers.emplace_back(header.name, header.value);
+  }
   grant.reply = call.context.defer();
   call.deferred = true;
   boost::asio::post(pool_, [this, &service, grant = std::move(grant)]() mutable {
@@ -243,6 +247,7 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
     out.push_back('}');
     response.add_header("Pragma", "no-cache");
   }
+  for (const auto& [name, value] : grant.carried_headers) response.add_header(name, value);
   grant.permit.reset();  // release the hashing slot before the answer goes out
   service.complete(grant.record, response);
   grant.reply.send(std::move(response));

@@ -137,7 +137,9 @@ boost::system::result<void, StartupError> Service::start() {
   if (!models) return models.error();
   auto keys = load_keys(config_, log_);
   if (!keys) return keys.error();
-  auto proxies = net::TrustedProxies::parse(config_.trusted_proxies);
+  auto proxies = net::TrustedProxies::parse(
+      config_.trusted_proxies, config_.rfc7239_forwarded ? net::ForwardingHeader::forwarded
+                                                         : net::ForwardingHeader::x_forwarded_for);
   if (!proxies) {
     return StartupError{"--trusted-proxies entry " + std::to_string(proxies.error().index + 1) +
                         " is not a valid CIDR"};
@@ -173,7 +175,9 @@ boost::system::result<void, StartupError> Service::start() {
 
   auth::VerifierConfig verifier_config{config_.issuer, config_.audience,
                                        config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};
-  auto access = std::make_shared<api::AccessControl>(*keys, verifier_config, revocations);
+  // Fail-open Redis also means: accept valid tokens while the deny-list is unreadable.
+  bool fail_open = config_.redis && config_.redis->failure_mode == redis::FailureMode::fail_open;
+  auto access = std::make_shared<api::AccessControl>(*keys, verifier_config, revocations, fail_open);
 
   credentials_ = std::make_shared<api::CredentialsSource>(config_.users_file);
   if (!config_.users_file.empty()) {

@@ -48,6 +48,7 @@ const std::vector<OptionSpec>& specs() {
       {"rate-limit-token", "10/60s+5", "Policy of /token and /token/revoke"},
       {"rate-limit-predict", "30/60s+10", "Policy of /predict, /predict/batch and OIP infer"},
       {"trusted-proxies", "", "Comma-separated CIDRs whose X-Forwarded-For is believed"},
+      {"forwarding-header", "x-forwarded-for", "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
       {"cors-origins", "", "Comma-separated allowed origins (empty: CORS off)"},
       {"shutdown-delay", "0s", "After SIGTERM, keep serving with /readyz 503 this long"},
       {"shutdown-timeout", "10s", "Then let in-flight requests finish for at most this long"},
@@ -220,6 +221,11 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.policies.token_policy = read.policy("rate-limit-token", "token");
   config.policies.predict_policy = read.policy("rate-limit-predict", "predict");
   config.trusted_proxies = split_list(options.get("trusted-proxies"));
+  std::string forwarding = options.get("forwarding-header");
+  if (forwarding != "x-forwarded-for" && forwarding != "forwarded") {
+    read.fail("--forwarding-header must be x-forwarded-for or forwarded");
+  }
+  config.rfc7239_forwarded = forwarding == "forwarded";
   if (auto proxies = net::TrustedProxies::parse(config.trusted_proxies); !proxies) {
     read.fail("--trusted-proxies entry " + std::to_string(proxies.error().index + 1) +
               " is not a network in CIDR form such as 10.0.0.0/8");

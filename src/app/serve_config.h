@@ -36,6 +36,7 @@ struct ServeConfig {
   bool rate_limits = true;
   api::RateLimitPolicies policies;
   std::vector<std::string> trusted_proxies;
+  bool rfc7239_forwarded = false;  // read Forwarded: for= instead of X-Forwarded-For
   std::vector<std::string> cors_origins;
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds shutdown_timeout{10'000};

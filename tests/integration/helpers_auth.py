@@ -53,7 +53,7 @@ def split_token(token):
             b64url_decode(signature))
 
 
-# ---- service working directories ------------------------------------------------------------------
+# ---- service working directories -----------------------------------------------------------------
 
 _users_template = None
 

@@ -175,7 +175,7 @@ def test_invalid_policy_is_refused_at_startup(tmp_path, policy):
     assert code not in (None, 0), f"server accepted --rate-limit-predict {policy}"
 
 
-# ---- health endpoints -----------------------------------------------------------------------------
+# ---- health endpoints ----------------------------------------------------------------------------
 
 def test_health_endpoints_are_never_limited(services):
     svc = services("--rate-limit-default", "1/3600s", "--rate-limit-predict", "1/3600s",
@@ -213,7 +213,7 @@ def test_without_burst_only_one_request_passes_at_once(services):
     assert retry_after <= 1800  # the emission interval: 3600 s / 2
 
 
-# ---- keys: address and subject ---------------------------------------------------------------------
+# ---- keys: address and subject -------------------------------------------------------------------
 
 def test_spoofed_forwarded_for_from_untrusted_peer_has_no_effect(services):
     svc = services("--rate-limit-default", "1/3600s")

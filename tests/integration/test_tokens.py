@@ -84,9 +84,9 @@ def test_client_credentials_with_http_basic(svc):
 
 def test_http_basic_credentials_are_form_urlencoded(services):
     """RFC 6749 section 2.3.1: Basic carries urlencode(client_id):urlencode(secret), so ids and
-    secrets may contain ':' '+' '%' and spaces."""
+    secrets may contain ':' '+' '%' '@' and spaces."""
     svc = services()
-    client_id, secret = "etl:job 1", "s3cr:t+%/&= with spaces-0123456789"
+    client_id, secret = "etl.job-1@example", "s3cr:t+%/&= with spaces-0123456789"
     conftest.run_cli("clients", "add", client_id, "--users-file", str(svc.workdir / "users.json"),
                      "--scopes", "predict", stdin=secret + "\n")
     credentials = f"{urllib.parse.quote_plus(client_id)}:{urllib.parse.quote_plus(secret)}"
@@ -475,7 +475,7 @@ def test_revocation_is_audited_without_the_token(svc):
     assert conftest.USERS["alice"][0] not in text
 
 
-# ---- RFC 6750 responses at the protected routes ----------------------------------------------------
+# ---- RFC 6750 responses at the protected routes --------------------------------------------------
 
 def test_missing_token_is_401_without_error_code(svc):
     for headers in ({}, {"Authorization": "Basic YWxpY2U6cHc="}):
@@ -501,7 +501,8 @@ def test_auth_metrics_are_counted(svc):
     h.post_token(svc, h.password_form("alice", password="definitely-wrong"))
     text = requests.get(svc.url("/metrics"), timeout=30).text
     issued = [line for line in text.splitlines()
-              if line.startswith("smlapi_auth_tokens_issued_total") and 'grant_type="password"' in line]
+              if line.startswith("smlapi_auth_tokens_issued_total")
+              and 'grant_type="password"' in line]
     failures = [line for line in text.splitlines() if line.startswith("smlapi_auth_failures_total")]
     assert issued and float(issued[0].split()[-1]) >= 1
     assert failures and any(float(line.split()[-1]) >= 1 for line in failures)

@@ -16,12 +16,12 @@
 namespace {
 
 // An invariant that must hold; names the broken one before aborting.
-#define FUZZ_CHECK(condition)                                                        \
-  do {                                                                               \
-    if (!(condition)) {                                                              \
+#define FUZZ_CHECK(condition)                                                                \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (false)
 
 const smlapi::api::InputLimits& limits() {
@@ -37,9 +37,9 @@ const smlapi::api::InputLimits& limits() {
 
 void check_issue(const smlapi::api::ValidationIssue& issue) {
   static const std::set<std::string, std::less<>> kTypes{
-      "missing",         "json_invalid",     "json_too_deep", "model_attributes_type",
-      "string_type",     "extra_forbidden",  "duplicate_key", "string_too_short",
-      "string_too_long", "list_type",        "too_long",      "too_short"};
+      "missing",         "json_invalid",    "json_too_deep", "model_attributes_type",
+      "string_type",     "extra_forbidden", "duplicate_key", "string_too_short",
+      "string_too_long", "list_type",       "too_long",      "too_short"};
   FUZZ_CHECK(kTypes.count(issue.type) == 1);
   FUZZ_CHECK(!issue.msg.empty());
   FUZZ_CHECK(!issue.loc.empty());

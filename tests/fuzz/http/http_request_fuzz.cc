@@ -2,7 +2,8 @@
 // parsed as a sequence of pipelined requests, once in one piece and once split
 // at a point the fuzzer chooses. Input layout: two bytes of split offset, then
 // the wire bytes. Invariants: never crash; every error classifies to a refusal;
-// a body never exceeds the limit; the split does not change what is accepted.
+// header, target and body stay within their limits; the split does not change
+// what is accepted.
 #include "http/request_parser.h"
 
 #include <boost/asio/buffer.hpp>
@@ -43,12 +44,12 @@ struct Outcome {
 };
 
 // An invariant that must hold; names the broken one before aborting.
-#define FUZZ_CHECK(condition)                                                        \
-  do {                                                                               \
-    if (!(condition)) {                                                              \
+#define FUZZ_CHECK(condition)                                                                \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (false)
 
 std::string summary(const Request& r) {
@@ -64,6 +65,8 @@ std::string summary(const Request& r) {
 Outcome run(const std::vector<std::string_view>& pieces) {
   Outcome outcome;
   std::string pending;
+  std::string message;  // bytes the parser consumed for the current request
+  bool header_checked = false;
   Request request;
   auto parser = std::make_unique<RequestParser>(request, limits());
   for (std::size_t p = 0; p < pieces.size() && !outcome.refused; ++p) {
@@ -72,7 +75,15 @@ Outcome run(const std::vector<std::string_view>& pieces) {
       boost::beast::error_code ec;
       std::size_t used = parser->put(boost::asio::const_buffer(pending.data(), pending.size()), ec);
       FUZZ_CHECK(used <= pending.size());
+      message.append(pending, 0, used);
       pending.erase(0, used);
+      if (parser->is_header_done() && !header_checked) {
+        // The whole header, however it arrived, stays within the limit.
+        auto end = message.find("\r\n\r\n");
+        FUZZ_CHECK(end != std::string::npos);
+        FUZZ_CHECK(end + 4 <= limits().max_header_bytes);
+        header_checked = true;
+      }
       FUZZ_CHECK(request.body.size() <= limits().max_body_bytes);
       FUZZ_CHECK(request.target.size() <= limits().max_target_bytes);
       if (ec == boost::beast::http::error::need_more) {
@@ -89,6 +100,8 @@ Outcome run(const std::vector<std::string_view>& pieces) {
         outcome.requests.push_back(summary(request));
         request.clear();
         parser = std::make_unique<RequestParser>(request, limits());
+        message.clear();
+        header_checked = false;
       } else if (used == 0) {
         break;
       }

@@ -8,13 +8,11 @@ namespace {
 
 class JsonAccepted : public ::testing::TestWithParam<const char*> {};
 TEST_P(JsonAccepted, IsJson) { EXPECT_TRUE(is_json(GetParam())) << GetParam(); }
-INSTANTIATE_TEST_SUITE_P(Values, JsonAccepted,
-                         ::testing::Values("application/json", "Application/JSON",
-                                           "application/json; charset=utf-8",
-                                           "application/json;charset=UTF-8",
-                                           "application/json; charset=\"utf-8\"",
-                                           " application/json ; charset = utf-8 ",
-                                           "application/json; version=1"));
+INSTANTIATE_TEST_SUITE_P(
+    Values, JsonAccepted,
+    ::testing::Values("application/json", "Application/JSON", "application/json; charset=utf-8",
+                      "application/json;charset=UTF-8", "application/json; charset=\"utf-8\"",
+                      " application/json ; charset = utf-8 ", "application/json; version=1"));
 
 class JsonRefused : public ::testing::TestWithParam<const char*> {};
 TEST_P(JsonRefused, IsNotJson) { EXPECT_FALSE(is_json(GetParam())) << GetParam(); }

@@ -52,9 +52,10 @@ TEST(Errors, DetailBodyIsEscapedJson) {
 
 TEST(Errors, ValidationBodyHasTheReferenceShape) {
   http::Response response;
-  set_validation_error(response,
-                       ValidationIssue{"string_type", "Input should be a valid string",
-                                       {std::string("body"), std::string("texts"), std::size_t{3}}});
+  set_validation_error(
+      response, ValidationIssue{"string_type",
+                                "Input should be a valid string",
+                                {std::string("body"), std::string("texts"), std::size_t{3}}});
   EXPECT_EQ(response.status, 422u);
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -74,7 +75,8 @@ TEST(Errors, ValidationBodyHasTheReferenceShape) {
 
 TEST(Errors, ValidationBodyEscapesUserControlledKeys) {
   http::Response response;
-  set_validation_error(response, ValidationIssue{"extra_forbidden", "Extra inputs are not permitted",
+  set_validation_error(response, ValidationIssue{"extra_forbidden",
+                                                 "Extra inputs are not permitted",
                                                  {std::string("body"), std::string("a\"b\\c\n")}});
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

@@ -28,7 +28,8 @@ FormError refusal(std::string_view body) {
 }
 
 TEST(FormBody, ParsesAPasswordGrant) {
-  FormFields fields = parsed("grant_type=password&username=alice%40example.com&password=p%26ss+w%3Drd");
+  FormFields fields =
+      parsed("grant_type=password&username=alice%40example.com&password=p%26ss+w%3Drd");
   EXPECT_EQ(fields.size(), 3u);
   EXPECT_EQ(fields["grant_type"], "password");
   EXPECT_EQ(fields["username"], "alice@example.com");
@@ -40,13 +41,9 @@ TEST(FormBody, PlusIsSpaceAndEncodedPlusIsPlus) {
   EXPECT_EQ(parsed("a=1%2B1")["a"], "1+1");
 }
 
-TEST(FormBody, NamesAreDecodedToo) {
-  EXPECT_EQ(parsed("client%5Fid=x")["client_id"], "x");
-}
+TEST(FormBody, NamesAreDecodedToo) { EXPECT_EQ(parsed("client%5Fid=x")["client_id"], "x"); }
 
-TEST(FormBody, HexDigitsInEitherCase) {
-  EXPECT_EQ(parsed("a=%c3%A9")["a"], "\xc3\xa9");
-}
+TEST(FormBody, HexDigitsInEitherCase) { EXPECT_EQ(parsed("a=%c3%A9")["a"], "\xc3\xa9"); }
 
 TEST(FormBody, EmptyPairsAreSkippedAndNamesWithoutValueAreEmpty) {
   FormFields fields = parsed("&&a=1&&b&c=&");

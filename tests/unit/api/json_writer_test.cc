@@ -47,7 +47,8 @@ TEST(JsonString, EveryControlCharacterIsEscaped) {
 }
 
 TEST(JsonString, Utf8AndPrintableAsciiPassThrough) {
-  EXPECT_EQ(string_literal("caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f"), "\"caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f\"");
+  EXPECT_EQ(string_literal("caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f"),
+            "\"caf\xc3\xa9 \xf0\x9f\x98\x80 ~\x7f\"");
   EXPECT_EQ(string_literal(""), "\"\"");
 }
 
@@ -88,8 +89,9 @@ TEST(JsonNumber, RandomValuesReadBackExactly) {
   std::mt19937_64 random(20261123);
   std::uniform_real_distribution<double> compound(-1.0, 1.0);
   for (int i = 0; i < 10'000; ++i) {
-    double value = i % 2 == 0 ? compound(random)
-                              : std::ldexp(compound(random), static_cast<int>(random() % 200) - 100);
+    double value = i % 2 == 0
+                       ? compound(random)
+                       : std::ldexp(compound(random), static_cast<int>(random() % 200) - 100);
     std::string text = number(value);
     ASSERT_NE(text.find_first_of(".e"), std::string::npos) << text;
     EXPECT_EQ(std::strtod(text.c_str(), nullptr), value) << text;

@@ -91,7 +91,8 @@ class Pipe {
     ::close(fds_[1]);
     fds_[1] = -1;
     ssize_t n;
-    while ((n = ::read(fds_[0], chunk, sizeof chunk)) > 0) out.append(chunk, static_cast<std::size_t>(n));
+    while ((n = ::read(fds_[0], chunk, sizeof chunk)) > 0)
+      out.append(chunk, static_cast<std::size_t>(n));
     return out;
   }
 

@@ -76,17 +76,18 @@ TEST_P(InvalidJson, IsJsonInvalid) {
   EXPECT_EQ(loc_text(issue), "body");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Bodies, InvalidJson,
-    ::testing::Values("{", "{\"text\":", "{\"text\": \"a\"", "{\"text\": \"a\",}",
-                      "{\"text\" \"a\"}", "{'text': 'a'}", "{\"text\": \"unterminated}",
-                      // trailing content after the object
-                      "{\"text\": \"a\"} x", "{\"text\": \"a\"}{\"text\": \"b\"}",
-                      "{\"text\": \"a\"}]", "{\"text\": \"a\"},",
-                      // bad escapes inside the string
-                      "{\"text\": \"\\q\"}", "{\"text\": \"\\u12\"}",
-                      // raw control character inside a string
-                      std::string("{\"text\": \"a\x01\"}")));
+INSTANTIATE_TEST_SUITE_P(Bodies, InvalidJson,
+                         ::testing::Values("{", "{\"text\":", "{\"text\": \"a\"",
+                                           "{\"text\": \"a\",}", "{\"text\" \"a\"}",
+                                           "{'text': 'a'}", "{\"text\": \"unterminated}",
+                                           // trailing content after the object
+                                           "{\"text\": \"a\"} x",
+                                           "{\"text\": \"a\"}{\"text\": \"b\"}",
+                                           "{\"text\": \"a\"}]", "{\"text\": \"a\"},",
+                                           // bad escapes inside the string
+                                           "{\"text\": \"\\q\"}", "{\"text\": \"\\u12\"}",
+                                           // raw control character inside a string
+                                           std::string("{\"text\": \"a\x01\"}")));
 
 class NotAnObject : public PredictBody, public ::testing::WithParamInterface<const char*> {};
 
@@ -110,9 +111,9 @@ TEST_P(WrongTextType, IsStringType) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bodies, WrongTextType,
-                         ::testing::Values(R"({"text": 1})", R"({"text": 1.5})", R"({"text": null})",
-                                           R"({"text": true})", R"({"text": ["a"]})",
-                                           R"({"text": {"a": "b"}})"));
+                         ::testing::Values(R"({"text": 1})", R"({"text": 1.5})",
+                                           R"({"text": null})", R"({"text": true})",
+                                           R"({"text": ["a"]})", R"({"text": {"a": "b"}})"));
 
 TEST_F(PredictBody, NanIsRefused) {
   auto result = predict(R"({"text": NaN})");
@@ -151,7 +152,9 @@ TEST_F(PredictBody, TextLengthLimitCountsCodePoints) {
   EXPECT_EQ(accepted("{\"text\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x\"}"),
             "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x");
   // Escapes count as the characters they stand for (a surrogate pair is one).
-  EXPECT_EQ(accepted(R"({"text": "\u00e9\ud83d\ude00ab"})"), "\xc3\xa9\xf0\x9f\x98\x80" "ab");
+  EXPECT_EQ(accepted(R"({"text": "\u00e9\ud83d\ude00ab"})"),
+            "\xc3\xa9\xf0\x9f\x98\x80"
+            "ab");
   ValidationIssue issue = refusal(R"({"text": "abcde"})");
   EXPECT_EQ(issue.type, "string_too_long");
   EXPECT_EQ(loc_text(issue), "body.text");
@@ -178,27 +181,44 @@ TEST_P(InvalidUtf8, IsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Sequences, InvalidUtf8,
                          ::testing::Values(std::string("\xff"), std::string("a\x80"),
-                                           std::string("\xc0\xaf"),           // overlong '/'
-                                           std::string("\xed\xa0\x80"),       // UTF-16 surrogate
-                                           std::string("\xf4\x90\x80\x80"),   // above U+10FFFF
-                                           std::string("\xe2\x82"),           // truncated
-                                           std::string("\\ud800"),            // lone high surrogate
-                                           std::string("\\ud800x"),           // high, no low
-                                           std::string("\\udc00")));          // lone low surrogate
+                                           std::string("\xc0\xaf"),          // overlong '/'
+                                           std::string("\xed\xa0\x80"),      // UTF-16 surrogate
+                                           std::string("\xf4\x90\x80\x80"),  // above U+10FFFF
+                                           std::string("\xe2\x82"),          // truncated
+                                           std::string("\\ud800"),           // lone high surrogate
+                                           std::string("\\ud800x"),          // high, no low
+                                           std::string("\\udc00")));         // lone low surrogate
 
 TEST_F(PredictBody, InvalidUtf8OutsideTheTextIsRefusedToo) {
   EXPECT_FALSE(predict("{\"text\": \"a\"} \xff").has_value());
   EXPECT_FALSE(predict("{\"te\xffxt\": \"a\"}").has_value());
 }
 
-TEST_F(PredictBody, DeepNestingIsRefusedWithoutCrashing) {
+TEST_F(PredictBody, DeepNestingIsJsonTooDeep) {
   std::string deep = "{\"text\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}";
-  auto result = predict(deep);
-  ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(loc_text(result.error()).rfind("body", 0), 0u);
+  ValidationIssue issue = refusal(deep);
+  EXPECT_EQ(issue.type, "json_too_deep");
+  EXPECT_EQ(loc_text(issue), "body");
   std::string deep_extra =
       "{\"x\": " + std::string(100'000, '{') + std::string(100'000, '}') + ", \"text\": \"a\"}";
   EXPECT_FALSE(predict(deep_extra).has_value());
+}
+
+TEST_F(PredictBody, NestingWithinTheDepthLimitIsASchemaError) {
+  limits_.max_json_depth = 8;
+  std::string shallow = "{\"text\": " + std::string(6, '[') + std::string(6, ']') + "}";
+  EXPECT_EQ(refusal(shallow).type, "string_type");
+  std::string deep = "{\"text\": " + std::string(9, '[') + std::string(9, ']') + "}";
+  EXPECT_EQ(refusal(deep).type, "json_too_deep");
+}
+
+// As in the reference design, a body that is not JSON is reported as such even
+// when a schema rule fails earlier in it.
+TEST_F(PredictBody, JsonErrorsWinOverSchemaErrors) {
+  EXPECT_EQ(refusal(R"({"text": 1, "x": tru})").type, "json_invalid");
+  EXPECT_EQ(refusal(R"({"user": "a", "text": })").type, "json_invalid");
+  EXPECT_EQ(refusal(R"({"text": "a", "text": "b"} trailing)").type, "json_invalid");
+  EXPECT_EQ(refusal("{\"text\": 1, \"x\": \"\xff\"}").type, "json_invalid");
 }
 
 TEST_F(PredictBody, ParserIsReusableAfterARefusal) {
@@ -305,6 +325,11 @@ TEST_F(BatchBody, TrailingGarbageAndBrokenArrays) {
   EXPECT_EQ(refusal(R"({"texts": ["a",]})").type, "json_invalid");
   EXPECT_EQ(refusal(R"({"texts": ["a" "b"]})").type, "json_invalid");
   EXPECT_EQ(refusal(R"({"texts": ["a")").type, "json_invalid");
+}
+
+TEST_F(BatchBody, JsonErrorsWinOverSchemaErrors) {
+  EXPECT_EQ(refusal(R"({"texts": [1, ]})").type, "json_invalid");
+  EXPECT_TRUE(texts_.empty());
 }
 
 TEST_F(BatchBody, NestedListsAreNotStrings) {

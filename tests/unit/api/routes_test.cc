@@ -25,25 +25,21 @@ TEST_P(StaticRoute, Matches) {
 
 INSTANTIATE_TEST_SUITE_P(
     Paths, StaticRoute,
-    ::testing::Values(PathCase{"/predict", Route::predict},
-                      PathCase{"/predict/batch", Route::predict_batch},
-                      PathCase{"/healthz", Route::healthz}, PathCase{"/readyz", Route::readyz},
-                      PathCase{"/metrics", Route::metrics}, PathCase{"/token", Route::token},
-                      PathCase{"/token/revoke", Route::token_revoke},
-                      PathCase{"/.well-known/jwks.json", Route::jwks},
-                      PathCase{"/openapi.json", Route::openapi}, PathCase{"/docs", Route::docs},
-                      PathCase{"/docs/", Route::docs},
-                      PathCase{"/docs/swagger-ui.css", Route::docs_asset},
-                      // near misses stay unmatched: no prefix or case folding
-                      PathCase{"/", Route::not_found}, PathCase{"", Route::not_found},
-                      PathCase{"/predict/", Route::not_found},
-                      PathCase{"/PREDICT", Route::not_found},
-                      PathCase{"/predict/batch/x", Route::not_found},
-                      PathCase{"/predictx", Route::not_found},
-                      PathCase{"//predict", Route::not_found},
-                      PathCase{"/healthz/", Route::not_found},
-                      PathCase{"/docsx", Route::not_found},
-                      PathCase{"/v2/models/vader/infer", Route::not_found}));
+    ::testing::Values(
+        PathCase{"/predict", Route::predict}, PathCase{"/predict/batch", Route::predict_batch},
+        PathCase{"/healthz", Route::healthz}, PathCase{"/readyz", Route::readyz},
+        PathCase{"/metrics", Route::metrics}, PathCase{"/token", Route::token},
+        PathCase{"/token/revoke", Route::token_revoke},
+        PathCase{"/.well-known/jwks.json", Route::jwks}, PathCase{"/openapi.json", Route::openapi},
+        PathCase{"/docs", Route::docs}, PathCase{"/docs/", Route::docs},
+        PathCase{"/docs/swagger-ui.css", Route::docs_asset},
+        // near misses stay unmatched: no prefix or case folding
+        PathCase{"/", Route::not_found}, PathCase{"", Route::not_found},
+        PathCase{"/predict/", Route::not_found}, PathCase{"/PREDICT", Route::not_found},
+        PathCase{"/predict/batch/x", Route::not_found}, PathCase{"/predictx", Route::not_found},
+        PathCase{"//predict", Route::not_found}, PathCase{"/healthz/", Route::not_found},
+        PathCase{"/docsx", Route::not_found},
+        PathCase{"/v2/models/vader/infer", Route::not_found}));
 
 TEST(Routes, TemplatesAreUniqueAndBounded) {
   std::set<std::string> seen;
@@ -75,8 +71,8 @@ TEST(Routes, AllowHeaderFollowsTheMethods) {
 }
 
 TEST(Routes, OperationalRoutesAreNotRateLimited) {
-  for (Route route : {Route::healthz, Route::readyz, Route::metrics, Route::v2_live,
-                      Route::v2_ready}) {
+  for (Route route :
+       {Route::healthz, Route::readyz, Route::metrics, Route::v2_live, Route::v2_ready}) {
     EXPECT_FALSE(route_info(route).needs_rate_limit) << route_info(route).template_path;
   }
   for (Route route : {Route::predict, Route::predict_batch, Route::token, Route::v2_infer}) {

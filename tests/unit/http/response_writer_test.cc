@@ -132,14 +132,16 @@ TEST(ResponseWriter, NoContentHasNoBodyFields) {
 }
 
 TEST(ResponseWriter, ConnectionCloseWhenNotKeepingAlive) {
-  EXPECT_EQ(write(json_response(200, "{}"), context(/*keep_alive=*/false)).header("Connection"), "close");
+  EXPECT_EQ(write(json_response(200, "{}"), context(/*keep_alive=*/false)).header("Connection"),
+            "close");
   Response closing = json_response(400, "{}");
   closing.close_connection = true;
   EXPECT_EQ(write(closing).header("Connection"), "close");
 }
 
 TEST(ResponseWriter, HeadAnswersHeadersOnlyWithTheGetLength) {
-  Wire wire = write(json_response(200, "{\"status\":\"ok\"}"), context(true, /*head_request=*/true));
+  Wire wire =
+      write(json_response(200, "{\"status\":\"ok\"}"), context(true, /*head_request=*/true));
   EXPECT_EQ(wire.header("Content-Length"), "15");
   EXPECT_TRUE(wire.body.empty());
 }
@@ -164,7 +166,8 @@ TEST(ResponseWriter, CustomContentSecurityPolicyReplacesTheDefault) {
 
 TEST(ResponseWriter, HstsOnlyOverTls) {
   EXPECT_FALSE(write(json_response(200, "{}")).header("Strict-Transport-Security").has_value());
-  auto hsts = write(json_response(200, "{}"), context(true, false, /*tls=*/true)).header("Strict-Transport-Security");
+  auto hsts = write(json_response(200, "{}"), context(true, false, /*tls=*/true))
+                  .header("Strict-Transport-Security");
   ASSERT_TRUE(hsts.has_value());
   EXPECT_NE(hsts->find("max-age="), std::string::npos);
 }

@@ -25,12 +25,18 @@ using namespace std::chrono_literals;
 
 unsigned status_for(RefusalKind kind) {
   switch (kind) {
-    case RefusalKind::bad_request: return 400;
-    case RefusalKind::header_too_large: return 431;
-    case RefusalKind::target_too_long: return 414;
-    case RefusalKind::body_too_large: return 413;
-    case RefusalKind::timeout: return 408;
-    case RefusalKind::too_many_connections: return 503;
+    case RefusalKind::bad_request:
+      return 400;
+    case RefusalKind::header_too_large:
+      return 431;
+    case RefusalKind::target_too_long:
+      return 414;
+    case RefusalKind::body_too_large:
+      return 413;
+    case RefusalKind::timeout:
+      return 408;
+    case RefusalKind::too_many_connections:
+      return 503;
   }
   return 500;
 }
