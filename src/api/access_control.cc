@@ -32,9 +32,11 @@ std::string_view bearer_token(std::string_view authorization) {
   return token;
 }
 
-boost::system::result<void, AuthDenial> AccessControl::authenticate(
-    const http::Request& request, WorkerState& worker, std::string_view required_scope,
-    std::int64_t now, Principal& principal) const {
+boost::system::result<void, AuthDenial> AccessControl::authenticate(const http::Request& request,
+                                                                    WorkerState& worker,
+                                                                    std::string_view required_scope,
+                                                                    std::int64_t now,
+                                                                    Principal& principal) const {
   std::string_view token = bearer_token(request.authorization);
   if (token.empty()) {
     return AuthDenial{AuthDenial::Kind::missing_token, "missing_token", "", ""};
@@ -88,7 +90,9 @@ void set_auth_denial(http::Response& response, const AuthDenial& denial) {
       break;
     case AuthDenial::Kind::insufficient_scope:
       set_error(response, ApiError::forbidden, "Insufficient scope");
-      challenge.append(", error=\"insufficient_scope\", scope=\"").append(denial.scope).append("\"");
+      challenge.append(", error=\"insufficient_scope\", scope=\"")
+          .append(denial.scope)
+          .append("\"");
       break;
     case AuthDenial::Kind::unavailable:
       set_error(response, ApiError::unavailable, "Authentication temporarily unavailable");

@@ -37,7 +37,8 @@ class AccessControl {
   boost::system::result<void, AuthDenial> authenticate(const http::Request& request,
                                                        WorkerState& worker,
                                                        std::string_view required_scope,
-                                                       std::int64_t now, Principal& principal) const;
+                                                       std::int64_t now,
+                                                       Principal& principal) const;
 
   const auth::KeySet& keys() const { return *keys_; }
   auth::RevocationStore& revocations() const { return *revocations_; }

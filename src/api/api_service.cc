@@ -5,6 +5,7 @@
 #include "api/inference_endpoints.h"
 #include "api/static_assets.h"
 #include "api/token_endpoints.h"
+#include "api/unix_time.h"
 #include "net/client_address.h"
 #include "net/ip_address.h"
 
@@ -16,12 +17,6 @@ using Clock = std::chrono::steady_clock;
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool method_allowed(Route route, bhttp::verb method) {
   const RouteInfo& info = route_info(route);
@@ -150,17 +145,23 @@ void ApiService::route_request(Call& call) {
     if (!apply_limits(call, key)) return;
   }
   switch (call.route) {
-    case Route::healthz: return answer_liveness(call);
-    case Route::readyz: return answer_readiness(call, readiness_);
+    case Route::healthz:
+      return answer_liveness(call);
+    case Route::readyz:
+      return answer_readiness(call, readiness_);
     case Route::metrics:
       call.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
       call.response.body = metrics_.scrape();
       return;
-    case Route::openapi: return answer_openapi(call);
+    case Route::openapi:
+      return answer_openapi(call);
     case Route::docs:
-    case Route::docs_asset: return answer_docs(call);
-    case Route::predict: return predict_.predict(call);
-    case Route::predict_batch: return predict_.predict_batch(call);
+    case Route::docs_asset:
+      return answer_docs(call);
+    case Route::predict:
+      return predict_.predict(call);
+    case Route::predict_batch:
+      return predict_.predict_batch(call);
     case Route::token:
     case Route::token_revoke:
     case Route::jwks:
@@ -185,7 +186,8 @@ bool ApiService::authorize(Call& call, Principal& principal, std::string_view sc
     set_error(call.response, ApiError::unavailable, "Authentication is not configured");
     return false;
   }
-  auto result = parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal);
+  auto result =
+      parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal);
   if (!result) {
     call.worker.metrics.auth_failure(result.error().reason);
     if (result.error().kind != AuthDenial::Kind::missing_token) {
@@ -224,7 +226,8 @@ void ApiService::add_cors_headers(std::string_view origin, http::Response& respo
 void ApiService::answer_options(Call& call) {
   call.response.status = 204;
   Route route = call.route;
-  if (route != Route::not_found) call.response.add_header("Allow", std::string(allow_header(route)) + ", OPTIONS");
+  if (route != Route::not_found)
+    call.response.add_header("Allow", std::string(allow_header(route)) + ", OPTIONS");
   if (origin_allowed(call.request.origin) && !call.request.access_control_request_method.empty()) {
     call.response.add_header("Access-Control-Allow-Methods", "GET, POST");
     call.response.add_header("Access-Control-Allow-Headers",
@@ -234,14 +237,8 @@ void ApiService::answer_options(Call& call) {
 }
 
 void ApiService::finish(Call& call, Clock::time_point started) {
-  RequestRecord snapshot{call.route,
-                         method_label(call.request.method),
-                         {},
-                         {},
-                         {},
-                         {},
-                         call.request.body.size(),
-                         started};
+  RequestRecord snapshot{call.route, method_label(call.request.method), {},     {}, {},
+                         {},         call.request.body.size(),          started};
   http::Response& response = call.response;
   response.add_header("X-Request-ID", call.worker.request_id);
   add_cors_headers(call.request.origin, response);
@@ -254,7 +251,8 @@ void ApiService::finish(Call& call, Clock::time_point started) {
     worker.metrics.error(response.status >= 500 ? "server_error" : "client_error");
   }
   if (!worker.log.enabled()) return;
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
   LogLine line(worker.log.buffer(), "info", "access");
   line.str("request_id", worker.request_id)
       .str("method", to_string(snapshot.method))
@@ -280,7 +278,8 @@ void ApiService::record(WorkerMetrics& metrics, BufferedLog*, const RequestRecor
   double seconds = std::chrono::duration<double>(Clock::now() - snapshot.started).count();
   metrics.observe_request(snapshot.route, snapshot.method, response.status, seconds,
                           snapshot.bytes_in, response.body.size());
-  if (response.status >= 400) metrics.error(response.status >= 500 ? "server_error" : "client_error");
+  if (response.status >= 400)
+    metrics.error(response.status >= 500 ? "server_error" : "client_error");
   if (!config_.access_log) return;
   std::string line;
   LogLine log_line(line, "info", "access");
@@ -303,7 +302,8 @@ void ApiService::refused(unsigned worker_index, http::RefusalKind kind,
   ApiError error = ApiError::bad_request;
   std::string_view detail = "Malformed HTTP request";
   switch (kind) {
-    case http::RefusalKind::bad_request: break;
+    case http::RefusalKind::bad_request:
+      break;
     case http::RefusalKind::header_too_large:
       error = ApiError::header_too_large;
       detail = "Request header fields too large";

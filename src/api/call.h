@@ -39,7 +39,7 @@ struct Call {
   std::string_view model_name;           // OIP: model named in the path
   std::string_view model_version;        // OIP: requested version, empty for default
   std::string_view client_address;       // after trusted-proxy resolution
-  bool deferred = false;                 // the endpoint will answer later (see ApiService::complete)
+  bool deferred = false;  // the endpoint will answer later (see ApiService::complete)
 };
 
 }  // namespace smlapi::api

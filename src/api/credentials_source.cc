@@ -25,8 +25,8 @@ std::string CredentialsSource::reload(bool force) {
   auto loaded = auth::CredentialStore::load(path_);
   if (!loaded) return "users file not loaded, keeping the previous one: " + loaded.error().message;
   auto store = std::make_shared<const auth::CredentialStore>(std::move(*loaded));
-  std::string message = "users file loaded: " + std::to_string(store->users().size()) +
-                        " users, " + std::to_string(store->clients().size()) + " clients";
+  std::string message = "users file loaded: " + std::to_string(store->users().size()) + " users, " +
+                        std::to_string(store->clients().size()) + " clients";
   store_.store(std::move(store));
   return message;
 }

@@ -12,20 +12,34 @@ struct ErrorInfo {
 
 ErrorInfo info(ApiError error) {
   switch (error) {
-    case ApiError::bad_request: return {400, "bad_request"};
-    case ApiError::unauthorized: return {401, "unauthorized"};
-    case ApiError::forbidden: return {403, "forbidden"};
-    case ApiError::not_found: return {404, "not_found"};
-    case ApiError::method_not_allowed: return {405, "method_not_allowed"};
-    case ApiError::request_timeout: return {408, "timeout"};
-    case ApiError::payload_too_large: return {413, "payload_too_large"};
-    case ApiError::uri_too_long: return {414, "uri_too_long"};
-    case ApiError::unsupported_media_type: return {415, "unsupported_media_type"};
-    case ApiError::validation_failed: return {422, "validation"};
-    case ApiError::rate_limited: return {429, "rate_limited"};
-    case ApiError::header_too_large: return {431, "header_too_large"};
-    case ApiError::internal: return {500, "internal"};
-    case ApiError::unavailable: return {503, "unavailable"};
+    case ApiError::bad_request:
+      return {400, "bad_request"};
+    case ApiError::unauthorized:
+      return {401, "unauthorized"};
+    case ApiError::forbidden:
+      return {403, "forbidden"};
+    case ApiError::not_found:
+      return {404, "not_found"};
+    case ApiError::method_not_allowed:
+      return {405, "method_not_allowed"};
+    case ApiError::request_timeout:
+      return {408, "timeout"};
+    case ApiError::payload_too_large:
+      return {413, "payload_too_large"};
+    case ApiError::uri_too_long:
+      return {414, "uri_too_long"};
+    case ApiError::unsupported_media_type:
+      return {415, "unsupported_media_type"};
+    case ApiError::validation_failed:
+      return {422, "validation"};
+    case ApiError::rate_limited:
+      return {429, "rate_limited"};
+    case ApiError::header_too_large:
+      return {431, "header_too_large"};
+    case ApiError::internal:
+      return {500, "internal"};
+    case ApiError::unavailable:
+      return {503, "unavailable"};
   }
   return {500, "internal"};
 }

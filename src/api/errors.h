@@ -13,20 +13,20 @@
 namespace smlapi::api {
 
 enum class ApiError {
-  bad_request,            // 400
-  unauthorized,           // 401
-  forbidden,              // 403
-  not_found,              // 404
-  method_not_allowed,     // 405 (+ Allow)
-  request_timeout,        // 408
-  payload_too_large,      // 413
-  uri_too_long,           // 414
-  unsupported_media_type, // 415
-  validation_failed,      // 422
-  rate_limited,           // 429
-  header_too_large,       // 431
-  internal,               // 500
-  unavailable,            // 503
+  bad_request,             // 400
+  unauthorized,            // 401
+  forbidden,               // 403
+  not_found,               // 404
+  method_not_allowed,      // 405 (+ Allow)
+  request_timeout,         // 408
+  payload_too_large,       // 413
+  uri_too_long,            // 414
+  unsupported_media_type,  // 415
+  validation_failed,       // 422
+  rate_limited,            // 429
+  header_too_large,        // 431
+  internal,                // 500
+  unavailable,             // 503
 };
 
 unsigned status_of(ApiError error);

@@ -13,14 +13,20 @@ namespace {
 
 Route to_route(oip::RouteKind kind, bool versioned) {
   switch (kind) {
-    case oip::RouteKind::server_metadata: return Route::v2_server;
-    case oip::RouteKind::live: return Route::v2_live;
-    case oip::RouteKind::ready: return Route::v2_ready;
-    case oip::RouteKind::model_metadata: return versioned ? Route::v2_version : Route::v2_model;
+    case oip::RouteKind::server_metadata:
+      return Route::v2_server;
+    case oip::RouteKind::live:
+      return Route::v2_live;
+    case oip::RouteKind::ready:
+      return Route::v2_ready;
+    case oip::RouteKind::model_metadata:
+      return versioned ? Route::v2_version : Route::v2_model;
     case oip::RouteKind::model_ready:
       return versioned ? Route::v2_version_ready : Route::v2_model_ready;
-    case oip::RouteKind::infer: return versioned ? Route::v2_version_infer : Route::v2_infer;
-    default: return Route::not_found;
+    case oip::RouteKind::infer:
+      return versioned ? Route::v2_version_infer : Route::v2_infer;
+    default:
+      return Route::not_found;
   }
 }
 
@@ -74,12 +80,15 @@ void InferenceEndpoints::answer(Call& call, const Readiness& readiness) {
       response.body = oip::render_server_metadata("secure-ml-api", server_version_, {});
       return;
     }
-    case Route::v2_live: response.body = oip::render_live(true); return;
+    case Route::v2_live:
+      response.body = oip::render_live(true);
+      return;
     case Route::v2_ready:
       if (!readiness.ready()) response.status = 503;
       response.body = oip::render_ready(readiness.ready());
       return;
-    default: break;
+    default:
+      break;
   }
   int version = find_version(call);
   if (version < 0) {
@@ -128,8 +137,8 @@ void InferenceEndpoints::infer(Call& call, std::size_t version) {
   }
   std::optional<std::string_view> id;
   if (request->id) id = *request->id;
-  call.response.body = oip::render_infer_response("vader", versions_[version], id,
-                                                  request->outputs, scores);
+  call.response.body =
+      oip::render_infer_response("vader", versions_[version], id, request->outputs, scores);
 }
 
 }  // namespace smlapi::api

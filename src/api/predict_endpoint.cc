@@ -81,7 +81,8 @@ void PredictEndpoints::predict(Call& call) const {
 void PredictEndpoints::predict_batch(Call& call) const {
   if (!require_json(call)) return;
   WorkerState& worker = call.worker;
-  auto parsed = parse_batch_body(worker.json, worker.padded(call.request.body), limits_, worker.texts);
+  auto parsed =
+      parse_batch_body(worker.json, worker.padded(call.request.body), limits_, worker.texts);
   if (!parsed) {
     set_validation_error(call.response, parsed.error());
     return;

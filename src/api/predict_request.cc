@@ -52,10 +52,14 @@ simdjson::error_code walk(od::value value, std::size_t depth, std::size_t max_de
       }
       return simdjson::SUCCESS;
     }
-    case od::json_type::string: return value.get_string().error();
-    case od::json_type::number: return value.get_number().error();
-    case od::json_type::boolean: return value.get_bool().error();
-    case od::json_type::null: return value.is_null().error();
+    case od::json_type::string:
+      return value.get_string().error();
+    case od::json_type::number:
+      return value.get_number().error();
+    case od::json_type::boolean:
+      return value.get_bool().error();
+    case od::json_type::null:
+      return value.is_null().error();
   }
   return simdjson::TAPE_ERROR;
 }
@@ -80,7 +84,7 @@ ValidationIssue not_an_object() {
 
 // Reads one string value with the length rule; `where` is its location.
 boost::system::result<std::string_view, ValidationIssue> read_text(od::value value, Loc where,
-                                                                    const InputLimits& limits) {
+                                                                   const InputLimits& limits) {
   od::json_type type;
   if (auto error = value.type().get(type)) return json_issue(error);
   if (type != od::json_type::string) {
@@ -93,10 +97,10 @@ boost::system::result<std::string_view, ValidationIssue> read_text(od::value val
     return issue("string_too_short", "String should have at least 1 character", std::move(where));
   }
   if (chars > limits.max_text_chars) {
-    return issue("string_too_long",
-                 "String should have at most " + std::to_string(limits.max_text_chars) +
-                     " characters",
-                 std::move(where));
+    return issue(
+        "string_too_long",
+        "String should have at most " + std::to_string(limits.max_text_chars) + " characters",
+        std::move(where));
   }
   return text;
 }
@@ -105,8 +109,8 @@ boost::system::result<std::string_view, ValidationIssue> read_text(od::value val
 // rejecting duplicates and fields other than `expected`.
 template <typename OnField>
 boost::system::result<void, ValidationIssue> for_single_field(od::document& doc,
-                                                               std::string_view expected,
-                                                               OnField on_field) {
+                                                              std::string_view expected,
+                                                              OnField on_field) {
   od::json_type type;
   if (auto error = doc.type().get(type)) return json_issue(error);
   if (type != od::json_type::object) return not_an_object();
@@ -146,12 +150,13 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
   std::string_view text;
-  auto result = for_single_field(doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
-    auto read = read_text(value, {"body", "text"}, limits);
-    if (!read) return read.error();
-    text = read.value();
-    return {};
-  });
+  auto result = for_single_field(
+      doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+        auto read = read_text(value, {"body", "text"}, limits);
+        if (!read) return read.error();
+        text = read.value();
+        return {};
+      });
   if (!result) return prefer_json_error(parser, body, limits.max_json_depth, result.error());
   return text;
 }
@@ -163,41 +168,42 @@ boost::system::result<void, ValidationIssue> parse_batch_body(
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
-  auto result = for_single_field(doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
-    od::json_type type;
-    if (auto error = value.type().get(type)) return json_issue(error);
-    if (type != od::json_type::array) {
-      return issue("list_type", "Input should be a valid list", {"body", "texts"});
-    }
-    od::array array;
-    if (auto error = value.get_array().get(array)) return json_issue(error);
-    std::size_t total_bytes = 0;
-    for (auto element : array) {
-      od::value item;
-      if (auto error = element.get(item)) return json_issue(error);
-      std::size_t index = texts.size();
-      if (index >= limits.max_batch_texts) {
-        return issue("too_long",
-                     "List should have at most " + std::to_string(limits.max_batch_texts) +
-                         " items",
-                     {"body", "texts"});
-      }
-      auto text = read_text(item, {"body", "texts", index}, limits);
-      if (!text) return text.error();
-      total_bytes += text->size();
-      if (total_bytes > limits.max_batch_text_bytes) {
-        return issue("too_long",
-                     "Texts should total at most " + std::to_string(limits.max_batch_text_bytes) +
-                         " bytes",
-                     {"body", "texts"});
-      }
-      texts.push_back(text.value());
-    }
-    if (texts.empty()) {
-      return issue("too_short", "List should have at least 1 item", {"body", "texts"});
-    }
-    return {};
-  });
+  auto result = for_single_field(
+      doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+        od::json_type type;
+        if (auto error = value.type().get(type)) return json_issue(error);
+        if (type != od::json_type::array) {
+          return issue("list_type", "Input should be a valid list", {"body", "texts"});
+        }
+        od::array array;
+        if (auto error = value.get_array().get(array)) return json_issue(error);
+        std::size_t total_bytes = 0;
+        for (auto element : array) {
+          od::value item;
+          if (auto error = element.get(item)) return json_issue(error);
+          std::size_t index = texts.size();
+          if (index >= limits.max_batch_texts) {
+            return issue(
+                "too_long",
+                "List should have at most " + std::to_string(limits.max_batch_texts) + " items",
+                {"body", "texts"});
+          }
+          auto text = read_text(item, {"body", "texts", index}, limits);
+          if (!text) return text.error();
+          total_bytes += text->size();
+          if (total_bytes > limits.max_batch_text_bytes) {
+            return issue("too_long",
+                         "Texts should total at most " +
+                             std::to_string(limits.max_batch_text_bytes) + " bytes",
+                         {"body", "texts"});
+          }
+          texts.push_back(text.value());
+        }
+        if (texts.empty()) {
+          return issue("too_short", "List should have at least 1 item", {"body", "texts"});
+        }
+        return {};
+      });
   if (!result) {
     texts.clear();
     return prefer_json_error(parser, body, limits.max_json_depth, result.error());

@@ -6,8 +6,8 @@
 #include "api/errors.h"
 #include "api/input_limits.h"
 
-#include <boost/system/result.hpp>
 #include <simdjson.h>
+#include <boost/system/result.hpp>
 
 #include <string_view>
 #include <vector>

@@ -30,16 +30,18 @@ RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy,
   return PreparedPolicy{std::move(policy), std::move(header)};
 }
 
-const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route,
-                                                               bool by_subject) const {
+const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool by_subject) const {
   switch (route) {
     case Route::token:
-    case Route::token_revoke: return by_subject ? token_user_ : token_;
+    case Route::token_revoke:
+      return by_subject ? token_user_ : token_;
     case Route::predict:
     case Route::predict_batch:
     case Route::v2_infer:
-    case Route::v2_version_infer: return by_subject ? predict_user_ : predict_;
-    default: return by_subject ? default_user_ : default_;
+    case Route::v2_version_infer:
+      return by_subject ? predict_user_ : predict_;
+    default:
+      return by_subject ? default_user_ : default_;
   }
 }
 
@@ -54,7 +56,8 @@ LimitVerdict RateLimitGate::check(Route route, std::string_view key, WorkerState
   ratelimit::Decision decision = store_->check(store_key, prepared.policy, steady_now());
   if (store_name_ != "memory") {
     worker.metrics.store_latency(
-        store_name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        store_name_,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
   if (decision.source == ratelimit::DecisionSource::store_unavailable) {

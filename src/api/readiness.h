@@ -16,7 +16,9 @@ class Readiness {
 
   bool model_loaded() const { return model_loaded_.load(std::memory_order_relaxed); }
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
-  bool store_ok() const { return !store_required_ || store_healthy_.load(std::memory_order_relaxed); }
+  bool store_ok() const {
+    return !store_required_ || store_healthy_.load(std::memory_order_relaxed);
+  }
   bool ready() const { return model_loaded() && !draining() && store_ok(); }
 
  private:

@@ -57,21 +57,31 @@ Route match_static_route(std::string_view path) {
 MethodLabel method_label(boost::beast::http::verb method) {
   using boost::beast::http::verb;
   switch (method) {
-    case verb::get: return MethodLabel::get;
-    case verb::head: return MethodLabel::head;
-    case verb::post: return MethodLabel::post;
-    case verb::options: return MethodLabel::options;
-    default: return MethodLabel::other;
+    case verb::get:
+      return MethodLabel::get;
+    case verb::head:
+      return MethodLabel::head;
+    case verb::post:
+      return MethodLabel::post;
+    case verb::options:
+      return MethodLabel::options;
+    default:
+      return MethodLabel::other;
   }
 }
 
 std::string_view to_string(MethodLabel method) {
   switch (method) {
-    case MethodLabel::get: return "GET";
-    case MethodLabel::head: return "HEAD";
-    case MethodLabel::post: return "POST";
-    case MethodLabel::options: return "OPTIONS";
-    default: return "OTHER";
+    case MethodLabel::get:
+      return "GET";
+    case MethodLabel::head:
+      return "HEAD";
+    case MethodLabel::post:
+      return "POST";
+    case MethodLabel::options:
+      return "OPTIONS";
+    default:
+      return "OTHER";
   }
 }
 

@@ -14,17 +14,33 @@
 namespace smlapi::api {
 
 enum class Route : std::uint8_t {
-  healthz, readyz, metrics, openapi, docs, docs_asset,
-  predict, predict_batch, token, token_revoke, jwks,
-  v2_server, v2_live, v2_ready, v2_model, v2_model_ready, v2_infer,
-  v2_version, v2_version_ready, v2_version_infer,
+  healthz,
+  readyz,
+  metrics,
+  openapi,
+  docs,
+  docs_asset,
+  predict,
+  predict_batch,
+  token,
+  token_revoke,
+  jwks,
+  v2_server,
+  v2_live,
+  v2_ready,
+  v2_model,
+  v2_model_ready,
+  v2_infer,
+  v2_version,
+  v2_version_ready,
+  v2_version_infer,
   not_found,
   count_  // number of routes
 };
 
 struct RouteInfo {
   std::string_view template_path;
-  bool allows_get;   // GET (and HEAD)
+  bool allows_get;  // GET (and HEAD)
   bool allows_post;
   bool needs_rate_limit;  // health, metrics and docs stay answerable under a flood
 };

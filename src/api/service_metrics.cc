@@ -12,12 +12,14 @@ namespace {
 
 const pm::Histogram::BucketBoundaries& latency_buckets() {
   static const pm::Histogram::BucketBoundaries kBuckets{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return kBuckets;
 }
 
 const pm::Histogram::BucketBoundaries& size_buckets() {
-  static const pm::Histogram::BucketBoundaries kBuckets{64, 256, 1024, 4096, 16384, 65536, 262144, 1048576};
+  static const pm::Histogram::BucketBoundaries kBuckets{64,    256,   1024,   4096,
+                                                        16384, 65536, 262144, 1048576};
   return kBuckets;
 }
 
@@ -159,7 +161,8 @@ void WorkerMetrics::auth_failure(std::string_view reason) {
 }
 void WorkerMetrics::rate_limited(Route route, std::string_view policy) {
   limited_
-      .Add({{"route", std::string(route_info(route).template_path)}, {"policy", std::string(policy)}})
+      .Add({{"route", std::string(route_info(route).template_path)},
+            {"policy", std::string(policy)}})
       .Increment();
 }
 void WorkerMetrics::ratelimit_eviction(double count) { evictions_.Increment(count); }
@@ -201,7 +204,8 @@ void add_into(pm::ClientMetric& into, const pm::ClientMetric& from) {
   into.gauge.value += from.gauge.value;
   into.histogram.sample_count += from.histogram.sample_count;
   into.histogram.sample_sum += from.histogram.sample_sum;
-  for (std::size_t i = 0; i < into.histogram.bucket.size() && i < from.histogram.bucket.size(); ++i) {
+  for (std::size_t i = 0; i < into.histogram.bucket.size() && i < from.histogram.bucket.size();
+       ++i) {
     into.histogram.bucket[i].cumulative_count += from.histogram.bucket[i].cumulative_count;
   }
 }

@@ -5,24 +5,19 @@
 #include "api/errors.h"
 #include "api/form_body.h"
 #include "api/json_writer.h"
+#include "api/unix_time.h"
 #include "api/worker_state.h"
 #include "auth/scopes.h"
 
+#include <openssl/evp.h>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
-#include <openssl/evp.h>
 
 #include <chrono>
 
 namespace smlapi::api {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Standard base64 (RFC 4648 section 4) for HTTP Basic credentials.
 bool base64_decode(std::string_view in, std::string& out) {
@@ -94,9 +89,12 @@ TokenEndpoints::~TokenEndpoints() { pool_.join(); }
 
 void TokenEndpoints::answer(Call& call, ApiService& service) {
   switch (call.route) {
-    case Route::token: return token(call, service);
-    case Route::token_revoke: return revoke(call);
-    default: return jwks(call);
+    case Route::token:
+      return token(call, service);
+    case Route::token_revoke:
+      return revoke(call);
+    default:
+      return jwks(call);
   }
 }
 
@@ -220,7 +218,8 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
           grant.name, grant.record.client, grant.record.request_id);
     if (grant.client_credentials) {
       set_oauth_error(response, 401, "invalid_client", "Client authentication failed");
-      if (grant.used_basic) response.add_header("WWW-Authenticate", "Basic realm=\"secure-ml-api\"");
+      if (grant.used_basic)
+        response.add_header("WWW-Authenticate", "Basic realm=\"secure-ml-api\"");
     } else {
       set_oauth_error(response, 400, "invalid_grant", "Invalid username or password");
     }
@@ -231,12 +230,13 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
     set_oauth_error(response, 400, "invalid_scope", "Requested scope is not granted");
   } else {
     if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, grant.record.client);
-    std::string client_id = grant.client_credentials ? grant.name
+    std::string client_id = grant.client_credentials           ? grant.name
                             : grant.password_client_id.empty() ? std::string("password-grant")
                                                                : grant.password_client_id;
     auth::IssuedToken token = parts_.issuer->issue(grant.name, client_id, *scopes, unix_now());
     metrics.token_issued(grant_type);
-    audit("token.issued", "ok", grant_type, grant.name, grant.record.client, grant.record.request_id);
+    audit("token.issued", "ok", grant_type, grant.name, grant.record.client,
+          grant.record.request_id);
     std::string& out = response.body;
     out.assign("{\"access_token\":");
     json::append_string(out, token.access_token);
@@ -256,7 +256,8 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
 void TokenEndpoints::revoke(Call& call) {
   http::Response& response = call.response;
   Principal& caller = call.worker.principal;
-  auto authenticated = parts_.access->authenticate(call.request, call.worker, "", unix_now(), caller);
+  auto authenticated =
+      parts_.access->authenticate(call.request, call.worker, "", unix_now(), caller);
   if (!authenticated) {
     call.worker.metrics.auth_failure(authenticated.error().reason);
     set_auth_denial(response, authenticated.error());

@@ -74,7 +74,8 @@ std::string format_help(std::string_view usage, std::span<const OptionSpec> spec
     out.append("\n");
     out.append(36, ' ');
     out.append("[env ").append(env_name(spec.name));
-    if (!spec.default_value.empty() && !spec.secret) out.append("; default ").append(spec.default_value);
+    if (!spec.default_value.empty() && !spec.secret)
+      out.append("; default ").append(spec.default_value);
     out.append("]\n");
   }
   return out;

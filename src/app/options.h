@@ -20,8 +20,8 @@ struct OptionSpec {
   std::string name;           // "port" for --port
   std::string default_value;  // shown in --help; applied when nothing else is given
   std::string help;
-  bool is_flag = false;       // takes no value ("true" when present)
-  bool secret = false;        // never echoed back in errors or --help
+  bool is_flag = false;  // takes no value ("true" when present)
+  bool secret = false;   // never echoed back in errors or --help
 };
 
 struct OptionError {

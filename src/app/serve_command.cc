@@ -63,8 +63,8 @@ boost::system::result<std::vector<std::shared_ptr<const vader::Model>>, StartupE
     if (!text) return StartupError{"cannot read --lexicon-overrides file"};
     auto loaded = vader::Model::with_overrides(model, *text);
     if (!loaded) {
-      return StartupError{"--lexicon-overrides line " + std::to_string(loaded.error().line) +
-                          ": " + loaded.error().reason};
+      return StartupError{"--lexicon-overrides line " + std::to_string(loaded.error().line) + ": " +
+                          loaded.error().reason};
     }
     model = *loaded;
   }
@@ -145,8 +145,9 @@ boost::system::result<void, StartupError> Service::start() {
                         " is not a valid CIDR"};
   }
 
-  unsigned threads = config_.server.threads != 0 ? config_.server.threads
-                                                 : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = config_.server.threads != 0
+                         ? config_.server.threads
+                         : std::max(1u, std::thread::hardware_concurrency());
   http::ServerConfig server_config = config_.server;
   server_config.threads = threads;
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
@@ -177,7 +178,8 @@ boost::system::result<void, StartupError> Service::start() {
                                        config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};
   // Fail-open Redis also means: accept valid tokens while the deny-list is unreadable.
   bool fail_open = config_.redis && config_.redis->failure_mode == redis::FailureMode::fail_open;
-  auto access = std::make_shared<api::AccessControl>(*keys, verifier_config, revocations, fail_open);
+  auto access =
+      std::make_shared<api::AccessControl>(*keys, verifier_config, revocations, fail_open);
 
   credentials_ = std::make_shared<api::CredentialsSource>(config_.users_file);
   if (!config_.users_file.empty()) {
@@ -196,14 +198,16 @@ boost::system::result<void, StartupError> Service::start() {
     issuer = std::make_shared<const auth::TokenIssuer>(std::move(*created));
   }
   api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
-                                      issuer, access, gate, config_.max_concurrent_hashes};
+                                      issuer,       access,
+                                      gate,         config_.max_concurrent_hashes};
   auto tokens = std::make_shared<api::TokenEndpoints>(std::move(token_parts), log_);
 
   oip::InferLimits infer_limits;
   infer_limits.max_texts = config_.max_batch_texts;
   infer_limits.max_text_chars = config_.max_text_chars;
   infer_limits.max_total_bytes = config_.server.limits.max_body_bytes;
-  auto inference = std::make_shared<api::InferenceEndpoints>(*models, threads, infer_limits, kVersion);
+  auto inference =
+      std::make_shared<api::InferenceEndpoints>(*models, threads, infer_limits, kVersion);
 
   api::ApiConfig api_config;
   api_config.input.max_text_chars = config_.max_text_chars;

@@ -21,11 +21,15 @@ const std::vector<OptionSpec>& specs() {
       {"header-timeout", "10s", "Time allowed for a whole request header (slow-loris bound)"},
       {"body-timeout", "10s", "Time allowed for a request body after its header"},
       {"idle-timeout", "30s", "Keep-alive wait for the next request on a connection"},
-      {"max-requests-per-connection", "10000", "Requests served on one connection before closing it"},
+      {"max-requests-per-connection", "10000",
+       "Requests served on one connection before closing it"},
       {"max-text-chars", "10000", "Largest text to score, in characters"},
       {"max-batch-texts", "256", "Most texts in one /predict/batch or OIP infer request"},
-      {"users-file", "", "JSON users/clients file (see `secure-ml-api users`); re-read on change and SIGHUP"},
-      {"keys-dir", "", "Directory of signing/verification keys (<kid>.pem, <kid>.pub.pem, <kid>.hs256); none: an ephemeral Ed25519 key"},
+      {"users-file", "",
+       "JSON users/clients file (see `secure-ml-api users`); re-read on change and SIGHUP"},
+      {"keys-dir", "",
+       "Directory of signing/verification keys (<kid>.pem, <kid>.pub.pem, <kid>.hs256); none: an "
+       "ephemeral Ed25519 key"},
       {"signing-kid", "", "Key to sign with when the keys directory holds several"},
       {"issuer", "secure-ml-api", "Token issuer (iss), checked exactly"},
       {"audience", "secure-ml-api", "Token audience (aud), checked exactly"},
@@ -34,21 +38,26 @@ const std::vector<OptionSpec>& specs() {
       {"max-concurrent-hashes", "2", "Argon2id computations at once; beyond: 503"},
       {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
       {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
-      {"redis-host", "", "Redis for shared rate limits and revocations (IP address; empty: in-process)"},
+      {"redis-host", "",
+       "Redis for shared rate limits and revocations (IP address; empty: in-process)"},
       {"redis-port", "6379", "Redis port"},
       {"redis-username", "", "Redis ACL user (empty: requirepass AUTH)"},
       {"redis-password-file", "", "File holding the Redis password (or set SMLAPI_REDIS_PASSWORD)"},
-      {"redis-password", "", "Redis password; prefer the file or the environment variable", false, true},
+      {"redis-password", "", "Redis password; prefer the file or the environment variable", false,
+       true},
       {"redis-db", "0", "Redis database number"},
       {"redis-key-prefix", "smlapi:", "Prefix of every Redis key"},
       {"redis-timeout-ms", "50", "Per-command Redis timeout in milliseconds"},
-      {"redis-failure-mode", "open", "When Redis fails: open (local fallback limits) or closed (503)"},
+      {"redis-failure-mode", "open",
+       "When Redis fails: open (local fallback limits) or closed (503)"},
       {"rate-limits", "on", "on or off (off lifts the request limits; brute-force defence stays)"},
-      {"rate-limit-default", "60/60s+20", "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
+      {"rate-limit-default", "60/60s+20",
+       "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
       {"rate-limit-token", "10/60s+5", "Policy of /token and /token/revoke"},
       {"rate-limit-predict", "30/60s+10", "Policy of /predict, /predict/batch and OIP infer"},
       {"trusted-proxies", "", "Comma-separated CIDRs whose X-Forwarded-For is believed"},
-      {"forwarding-header", "x-forwarded-for", "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
+      {"forwarding-header", "x-forwarded-for",
+       "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
       {"cors-origins", "", "Comma-separated allowed origins (empty: CORS off)"},
       {"shutdown-delay", "0s", "After SIGTERM, keep serving with /readyz 503 this long"},
       {"shutdown-timeout", "10s", "Then let in-flight requests finish for at most this long"},
@@ -90,7 +99,10 @@ struct Reader {
     std::uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-    std::uint64_t factor = unit == "ms" ? 1 : (unit == "s" || unit.empty()) ? 1000 : unit == "m" ? 60000 : 0;
+    std::uint64_t factor = unit == "ms"                    ? 1
+                           : (unit == "s" || unit.empty()) ? 1000
+                           : unit == "m"                   ? 60000
+                                                           : 0;
     std::chrono::milliseconds result(value * factor);
     if (ec != std::errc() || text.empty() || factor == 0 || result > max) {
       fail(std::string("--") + name + " must be a duration like 500ms, 10s or 2m, at most " +
@@ -123,14 +135,23 @@ struct Reader {
       auto [end, ec] = std::from_chars(text.data() + plus + 1, text.data() + text.size(), burst);
       ok = ec == std::errc() && end == text.data() + text.size();
     }
-    std::string period_text = ok ? text.substr(slash + 1, plus == std::string::npos ? std::string::npos : plus - slash - 1) : "";
+    std::string period_text =
+        ok ? text.substr(slash + 1,
+                         plus == std::string::npos ? std::string::npos : plus - slash - 1)
+           : "";
     std::uint64_t seconds = 0;
     if (ok) {
       std::string_view p = period_text;
       std::uint64_t factor = 1;
-      if (p.ends_with("s")) p.remove_suffix(1);
-      else if (p.ends_with("m")) { p.remove_suffix(1); factor = 60; }
-      else if (p.ends_with("h")) { p.remove_suffix(1); factor = 3600; }
+      if (p.ends_with("s"))
+        p.remove_suffix(1);
+      else if (p.ends_with("m")) {
+        p.remove_suffix(1);
+        factor = 60;
+      } else if (p.ends_with("h")) {
+        p.remove_suffix(1);
+        factor = 3600;
+      }
       auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), seconds);
       ok = ec == std::errc() && end == p.data() + p.size() && !p.empty();
       seconds *= factor;
@@ -139,7 +160,8 @@ struct Reader {
     policy.period = std::chrono::seconds(seconds);
     policy.burst = burst;
     if (!ok || !ratelimit::validate(policy)) {
-      fail(std::string("--") + option + " must look like 60/60s or 100/1m+20 (limit >= 1, period 1s..24h)");
+      fail(std::string("--") + option +
+           " must look like 60/60s or 100/1m+20 (limit >= 1, period 1s..24h)");
     }
     return policy;
   }
@@ -168,7 +190,8 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.server.port = static_cast<std::uint16_t>(read.integer("port", 0, 65535));
   config.server.threads = static_cast<unsigned>(read.integer("threads", 0, 256));
   http::ServerLimits& limits = config.server.limits;
-  limits.max_connections = static_cast<std::uint32_t>(read.integer("max-connections", 1, 1'000'000));
+  limits.max_connections =
+      static_cast<std::uint32_t>(read.integer("max-connections", 1, 1'000'000));
   limits.max_body_bytes = read.integer("max-body-bytes", 1024, 16 * 1024 * 1024);
   limits.max_header_bytes = read.integer("max-header-bytes", 1024, 1024 * 1024);
   limits.header_timeout = read.duration("header-timeout", std::chrono::minutes(10));
@@ -183,7 +206,8 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.signing_kid = options.get("signing-kid");
   config.issuer = options.get("issuer");
   config.audience = options.get("audience");
-  if (config.issuer.empty() || config.audience.empty()) read.fail("--issuer and --audience must not be empty");
+  if (config.issuer.empty() || config.audience.empty())
+    read.fail("--issuer and --audience must not be empty");
   config.token_ttl_seconds = static_cast<std::int64_t>(read.integer("token-ttl", 60, 3600));
   config.token_leeway_seconds = static_cast<std::int64_t>(read.integer("token-leeway", 0, 300));
   config.max_concurrent_hashes = read.integer("max-concurrent-hashes", 1, 64);
@@ -202,8 +226,10 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
     redis.password = options.get("redis-password");
     if (std::string file = options.get("redis-password-file"); !file.empty()) {
       auto secret = read_secret_file(file);
-      if (!secret) read.fail("--redis-password-file cannot be read");
-      else redis.password = *secret;
+      if (!secret)
+        read.fail("--redis-password-file cannot be read");
+      else
+        redis.password = *secret;
     }
     redis.db = static_cast<int>(read.integer("redis-db", 0, 1024));
     redis.key_prefix = options.get("redis-key-prefix");
@@ -234,8 +260,10 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   for (const auto& origin : config.cors_origins) {
     // An origin is scheme://host[:port]: no path, no wildcard.
     auto scheme_end = origin.find("://");
-    bool has_path = scheme_end != std::string::npos && origin.find('/', scheme_end + 3) != std::string::npos;
-    if (origin == "*" || has_path || !(origin.starts_with("https://") || origin.starts_with("http://"))) {
+    bool has_path =
+        scheme_end != std::string::npos && origin.find('/', scheme_end + 3) != std::string::npos;
+    if (origin == "*" || has_path ||
+        !(origin.starts_with("https://") || origin.starts_with("http://"))) {
       read.fail("--cors-origins takes explicit origins such as https://app.example (never *)");
     }
   }

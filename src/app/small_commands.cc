@@ -1,6 +1,6 @@
 // The small subcommands: healthcheck, sleep, score.
-#include "app/commands.h"
 #include "api/json_writer.h"
+#include "app/commands.h"
 #include "app/options.h"
 #include "vader/model.h"
 #include "vader/sentiment_analyzer.h"
@@ -25,12 +25,12 @@ std::optional<std::string> environment_variable(const std::string& name) {
   return std::string(value);
 }
 
-
 // A tiny blocking HTTP/1.0 GET of /healthz on loopback: the container's
 // HEALTHCHECK, with no curl or shell in the image.
 int healthcheck_command(std::span<const std::string> args) {
   std::uint16_t port = 8000;
-  if (auto env = environment_variable("SMLAPI_PORT")) port = static_cast<std::uint16_t>(std::atoi(env->c_str()));
+  if (auto env = environment_variable("SMLAPI_PORT"))
+    port = static_cast<std::uint16_t>(std::atoi(env->c_str()));
   std::string path = "/healthz";
   std::string host = "127.0.0.1";
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
@@ -47,7 +47,8 @@ int healthcheck_command(std::span<const std::string> args) {
     auto colon = authority.find(':');
     host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) {
-      port = static_cast<std::uint16_t>(std::atoi(std::string(authority.substr(colon + 1)).c_str()));
+      port =
+          static_cast<std::uint16_t>(std::atoi(std::string(authority.substr(colon + 1)).c_str()));
     }
   }
   in_addr host_address{};

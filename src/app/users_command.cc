@@ -90,13 +90,16 @@ int users_command(std::span<const std::string> args, bool clients) {
   }
   if (action == "list") {
     if (clients) {
-      for (const auto& [id, record] : store.clients()) std::cout << id << "\t" << auth::join_scopes(record.scopes) << "\n";
+      for (const auto& [id, record] : store.clients())
+        std::cout << id << "\t" << auth::join_scopes(record.scopes) << "\n";
     } else {
-      for (const auto& [name, record] : store.users()) std::cout << name << "\t" << auth::join_scopes(record.scopes) << "\n";
+      for (const auto& [name, record] : store.users())
+        std::cout << name << "\t" << auth::join_scopes(record.scopes) << "\n";
     }
     return 0;
   }
-  if (positional.size() != 2) return fail(std::string(noun) + " " + action + " needs exactly one NAME");
+  if (positional.size() != 2)
+    return fail(std::string(noun) + " " + action + " needs exactly one NAME");
   const std::string& name = positional[1];
   auth::PasswordHasher hasher;
   boost::system::result<void, auth::Error> changed;
@@ -138,7 +141,8 @@ int keys_command(std::span<const std::string> args) {
   if (!options) return fail(options.error().message);
   if (options->positional.size() != 1 || options->positional[0] != "generate" ||
       options->get("kid").empty() || options->get("out").empty()) {
-    std::cerr << "usage: secure-ml-api keys generate --alg EdDSA|ES256|RS256|HS256 --kid KID --out DIR\n";
+    std::cerr
+        << "usage: secure-ml-api keys generate --alg EdDSA|ES256|RS256|HS256 --kid KID --out DIR\n";
     return 2;
   }
   auto algorithm = auth::parse_algorithm(options->get("alg"));

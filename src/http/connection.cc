@@ -47,7 +47,8 @@ void Connection::begin_request() {
   timed_out_ = false;
   deferred_ = false;
   phase_ = Phase::idle;
-  deadline_ = Clock::now() + (requests_served_ == 0 ? limits_.header_timeout : limits_.idle_timeout);
+  deadline_ =
+      Clock::now() + (requests_served_ == 0 ? limits_.header_timeout : limits_.idle_timeout);
 }
 
 void Connection::read_more() {
@@ -96,10 +97,18 @@ void Connection::parse_buffered() {
     if (ec == boost::beast::http::error::need_more) break;
     if (ec) {
       switch (classify_parse_error(ec, parser_->refusal())) {
-        case ParseRefusal::header_too_large: refuse(RefusalKind::header_too_large); return;
-        case ParseRefusal::target_too_long: refuse(RefusalKind::target_too_long); return;
-        case ParseRefusal::body_too_large: refuse(RefusalKind::body_too_large); return;
-        default: refuse(RefusalKind::bad_request); return;
+        case ParseRefusal::header_too_large:
+          refuse(RefusalKind::header_too_large);
+          return;
+        case ParseRefusal::target_too_long:
+          refuse(RefusalKind::target_too_long);
+          return;
+        case ParseRefusal::body_too_large:
+          refuse(RefusalKind::body_too_large);
+          return;
+        default:
+          refuse(RefusalKind::bad_request);
+          return;
       }
     }
     if (parser_->is_done()) {

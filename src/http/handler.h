@@ -34,8 +34,14 @@ class RequestContext {
 enum class Outcome { done, deferred };
 
 // Why the HTTP layer answered by itself.
-enum class RefusalKind { bad_request, header_too_large, target_too_long, body_too_large,
-                         timeout, too_many_connections };
+enum class RefusalKind {
+  bad_request,
+  header_too_large,
+  target_too_long,
+  body_too_large,
+  timeout,
+  too_many_connections
+};
 
 class Handler {
  public:

@@ -9,10 +9,10 @@
 namespace smlapi::http {
 
 struct ServerLimits {
-  std::size_t max_header_bytes = 16 * 1024;     // request line + all fields -> 431 beyond
-  std::size_t max_header_fields = 100;          // -> 431 beyond
-  std::size_t max_target_bytes = 4096;          // request-target length -> 414 beyond
-  std::size_t max_body_bytes = 64 * 1024;       // -> 413 beyond
+  std::size_t max_header_bytes = 16 * 1024;            // request line + all fields -> 431 beyond
+  std::size_t max_header_fields = 100;                 // -> 431 beyond
+  std::size_t max_target_bytes = 4096;                 // request-target length -> 414 beyond
+  std::size_t max_body_bytes = 64 * 1024;              // -> 413 beyond
   std::chrono::milliseconds header_timeout{10'000};    // whole header, not per byte (slow-loris)
   std::chrono::milliseconds body_timeout{10'000};      // whole body after the header
   std::chrono::milliseconds idle_timeout{30'000};      // keep-alive wait for the next request

@@ -55,9 +55,9 @@ struct Request {
 
   void clear() {
     method = boost::beast::http::verb::unknown;
-    for (std::string* s : {&method_text, &target, &host, &content_type, &authorization,
-                           &request_id, &x_forwarded_for, &forwarded, &origin,
-                           &access_control_request_method, &body}) {
+    for (std::string* s :
+         {&method_text, &target, &host, &content_type, &authorization, &request_id,
+          &x_forwarded_for, &forwarded, &origin, &access_control_request_method, &body}) {
       s->clear();
     }
     version = 11;

@@ -111,7 +111,8 @@ void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& cont
                                       error_code&) {
   request_.has_body = true;
   // Room for the JSON parser's padding, so the body is parsed in place.
-  if (content_length) request_.body.reserve(static_cast<std::size_t>(*content_length) + kBodyPadding);
+  if (content_length)
+    request_.body.reserve(static_cast<std::size_t>(*content_length) + kBodyPadding);
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code&) {

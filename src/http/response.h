@@ -20,7 +20,7 @@ struct Response {
   std::string_view content_type = "application/json";
   std::string body;
   bool close_connection = false;
-  bool cacheable = false;        // static assets; API answers are Cache-Control: no-store
+  bool cacheable = false;  // static assets; API answers are Cache-Control: no-store
   std::string_view content_security_policy;  // overrides the default API CSP when set
 
   // Extra headers beyond the common security set. Slots are reused across

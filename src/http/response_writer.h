@@ -13,8 +13,8 @@ namespace smlapi::http {
 struct ResponseContext {
   std::string_view request_id;
   bool keep_alive = true;
-  bool head_request = false;   // HEAD: headers only
-  bool tls = false;            // adds Strict-Transport-Security
+  bool head_request = false;  // HEAD: headers only
+  bool tls = false;           // adds Strict-Transport-Security
 };
 
 // The default Content-Security-Policy of API answers: nothing may load or run.
