@@ -248,7 +248,7 @@ void ApiService::finish(Call& call, Clock::time_point started) {
                                  std::chrono::duration<double>(Clock::now() - started).count(),
                                  snapshot.bytes_in, response.body.size());
   if (response.status >= 400) {
-    worker.metrics.error(response.status >= 500 ? "server_error" : "client_error");
+    worker.metrics.error(kind_of_status(response.status));
   }
   if (!worker.log.enabled()) return;
   auto micros =
@@ -270,6 +270,9 @@ void ApiService::finish(Call& call, Clock::time_point started) {
 void ApiService::complete(const RequestRecord& snapshot, http::Response& response) {
   response.add_header("X-Request-ID", snapshot.request_id);
   add_cors_headers(snapshot.origin, response);
+  // Several pool threads complete at once; the background metrics' series
+  // caches are not thread-safe (the workers' ones are single-threaded).
+  std::lock_guard lock(background_mutex_);
   record(metrics_.background(), nullptr, snapshot, response);
 }
 
@@ -278,8 +281,7 @@ void ApiService::record(WorkerMetrics& metrics, BufferedLog*, const RequestRecor
   double seconds = std::chrono::duration<double>(Clock::now() - snapshot.started).count();
   metrics.observe_request(snapshot.route, snapshot.method, response.status, seconds,
                           snapshot.bytes_in, response.body.size());
-  if (response.status >= 400)
-    metrics.error(response.status >= 500 ? "server_error" : "client_error");
+  if (response.status >= 400) metrics.error(kind_of_status(response.status));
   if (!config_.access_log) return;
   std::string line;
   LogLine log_line(line, "info", "access");

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,7 @@ class ApiService final : public http::Handler {
   Readiness& readiness_;
   LogSink& log_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
+  std::mutex background_mutex_;
 };
 
 }  // namespace smlapi::api

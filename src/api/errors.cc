@@ -46,6 +46,19 @@ ErrorInfo info(ApiError error) {
 }  // namespace
 
 unsigned status_of(ApiError error) { return info(error).status; }
+
+std::string_view kind_of_status(unsigned status) {
+  static constexpr ApiError kAll[] = {
+      ApiError::bad_request,       ApiError::unauthorized,       ApiError::forbidden,
+      ApiError::not_found,         ApiError::method_not_allowed, ApiError::request_timeout,
+      ApiError::payload_too_large, ApiError::uri_too_long,       ApiError::unsupported_media_type,
+      ApiError::validation_failed, ApiError::rate_limited,       ApiError::header_too_large,
+      ApiError::internal,          ApiError::unavailable};
+  for (ApiError error : kAll) {
+    if (info(error).status == status) return info(error).kind;
+  }
+  return status >= 500 ? "internal" : "bad_request";
+}
 std::string_view kind_of(ApiError error) { return info(error).kind; }
 
 void set_error(http::Response& response, ApiError error, std::string_view detail) {

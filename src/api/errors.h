@@ -31,6 +31,8 @@ enum class ApiError {
 
 unsigned status_of(ApiError error);
 std::string_view kind_of(ApiError error);  // metrics label / log field
+// The kind_of() name for an answer's status (errors_total{kind}).
+std::string_view kind_of_status(unsigned status);
 
 // One entry of a 422 answer. `loc` elements are field names or array indexes.
 struct ValidationIssue {

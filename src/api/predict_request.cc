@@ -70,9 +70,31 @@ ValidationIssue prefer_json_error(od::parser& parser, const simdjson::padded_str
                                   std::size_t max_depth, ValidationIssue schema_issue) {
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
-  od::value root;
-  if (auto error = doc.get_value().get(root)) return json_issue(error);
-  if (auto error = walk(root, 1, max_depth)) return json_issue(error);
+  od::json_type type;
+  if (auto error = doc.type().get(type)) return json_issue(error);
+  simdjson::error_code error = simdjson::SUCCESS;
+  switch (type) {  // simdjson reads a scalar document only through the document itself
+    case od::json_type::object:
+    case od::json_type::array: {
+      od::value root;
+      error = doc.get_value().get(root);
+      if (!error) error = walk(root, 1, max_depth);
+      break;
+    }
+    case od::json_type::string:
+      error = doc.get_string().error();
+      break;
+    case od::json_type::number:
+      error = doc.get_number().error();
+      break;
+    case od::json_type::boolean:
+      error = doc.get_bool().error();
+      break;
+    case od::json_type::null:
+      error = doc.is_null().error();
+      break;
+  }
+  if (error) return json_issue(error);
   if (!doc.current_location().error()) return issue("json_invalid", "JSON decode error", {"body"});
   return schema_issue;
 }
@@ -154,7 +176,7 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
       doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
         auto read = read_text(value, {"body", "text"}, limits);
         if (!read) return read.error();
-        text = read.value();
+        text = *read;
         return {};
       });
   if (!result) return prefer_json_error(parser, body, limits.max_json_depth, result.error());
@@ -197,7 +219,7 @@ boost::system::result<void, ValidationIssue> parse_batch_body(
                              std::to_string(limits.max_batch_text_bytes) + " bytes",
                          {"body", "texts"});
           }
-          texts.push_back(text.value());
+          texts.push_back(*text);
         }
         if (texts.empty()) {
           return issue("too_short", "List should have at least 1 item", {"body", "texts"});

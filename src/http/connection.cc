@@ -211,7 +211,9 @@ void Connection::expire() {
 
 void Connection::drain() {
   draining_ = true;
-  if (phase_ == Phase::idle) close();
+  // Idle, and nothing sent that we have not read yet: nothing is in flight.
+  error_code ec;
+  if (phase_ == Phase::idle && buffer_.size() == 0 && socket_.available(ec) == 0 && !ec) close();
 }
 
 void Connection::close() {

@@ -21,6 +21,7 @@ void RequestParser::on_request_impl(bhttp::verb method, string_view method_str, 
     ec = bhttp::error::bad_target;
     return;
   }
+  if (!count_header_bytes(method_str.size() + target.size() + 12, ec)) return;  // + " HTTP/1.1\r\n"
   request_.method = method;
   request_.method_text.assign(method_str.data(), method_str.size());
   request_.target.assign(target.data(), target.size());
@@ -33,13 +34,23 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
 
 // Fields that must appear at most once: a second copy is how request smuggling
 // and auth confusion attacks start, so it is refused rather than merged.
-void RequestParser::set_single(std::string& slot, string_view value, error_code& ec) {
-  if (!slot.empty()) {
+void RequestParser::set_single(std::string& slot, unsigned bit, string_view value, error_code& ec) {
+  if ((seen_single_ & bit) != 0) {  // a second copy, even after an empty first one
     refusal_ = ParseRefusal::bad_request;
     ec = bhttp::error::bad_field;
     return;
   }
+  seen_single_ |= bit;
   slot.assign(value.data(), value.size());
+}
+
+// The whole header must fit max_header_bytes however it is split across reads.
+bool RequestParser::count_header_bytes(std::size_t bytes, error_code& ec) {
+  header_bytes_ += bytes;
+  if (header_bytes_ <= limits_.max_header_bytes) return true;
+  refusal_ = ParseRefusal::header_too_large;
+  ec = bhttp::error::header_limit;
+  return false;
 }
 
 static void append_list(std::string& slot, boost::beast::string_view value) {
@@ -54,21 +65,22 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
     ec = bhttp::error::header_limit;
     return;
   }
+  if (!count_header_bytes(name_string.size() + value.size() + 4, ec)) return;  // ": " "\r\n"
   switch (name) {
     case bhttp::field::host:
-      set_single(request_.host, value, ec);
+      set_single(request_.host, 1, value, ec);
       break;
     case bhttp::field::content_type:
-      set_single(request_.content_type, value, ec);
+      set_single(request_.content_type, 2, value, ec);
       break;
     case bhttp::field::authorization:
-      set_single(request_.authorization, value, ec);
+      set_single(request_.authorization, 4, value, ec);
       break;
     case bhttp::field::origin:
-      set_single(request_.origin, value, ec);
+      set_single(request_.origin, 8, value, ec);
       break;
     case bhttp::field::access_control_request_method:
-      set_single(request_.access_control_request_method, value, ec);
+      set_single(request_.access_control_request_method, 16, value, ec);
       break;
     case bhttp::field::forwarded:
       append_list(request_.forwarded, value);
@@ -81,7 +93,7 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
       break;
     default:
       if (boost::beast::iequals(name_string, "x-request-id")) {
-        set_single(request_.request_id, value, ec);
+        set_single(request_.request_id, 32, value, ec);
       } else if (boost::beast::iequals(name_string, "x-forwarded-for")) {
         append_list(request_.x_forwarded_for, value);
       } else if (boost::beast::iequals(name_string, "inference-header-content-length")) {
@@ -94,7 +106,7 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
 void RequestParser::on_header_impl(error_code& ec) {
   request_.keep_alive = keep_alive();
   // RFC 9112 section 3.2: a 1.1 request without Host is a 400.
-  if (request_.version >= 11 && request_.host.empty()) {
+  if (request_.version >= 11 && (seen_single_ & 1) == 0) {
     refusal_ = ParseRefusal::bad_request;
     ec = bhttp::error::bad_field;
     return;

@@ -37,12 +37,15 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
   void on_finish_impl(error_code& ec) override;
 
-  void set_single(std::string& slot, string_view value, error_code& ec);
+  void set_single(std::string& slot, unsigned bit, string_view value, error_code& ec);
+  bool count_header_bytes(std::size_t bytes, error_code& ec);
 
   Request& request_;
   const ServerLimits& limits_;
   std::size_t field_count_ = 0;
   bool has_transfer_encoding_ = false;
+  unsigned seen_single_ = 0;      // bit per single-valued field already received
+  std::size_t header_bytes_ = 0;  // counted here: Beast's limit is per put() call
   ParseRefusal refusal_ = ParseRefusal::none;
 };
 

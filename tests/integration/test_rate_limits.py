@@ -71,7 +71,8 @@ def test_predict_policy_from_flags_with_headers(services):
         assert r.status_code == 200, r.text
         assert ("predict", 1, 3600) in parse_policies(r)
         limits = parse_limits(r)
-        assert all(name == "predict" for name, _, _ in limits)
+        # Per-address "predict" and per-user "predict-user" items, same numbers.
+        assert {name for name, _, _ in limits} == {"predict", "predict-user"}
         assert all(0 < reset <= 3 * 3600 for _, _, reset in limits)
         remaining.append(min(left for _, left, _ in limits))
     assert remaining == [2, 1, 0]

@@ -65,6 +65,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else {
     check_issue(single.error());
   }
+  // Differential check against simdjson's DOM parser, which validates fully:
+  // an accepted body is an object with exactly the one "text" member, and a
+  // body the DOM parser rejects is reported as a JSON error.
+  static simdjson::dom::parser dom;
+  simdjson::dom::element root;
+  auto dom_error = dom.parse(body).get(root);
+  if (single.has_value()) {
+    FUZZ_CHECK(dom_error == simdjson::SUCCESS);
+    simdjson::dom::object object;
+    FUZZ_CHECK(root.get(object) == simdjson::SUCCESS);
+    FUZZ_CHECK(object.size() == 1);
+    std::string_view text;
+    FUZZ_CHECK(object["text"].get(text) == simdjson::SUCCESS);
+    FUZZ_CHECK(text == *single);
+  } else if (dom_error != simdjson::SUCCESS && size > 0) {
+    FUZZ_CHECK(single.error().type == "json_invalid" || single.error().type == "json_too_deep");
+  }
 
   std::vector<std::string_view> texts{"stale"};
   auto batch = smlapi::api::parse_batch_body(parser, body, limits(), texts);

@@ -97,9 +97,15 @@ TEST_P(NotAnObject, IsModelAttributesType) {
   EXPECT_EQ(loc_text(issue), "body");
 }
 
-INSTANTIATE_TEST_SUITE_P(Bodies, NotAnObject,
-                         ::testing::Values("[]", "[{\"text\": \"a\"}]", "\"text\"", "42", "null",
-                                           "true"));
+INSTANTIATE_TEST_SUITE_P(Arrays, NotAnObject, ::testing::Values("[]", "[{\"text\": \"a\"}]"));
+
+// BUG (src/api/predict_request.cc prefer_json_error, since 0bcf778): a scalar
+// root document is well-formed JSON, so the answer should stay
+// model_attributes_type as in the reference design; observed: json_invalid,
+// because ondemand's document::get_value() refuses scalar documents
+// (SCALAR_DOCUMENT_AS_VALUE) and that error is reported as a JSON error.
+INSTANTIATE_TEST_SUITE_P(Scalars, NotAnObject,
+                         ::testing::Values("\"text\"", "42", "null", "true", " 1.5 "));
 
 class WrongTextType : public PredictBody, public ::testing::WithParamInterface<const char*> {};
 
