@@ -314,6 +314,10 @@ void ApiService::refused(unsigned worker_index, http::RefusalKind kind,
       error = ApiError::uri_too_long;
       detail = "Request target too long";
       break;
+    case http::RefusalKind::length_required:
+      error = ApiError::length_required;
+      detail = "Content-Length required (chunked request bodies are not accepted)";
+      break;
     case http::RefusalKind::body_too_large:
       error = ApiError::payload_too_large;
       detail = "Request body too large";

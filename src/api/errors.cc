@@ -24,6 +24,8 @@ ErrorInfo info(ApiError error) {
       return {405, "method_not_allowed"};
     case ApiError::request_timeout:
       return {408, "timeout"};
+    case ApiError::length_required:
+      return {411, "length_required"};
     case ApiError::payload_too_large:
       return {413, "payload_too_large"};
     case ApiError::uri_too_long:
@@ -49,11 +51,14 @@ unsigned status_of(ApiError error) { return info(error).status; }
 
 std::string_view kind_of_status(unsigned status) {
   static constexpr ApiError kAll[] = {
-      ApiError::bad_request,       ApiError::unauthorized,       ApiError::forbidden,
-      ApiError::not_found,         ApiError::method_not_allowed, ApiError::request_timeout,
-      ApiError::payload_too_large, ApiError::uri_too_long,       ApiError::unsupported_media_type,
-      ApiError::validation_failed, ApiError::rate_limited,       ApiError::header_too_large,
-      ApiError::internal,          ApiError::unavailable};
+      ApiError::bad_request,        ApiError::unauthorized,
+      ApiError::forbidden,          ApiError::not_found,
+      ApiError::method_not_allowed, ApiError::request_timeout,
+      ApiError::length_required,    ApiError::payload_too_large,
+      ApiError::uri_too_long,       ApiError::unsupported_media_type,
+      ApiError::validation_failed,  ApiError::rate_limited,
+      ApiError::header_too_large,   ApiError::internal,
+      ApiError::unavailable};
   for (ApiError error : kAll) {
     if (info(error).status == status) return info(error).kind;
   }

@@ -19,6 +19,7 @@ enum class ApiError {
   not_found,               // 404
   method_not_allowed,      // 405 (+ Allow)
   request_timeout,         // 408
+  length_required,         // 411
   payload_too_large,       // 413
   uri_too_long,            // 414
   unsupported_media_type,  // 415

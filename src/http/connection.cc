@@ -106,6 +106,9 @@ void Connection::parse_buffered() {
         case ParseRefusal::body_too_large:
           refuse(RefusalKind::body_too_large);
           return;
+        case ParseRefusal::length_required:
+          refuse(RefusalKind::length_required);
+          return;
         default:
           refuse(RefusalKind::bad_request);
           return;

@@ -39,6 +39,7 @@ enum class RefusalKind {
   header_too_large,
   target_too_long,
   body_too_large,
+  length_required,
   timeout,
   too_many_connections
 };

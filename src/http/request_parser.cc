@@ -116,6 +116,16 @@ void RequestParser::on_header_impl(error_code& ec) {
   if (has_transfer_encoding_ && !chunked()) {
     refusal_ = ParseRefusal::bad_request;
     ec = bhttp::error::bad_transfer_encoding;
+    return;
+  }
+  // Chunked request bodies are refused with 411 (RFC 9112 section 6.3 lets a
+  // server require Content-Length). API bodies are small JSON documents whose
+  // length clients know, and fuzzing found an assertion in Boost 1.81's
+  // chunk-trailer parsing (basic_parser.ipp parse_chunk_header, "n >= 5"):
+  // refusing chunked keeps that code unreachable from the network.
+  if (chunked()) {
+    refusal_ = ParseRefusal::length_required;
+    ec = bhttp::error::bad_transfer_encoding;
   }
 }
 

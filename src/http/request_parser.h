@@ -12,7 +12,14 @@
 namespace smlapi::http {
 
 // Why a request was refused before it reached the router.
-enum class ParseRefusal { none, bad_request, header_too_large, target_too_long, body_too_large };
+enum class ParseRefusal {
+  none,
+  bad_request,
+  header_too_large,
+  target_too_long,
+  body_too_large,
+  length_required
+};
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:

@@ -24,6 +24,8 @@ std::string_view reason_phrase(unsigned status) {
       return "Method Not Allowed";
     case 408:
       return "Request Timeout";
+    case 411:
+      return "Length Required";
     case 413:
       return "Content Too Large";
     case 414:

@@ -167,8 +167,6 @@ MALFORMED = [
      b"\r\n0\r\n\r\n"),
     ("Transfer-Encoding not ending in chunked",
      b"POST /predict HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"),
-    ("bad chunk size",
-     b"POST /predict HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
 ]
 
 
@@ -231,27 +229,22 @@ def test_declared_body_too_large_is_413_without_reading_it(service, token):
         assert conn.closed_by_peer()
 
 
-def test_chunked_body_is_accepted(service, token):
-    body = json.dumps({"text": "I love it"}).encode()
-    chunked = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (5, body[:5], len(body) - 5, body[5:])
-    with RawConnection(service.port) as conn:
-        conn.send(request_bytes("POST", "/predict", {
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}",
-            "Transfer-Encoding": "chunked"}, chunked))
-        response = conn.read_response()
-        assert response.status == 200, response
-        assert response.json()["label"] == "POSITIVE"
-
-
-def test_chunked_body_over_the_limit_is_413(service, token):
-    big = b'{"text":"' + b"a" * 70_000 + b'"}'
-    chunked = b"".join(b"%x\r\n%s\r\n" % (len(big[i:i + 8192]), big[i:i + 8192])
-                       for i in range(0, len(big), 8192)) + b"0\r\n\r\n"
+# Chunked request bodies are refused with 411 Length Required (RFC 9112 section
+# 6.3 allows it): API bodies are small JSON whose length clients know, and it
+# keeps Boost 1.81's chunk-trailer parser (a fuzzer finding) unreachable.
+@pytest.mark.parametrize("chunks", [
+    b"5\r\n{\"tex\r\n0\r\n\r\n",
+    b"zz\r\n",
+    b"0\r\nOr\r\nabc\r\n0\r\nT: \nTr~nsfer-Eked\r\x03\n\r\n3\n\r\n",  # the fuzzer's input
+])
+def test_chunked_body_is_refused_with_411(service, token, chunks):
     response, closed = raw_exchange(service.port, request_bytes("POST", "/predict", {
         "Content-Type": "application/json", "Authorization": f"Bearer {token}",
-        "Transfer-Encoding": "chunked"}, chunked))
-    assert response.status == 413
+        "Transfer-Encoding": "chunked"}, chunks))
+    assert response.status == 411, response
+    assert "detail" in response.json()
     assert closed
+    assert service.alive()
 
 
 def test_configured_header_limit(fresh_service):

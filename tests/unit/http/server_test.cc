@@ -33,6 +33,8 @@ unsigned status_for(RefusalKind kind) {
       return 414;
     case RefusalKind::body_too_large:
       return 413;
+    case RefusalKind::length_required:
+      return 411;
     case RefusalKind::timeout:
       return 408;
     case RefusalKind::too_many_connections:
@@ -80,7 +82,7 @@ class EchoHandler final : public Handler {
   std::atomic<int> handled{0};
   std::atomic<int> opened{0};
   std::atomic<int> closed{0};
-  std::array<std::atomic<int>, 6> refusals{};
+  std::array<std::atomic<int>, 7> refusals{};
 
  private:
   std::mutex mutex_;
@@ -323,7 +325,7 @@ TEST_F(ServerTest, ExpectContinueGets100BeforeTheBody) {
   EXPECT_EQ(response->body, "POST /up hello");
 }
 
-TEST_F(ServerTest, ChunkedRequestBodyReachesTheHandler) {
+TEST_F(ServerTest, ChunkedRequestBodyIsRefusedWithLengthRequired) {
   start();
   WireClient client(port());
   client.send(
@@ -331,7 +333,8 @@ TEST_F(ServerTest, ChunkedRequestBodyReachesTheHandler) {
       "2\r\nab\r\n1\r\nc\r\n0\r\n\r\n");
   auto response = client.read_response();
   ASSERT_TRUE(response.has_value());
-  EXPECT_EQ(response->body, "POST /c abc");
+  EXPECT_EQ(response->status, 411u);
+  EXPECT_EQ(response->header("Connection"), "close");
 }
 
 TEST_F(ServerTest, HeadRequestGetsHeadersOnly) {
