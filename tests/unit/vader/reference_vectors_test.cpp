@@ -16,7 +16,8 @@
 namespace smlapi::vader {
 namespace {
 
-constexpr const char* kDefaultVectorsPath = "/work/shared/vader/vectors.tsv";
+// ../shared beside the repository (as CI lays it out); SMLAPI_VADER_VECTORS overrides.
+constexpr const char* kDefaultVectorsPath = SMLAPI_SOURCE_DIR "/../shared/vader/vectors.tsv";
 
 struct Vector {
   std::size_t line = 0;
