@@ -236,66 +236,73 @@ void ApiService::answer_options(Call& call) {
   }
 }
 
-void ApiService::finish(Call& call, Clock::time_point started) {
-  RequestRecord snapshot{call.route, method_label(call.request.method), {},     {}, {},
-                         {},         call.request.body.size(),          started};
-  http::Response& response = call.response;
-  response.add_header("X-Request-ID", call.worker.request_id);
-  add_cors_headers(call.request.origin, response);
-  // Views instead of copies on the hot path: the record does not outlive this call.
-  WorkerState& worker = call.worker;
-  worker.metrics.observe_request(snapshot.route, snapshot.method, response.status,
-                                 std::chrono::duration<double>(Clock::now() - started).count(),
-                                 snapshot.bytes_in, response.body.size());
-  if (response.status >= 400) {
-    worker.metrics.error(kind_of_status(response.status));
-  }
-  if (!worker.log.enabled()) return;
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
-  LogLine line(worker.log.buffer(), "info", "access");
-  line.str("request_id", worker.request_id)
-      .str("method", to_string(snapshot.method))
-      .str("route", route_info(snapshot.route).template_path)
+namespace {
+
+// What the metrics and the access log need of one answered request.
+struct AccessRecord {
+  Route route;
+  MethodLabel method;
+  std::string_view request_id;
+  std::string_view client;
+  std::string_view user;  // empty when unauthenticated
+  std::size_t bytes_in;
+  Clock::time_point started;
+};
+
+// Records the request's metrics and, when `log` is given, appends its access-log line.
+void record_request(WorkerMetrics& metrics, std::string* log, const AccessRecord& record,
+                    const http::Response& response) {
+  double seconds = std::chrono::duration<double>(Clock::now() - record.started).count();
+  metrics.observe_request(record.route, record.method, response.status, seconds, record.bytes_in,
+                          response.body.size());
+  if (response.status >= 400) metrics.error(kind_of_status(response.status));
+  if (log == nullptr) return;
+  LogLine line(*log, "info", "access");
+  line.str("request_id", record.request_id)
+      .str("method", to_string(record.method))
+      .str("route", route_info(record.route).template_path)
       .num("status", response.status)
-      .dbl("duration_ms", static_cast<double>(micros) / 1000.0)
-      .num("bytes_in", static_cast<long long>(snapshot.bytes_in))
+      .dbl("duration_ms", seconds * 1000.0)
+      .num("bytes_in", static_cast<long long>(record.bytes_in))
       .num("bytes_out", static_cast<long long>(response.body.size()))
-      .str("client", call.client_address);
-  if (call.principal != nullptr) line.str("user", call.principal->subject);
+      .str("client", record.client);
+  if (!record.user.empty()) line.str("user", record.user);
   line.end();
-  worker.log.line_done();
+}
+
+}  // namespace
+
+void ApiService::finish(Call& call, Clock::time_point started) {
+  http::Response& response = call.response;
+  WorkerState& worker = call.worker;
+  response.add_header("X-Request-ID", worker.request_id);
+  add_cors_headers(call.request.origin, response);
+  AccessRecord record{
+      call.route,
+      method_label(call.request.method),
+      worker.request_id,
+      call.client_address,
+      call.principal != nullptr ? std::string_view(call.principal->subject) : std::string_view(),
+      call.request.body.size(),
+      started};
+  record_request(worker.metrics, worker.log.enabled() ? &worker.log.buffer() : nullptr, record,
+                 response);
+  if (worker.log.enabled()) worker.log.line_done();
 }
 
 void ApiService::complete(const RequestRecord& snapshot, http::Response& response) {
   response.add_header("X-Request-ID", snapshot.request_id);
   add_cors_headers(snapshot.origin, response);
-  // Several pool threads complete at once; the background metrics' series
-  // caches are not thread-safe (the workers' ones are single-threaded).
-  std::lock_guard lock(background_mutex_);
-  record(metrics_.background(), nullptr, snapshot, response);
-}
-
-void ApiService::record(WorkerMetrics& metrics, BufferedLog*, const RequestRecord& snapshot,
-                        const http::Response& response) {
-  double seconds = std::chrono::duration<double>(Clock::now() - snapshot.started).count();
-  metrics.observe_request(snapshot.route, snapshot.method, response.status, seconds,
-                          snapshot.bytes_in, response.body.size());
-  if (response.status >= 400) metrics.error(kind_of_status(response.status));
-  if (!config_.access_log) return;
+  AccessRecord record{snapshot.route, snapshot.method,   snapshot.request_id, snapshot.client,
+                      snapshot.user,  snapshot.bytes_in, snapshot.started};
   std::string line;
-  LogLine log_line(line, "info", "access");
-  log_line.str("request_id", snapshot.request_id)
-      .str("method", to_string(snapshot.method))
-      .str("route", route_info(snapshot.route).template_path)
-      .num("status", response.status)
-      .dbl("duration_ms", seconds * 1000.0)
-      .num("bytes_in", static_cast<long long>(snapshot.bytes_in))
-      .num("bytes_out", static_cast<long long>(response.body.size()))
-      .str("client", snapshot.client);
-  if (!snapshot.user.empty()) log_line.str("user", snapshot.user);
-  log_line.end();
-  log_.write(line);
+  {
+    // Several pool threads complete at once; the background metrics' series
+    // caches are not thread-safe (the workers' ones are single-threaded).
+    std::lock_guard lock(background_mutex_);
+    record_request(metrics_.background(), config_.access_log ? &line : nullptr, record, response);
+  }
+  if (!line.empty()) log_.write(line);
 }
 
 void ApiService::refused(unsigned worker_index, http::RefusalKind kind,

@@ -84,9 +84,6 @@ class ApiService final : public http::Handler {
   void add_cors_headers(std::string_view origin, http::Response& response) const;
   bool origin_allowed(std::string_view origin) const;
   void finish(Call& call, std::chrono::steady_clock::time_point started);
-  void record(WorkerMetrics& metrics, BufferedLog* log, const RequestRecord& record,
-              const http::Response& response);
-
   ApiConfig config_;
   ApiParts parts_;
   PredictEndpoints predict_;
