@@ -32,85 +32,15 @@ WRK_DIR=$ROOT/bench/wrk
 # lock arrives "early" by its preemption time, and with a small burst such a
 # request is (correctly, for GCRA) limited.
 HUGE_LIMIT=100000000/1s+1000000000
-CLK_TCK=$(getconf CLK_TCK)
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/smlapi-bench.XXXXXX")
-STARTED_PIDS=()
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+bench_init
 FAILED=0
 RESULTS=$WORK/results.tsv
 READY_NOTES=()
 : >"$RESULTS"
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
-now_ns() { date +%s%N; }
-
-# --- processes: every one we start is remembered and stopped by PID ----------
-
-stop_pid() {
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local pid
-  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "bench: kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# Status code of GET $2 on 127.0.0.1:$1 through bash's /dev/tcp (no fork, so
-# the start-up time is measured to a few milliseconds); empty when refused.
-http_status() {
-  local line=""
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 0
-  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
-  read -r -t 2 line <&3 || true
-  exec 3<&- 3>&-
-  line=${line#HTTP/1.1 }
-  printf '%s' "${line%% *}"
-}
-
-wait_until_ready() {  # port path pid -> 0 when 200, 1 when the process died or 10 s passed
-  local deadline=$(( $(now_ns) + 10000000000 ))
-  while (( $(now_ns) < deadline )); do
-    kill -0 "$3" 2>/dev/null || return 1
-    [[ $(http_status "$1" "$2") == 200 ]] && return 0
-    sleep 0.002
-  done
-  return 1
-}
-
-# --- measurements from /proc ---------------------------------------------------
-
-cpu_ticks() {  # utime+stime summed over PIDs (all threads of each process)
-  local total=0 pid
-  for pid in "$@"; do
-    total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
-  done
-  echo "$total"
-}
-
-rss_kib() {  # VmRSS summed over PIDs
-  local total=0 pid
-  for pid in "$@"; do
-    total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status") ))
-  done
-  echo "$total"
-}
 
 # --- one wrk scenario ------------------------------------------------------------
 # measure NAME SCRIPT URL CONNECTIONS THREADS TEXTS_PER_REQUEST RSS_IDLE_KIB PID...
@@ -151,42 +81,13 @@ measure() {
 
 # --- secure-ml-api -------------------------------------------------------------
 
-SERVER_PID=""
-SERVER_PORT=""
-SERVER_RSS_IDLE=""
-
-start_server() {  # NAME EXTRA_ARGS...
+# run.sh's servers never write an access log: it would measure the disk.
+start_bench_server() {  # NAME EXTRA_ARGS...
   local name=$1
   shift
-  SERVER_PORT=$(free_port)
-  local t0 t1
-  t0=$(now_ns)
-  "$BIN" serve --host 127.0.0.1 --port "$SERVER_PORT" --threads "$SERVER_THREADS" \
-    --users-file "$WORK/users.json" --keys-dir "$WORK/keys" --token-ttl 3600 \
-    --access-log off "$@" >"$WORK/server-$name.log" 2>&1 &
-  SERVER_PID=$!
-  STARTED_PIDS+=("$SERVER_PID")
-  if ! wait_until_ready "$SERVER_PORT" /readyz "$SERVER_PID"; then
-    cat "$WORK/server-$name.log" >&2
-    die "secure-ml-api ($name) did not become ready"
-  fi
-  t1=$(now_ns)
-  sleep 0.5  # idle RSS once start-up allocations have settled
-  SERVER_RSS_IDLE=$(rss_kib "$SERVER_PID")
+  start_server "$name" --access-log off "$@"
   READY_NOTES+=("$(printf '%-16s start-up to /readyz 200: %d ms, idle RSS %d MiB' \
-    "$name" $(( (t1 - t0) / 1000000 )) $(( SERVER_RSS_IDLE / 1024 )))")
-}
-
-stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
-
-server_url() { echo "http://127.0.0.1:$SERVER_PORT$1"; }
-
-fetch_token() {
-  local body
-  body=$(curl -sS --max-time 30 -X POST \
-    --data "grant_type=password&username=bench&password=$BENCH_PASSWORD" "$(server_url /token)")
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' <<<"$body" \
-    || die "no token from /token: $body"
+    "$name" "$SERVER_STARTUP_MS" $(( SERVER_RSS_IDLE / 1024 )))")
 }
 
 # --- nginx (the ceiling) -------------------------------------------------------
@@ -260,22 +161,7 @@ check_tools() {
   fi
 }
 
-check_binary() {
-  [[ -x $BIN ]] || die "no binary at $BIN"
-  if ldd "$BIN" | grep -q 'libasan\|libubsan'; then
-    die "$BIN is a sanitizer build; benchmark the release preset"
-  fi
-}
 
-make_credentials() {
-  "$BIN" keys generate --alg "$ALG" --kid bench --out "$WORK/keys" >"$WORK/keys.log" 2>&1 \
-    || die "keys generate failed: $(cat "$WORK/keys.log")"
-  BENCH_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-  printf '%s\n' "$BENCH_PASSWORD" |
-    "$BIN" users add bench --users-file "$WORK/users.json" --scopes predict >"$WORK/users.log" 2>&1 \
-    || die "users add failed: $(cat "$WORK/users.log")"
-  export BENCH_USER=bench BENCH_PASSWORD BENCH_BATCH_TEXTS=$BATCH_TEXTS
-}
 
 print_machine() {
   echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -315,6 +201,7 @@ main() {
   build
   check_binary
   make_credentials
+  export BENCH_BATCH_TEXTS=$BATCH_TEXTS
   local base=(--rate-limits off)
   local limited=(--rate-limit-default "$HUGE_LIMIT" --rate-limit-token "$HUGE_LIMIT"
                  --rate-limit-predict "$HUGE_LIMIT")
@@ -323,12 +210,12 @@ main() {
 
   # The token comes from a server of its own: one Argon2id hash leaves ~19 MiB
   # of heap behind, which would blur the RSS of the scenarios that follow.
-  start_server token-source "${base[@]}"
+  start_bench_server token-source "${base[@]}"
   BENCH_TOKEN=$(fetch_token)
   export BENCH_TOKEN
   stop_server
 
-  start_server limits-off "${base[@]}"
+  start_bench_server limits-off "${base[@]}"
   want healthz && measure healthz healthz.lua "$(server_url /healthz)" "$CONNECTIONS" \
     "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
   want predict && measure predict predict.lua "$(server_url /predict)" "$CONNECTIONS" \
@@ -342,7 +229,7 @@ main() {
   stop_server
 
   if want predict_limiter; then
-    start_server memory-limiter "${limited[@]}"
+    start_bench_server memory-limiter "${limited[@]}"
     measure predict_limiter predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
       "$SERVER_RSS_IDLE" "$SERVER_PID"
     stop_server
@@ -350,7 +237,7 @@ main() {
 
   if want predict_redis; then
     start_redis
-    start_server redis-limiter "${limited[@]}" --redis-host 127.0.0.1 --redis-port "$REDIS_PORT"
+    start_bench_server redis-limiter "${limited[@]}" --redis-host 127.0.0.1 --redis-port "$REDIS_PORT"
     local redis_cpu0 redis_cpu1 t0 t1
     redis_cpu0=$(cpu_ticks "$REDIS_PID")
     t0=$(now_ns)

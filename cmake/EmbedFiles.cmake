@@ -2,7 +2,10 @@
 # Generates a C++ source that places each file in .rodata with the assembler's
 # .incbin (fast for megabyte-sized web assets, works with GCC and Clang) and a
 # lookup function:  std::string_view <ns>::embedded_file(std::string_view name).
-# Files that do not exist are left out (lookups then return an empty view).
+# Files that do not exist are left out (lookups then return an empty view), unless
+# SMLAPI_REQUIRE_EMBEDDED_FILES is ON: image builds set it, so an image can never ship
+# without its Swagger UI because `npm ci` was forgotten.
+option(SMLAPI_REQUIRE_EMBEDDED_FILES "Fail the configure step when a file to embed is missing" OFF)
 function(smlapi_embed_files)
   cmake_parse_arguments(EMBED "" "OUTPUT;NAMESPACE" "FILES" ${ARGN})
   set(asm "")
@@ -15,7 +18,9 @@ function(smlapi_embed_files)
     string(SUBSTRING "${entry}" 0 ${eq} name)
     math(EXPR start "${eq} + 1")
     string(SUBSTRING "${entry}" ${start} -1 path)
-    if(NOT EXISTS "${path}")
+    if(NOT EXISTS "${path}" AND SMLAPI_REQUIRE_EMBEDDED_FILES)
+      message(FATAL_ERROR "embedded file missing: ${path} (run `npm ci` at the repository root)")
+    elseif(NOT EXISTS "${path}")
       message(WARNING "embedded file missing, not built in: ${path}")
       continue()
     endif()

@@ -9,7 +9,7 @@ command -v shellcheck >/dev/null || {
 }
 cd "$repo"
 shopt -s nullglob globstar
-scripts=(scripts/*.sh tests/**/*.sh deploy/docker/*.sh)
+scripts=(scripts/*.sh tests/**/*.sh deploy/docker/*.sh bench/**/*.sh .ci/run)
 if [[ ${#scripts[@]} -eq 0 ]]; then
   echo "no shell scripts found" >&2
   exit 1
