@@ -139,6 +139,27 @@ start_redis() {
   die "redis-server did not start: $(cat "$WORK/redis.log")"
 }
 
+# Redis round trips per request of scenario $1: the commands the server sends itself (scripts,
+# EXISTS for the deny-list, DEL), from INFO commandstats. Commands run inside the Lua scripts
+# (TIME, GET, SET...) are listed there too but cost no round trip, so they are left out, as are
+# the once-a-second health PINGs.
+redis_commands_per_request() {
+  command -v redis-cli >/dev/null || { echo "redis-server     round trips per request: (no redis-cli)"; return; }
+  local requests
+  requests=$(awk -F'\t' -v s="$1" '$1 == s {print $2}' "$RESULTS")
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | awk -v n="${requests:-0}" '
+    /^cmdstat_(evalsha|eval|exists|del):/ {
+      split($0, kv, /[:=,]/); name = substr(kv[1], 9); calls[name] = kv[3]; total += kv[3]
+    }
+    END {
+      if (n == 0) { print "redis-server     round trips per request: (no requests)"; exit }
+      line = sprintf("redis-server     round trips per request: %.2f (", total / n)
+      sep = ""
+      for (c in calls) { line = line sprintf("%s%s %.2f", sep, c, calls[c] / n); sep = ", " }
+      print line ")"
+    }'
+}
+
 # --- the run ----------------------------------------------------------------------
 
 build() {
@@ -247,6 +268,7 @@ main() {
     redis_cpu1=$(cpu_ticks "$REDIS_PID")
     READY_NOTES+=("$(awk -v d=$(( redis_cpu1 - redis_cpu0 )) -v tck="$CLK_TCK" -v w=$(( t1 - t0 )) \
       'BEGIN { printf "redis-server     CPU during predict_redis: %.0f%%", d / tck / (w / 1e9) * 100 }')")
+    READY_NOTES+=("$(redis_commands_per_request predict_redis)")
     stop_server
     stop_pid "$REDIS_PID"
   fi

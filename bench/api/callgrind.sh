@@ -5,14 +5,21 @@
 # figure is the steady state and does not move with machine load.
 #
 #   bench/api/callgrind.sh [SCENARIO...]        (default: every scenario)
+# The last column, heap allocations per steady-state request, comes from
+# api_request_allocations (malloc counted in process, no valgrind) when it is
+# built next to the instructions binary; "-" otherwise.
+#
 # Environment: CALLGRIND_ITERATIONS=1000 (batch scenarios run a tenth of it),
 #              API_BENCH_BIN=build/bench/api/api_request_instructions
-# Build first: cmake --preset default && cmake --build --preset default -j2 --target api_request_instructions
+#              API_ALLOC_BIN=<same directory>/api_request_allocations
+# Build first: cmake --preset default && cmake --build --preset default -j2 \
+#              --target api_request_instructions api_request_allocations
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${API_BENCH_BIN:-$ROOT/build/bench/api/api_request_instructions}
 ITERATIONS=${CALLGRIND_ITERATIONS:-1000}
+ALLOC_BIN=${API_ALLOC_BIN:-$(dirname "$BIN")/api_request_allocations}
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
 [[ -x $BIN ]] || { echo "callgrind.sh: no $BIN (build api_request_instructions)" >&2; exit 1; }
@@ -22,7 +29,14 @@ trap 'rm -rf "$WORK"' EXIT
 
 if (( $# > 0 )); then scenarios=("$@"); else mapfile -t scenarios < <("$BIN" --list); fi
 
-printf '%-20s %10s %14s %12s %12s\n' scenario requests instructions "Ir/request" "Ir/text"
+# Allocations per request of one scenario, or "-" without the counting binary.
+allocations_per_request() {
+  [[ -x $ALLOC_BIN ]] || { echo -; return; }
+  ALLOC_ITERATIONS=$ITERATIONS "$ALLOC_BIN" "$1" | awk 'NR == 2 {print $4}'
+}
+
+printf '%-20s %10s %14s %12s %12s %12s\n' scenario requests instructions "Ir/request" "Ir/text" \
+  "alloc/req"
 for scenario in "${scenarios[@]}"; do
   iterations=$ITERATIONS
   [[ $scenario == *batch* ]] && iterations=$(( ITERATIONS / 10 > 0 ? ITERATIONS / 10 : 1 ))
@@ -36,7 +50,8 @@ for scenario in "${scenarios[@]}"; do
   fi
   total=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
   texts=$(sed -n 's/.* requests, \([0-9]*\) texts each.*/\1/p' "$WORK/$scenario.stdout")
-  awk -v s="$scenario" -v n="$iterations" -v t="$total" -v k="${texts:-1}" 'BEGIN {
-    printf "%-20s %10d %14d %12.0f %12s\n", s, n, t, t / n,
-      (k > 0 ? sprintf("%.0f", t / n / k) : "-") }'
+  allocations=$(allocations_per_request "$scenario")
+  awk -v s="$scenario" -v n="$iterations" -v t="$total" -v k="${texts:-1}" -v a="$allocations" '
+    BEGIN { printf "%-20s %10d %14d %12.0f %12s %12s\n", s, n, t, t / n,
+            (k > 0 ? sprintf("%.0f", t / n / k) : "-"), a }'
 done

@@ -42,6 +42,16 @@ std::string_view required_scope(Route route) {
   }
 }
 
+// The address a per-address limit counts. IPv6 clients are limited per /64:
+// one host usually owns the whole prefix; `bucket` then holds its text.
+std::string_view limited_address(std::string_view client, std::string& bucket) {
+  if (client.find(':') == std::string_view::npos) return client;
+  auto address = net::parse_ip(client);
+  if (!address) return client;
+  bucket = net::address_bucket(*address);
+  return bucket;
+}
+
 }  // namespace
 
 ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, ServiceMetrics& metrics,
@@ -123,16 +133,9 @@ void ApiService::route_request(Call& call) {
   }
   // Cheapest refusals first: the per-address limit needs no parsing at all.
   if (route_info(call.route).needs_rate_limit) {
-    // IPv6 clients are limited per /64: one host usually owns the whole prefix.
-    std::string key = "ip:";
-    if (call.client_address.find(':') == std::string_view::npos) {
-      key.append(call.client_address);
-    } else if (auto address = net::parse_ip(call.client_address)) {
-      key.append(net::address_bucket(*address));
-    } else {
-      key.append(call.client_address);
-    }
-    if (!apply_limits(call, key)) return;
+    std::string bucket;  // filled (and allocated) for IPv6 clients only
+    std::string_view address = limited_address(call.client_address, bucket);
+    if (!apply_limits(call, LimitedBy::address, address)) return;
   }
   std::string_view scope = required_scope(call.route);
   if (!scope.empty()) {
@@ -140,9 +143,7 @@ void ApiService::route_request(Call& call) {
     Principal& principal = call.worker.principal;
     if (!authorize(call, principal, scope)) return;
     call.principal = &principal;
-    std::string key = "sub:";
-    key.append(principal.subject);
-    if (!apply_limits(call, key)) return;
+    if (!apply_limits(call, LimitedBy::subject, principal.subject)) return;
   }
   switch (call.route) {
     case Route::healthz:
@@ -175,9 +176,9 @@ void ApiService::route_request(Call& call) {
   }
 }
 
-bool ApiService::apply_limits(Call& call, std::string_view key) {
+bool ApiService::apply_limits(Call& call, LimitedBy by, std::string_view identity) {
   if (!parts_.limiter) return true;
-  return parts_.limiter->check(call.route, key, call.worker, call.response) ==
+  return parts_.limiter->check(call.route, by, identity, call.worker, call.response) ==
          LimitVerdict::allowed;
 }
 

@@ -78,7 +78,7 @@ class ApiService final : public http::Handler {
   void resolve_client(const http::Request& request, WorkerState& worker) const;
   Route resolve_route(Call& call) const;
   void route_request(Call& call);
-  bool apply_limits(Call& call, std::string_view key);
+  bool apply_limits(Call& call, LimitedBy by, std::string_view identity);
   bool authorize(Call& call, Principal& principal, std::string_view scope);
   void answer_options(Call& call);
   void add_cors_headers(std::string_view origin, http::Response& response) const;

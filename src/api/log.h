@@ -4,6 +4,7 @@
 // Nothing secret is ever passed here: no tokens, passwords or bodies.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -21,11 +22,15 @@ class LogLine {
   void end();  // closes the object and adds '\n'
 
  private:
+  void append_key(std::string_view key);  // ,"key":
+
   std::string& out_;
 };
 
 // Appends the current UTC time as RFC 3339 with milliseconds.
 void append_timestamp(std::string& out);
+// The same for a given time, e.g. 2026-11-23T11:47:26.123Z.
+void append_timestamp(std::string& out, std::chrono::system_clock::time_point at);
 
 class LogSink {
  public:

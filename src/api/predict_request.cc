@@ -1,5 +1,6 @@
 #include "api/predict_request.h"
 
+#include <optional>
 #include <string>
 
 namespace smlapi::api {
@@ -104,25 +105,39 @@ ValidationIssue not_an_object() {
                "Input should be a valid dictionary or object to extract fields from", {"body"});
 }
 
-// Reads one string value with the length rule; `where` is its location.
-boost::system::result<std::string_view, ValidationIssue> read_text(od::value value, Loc where,
+// Where a text sits in the body: "text", or "texts" and an index. Turned into
+// a Loc only when the text is refused, so a valid body allocates nothing here.
+struct TextLocation {
+  std::string_view field;
+  std::optional<std::size_t> index;
+
+  Loc loc() const {
+    Loc where{"body", std::string(field)};
+    if (index) where.emplace_back(*index);
+    return where;
+  }
+};
+
+// Reads one string value with the length rule.
+boost::system::result<std::string_view, ValidationIssue> read_text(od::value value,
+                                                                   const TextLocation& where,
                                                                    const InputLimits& limits) {
   od::json_type type;
   if (auto error = value.type().get(type)) return json_issue(error);
   if (type != od::json_type::string) {
-    return issue("string_type", "Input should be a valid string", std::move(where));
+    return issue("string_type", "Input should be a valid string", where.loc());
   }
   std::string_view text;
   if (auto error = value.get_string().get(text)) return json_issue(error);
   std::size_t chars = count_code_points(text);
   if (chars == 0) {
-    return issue("string_too_short", "String should have at least 1 character", std::move(where));
+    return issue("string_too_short", "String should have at least 1 character", where.loc());
   }
   if (chars > limits.max_text_chars) {
     return issue(
         "string_too_long",
         "String should have at most " + std::to_string(limits.max_text_chars) + " characters",
-        std::move(where));
+        where.loc());
   }
   return text;
 }
@@ -174,7 +189,7 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
   std::string_view text;
   auto result = for_single_field(
       doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
-        auto read = read_text(value, {"body", "text"}, limits);
+        auto read = read_text(value, TextLocation{"text", std::nullopt}, limits);
         if (!read) return read.error();
         text = *read;
         return {};
@@ -210,7 +225,7 @@ boost::system::result<void, ValidationIssue> parse_batch_body(
                 "List should have at most " + std::to_string(limits.max_batch_texts) + " items",
                 {"body", "texts"});
           }
-          auto text = read_text(item, {"body", "texts", index}, limits);
+          auto text = read_text(item, TextLocation{"texts", index}, limits);
           if (!text) return text.error();
           total_bytes += text->size();
           if (total_bytes > limits.max_batch_text_bytes) {

@@ -14,20 +14,21 @@ RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::strin
                              RateLimitPolicies policies, bool limits_enabled)
     : store_(std::move(store)),
       store_name_(std::move(store_name)),
-      default_(prepare(policies.default_policy, "")),
-      token_(prepare(policies.token_policy, "")),
-      predict_(prepare(policies.predict_policy, "")),
-      default_user_(prepare(policies.default_policy, "-user")),
-      token_user_(prepare(policies.token_policy, "-user")),
-      predict_user_(prepare(policies.predict_policy, "-user")),
+      shared_store_(store_name_ != "memory"),
+      default_(prepare(policies.default_policy, LimitedBy::address)),
+      token_(prepare(policies.token_policy, LimitedBy::address)),
+      predict_(prepare(policies.predict_policy, LimitedBy::address)),
+      default_user_(prepare(policies.default_policy, LimitedBy::subject)),
+      token_user_(prepare(policies.token_policy, LimitedBy::subject)),
+      predict_user_(prepare(policies.predict_policy, LimitedBy::subject)),
       limits_enabled_(limits_enabled),
       throttle_(*store_, ratelimit::LoginThrottleConfig{}) {}
 
-RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy,
-                                                     std::string_view suffix) {
-  policy.name.append(suffix);
+RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy, LimitedBy by) {
+  if (by == LimitedBy::subject) policy.name.append("-user");
   std::string header = ratelimit::ratelimit_policy_value(policy);
-  return PreparedPolicy{std::move(policy), std::move(header)};
+  std::string key_prefix = "rl:" + policy.name + (by == LimitedBy::subject ? ":sub:" : ":ip:");
+  return PreparedPolicy{std::move(policy), std::move(header), std::move(key_prefix)};
 }
 
 const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool by_subject) const {
@@ -45,19 +46,17 @@ const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool
   }
 }
 
-LimitVerdict RateLimitGate::check(Route route, std::string_view key, WorkerState& worker,
-                                  http::Response& response) {
+LimitVerdict RateLimitGate::check(Route route, LimitedBy by, std::string_view identity,
+                                  WorkerState& worker, http::Response& response) {
   if (!limits_enabled_) return LimitVerdict::allowed;
-  const PreparedPolicy& prepared = policy_for(route, key.starts_with("sub:"));
-  std::string& store_key = worker.limit_key;
-  store_key.assign("rl:").append(prepared.policy.name).push_back(':');
-  store_key.append(key);
-  auto started = std::chrono::steady_clock::now();
-  ratelimit::Decision decision = store_->check(store_key, prepared.policy, steady_now());
-  if (store_name_ != "memory") {
-    worker.metrics.store_latency(
-        store_name_,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const PreparedPolicy& prepared = policy_for(route, by == LimitedBy::subject);
+  std::string& store_key = worker.limit_key;  // reused: no allocation once warm
+  store_key.assign(prepared.key_prefix).append(identity);
+  const ratelimit::TimePoint now = steady_now();
+  ratelimit::Decision decision = store_->check(store_key, prepared.policy, now);
+  if (shared_store_) {
+    worker.metrics.store_latency(store_name_,
+                                 std::chrono::duration<double>(steady_now() - now).count());
   }
   if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
   if (decision.source == ratelimit::DecisionSource::store_unavailable) {
@@ -67,8 +66,8 @@ LimitVerdict RateLimitGate::check(Route route, std::string_view key, WorkerState
     return LimitVerdict::unavailable;
   }
   response.add_header(ratelimit::kRateLimitPolicyHeader, prepared.header_value);
-  response.add_header(ratelimit::kRateLimitHeader,
-                      ratelimit::ratelimit_value(prepared.policy, decision));
+  ratelimit::append_ratelimit_value(response.add_header_value(ratelimit::kRateLimitHeader),
+                                    prepared.policy, decision);
   if (decision.allowed) return LimitVerdict::allowed;
   set_error(response, ApiError::rate_limited, "Rate limit exceeded");
   response.add_header(ratelimit::kRetryAfterHeader,

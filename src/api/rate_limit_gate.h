@@ -27,7 +27,7 @@ class RateLimitGate final : public RequestLimiter, public LoginGuard {
   RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
                 RateLimitPolicies policies, bool limits_enabled);
 
-  LimitVerdict check(Route route, std::string_view key, WorkerState& worker,
+  LimitVerdict check(Route route, LimitedBy by, std::string_view identity, WorkerState& worker,
                      http::Response& response) override;
 
   std::optional<std::chrono::seconds> blocked(std::string_view account,
@@ -38,17 +38,20 @@ class RateLimitGate final : public RequestLimiter, public LoginGuard {
   bool limits_enabled() const { return limits_enabled_; }
 
  private:
+  // Everything about a policy that does not change per request, formatted once.
   struct PreparedPolicy {
     ratelimit::Policy policy;
-    std::string header_value;  // RateLimit-Policy, formatted once
+    std::string header_value;  // RateLimit-Policy
+    std::string key_prefix;    // store key up to the identity: "rl:<name>:ip:" or ":sub:"
   };
   // Per-address checks use the policy as named; per-subject checks the same
   // numbers under "<name>-user", so a client can tell the two RateLimit items apart.
   const PreparedPolicy& policy_for(Route route, bool by_subject) const;
-  static PreparedPolicy prepare(ratelimit::Policy policy, std::string_view suffix);
+  static PreparedPolicy prepare(ratelimit::Policy policy, LimitedBy by);
 
   std::shared_ptr<ratelimit::Store> store_;
   std::string store_name_;
+  bool shared_store_;  // not the in-process store: its latency is worth a histogram
   PreparedPolicy default_, token_, predict_;
   PreparedPolicy default_user_, token_user_, predict_user_;
   bool limits_enabled_;

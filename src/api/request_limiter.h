@@ -13,14 +13,18 @@ struct WorkerState;
 
 enum class LimitVerdict { allowed, limited, unavailable };
 
+// Whom a check counts against: the client address before authentication (IPv6
+// already reduced to its /64), the token subject after.
+enum class LimitedBy { address, subject };
+
 class RequestLimiter {
  public:
   virtual ~RequestLimiter() = default;
-  // `key` identifies the caller: "ip:<address>" before authentication,
-  // "sub:<subject>" after. Adds the RateLimit headers to `response` and, when
-  // limited, fills the 429 (or 503) answer. Records its own metrics.
-  virtual LimitVerdict check(Route route, std::string_view key, WorkerState& worker,
-                             http::Response& response) = 0;
+  // `identity` is the address or the subject, as `by` says. Adds the RateLimit
+  // headers to `response` and, when limited, fills the 429 (or 503) answer.
+  // Records its own metrics.
+  virtual LimitVerdict check(Route route, LimitedBy by, std::string_view identity,
+                             WorkerState& worker, http::Response& response) = 0;
 };
 
 }  // namespace smlapi::api

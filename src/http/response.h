@@ -26,10 +26,16 @@ struct Response {
   // Extra headers beyond the common security set. Slots are reused across
   // requests (their strings keep their capacity), hence the explicit count.
   void add_header(std::string_view name, std::string_view value) {
+    add_header_value(name).assign(value);
+  }
+  // Adds a header with an empty value and returns that value for the caller to
+  // format in place: a computed value then needs no temporary string.
+  std::string& add_header_value(std::string_view name) {
     if (header_count_ == headers_.size()) headers_.emplace_back();
     Header& header = headers_[header_count_++];
     header.name = name;
-    header.value.assign(value);
+    header.value.clear();
+    return header.value;
   }
   std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
   const Header* find_header(std::string_view name) const {

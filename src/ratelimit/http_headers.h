@@ -22,6 +22,10 @@ std::string ratelimit_policy_value(const Policy& policy);
 // `"default";r=12;t=30`: r = requests still allowed now, t = seconds until the full quota is back.
 std::string ratelimit_value(const Policy& policy, const Decision& decision);
 
+// The same value appended to `out`: on the request path `out` is a reused header slot, so
+// formatting it costs no allocation (ratelimit_value() builds a new string every time).
+void append_ratelimit_value(std::string& out, const Policy& policy, const Decision& decision);
+
 // Whole seconds to wait, rounded up so a client that waits exactly this long is allowed; at
 // least 1 for any positive duration, 0 for zero.
 std::uint64_t whole_seconds_ceil(Duration duration) noexcept;

@@ -22,14 +22,31 @@ struct Entry {
   std::uint32_t failures = 0;
 };
 
+// A key with its hash, computed once per operation: the hash picks the shard
+// and then the map's bucket, so looking a key up costs one hash, not two.
+struct HashedKey {
+  std::string_view key;
+  std::size_t hash;
+};
+
 struct KeyHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view key) const noexcept {
     return std::hash<std::string_view>{}(key);
   }
+  std::size_t operator()(const HashedKey& key) const noexcept { return key.hash; }
 };
 
-using Map = std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>>;
+struct KeyEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  bool operator()(const HashedKey& a, std::string_view b) const noexcept { return a.key == b; }
+  bool operator()(std::string_view a, const HashedKey& b) const noexcept { return a == b.key; }
+};
+
+HashedKey hashed(std::string_view key) noexcept { return HashedKey{key, KeyHash{}(key)}; }
+
+using Map = std::unordered_map<std::string, Entry, KeyHash, KeyEqual>;
 
 // Rough cost of one entry: hash node (next pointer, cached hash, std::string, Entry), its
 // bucket slot, allocator headers, and the key's heap buffer when it does not fit in the string.
@@ -52,7 +69,7 @@ struct MemoryStore::Access {
   std::size_t samples;
   std::uint64_t evicted = 0;
 
-  Entry* find(std::string_view key, TimePoint now) {
+  Entry* find(const HashedKey& key, TimePoint now) {
     const auto it = shard.map.find(key);
     if (it == shard.map.end()) return nullptr;
     if (it->second.expires_at <= now) it->second = Entry{};
@@ -60,10 +77,10 @@ struct MemoryStore::Access {
     return &it->second;
   }
 
-  Entry& find_or_insert(std::string_view key, TimePoint now) {
+  Entry& find_or_insert(const HashedKey& key, TimePoint now) {
     if (Entry* entry = find(key, now)) return *entry;
-    if (shard.map.size() >= shard.capacity) return replace(pick_victim(now), key, now);
-    Entry& entry = shard.map.try_emplace(std::string(key)).first->second;
+    if (shard.map.size() >= shard.capacity) return replace(pick_victim(now), key.key, now);
+    Entry& entry = shard.map.try_emplace(std::string(key.key)).first->second;
     entry.last_used = now;
     return entry;
   }
@@ -128,10 +145,9 @@ MemoryStore::MemoryStore(MemoryStoreConfig config, std::function<void()> on_evic
 
 MemoryStore::~MemoryStore() = default;
 
-MemoryStore::Shard& MemoryStore::shard_for(std::string_view key) const noexcept {
+MemoryStore::Shard& MemoryStore::shard_for(std::size_t hash) const noexcept {
   if (shard_bits_ == 0) return shards_[0];
   // High bits pick the shard; the map's buckets use the hash modulo a prime.
-  const std::size_t hash = KeyHash{}(key);
   return shards_[hash >> (8 * sizeof(std::size_t) - shard_bits_)];
 }
 
@@ -145,13 +161,13 @@ void MemoryStore::note_evictions(std::uint64_t count) {
 
 Decision MemoryStore::check(std::string_view key, const Policy& policy, TimePoint now) {
   std::string scratch;
-  key = bounded_key(key, config_.max_key_bytes, scratch);
-  Shard& shard = shard_for(key);
+  const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
+  Shard& shard = shard_for(stored.hash);
   Access access{shard, config_.eviction_samples};
   Decision decision;
   {
     const std::lock_guard lock(shard.mutex);
-    Entry& entry = access.find_or_insert(key, now);
+    Entry& entry = access.find_or_insert(stored, now);
     const GcraResult result = gcra(entry.tat, now, policy);
     entry.tat = result.tat;
     entry.expires_at = result.tat;
@@ -163,11 +179,11 @@ Decision MemoryStore::check(std::string_view key, const Policy& policy, TimePoin
 
 Lockout MemoryStore::lockout(std::string_view key, TimePoint now) {
   std::string scratch;
-  key = bounded_key(key, config_.max_key_bytes, scratch);
-  Shard& shard = shard_for(key);
+  const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
+  Shard& shard = shard_for(stored.hash);
   Access access{shard, config_.eviction_samples};
   const std::lock_guard lock(shard.mutex);
-  const Entry* entry = access.find(key, now);
+  const Entry* entry = access.find(stored, now);
   if (entry == nullptr) return Lockout{};
   return Lockout{entry->failures, std::max(entry->locked_until - now, Duration::zero()),
                  DecisionSource::store};
@@ -176,13 +192,13 @@ Lockout MemoryStore::lockout(std::string_view key, TimePoint now) {
 Lockout MemoryStore::record_failure(std::string_view key, const BackoffPolicy& policy,
                                     TimePoint now) {
   std::string scratch;
-  key = bounded_key(key, config_.max_key_bytes, scratch);
-  Shard& shard = shard_for(key);
+  const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
+  Shard& shard = shard_for(stored.hash);
   Access access{shard, config_.eviction_samples};
   Lockout result;
   {
     const std::lock_guard lock(shard.mutex);
-    Entry& entry = access.find_or_insert(key, now);
+    Entry& entry = access.find_or_insert(stored, now);
     entry.failures = entry.failures == UINT32_MAX ? entry.failures : entry.failures + 1;
     const Duration lock_for = lockout_after(entry.failures, policy);
     entry.locked_until = now + lock_for;
@@ -195,10 +211,10 @@ Lockout MemoryStore::record_failure(std::string_view key, const BackoffPolicy& p
 
 void MemoryStore::clear_failures(std::string_view key) {
   std::string scratch;
-  key = bounded_key(key, config_.max_key_bytes, scratch);
-  Shard& shard = shard_for(key);
+  const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
+  Shard& shard = shard_for(stored.hash);
   const std::lock_guard lock(shard.mutex);
-  if (const auto it = shard.map.find(key); it != shard.map.end()) shard.map.erase(it);
+  if (const auto it = shard.map.find(stored); it != shard.map.end()) shard.map.erase(it);
 }
 
 std::size_t MemoryStore::size() const {

@@ -55,7 +55,7 @@ class MemoryStore final : public Store {
   struct Shard;
   struct Access;
 
-  Shard& shard_for(std::string_view key) const noexcept;
+  Shard& shard_for(std::size_t key_hash) const noexcept;
   void note_evictions(std::uint64_t count);
 
   MemoryStoreConfig config_;

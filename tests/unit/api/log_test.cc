@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <limits>
 #include <string>
 
@@ -55,6 +58,43 @@ TEST(LogLine, TimestampIsRfc3339UtcWithMilliseconds) {
   EXPECT_EQ(ts[10], 'T');
   EXPECT_EQ(ts[19], '.');
   EXPECT_EQ(ts.back(), 'Z');
+}
+
+// The text gmtime_r + snprintf gave before the calendar arithmetic replaced them.
+std::string reference_timestamp(std::chrono::system_clock::time_point at) {
+  using namespace std::chrono;
+  const auto since_epoch = duration_cast<milliseconds>(at.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(since_epoch / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(since_epoch % 1000));
+  return text;
+}
+
+TEST(Timestamp, MatchesGmtimeAcrossCalendarEdges) {
+  using namespace std::chrono;
+  const system_clock::time_point cases[] = {
+      sys_days{1970y / January / 1},                                // the epoch
+      sys_days{2024y / February / 29} + 23h + 59min + 59s + 999ms,  // leap day, last ms
+      sys_days{2026y / November / 23} + 11h + 47min + 26s + 123ms,
+      sys_days{2026y / December / 31} + 23h + 59min + 59s + 7ms,            // year end
+      sys_days{2100y / March / 1} + 5ms,                                    // not a leap year
+      sys_days{2026y / November / 23} + 11h + 47min + 26s + 123ms + 999us,  // truncated
+  };
+  for (const auto& at : cases) {
+    std::string out;
+    append_timestamp(out, at);
+    EXPECT_EQ(out, reference_timestamp(at));
+  }
+  for (std::int64_t step = 0; step < 2000; ++step) {  // ~every 11 days for 60 years, odd ms
+    const auto at = system_clock::time_point{} + milliseconds(step * 987'654'321LL);
+    std::string out;
+    append_timestamp(out, at);
+    ASSERT_EQ(out, reference_timestamp(at));
+  }
 }
 
 TEST(LogLine, HostileValuesCannotSplitOrBreakTheLine) {

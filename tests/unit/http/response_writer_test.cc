@@ -181,6 +181,18 @@ TEST(ResponseWriter, RequestIdAndExtraHeadersAreWritten) {
   EXPECT_EQ(wire.status_line, "HTTP/1.1 405 Method Not Allowed");
 }
 
+TEST(ResponseWriter, HeaderValuesFormattedInPlaceStartEmptyInReusedSlots) {
+  Response response = json_response(200, "{}");
+  response.add_header("RateLimit", "\"old\";r=1;t=1");
+  response.clear();  // slots are reused: the next value must not keep the old text
+  response.add_header_value("RateLimit").append("\"new\";r=").append("7");
+  response.add_header("Allow", "GET");
+  Wire wire = write(response, context());
+  EXPECT_EQ(wire.header("RateLimit"), "\"new\";r=7");
+  EXPECT_EQ(wire.header("Allow"), "GET");
+  ASSERT_EQ(response.headers().size(), 2u);
+}
+
 TEST(ResponseWriter, AppendsToWhatIsAlreadyInTheBuffer) {
   std::string out = "previous";
   write_response(json_response(200, "{}"), context(), out);

@@ -16,6 +16,26 @@ TEST(HttpHeaders, PolicyAndStateFollowTheDraftSyntax) {
   EXPECT_EQ(ratelimit_value(policy, decision), "\"default\";r=12;t=30");
 }
 
+TEST(HttpHeaders, AppendedStateEqualsTheBuiltValueAndKeepsWhatWasThere) {
+  const Policy policy{"predict-user", 100'000'000, 1s, 1'000'000'000};
+  Decision decision;
+  decision.remaining = UINT32_MAX;
+  decision.reset_after = 86400s + 1ns;
+  std::string out = "kept:";
+  append_ratelimit_value(out, policy, decision);
+  EXPECT_EQ(out, "kept:\"predict-user\";r=4294967295;t=86401");
+  EXPECT_EQ(out.substr(5), ratelimit_value(policy, decision));
+}
+
+TEST(HttpHeaders, AnOverlongNameIsStillWrittenWhole) {
+  const Policy policy{std::string(kMaxPolicyNameLength + 6, 'n'), 1, 1s, 0};
+  Decision decision;
+  decision.remaining = 3;
+  std::string out;
+  append_ratelimit_value(out, policy, decision);
+  EXPECT_EQ(out, "\"" + policy.name + "\";r=3;t=0");
+}
+
 TEST(HttpHeaders, RetryAfterRoundsUpToWholeSeconds) {
   EXPECT_EQ(retry_after_value(0s), "0");
   EXPECT_EQ(retry_after_value(1ns), "1");
