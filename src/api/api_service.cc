@@ -354,4 +354,11 @@ void ApiService::connection_closed(unsigned worker_index) {
   workers_[worker_index]->metrics.connections().Decrement();
 }
 
+void ApiService::tls_handshake_failed(unsigned worker_index, http::TlsHandshakeFailure why) {
+  std::string_view reason = "rejected";
+  if (why == http::TlsHandshakeFailure::timed_out) reason = "timed_out";
+  if (why == http::TlsHandshakeFailure::peer_closed) reason = "peer_closed";
+  workers_[worker_index]->metrics.tls_handshake_failure(reason);
+}
+
 }  // namespace smlapi::api

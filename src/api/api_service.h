@@ -31,7 +31,6 @@ struct ApiConfig {
   InputLimits input;
   std::vector<std::string> cors_origins;  // empty: CORS off
   bool access_log = true;
-  bool tls = false;
   net::TrustedProxies trusted_proxies;  // empty: forwarding headers ignored
 };
 
@@ -68,6 +67,7 @@ class ApiService final : public http::Handler {
                http::Response& response) override;
   void tick(unsigned worker_index) override;
   void connection_opened(unsigned worker_index) override;
+  void tls_handshake_failed(unsigned worker_index, http::TlsHandshakeFailure why) override;
   void connection_closed(unsigned worker_index) override;
 
   // Completes a deferred answer from any thread: headers, metrics, access log.

@@ -91,7 +91,12 @@ WorkerMetrics::WorkerMetrics()
       store_latency_(pm::BuildHistogram()
                          .Name("smlapi_ratelimit_store_latency_seconds")
                          .Help("Latency of rate-limit store decisions, by store.")
-                         .Register(*registry_)) {
+                         .Register(*registry_)),
+      tls_handshake_failures_(pm::BuildCounter()
+                                  .Name("smlapi_tls_handshake_failures_total")
+                                  .Help("TLS handshakes that did not complete, by reason "
+                                        "(rejected, timed_out, peer_closed).")
+                                  .Register(*registry_)) {
   // Created up front so every label is exported from the first scrape and the
   // hot path needs no label lookup.
   prediction_by_label_[0] = &predictions_.Add({{"label", "POSITIVE"}});
@@ -152,6 +157,9 @@ void WorkerMetrics::prediction(std::string_view label, double count) {
   prediction_by_label_[index]->Increment(count);
 }
 void WorkerMetrics::error(std::string_view kind) { labelled(errors_, "kind", kind).Increment(); }
+void WorkerMetrics::tls_handshake_failure(std::string_view reason) {
+  labelled(tls_handshake_failures_, "reason", reason).Increment();
+}
 void WorkerMetrics::shed(std::string_view reason) { labelled(shed_, "reason", reason).Increment(); }
 void WorkerMetrics::token_issued(std::string_view grant_type) {
   labelled(tokens_issued_, "grant_type", grant_type).Increment();

@@ -35,6 +35,7 @@ class WorkerMetrics {
   void ratelimit_eviction(double count = 1);
   void store_error(std::string_view store);
   void store_latency(std::string_view store, double seconds);
+  void tls_handshake_failure(std::string_view reason);
   prometheus::Gauge& in_flight() { return in_flight_; }
   prometheus::Gauge& connections() { return connections_; }
   prometheus::Registry& registry() { return *registry_; }
@@ -69,6 +70,7 @@ class WorkerMetrics {
   prometheus::Counter& evictions_;
   prometheus::Family<prometheus::Counter>& store_errors_;
   prometheus::Family<prometheus::Histogram>& store_latency_;
+  prometheus::Family<prometheus::Counter>& tls_handshake_failures_;
   prometheus::Counter* prediction_by_label_[3];  // POSITIVE, NEGATIVE, NEUTRAL
   std::unordered_map<std::uint32_t, RequestSeries> request_cache_;
   std::unordered_map<std::uint32_t, RouteSeries> route_cache_;

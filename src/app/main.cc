@@ -26,6 +26,7 @@ constexpr const char* kUsage =
     "  keys generate --alg EdDSA|ES256|RS256|HS256 --kid KID --out DIR\n"
     "                             Create a signing key (private file mode 0600)\n"
     "  healthcheck [--url URL]    Exit 0 when the local service answers /healthz with 200\n"
+    "                             (over TLS when SMLAPI_TLS_CERT is set or URL is https://)\n"
     "  sleep SECONDS              Wait (Kubernetes preStop in an image without a shell)\n"
     "  version                    Print the version";
 

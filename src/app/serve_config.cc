@@ -14,6 +14,10 @@ const std::vector<OptionSpec>& specs() {
   static const std::vector<OptionSpec> kSpecs = {
       {"host", "127.0.0.1", "Address to listen on (0.0.0.0 in containers)"},
       {"port", "8000", "TCP port to listen on (0: any free port)"},
+      {"tls-cert", "",
+       "PEM certificate chain, server certificate first; with --tls-key: HTTPS only, with HSTS "
+       "(empty: plain HTTP, e.g. behind a TLS-terminating proxy)"},
+      {"tls-key", "", "PEM private key of --tls-cert (unencrypted; never logged)"},
       {"threads", "0", "Worker threads, each with its own event loop (0: one per core)"},
       {"max-connections", "10000", "Open connections across all workers; beyond: 503 and close"},
       {"max-body-bytes", "65536", "Largest request body; beyond: 413"},
@@ -55,6 +59,9 @@ const std::vector<OptionSpec>& specs() {
        "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
       {"rate-limit-token", "10/60s+5", "Policy of /token and /token/revoke"},
       {"rate-limit-predict", "30/60s+10", "Policy of /predict, /predict/batch and OIP infer"},
+      {"rate-limit-max-keys", "250000",
+       "Clients the in-process limiter remembers (about 200 bytes each; beyond: least recently "
+       "used forgotten)"},
       {"trusted-proxies", "", "Comma-separated CIDRs whose X-Forwarded-For is believed"},
       {"forwarding-header", "x-forwarded-for",
        "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
@@ -171,6 +178,34 @@ struct Reader {
   }
 };
 
+// Both --tls-cert and --tls-key, or neither. Each failure names its option
+// and the file; the key's content never appears.
+void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time_point now,
+                   ServeConfig& config, Reader& read) {
+  std::string certificate = options.get("tls-cert");
+  std::string key = options.get("tls-key");
+  if (certificate.empty() && key.empty()) return;
+  if (certificate.empty() || key.empty()) {
+    read.fail(std::string("--tls-cert and --tls-key go together: ") +
+              (certificate.empty() ? "--tls-key is set but --tls-cert is missing"
+                                   : "--tls-cert is set but --tls-key is missing") +
+              " (give both for HTTPS, neither for plain HTTP)");
+    return;
+  }
+  auto tls = http::make_tls_context({certificate, key}, now);
+  if (!tls) {
+    using Code = http::TlsContextErrorCode;
+    Code code = tls.error().code;
+    bool about_certificate = code == Code::certificate_unreadable ||
+                             code == Code::not_a_certificate || code == Code::rejected_by_openssl;
+    read.fail(std::string(about_certificate ? "--tls-cert: " : "--tls-key: ") +
+              tls.error().message);
+    return;
+  }
+  config.server.tls = std::move(tls->context);
+  config.tls_certificate = std::move(tls->certificate);
+}
+
 std::optional<std::string> read_secret_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return std::nullopt;
@@ -183,7 +218,8 @@ std::optional<std::string> read_secret_file(const std::string& path) {
 
 std::span<const OptionSpec> serve_options() { return specs(); }
 
-boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOptions& options) {
+boost::system::result<ServeConfig, OptionError> make_serve_config(
+    const ParsedOptions& options, std::chrono::system_clock::time_point now) {
   ServeConfig config;
   Reader read{options, std::nullopt};
   config.server.host = options.get("host");
@@ -246,6 +282,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.policies.default_policy = read.policy("rate-limit-default", "default");
   config.policies.token_policy = read.policy("rate-limit-token", "token");
   config.policies.predict_policy = read.policy("rate-limit-predict", "predict");
+  config.rate_limit_max_keys = read.integer("rate-limit-max-keys", 1000, 100'000'000);
   config.trusted_proxies = split_list(options.get("trusted-proxies"));
   std::string forwarding = options.get("forwarding-header");
   if (forwarding != "x-forwarded-for" && forwarding != "forwarded") {
@@ -270,6 +307,8 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOp
   config.shutdown_delay = read.duration("shutdown-delay", std::chrono::minutes(5));
   config.shutdown_timeout = read.duration("shutdown-timeout", std::chrono::minutes(5));
   config.access_log = read.on_off("access-log");
+  // Last, so a typo elsewhere is reported without touching the key file.
+  if (!read.error) configure_tls(options, now, config, read);
   if (read.error) return *read.error;
   return config;
 }

@@ -6,6 +6,7 @@
 #include "api/rate_limit_gate.h"
 #include "app/options.h"
 #include "http/server.h"
+#include "http/tls_context.h"
 #include "redis/config.h"
 
 #include <boost/system/result.hpp>
@@ -19,7 +20,8 @@
 namespace smlapi::app {
 
 struct ServeConfig {
-  http::ServerConfig server;
+  http::ServerConfig server;  // server.tls is set when --tls-cert/--tls-key are given
+  std::optional<http::TlsCertificateInfo> tls_certificate;  // for the startup log
   std::size_t max_text_chars = 10'000;
   std::size_t max_batch_texts = 256;
   std::string users_file;
@@ -35,6 +37,7 @@ struct ServeConfig {
   std::optional<redis::Config> redis;  // set when --redis-host is given
   bool rate_limits = true;
   api::RateLimitPolicies policies;
+  std::size_t rate_limit_max_keys = 250'000;  // in-process store only (Redis has its own bound)
   std::vector<std::string> trusted_proxies;
   bool rfc7239_forwarded = false;  // read Forwarded: for= instead of X-Forwarded-For
   std::vector<std::string> cors_origins;
@@ -45,7 +48,10 @@ struct ServeConfig {
 
 std::span<const OptionSpec> serve_options();
 
-// Reads --redis-password-file when given (the file is read here, once).
-boost::system::result<ServeConfig, OptionError> make_serve_config(const ParsedOptions& options);
+// Reads --redis-password-file when given, and builds the TLS context from
+// --tls-cert/--tls-key (the files are read here, once). `now` decides whether
+// the certificate has expired (reported, not refused).
+boost::system::result<ServeConfig, OptionError> make_serve_config(
+    const ParsedOptions& options, std::chrono::system_clock::time_point now);
 
 }  // namespace smlapi::app

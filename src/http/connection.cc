@@ -5,6 +5,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -15,7 +16,14 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
+
+// The client went away during the handshake (closed, reset, or ended the TCP
+// stream without a TLS close), as opposed to sending something we refused.
+bool is_peer_close(const error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
+}  // namespace
 
 Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
     : worker_(worker), limits_(worker.limits()), socket_(std::move(socket)) {
@@ -23,6 +31,7 @@ Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
   auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) peer_address_ = endpoint.address().to_string();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // answers are one write: no Nagle
+  if (asio::ssl::context* context = worker_.tls()) tls_.emplace(socket_, *context);
   registration_ = worker_.add(this);
   worker_.handler().connection_opened(worker_.index());
 }
@@ -35,8 +44,47 @@ Connection::~Connection() {
 unsigned Connection::worker_index() const { return worker_.index(); }
 
 void Connection::start() {
+  if (tls_) {
+    start_handshake();
+    return;
+  }
   begin_request();
   read_more();
+}
+
+void Connection::start_handshake() {
+  phase_ = Phase::handshake;
+  deadline_ = Clock::now() + limits_.header_timeout;
+  tls_->async_handshake(
+      asio::ssl::stream_base::server,
+      [self = shared_from_this()](const error_code& ec) { self->on_handshake(ec); });
+}
+
+void Connection::on_handshake(const error_code& ec) {
+  if (phase_ == Phase::closed) return;  // expired (counted there) or drained
+  if (ec) {
+    worker_.handler().tls_handshake_failed(worker_.index(), is_peer_close(ec)
+                                                                ? TlsHandshakeFailure::peer_closed
+                                                                : TlsHandshakeFailure::rejected);
+    close();
+    return;
+  }
+  // The first request's wait for its first byte stays within the deadline the
+  // handshake started with: connecting, handshaking and then sending nothing is
+  // bounded by one header timeout, as on plain HTTP.
+  Clock::time_point connected_deadline = deadline_;
+  begin_request();
+  deadline_ = connected_deadline;
+  read_more();
+}
+
+template <typename Done>
+void Connection::write_bytes(asio::const_buffer bytes, Done&& done) {
+  if (tls_) {
+    asio::async_write(*tls_, bytes, std::forward<Done>(done));
+  } else {
+    asio::async_write(socket_, bytes, std::forward<Done>(done));
+  }
 }
 
 void Connection::begin_request() {
@@ -53,9 +101,14 @@ void Connection::begin_request() {
 
 void Connection::read_more() {
   auto space = buffer_.prepare(kReadChunk);
-  socket_.async_read_some(space, [self = shared_from_this()](const error_code& ec, std::size_t n) {
+  auto done = [self = shared_from_this()](const error_code& ec, std::size_t n) {
     self->on_read(ec, n);
-  });
+  };
+  if (tls_) {
+    tls_->async_read_some(space, std::move(done));
+  } else {
+    socket_.async_read_some(space, std::move(done));
+  }
 }
 
 void Connection::on_read(const error_code& ec, std::size_t bytes) {
@@ -136,11 +189,11 @@ void Connection::on_header_complete() {
 void Connection::send_continue() {
   continue_sent_ = true;
   static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-  asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                    [self = shared_from_this()](const error_code& ec, std::size_t) {
-                      if (ec) return self->close();
-                      self->read_more();
-                    });
+  write_bytes(asio::buffer(kContinue.data(), kContinue.size()),
+              [self = shared_from_this()](const error_code& ec, std::size_t) {
+                if (ec) return self->close();
+                self->read_more();
+              });
 }
 
 void Connection::dispatch() {
@@ -177,7 +230,8 @@ void Connection::finish_response() {
   out_.clear();
   ResponseContext context{.request_id = {},
                           .keep_alive = keep_alive,
-                          .head_request = request_.method == boost::beast::http::verb::head};
+                          .head_request = request_.method == boost::beast::http::verb::head,
+                          .tls = tls_.has_value()};
   write_response(response_, context, out_);
   write_out(keep_alive);
 }
@@ -185,25 +239,31 @@ void Connection::finish_response() {
 void Connection::write_out(bool keep_alive) {
   phase_ = Phase::writing;
   deadline_ = Clock::now() + limits_.write_timeout;
-  asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
-                      if (ec || !keep_alive) {
-                        error_code ignored;
-                        self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-                        return self->close();
-                      }
-                      self->begin_request();
-                      if (self->buffer_.size() > 0) {
-                        self->parse_buffered();  // pipelined requests already buffered
-                      } else {
-                        self->read_more();
-                      }
-                    });
+  write_bytes(asio::buffer(out_),
+              [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+                if (ec || !keep_alive) {
+                  if (!ec && self->tls_) return self->say_goodbye();
+                  error_code ignored;
+                  self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+                  return self->close();
+                }
+                self->begin_request();
+                if (self->buffer_.size() > 0) {
+                  self->parse_buffered();  // pipelined requests already buffered
+                } else {
+                  self->read_more();
+                }
+              });
 }
 
 void Connection::expire() {
   if (phase_ == Phase::closed || phase_ == Phase::handling) return;
-  if (phase_ == Phase::writing || phase_ == Phase::idle) {
+  if (phase_ == Phase::handshake) {
+    worker_.handler().tls_handshake_failed(worker_.index(), TlsHandshakeFailure::timed_out);
+    close();
+    return;
+  }
+  if (phase_ == Phase::writing || phase_ == Phase::idle || phase_ == Phase::closing) {
     close();
     return;
   }
@@ -214,9 +274,32 @@ void Connection::expire() {
 
 void Connection::drain() {
   draining_ = true;
-  // Idle, and nothing sent that we have not read yet: nothing is in flight.
+  // Idle, and nothing sent that we have not read yet: nothing is in flight. A
+  // handshake in progress has no request yet either.
+  if ((phase_ == Phase::idle && !has_unread_input()) || phase_ == Phase::handshake) close();
+}
+
+bool Connection::has_unread_input() {
   error_code ec;
-  if (phase_ == Phase::idle && buffer_.size() == 0 && socket_.available(ec) == 0 && !ec) close();
+  if (buffer_.size() > 0 || socket_.available(ec) != 0 || ec) return true;
+  if (!tls_) return false;
+  // Bytes OpenSSL has received but we have not read: decrypted, or still in
+  // the memory BIO between the socket and OpenSSL.
+  SSL* ssl = tls_->native_handle();
+  return SSL_pending(ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+}
+
+// Ends a TLS connection after its last answer with close_notify, so the client
+// can tell the end from a truncation, without ever waiting for the client's own
+// close_notify: asio's shutdown reads after sending ours, and with our receive
+// side shut that read ends at once. A client that does not read at all is cut
+// off by the sweep at the write deadline.
+void Connection::say_goodbye() {
+  phase_ = Phase::closing;
+  deadline_ = Clock::now() + limits_.write_timeout;
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  tls_->async_shutdown([self = shared_from_this()](const error_code&) { self->close(); });
 }
 
 void Connection::close() {

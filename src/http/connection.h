@@ -1,7 +1,9 @@
 // One keep-alive TCP connection, driven by hand (read_some -> parser.put ->
 // handler -> one write) so the hot path has no per-operation timer and no
 // composed-operation overhead. Timeouts are enforced by the owning Worker's
-// coarse deadline sweep (see worker.h).
+// coarse deadline sweep (see worker.h). On a TLS listener the same connection
+// runs over an ssl::stream layered on the socket, after a handshake phase bounded
+// by the header timeout; the plain path does not pay for it beyond a branch.
 #pragma once
 
 #include "http/handler.h"
@@ -11,6 +13,7 @@
 #include "http/response.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <chrono>
@@ -40,11 +43,16 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   Clock::time_point deadline() const { return deadline_; }
 
  private:
-  enum class Phase { idle, header, body, handling, writing, closed };
+  // handshake: TLS only, before the first request. closing: TLS only, sending
+  // close_notify after the last answer.
+  enum class Phase { handshake, idle, header, body, handling, writing, closing, closed };
+  using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
 
   unsigned worker_index() const override;
   DeferredReply defer() override;
 
+  void start_handshake();
+  void on_handshake(const boost::system::error_code& ec);
   void begin_request();
   void parse_buffered();
   void read_more();
@@ -55,11 +63,16 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void finish_response();
   void write_out(bool keep_alive);
   void send_continue();
+  template <typename Done>
+  void write_bytes(boost::asio::const_buffer bytes, Done&& done);
+  bool has_unread_input();
+  void say_goodbye();
   void close();
 
   Worker& worker_;
   const ServerLimits& limits_;
   boost::asio::ip::tcp::socket socket_;
+  std::optional<TlsStream> tls_;  // set on TLS listeners; layered on socket_
   std::string peer_address_;
   boost::beast::flat_buffer buffer_;
   Request request_;

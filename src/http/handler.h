@@ -44,6 +44,13 @@ enum class RefusalKind {
   too_many_connections
 };
 
+// Why a TLS handshake did not complete (TLS listeners only).
+enum class TlsHandshakeFailure {
+  rejected,    // not TLS (e.g. plain HTTP), an old protocol version, no shared cipher...
+  timed_out,   // not completed within the header timeout (a slow-loris at the TLS level)
+  peer_closed  // the client closed or reset the connection first (e.g. a TCP probe)
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
@@ -58,6 +65,9 @@ class Handler {
   // Connection accounting for metrics (called on worker threads).
   virtual void connection_opened(unsigned worker_index) = 0;
   virtual void connection_closed(unsigned worker_index) = 0;
+  // A TLS handshake failed; the connection is closed without an HTTP answer.
+  // Called on the worker thread. Default: not counted.
+  virtual void tls_handshake_failed(unsigned /*worker_index*/, TlsHandshakeFailure /*why*/) {}
 };
 
 }  // namespace smlapi::http

@@ -26,7 +26,8 @@ void Server::start() {
   if (count == 0) count = 1;
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
   for (unsigned i = 0; i < count; ++i) {
-    auto worker = std::make_unique<Worker>(i, config_.limits, handler_, *budget_);
+    auto worker =
+        std::make_unique<Worker>(i, config_.limits, handler_, *budget_, config_.tls.get());
     worker->listen(endpoint);
     if (i == 0) {
       bound_port_ = worker->local_port();

@@ -1,5 +1,6 @@
 // The HTTP server: N workers (default one per core), each a thread with its own
-// event loop and acceptor on the same port.
+// event loop and acceptor on the same port; plain HTTP or, with a TLS context,
+// HTTPS only.
 #pragma once
 
 #include "http/handler.h"
@@ -11,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace smlapi::http {
 
 class Worker;
@@ -21,6 +26,9 @@ struct ServerConfig {
   std::uint16_t port = 8000;
   unsigned threads = 0;  // 0: one per core
   ServerLimits limits;
+  // Set: every connection speaks TLS (see tls_context.h), answers carry HSTS.
+  // Shared read-only by the workers (OpenSSL contexts are thread-safe once built).
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class Server {

@@ -20,8 +20,8 @@ constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 }
 
 Worker::Worker(unsigned index, const ServerLimits& limits, Handler& handler,
-               ConnectionBudget& budget)
-    : index_(index), limits_(limits), handler_(handler), budget_(budget) {}
+               ConnectionBudget& budget, boost::asio::ssl::context* tls)
+    : index_(index), limits_(limits), handler_(handler), budget_(budget), tls_(tls) {}
 
 void Worker::listen(const asio::ip::tcp::endpoint& endpoint) {
   acceptor_.open(endpoint.protocol());
@@ -61,13 +61,17 @@ void Worker::accept() {
   });
 }
 
-// Over the connection ceiling: a best-effort 503 without blocking the loop.
+// Over the connection ceiling: a best-effort 503 without blocking the loop. A
+// TLS client cannot read plaintext and a handshake would cost what the ceiling
+// protects, so TLS connections are just closed.
 void Worker::reject_over_budget(asio::ip::tcp::socket& socket) {
-  std::string answer;
-  write_simple_error(503, "too many connections", answer);
   error_code ec;
-  socket.non_blocking(true, ec);
-  socket.write_some(asio::buffer(answer), ec);
+  if (tls_ == nullptr) {
+    std::string answer;
+    write_simple_error(503, "too many connections", answer);
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(answer), ec);
+  }
   socket.close(ec);
   Request none;
   Response ignored;

@@ -14,6 +14,10 @@
 #include <atomic>
 #include <list>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace smlapi::http {
 
 class Connection;
@@ -27,7 +31,9 @@ struct ConnectionBudget {
 
 class Worker {
  public:
-  Worker(unsigned index, const ServerLimits& limits, Handler& handler, ConnectionBudget& budget);
+  // `tls`: null for plain HTTP, else the server's context (outlives the worker).
+  Worker(unsigned index, const ServerLimits& limits, Handler& handler, ConnectionBudget& budget,
+         boost::asio::ssl::context* tls = nullptr);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -45,6 +51,7 @@ class Worker {
   Handler& handler() { return handler_; }
   const ServerLimits& limits() const { return limits_; }
   unsigned index() const { return index_; }
+  boost::asio::ssl::context* tls() const { return tls_; }
   bool draining() const { return draining_; }
 
   std::list<Connection*>::iterator add(Connection* connection);
@@ -60,6 +67,7 @@ class Worker {
   const ServerLimits& limits_;
   Handler& handler_;
   ConnectionBudget& budget_;
+  boost::asio::ssl::context* tls_;
   // Declared before io_ so it outlives it: destroying io_ destroys pending
   // handlers, whose connections then unregister themselves from this list.
   std::list<Connection*> connections_;

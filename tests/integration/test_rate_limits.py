@@ -176,6 +176,39 @@ def test_invalid_policy_is_refused_at_startup(tmp_path, policy):
     assert code not in (None, 0), f"server accepted --rate-limit-predict {policy}"
 
 
+def metric_value(svc, name):
+    metrics = requests.get(svc.url("/metrics"), timeout=30).text
+    values = [float(line.split()[-1]) for line in metrics.splitlines()
+              if line.split(" ")[0] == name]
+    assert values, f"{name} not in /metrics"
+    return sum(values)
+
+
+def test_store_forgets_clients_beyond_max_keys(services):
+    # 1,500 distinct clients, each with a live (unexpired) entry; the store holds at most
+    # 1,000 keys (64 shards of 15 = 960), so at least 1,500 - 960 = 540 entries must have
+    # been evicted, whatever the hash distribution.
+    svc = services("--rate-limit-default", "1/3600s", "--rate-limit-max-keys", "1000",
+                   "--trusted-proxies", "127.0.0.1/32")
+    with requests.Session() as session:
+        for i in range(1500):
+            address = f"10.0.{i // 250}.{i % 250 + 1}"
+            r = session.get(svc.url("/.well-known/jwks.json"), headers=forwarded_for(address),
+                            timeout=30)
+            assert r.status_code == 200, (i, r.status_code)
+    assert metric_value(svc, "smlapi_ratelimit_evictions_total") >= 540
+
+
+@pytest.mark.parametrize("value", ["999", "0", "lots"])
+def test_invalid_max_keys_is_refused_at_startup(tmp_path, value):
+    keys_dir = h.make_keys_dir(tmp_path)
+    result = subprocess.run([conftest.BIN, "serve", "--host", "127.0.0.1", "--port", "0",
+                             "--keys-dir", str(keys_dir), "--rate-limit-max-keys", value],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result
+    assert "rate-limit-max-keys" in result.stderr, result.stderr
+
+
 # ---- health endpoints ----------------------------------------------------------------------------
 
 def test_health_endpoints_are_never_limited(services):

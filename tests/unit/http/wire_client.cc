@@ -6,7 +6,10 @@
 
 #include <poll.h>
 
+#include <sys/socket.h>
+
 #include <charconv>
+#include <utility>
 
 namespace smlapi::http::testing {
 
@@ -32,20 +35,64 @@ WireClient::WireClient(std::uint16_t port) {
   socket_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
 
+WireClient::WireClient(std::uint16_t port, SSL_CTX* tls) : WireClient(port) {
+  // Blocking OpenSSL calls on the socket, each bounded by the patience.
+  timeval timeout{kPatience.count() / 1000, 0};
+  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  ssl_ = SSL_new(tls);
+  SSL_set_fd(ssl_, socket_.native_handle());
+  SSL_set1_host(ssl_, "127.0.0.1");  // checked only when the context verifies
+  handshake_completed_ = SSL_connect(ssl_) == 1;
+  if (!handshake_completed_) ended_ = true;
+}
+
+WireClient::~WireClient() {
+  if (ssl_ != nullptr) SSL_free(ssl_);
+}
+
+std::string WireClient::alpn() const {
+  const unsigned char* protocol = nullptr;
+  unsigned int length = 0;
+  if (ssl_ != nullptr) SSL_get0_alpn_selected(ssl_, &protocol, &length);
+  return protocol != nullptr ? std::string(reinterpret_cast<const char*>(protocol), length) : "";
+}
+
 void WireClient::send(std::string_view bytes) {
+  if (ssl_ != nullptr) {
+    if (handshake_completed_ && !bytes.empty()) {
+      SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()));
+    }
+    return;
+  }
   boost::system::error_code ec;  // the server may already have closed: reads will tell
   asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
 }
 
+bool WireClient::read_some(char* chunk, std::size_t size, std::size_t& received) {
+  if (ssl_ == nullptr) {
+    boost::system::error_code ec;
+    received = socket_.read_some(asio::buffer(chunk, size), ec);
+    return !ec && received > 0;
+  }
+  int n = SSL_read(ssl_, chunk, static_cast<int>(size));
+  if (n > 0) {
+    received = static_cast<std::size_t>(n);
+    return true;
+  }
+  close_notify_received_ = SSL_get_error(ssl_, n) == SSL_ERROR_ZERO_RETURN;
+  return false;
+}
+
 bool WireClient::fill(std::chrono::milliseconds patience) {
   if (ended_) return false;
+  bool buffered = ssl_ != nullptr && SSL_pending(ssl_) > 0;
   pollfd descriptor{socket_.native_handle(), POLLIN, 0};
-  if (::poll(&descriptor, 1, static_cast<int>(patience.count())) <= 0) return false;
+  if (!buffered && ::poll(&descriptor, 1, static_cast<int>(patience.count())) <= 0) return false;
   char chunk[16 * 1024];
-  boost::system::error_code ec;
-  std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
-  if (ec || n == 0) {
-    ended_ = true;  // EOF or reset
+  std::size_t n = 0;
+  if (!read_some(chunk, sizeof chunk, n)) {
+    ended_ = true;  // EOF, reset or TLS failure
     return false;
   }
   buffer_.append(chunk, n);
@@ -74,6 +121,13 @@ std::optional<WireResponse> WireClient::read_response(bool head_request,
   response.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return response;
+}
+
+std::optional<std::string> WireClient::read_until_closed(std::chrono::milliseconds patience) {
+  while (fill(patience)) {
+  }
+  if (!ended_) return std::nullopt;
+  return std::exchange(buffer_, {});
 }
 
 bool WireClient::closed_by_server(std::chrono::milliseconds patience) {
