@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -72,6 +73,38 @@ TEST(JsonNumber, ShortestRoundTrip) {
   EXPECT_EQ(number(0.1 + 0.2), "0.30000000000000004");
   EXPECT_EQ(number(-0.4404), "-0.4404");
   EXPECT_EQ(number(0.6369), "0.6369");
+}
+
+// The reference: to_chars' shortest form, plus ".0" when it has neither a point
+// nor an exponent (what append_number wrote before its fast path).
+std::string to_chars_reference(double value) {
+  if (value == 0) value = 0;
+  char digits[32];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  std::string text(digits, end);
+  if (text.find_first_of(".e") == std::string::npos) text.append(".0");
+  return text;
+}
+
+TEST(JsonNumber, FourDecimalFastPathMatchesToChars) {
+  // Every score VADER can produce: multiples of 0.0001 in [-1, 1], computed the way
+  // Python's round() result reaches us (the double nearest to k / 10^4).
+  for (int k = -10000; k <= 10000; ++k) {
+    const double value = static_cast<double>(k) / 10000.0;
+    ASSERT_EQ(number(value), to_chars_reference(value)) << "k = " << k;
+  }
+}
+
+TEST(JsonNumber, OtherValuesMatchToChars) {
+  std::mt19937_64 random(20261123);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double value = unit(random);
+    ASSERT_EQ(number(value), to_chars_reference(value)) << value;
+  }
+  for (double value : {0.00005, 0.0001, -0.0009, 0.001, 0.99995, 1.00001, 1.0001, 2.5, -1.5}) {
+    EXPECT_EQ(number(value), to_chars_reference(value)) << value;
+  }
 }
 
 TEST(JsonNumber, LargeAndTinyValuesUseAnExponent) {
