@@ -1,5 +1,8 @@
 #include "api/predict_request.h"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -175,9 +178,22 @@ boost::system::result<void, ValidationIssue> for_single_field(od::document& doc,
 
 }  // namespace
 
+// Bytes that do not continue a sequence (anything but 10xxxxxx), eight at a time:
+// this runs over every text of every request, and byte by byte it cost a twentieth
+// of a whole /predict/batch text.
 std::size_t count_code_points(std::string_view utf8) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  const char* bytes = utf8.data();
+  std::size_t left = utf8.size();
   std::size_t count = 0;
-  for (char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  for (; left >= 8; left -= 8, bytes += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, sizeof word);
+    // Bit 7 of each byte, set when bit 7 is 1 and bit 6 (shifted up) is 0.
+    const std::uint64_t continuation = word & ~(word << 1) & kHighBits;
+    count += 8 - static_cast<std::size_t>(std::popcount(continuation));
+  }
+  for (; left > 0; --left, ++bytes) count += (static_cast<unsigned char>(*bytes) & 0xC0) != 0x80;
   return count;
 }
 

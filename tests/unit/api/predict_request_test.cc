@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -356,6 +357,18 @@ TEST(CountCodePoints, CountsCharactersNotBytes) {
   EXPECT_EQ(count_code_points("\xc3\xa9"), 1u);
   EXPECT_EQ(count_code_points("\xe2\x82\xac"), 1u);
   EXPECT_EQ(count_code_points("\xf0\x9f\x98\x80 ok"), 4u);
+}
+
+TEST(CountCodePoints, EqualsTheByteByByteCountOnRandomBytes) {
+  std::mt19937 random(42);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (std::size_t length = 0; length < 200; ++length) {
+    std::string text(length, '\0');
+    for (char& c : text) c = static_cast<char>(byte(random));
+    std::size_t expected = 0;
+    for (char c : text) expected += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    ASSERT_EQ(count_code_points(text), expected) << "length " << length;
+  }
 }
 
 }  // namespace
