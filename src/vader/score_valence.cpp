@@ -1,7 +1,10 @@
 #include "vader/score_valence.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "vader/python_round.h"
 #include "vader/vader_rules.h"
@@ -11,10 +14,44 @@ namespace {
 
 constexpr PythonSum kReferenceSum = PythonSum::naive;
 
+// Zero bytes of `word`, exactly (no false positives from borrows between bytes).
+int zero_bytes(std::uint64_t word) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  const std::uint64_t nonzero_high = ((word & kLow7) + kLow7) | word;
+  return std::popcount(~(nonzero_high | kLow7));
+}
+
+struct Marks {
+  std::ptrdiff_t exclamations = 0;
+  std::ptrdiff_t questions = 0;
+};
+
+// '!' and '?' in one pass, eight bytes at a time: the whole text is scanned for
+// every score, and two byte-by-byte std::count passes cost as much as scoring
+// the words of a short text.
+Marks count_marks(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  Marks marks;
+  const char* bytes = text.data();
+  std::size_t left = text.size();
+  for (; left >= 8; left -= 8, bytes += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, sizeof word);
+    marks.exclamations += zero_bytes(word ^ (kOnes * '!'));
+    marks.questions += zero_bytes(word ^ (kOnes * '?'));
+  }
+  for (; left > 0; --left, ++bytes) {
+    marks.exclamations += *bytes == '!';
+    marks.questions += *bytes == '?';
+  }
+  return marks;
+}
+
 // _punctuation_emphasis(): up to four '!' and 2-3 (or more, capped) '?'.
 double punctuation_emphasis(std::string_view text) {
-  const auto exclamations = std::min<std::ptrdiff_t>(std::count(text.begin(), text.end(), '!'), 4);
-  const auto questions = std::count(text.begin(), text.end(), '?');
+  const Marks marks = count_marks(text);
+  const auto exclamations = std::min<std::ptrdiff_t>(marks.exclamations, 4);
+  const auto questions = marks.questions;
   const double ep_amplifier = static_cast<double>(exclamations) * 0.292;
   double qm_amplifier = 0;
   if (questions > 1) {
