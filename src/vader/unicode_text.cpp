@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "vader/utf8.h"
 
@@ -82,9 +83,14 @@ std::uint64_t ascii_range_mask(std::uint64_t word, char first, char last) {
   return (at_least_first ^ above_last) & kHigh;
 }
 
-bool append_lower_ascii(std::string_view word, std::string& out) {
+// Lower-cases `word` into `out` when it is all ASCII (the common case), checking
+// that while lowering rather than in a separate pass. Returns nothing, with
+// `out` unchanged, when the word holds a non-ASCII byte.
+std::optional<bool> append_lower_ascii(std::string_view word, std::string& out) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
   std::uint64_t upper_seen = 0;
   std::uint64_t lower_seen = 0;
+  std::uint64_t high_seen = 0;
   const std::size_t start = out.size();
   out.resize(start + word.size());
   char* dest = out.data() + start;
@@ -95,6 +101,7 @@ bool append_lower_ascii(std::string_view word, std::string& out) {
   while (left >= 8) {
     std::uint64_t chunk;
     std::memcpy(&chunk, src, sizeof chunk);
+    high_seen |= chunk & kHigh;
     const std::uint64_t upper = ascii_range_mask(chunk, 'A', 'Z');
     upper_seen |= upper;
     lower_seen |= ascii_range_mask(chunk, 'a', 'z');
@@ -107,16 +114,16 @@ bool append_lower_ascii(std::string_view word, std::string& out) {
   for (; left > 0; --left) {
     const char c = *src++;
     const bool upper = c >= 'A' && c <= 'Z';
+    high_seen |= static_cast<unsigned char>(c) & 0x80u;
     upper_seen |= upper;
     lower_seen |= c >= 'a' && c <= 'z';
     *dest++ = upper ? static_cast<char>(c + ('a' - 'A')) : c;
   }
+  if (high_seen != 0) {
+    out.resize(start);
+    return std::nullopt;
+  }
   return upper_seen != 0 && lower_seen == 0;
-}
-
-bool is_ascii(std::string_view word) {
-  return std::all_of(word.begin(), word.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 }  // namespace
@@ -161,7 +168,7 @@ std::string_view strip_whitespace(std::string_view text) {
 }
 
 bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points) {
-  if (is_ascii(word)) return append_lower_ascii(word, out);
+  if (auto all_caps = append_lower_ascii(word, out)) return *all_caps;
   code_points.clear();
   for (std::size_t pos = 0; pos < word.size();) code_points.push_back(utf8::decode_next(word, pos));
   // CPython isupper(): false on any lowercase or titlecase character, else true if any uppercase.
