@@ -4,6 +4,7 @@
 // nothing here asserts how fast anything is.
 #include "http/server.h"
 
+#include "echo_server.h"
 #include "wire_client.h"
 
 #include <gtest/gtest.h>
@@ -19,101 +20,18 @@
 namespace smlapi::http {
 namespace {
 
+using testing::EchoHandler;
+using testing::short_limits;
+using testing::start_server;
+using testing::status_for;
 using testing::WireClient;
 using testing::WireResponse;
 using namespace std::chrono_literals;
 
-unsigned status_for(RefusalKind kind) {
-  switch (kind) {
-    case RefusalKind::bad_request:
-      return 400;
-    case RefusalKind::header_too_large:
-      return 431;
-    case RefusalKind::target_too_long:
-      return 414;
-    case RefusalKind::body_too_large:
-      return 413;
-    case RefusalKind::length_required:
-      return 411;
-    case RefusalKind::timeout:
-      return 408;
-    case RefusalKind::too_many_connections:
-      return 503;
-  }
-  return 500;
-}
-
-// Echoes "<METHOD> <target> <body>"; "/defer" answers from another thread.
-class EchoHandler final : public Handler {
- public:
-  ~EchoHandler() override {
-    std::lock_guard lock(mutex_);
-    for (auto& thread : deferrals_) thread.join();
-  }
-
-  Outcome handle(const Request& request, Response& response, RequestContext& context) override {
-    ++handled;
-    std::string echo = request.method_text + " " + request.target + " " + request.body;
-    if (request.path() == "/defer") {
-      DeferredReply reply = context.defer();
-      std::lock_guard lock(mutex_);
-      deferrals_.emplace_back([reply, echo] {
-        Response later;
-        later.body = "deferred " + echo;
-        reply.send(std::move(later));
-      });
-      return Outcome::deferred;
-    }
-    response.body = std::move(echo);
-    response.content_type = "text/plain";
-    return Outcome::done;
-  }
-
-  void refused(unsigned, RefusalKind kind, const Request&, Response& response) override {
-    ++refusals[static_cast<std::size_t>(kind)];
-    response.status = status_for(kind);
-    response.body = "{\"detail\":\"refused\"}";
-  }
-
-  void tick(unsigned) override {}
-  void connection_opened(unsigned) override { ++opened; }
-  void connection_closed(unsigned) override { ++closed; }
-
-  std::atomic<int> handled{0};
-  std::atomic<int> opened{0};
-  std::atomic<int> closed{0};
-  std::array<std::atomic<int>, 7> refusals{};
-
- private:
-  std::mutex mutex_;
-  std::vector<std::thread> deferrals_;
-};
-
-ServerLimits short_limits() {
-  ServerLimits limits;
-  limits.max_header_bytes = 1024;
-  limits.max_header_fields = 20;
-  limits.max_target_bytes = 256;
-  limits.max_body_bytes = 64;
-  limits.header_timeout = 300ms;
-  limits.body_timeout = 300ms;
-  limits.idle_timeout = 300ms;
-  limits.write_timeout = 1000ms;
-  limits.max_requests_per_connection = 100;
-  limits.max_connections = 100;
-  return limits;
-}
-
 class ServerTest : public ::testing::Test {
  protected:
   void start(ServerLimits limits = short_limits()) {
-    ServerConfig config;
-    config.host = "127.0.0.1";
-    config.port = 0;
-    config.threads = 1;
-    config.limits = limits;
-    server_ = std::make_unique<Server>(config, handler_);
-    server_->start();
+    server_ = start_server(handler_, limits);
     ASSERT_NE(server_->port(), 0);
   }
 

@@ -7,6 +7,7 @@
 #include "http/server.h"
 #include "http/tls_context.h"
 
+#include "echo_server.h"
 #include "test_certificates.h"
 #include "wire_client.h"
 
@@ -24,6 +25,9 @@
 namespace smlapi::http {
 namespace {
 
+using testing::EchoHandler;
+using testing::short_limits;
+using testing::start_server;
 using testing::TestCertificates;
 using testing::WireClient;
 using namespace std::chrono_literals;
@@ -31,34 +35,6 @@ using namespace std::chrono_literals;
 constexpr std::string_view kHsts = "max-age=63072000; includeSubDomains";
 constexpr std::string_view kGetA = "GET /a HTTP/1.1\r\nHost: t\r\n\r\n";
 constexpr std::string_view kGetB = "GET /b HTTP/1.1\r\nHost: t\r\n\r\n";
-
-class TlsEchoHandler final : public Handler {
- public:
-  Outcome handle(const Request& request, Response& response, RequestContext&) override {
-    ++handled;
-    response.body = request.method_text + " " + request.target + " " + request.body;
-    response.content_type = "text/plain";
-    return Outcome::done;
-  }
-  void refused(unsigned, RefusalKind kind, const Request&, Response& response) override {
-    response.status = kind == RefusalKind::timeout ? 408 : 400;
-    response.body = "{\"detail\":\"refused\"}";
-  }
-  void tick(unsigned) override {}
-  void connection_opened(unsigned) override { ++opened; }
-  void connection_closed(unsigned) override { ++closed; }
-  void tls_handshake_failed(unsigned, TlsHandshakeFailure why) override {
-    ++handshake_failures[static_cast<std::size_t>(why)];
-  }
-  int failures(TlsHandshakeFailure why) const {
-    return handshake_failures[static_cast<std::size_t>(why)].load();
-  }
-
-  std::atomic<int> handled{0};
-  std::atomic<int> opened{0};
-  std::atomic<int> closed{0};
-  std::array<std::atomic<int>, 3> handshake_failures{};
-};
 
 struct SslCtxFree {
   void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
@@ -82,16 +58,6 @@ ClientContext verifying_client(const TestCertificates& certs, int max_version = 
   return context;
 }
 
-ServerLimits short_limits() {
-  ServerLimits limits;
-  limits.header_timeout = 300ms;
-  limits.body_timeout = 300ms;
-  limits.idle_timeout = 300ms;
-  limits.write_timeout = 1000ms;
-  limits.max_connections = 100;
-  return limits;
-}
-
 // Waits for something another thread does after the client saw its effect.
 template <typename Predicate>
 bool eventually(Predicate predicate) {
@@ -102,19 +68,14 @@ bool eventually(Predicate predicate) {
 class TlsServerTest : public ::testing::Test {
  protected:
   void start(bool tls = true, ServerLimits limits = short_limits()) {
-    ServerConfig config;
-    config.host = "127.0.0.1";
-    config.port = 0;
-    config.threads = 1;
-    config.limits = limits;
+    std::shared_ptr<boost::asio::ssl::context> context;
     if (tls) {
       auto loaded = make_tls_context({certs_.server_chain(), certs_.server_key()},
                                      std::chrono::system_clock::now());
       ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
-      config.tls = loaded->context;
+      context = loaded->context;
     }
-    server_ = std::make_unique<Server>(config, handler_);
-    server_->start();
+    server_ = start_server(handler_, limits, context);
     ASSERT_NE(server_->port(), 0);
   }
 
@@ -127,7 +88,7 @@ class TlsServerTest : public ::testing::Test {
   std::uint16_t port() const { return server_->port(); }
 
   TestCertificates certs_;
-  TlsEchoHandler handler_;
+  EchoHandler handler_;
   std::unique_ptr<Server> server_;
   ClientContext client_ = verifying_client(certs_);
 };
