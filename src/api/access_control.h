@@ -40,6 +40,24 @@ class AccessControl {
                                                        std::int64_t now,
                                                        Principal& principal) const;
 
+  // The bearer token's claims, verified now (and cached) or found in the worker's cache; the
+  // first half of authenticate(), without the deny-list and the scope.
+  boost::system::result<const auth::VerifiedToken*, AuthDenial> verify(const http::Request& request,
+                                                                       WorkerState& worker,
+                                                                       std::int64_t now) const;
+
+  // The claims of `token` if this worker verified it before and it has not expired at `now`:
+  // no crypto. Lets the caller read the token's revocation together with the rate limits.
+  const auth::VerifiedToken* cached(std::string_view token, WorkerState& worker,
+                                    std::int64_t now) const;
+
+  // What authenticate() decides after verification, given the deny-list answer: revoked (or
+  // unreadable in fail-closed mode) first, then the scope. Fills `principal` when it passes.
+  boost::system::result<void, AuthDenial> admit(
+      const auth::VerifiedToken& verified,
+      const boost::system::result<bool, auth::RevocationError>& revoked,
+      std::string_view required_scope, Principal& principal) const;
+
   const auth::KeySet& keys() const { return *keys_; }
   auth::RevocationStore& revocations() const { return *revocations_; }
   std::int64_t leeway_seconds() const { return config_.leeway_seconds; }

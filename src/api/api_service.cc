@@ -62,6 +62,8 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
       metrics_(metrics),
       readiness_(readiness),
       log_(log) {
+  auto* combined = dynamic_cast<CachedTokenLimiter*>(parts_.limiter.get());
+  if (combined != nullptr && combined->combines_checks()) cached_token_limiter_ = combined;
   for (unsigned i = 0; i < workers; ++i) {
     auto state = std::make_unique<WorkerState>(i, parts_.model, log_, config_.access_log,
                                                metrics_.worker(i));
@@ -131,14 +133,28 @@ void ApiService::route_request(Call& call) {
     call.response.add_header("Allow", allow_header(call.route));
     return;
   }
+  std::string_view scope = required_scope(call.route);
+  bool authenticated = false;
   // Cheapest refusals first: the per-address limit needs no parsing at all.
   if (route_info(call.route).needs_rate_limit) {
     std::string bucket;  // filled (and allocated) for IPv6 clients only
     std::string_view address = limited_address(call.client_address, bucket);
-    if (!apply_limits(call, LimitedBy::address, address)) return;
+    const auth::VerifiedToken* cached = nullptr;
+    if (cached_token_limiter_ && !scope.empty() && parts_.access) {
+      // A token this worker verified before costs no crypto, so its checks can share one store
+      // step with the address limit; a new token keeps the address limit before verification.
+      cached = parts_.access->cached(bearer_token(request.authorization), call.worker, unix_now());
+    }
+    if (cached != nullptr) {
+      if (!admit_cached_token(call, address, scope, *cached)) return;
+      authenticated = true;
+    } else if (!apply_limits(call, LimitedBy::address, address)) {
+      return;
+    }
   }
-  std::string_view scope = required_scope(call.route);
-  if (!scope.empty()) {
+  if (!scope.empty() && !authenticated && cached_token_limiter_ && parts_.access) {
+    if (!admit_new_token(call, scope)) return;
+  } else if (!scope.empty() && !authenticated) {
     // The principal lives in the worker state: finish() reads it after this returns.
     Principal& principal = call.worker.principal;
     if (!authorize(call, principal, scope)) return;
@@ -187,23 +203,65 @@ bool ApiService::authorize(Call& call, Principal& principal, std::string_view sc
     set_error(call.response, ApiError::unavailable, "Authentication is not configured");
     return false;
   }
-  auto result =
-      parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal);
-  if (!result) {
-    call.worker.metrics.auth_failure(result.error().reason);
-    if (result.error().kind != AuthDenial::Kind::missing_token) {
-      std::string line;
-      LogLine(line, "warn", "auth.rejected")
-          .str("request_id", call.worker.request_id)
-          .str("reason", result.error().reason)
-          .str("client", call.client_address)
-          .end();
-      log_.write(line);
-    }
-    set_auth_denial(call.response, result.error());
-    return false;
+  return report_auth(
+      call, parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal));
+}
+
+// The address limit, authentication and the subject limit of a cached token, with the store
+// work done in one step, reported in the order of the separate steps: nothing about the token
+// is recorded or answered when the address was refused.
+bool ApiService::admit_cached_token(Call& call, std::string_view address, std::string_view scope,
+                                    const auth::VerifiedToken& verified) {
+  std::optional<std::string_view> subject;
+  if (verified.has_scope(scope)) subject = verified.subject;
+  CachedTokenChecks checks = cached_token_limiter_->check_cached(
+      call.route, address, verified.jti, subject, call.worker, call.response);
+  if (checks.address != LimitVerdict::allowed) return false;
+  return finish_token_checks(call, scope, verified, checks);
+}
+
+// A token not in the cache, after its address limit: verified first (a bad token costs no
+// Redis), then its deny-list read and subject limit in one store step.
+bool ApiService::admit_new_token(Call& call, std::string_view scope) {
+  auto verified = parts_.access->verify(call.request, call.worker, unix_now());
+  if (!verified) return report_auth(call, verified.error());
+  const auth::VerifiedToken& token = **verified;
+  std::optional<std::string_view> subject;
+  if (token.has_scope(scope)) subject = token.subject;
+  CachedTokenChecks checks =
+      cached_token_limiter_->check_verified_token(call.route, token.jti, subject, call.worker);
+  return finish_token_checks(call, scope, token, checks);
+}
+
+// Authentication's verdict on the store's deny-list answer, then the subject limit's, each
+// reported as the separate steps report them.
+bool ApiService::finish_token_checks(Call& call, std::string_view scope,
+                                     const auth::VerifiedToken& verified,
+                                     const CachedTokenChecks& checks) {
+  const boost::system::result<bool, auth::RevocationError> revoked =
+      checks.revoked.value_or(auth::RevocationError::unavailable);
+  Principal& principal = call.worker.principal;
+  if (!report_auth(call, parts_.access->admit(verified, revoked, scope, principal))) return false;
+  call.principal = &principal;
+  return cached_token_limiter_->report_subject(call.route, principal.subject, checks, call.worker,
+                                               call.response) == LimitVerdict::allowed;
+}
+
+// Records a denial (metrics, audit line) and answers it; true when the request may proceed.
+bool ApiService::report_auth(Call& call, const boost::system::result<void, AuthDenial>& result) {
+  if (result) return true;
+  call.worker.metrics.auth_failure(result.error().reason);
+  if (result.error().kind != AuthDenial::Kind::missing_token) {
+    std::string line;
+    LogLine(line, "warn", "auth.rejected")
+        .str("request_id", call.worker.request_id)
+        .str("reason", result.error().reason)
+        .str("client", call.client_address)
+        .end();
+    log_.write(line);
   }
-  return true;
+  set_auth_denial(call.response, result.error());
+  return false;
 }
 
 bool ApiService::origin_allowed(std::string_view origin) const {

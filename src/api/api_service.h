@@ -5,6 +5,7 @@
 #pragma once
 
 #include "api/access_control.h"
+#include "api/cached_token_limiter.h"
 #include "api/call.h"
 #include "api/input_limits.h"
 #include "api/log.h"
@@ -40,7 +41,9 @@ struct ApiParts {
   std::shared_ptr<AccessControl> access;          // required for protected routes
   std::shared_ptr<TokenEndpoints> tokens;         // /token, /token/revoke, jwks
   std::shared_ptr<InferenceEndpoints> inference;  // Open Inference Protocol
-  std::shared_ptr<RequestLimiter> limiter;        // null: limits off
+  // null: limits off. When it is also a CachedTokenLimiter that combines_checks() (Redis), a
+  // cached token's limits and revocation are checked in one store step.
+  std::shared_ptr<RequestLimiter> limiter;
 };
 
 // A snapshot of what the access log and metrics need, for answers completed later.
@@ -80,6 +83,12 @@ class ApiService final : public http::Handler {
   void route_request(Call& call);
   bool apply_limits(Call& call, LimitedBy by, std::string_view identity);
   bool authorize(Call& call, Principal& principal, std::string_view scope);
+  bool admit_cached_token(Call& call, std::string_view address, std::string_view scope,
+                          const auth::VerifiedToken& verified);
+  bool admit_new_token(Call& call, std::string_view scope);
+  bool finish_token_checks(Call& call, std::string_view scope, const auth::VerifiedToken& verified,
+                           const CachedTokenChecks& checks);
+  bool report_auth(Call& call, const boost::system::result<void, AuthDenial>& result);
   void answer_options(Call& call);
   void add_cors_headers(std::string_view origin, http::Response& response) const;
   bool origin_allowed(std::string_view origin) const;
@@ -92,6 +101,7 @@ class ApiService final : public http::Handler {
   LogSink& log_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::mutex background_mutex_;
+  CachedTokenLimiter* cached_token_limiter_ = nullptr;  // parts_.limiter, when it combines checks
 };
 
 }  // namespace smlapi::api

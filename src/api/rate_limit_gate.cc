@@ -11,7 +11,8 @@ ratelimit::TimePoint steady_now() { return std::chrono::steady_clock::now(); }
 }  // namespace
 
 RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
-                             RateLimitPolicies policies, bool limits_enabled)
+                             RateLimitPolicies policies, bool limits_enabled,
+                             std::shared_ptr<RequestChecksStore> request_checks)
     : store_(std::move(store)),
       store_name_(std::move(store_name)),
       shared_store_(store_name_ != "memory"),
@@ -22,7 +23,8 @@ RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::strin
       token_user_(prepare(policies.token_policy, LimitedBy::subject)),
       predict_user_(prepare(policies.predict_policy, LimitedBy::subject)),
       limits_enabled_(limits_enabled),
-      throttle_(*store_, ratelimit::LoginThrottleConfig{}) {}
+      throttle_(*store_, ratelimit::LoginThrottleConfig{}),
+      request_checks_(std::move(request_checks)) {}
 
 RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy, LimitedBy by) {
   if (by == LimitedBy::subject) policy.name.append("-user");
@@ -54,10 +56,64 @@ LimitVerdict RateLimitGate::check(Route route, LimitedBy by, std::string_view id
   store_key.assign(prepared.key_prefix).append(identity);
   const ratelimit::TimePoint now = steady_now();
   ratelimit::Decision decision = store_->check(store_key, prepared.policy, now);
-  if (shared_store_) {
-    worker.metrics.store_latency(store_name_,
-                                 std::chrono::duration<double>(steady_now() - now).count());
-  }
+  // Only a shared store's latency is recorded: the in-process store skips the second clock read.
+  const double seconds =
+      shared_store_ ? std::chrono::duration<double>(steady_now() - now).count() : 0.0;
+  return report(route, prepared, decision, seconds, worker, response);
+}
+
+CachedTokenChecks RateLimitGate::check_cached(Route route, std::string_view address,
+                                              std::string_view jti,
+                                              std::optional<std::string_view> subject,
+                                              WorkerState& worker, http::Response& response) {
+  const PreparedPolicy& by_address = policy_for(route, false);
+  const PreparedPolicy& by_subject = policy_for(route, true);
+  worker.limit_key.assign(by_address.key_prefix).append(address);
+  worker.subject_limit_key.clear();
+  if (subject.has_value()) worker.subject_limit_key.assign(by_subject.key_prefix).append(*subject);
+  const ratelimit::TimePoint now = steady_now();
+  RequestCheckResults results = request_checks_->run(
+      worker.limit_key, by_address.policy, jti, worker.subject_limit_key, by_subject.policy, now);
+  CachedTokenChecks checks;
+  checks.store_seconds = std::chrono::duration<double>(steady_now() - now).count();
+  checks.address =
+      report(route, by_address, results.address, checks.store_seconds, worker, response);
+  checks.revoked = std::move(results.revoked);
+  checks.subject = results.subject;
+  return checks;
+}
+
+CachedTokenChecks RateLimitGate::check_verified_token(Route route, std::string_view jti,
+                                                      std::optional<std::string_view> subject,
+                                                      WorkerState& worker) {
+  const PreparedPolicy& by_subject = policy_for(route, true);
+  worker.subject_limit_key.clear();
+  if (subject.has_value()) worker.subject_limit_key.assign(by_subject.key_prefix).append(*subject);
+  const ratelimit::TimePoint now = steady_now();
+  TokenCheckResults results =
+      request_checks_->run_token_checks(jti, worker.subject_limit_key, by_subject.policy, now);
+  CachedTokenChecks checks;
+  checks.store_seconds = std::chrono::duration<double>(steady_now() - now).count();
+  checks.revoked = std::move(results.revoked);  // a copy would turn an error into "has a value"
+  checks.subject = results.subject;
+  return checks;
+}
+
+LimitVerdict RateLimitGate::report_subject(Route route, std::string_view subject,
+                                           const CachedTokenChecks& checks, WorkerState& worker,
+                                           http::Response& response) {
+  if (!checks.subject.has_value())
+    return check(route, LimitedBy::subject, subject, worker, response);
+  // The step's latency is recorded once per limit decision it carried, so the latency
+  // histogram keeps one observation per limit check, as with separate checks.
+  return report(route, policy_for(route, true), *checks.subject, checks.store_seconds, worker,
+                response);
+}
+
+LimitVerdict RateLimitGate::report(Route route, const PreparedPolicy& prepared,
+                                   const ratelimit::Decision& decision, double store_seconds,
+                                   WorkerState& worker, http::Response& response) {
+  if (shared_store_) worker.metrics.store_latency(store_name_, store_seconds);
   if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
   if (decision.source == ratelimit::DecisionSource::store_unavailable) {
     set_error(response, ApiError::unavailable, "Rate limiting temporarily unavailable");

@@ -38,8 +38,9 @@ struct WorkerState {
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;
   std::string client_address;
-  std::string limit_key;  // scratch for rate-limit store keys
-  Principal principal;    // the caller of the current request, once authenticated
+  std::string limit_key;          // scratch for rate-limit store keys
+  std::string subject_limit_key;  // the second key of a combined check (CachedTokenLimiter)
+  Principal principal;            // the caller of the current request, once authenticated
 
   // The body as simdjson wants it: in place when the parser reserved padding.
   simdjson::padded_string_view padded(const std::string& body);

@@ -13,6 +13,7 @@
 #include "ratelimit/memory_store.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
+#include "redis/request_checks.h"
 #include "vader/model.h"
 
 #include <openssl/rand.h>
@@ -35,6 +36,35 @@ using Clock = std::chrono::steady_clock;
 
 struct StartupError {
   std::string message;
+};
+
+// The API's one-step request checks over Redis (redis::RequestChecks): a cached token's address
+// limit, deny-list read and subject limit in one round trip instead of three; a new token's
+// deny-list read and subject limit in one after its separate address limit (two instead of three).
+class RedisRequestChecks final : public api::RequestChecksStore {
+ public:
+  explicit RedisRequestChecks(redis::RequestChecks checks) : checks_(std::move(checks)) {}
+
+  api::RequestCheckResults run(std::string_view address_key,
+                               const ratelimit::Policy& address_policy, std::string_view jti,
+                               std::string_view subject_key,
+                               const ratelimit::Policy& subject_policy,
+                               ratelimit::TimePoint now) override {
+    redis::RequestCheckResults results =
+        checks_.run(address_key, address_policy, jti, subject_key, subject_policy, now);
+    return api::RequestCheckResults{results.address, std::move(results.revoked), results.subject};
+  }
+
+  api::TokenCheckResults run_token_checks(std::string_view jti, std::string_view subject_key,
+                                          const ratelimit::Policy& subject_policy,
+                                          ratelimit::TimePoint now) override {
+    redis::TokenCheckResults results =
+        checks_.run_token_checks(jti, subject_key, subject_policy, now);
+    return api::TokenCheckResults{std::move(results.revoked), results.subject};
+  }
+
+ private:
+  redis::RequestChecks checks_;
 };
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -155,13 +185,18 @@ boost::system::result<void, StartupError> Service::start() {
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
 
   std::shared_ptr<auth::RevocationStore> revocations;
+  std::shared_ptr<api::RequestChecksStore> request_checks;  // Redis only
   if (config_.redis) {
     redis::Config redis_config = *config_.redis;
     redis_config.connections = threads + static_cast<std::uint32_t>(config_.max_concurrent_hashes);
     auto store = redis::RedisStore::create(redis_config, clock_);
     if (!store) return StartupError{std::string("Redis: ") + redis::to_string(store.error())};
-    store_ = std::shared_ptr<ratelimit::Store>(std::move(*store));
-    revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
+    std::shared_ptr<redis::RedisStore> redis_store(std::move(*store));
+    auto redis_revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
+    request_checks =
+        std::make_shared<RedisRequestChecks>(redis::RequestChecks(redis_store, redis_revocations));
+    store_ = redis_store;
+    revocations = redis_revocations;
     uses_redis_ = true;
     // Fail-closed: without Redis every limited request is refused, so the replica
     // is not ready. Fail-open keeps serving on local limits: pulling every replica
@@ -175,8 +210,9 @@ boost::system::result<void, StartupError> Service::start() {
         store_config, [&background] { background.ratelimit_eviction(); });
     revocations = std::make_shared<auth::MemoryRevocationStore>();
   }
-  auto gate = std::make_shared<api::RateLimitGate>(store_, uses_redis_ ? "redis" : "memory",
-                                                   config_.policies, config_.rate_limits);
+  auto gate =
+      std::make_shared<api::RateLimitGate>(store_, uses_redis_ ? "redis" : "memory",
+                                           config_.policies, config_.rate_limits, request_checks);
 
   auth::VerifierConfig verifier_config{config_.issuer, config_.audience,
                                        config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};

@@ -7,23 +7,62 @@ namespace smlapi::redis::lua {
 // (exact in Lua's doubles until the year 2255) and written with %.0f, since Lua's default
 // number formatting keeps only 14 significant digits.
 
-// GCRA (see ratelimit/gcra.h). KEYS[1] = key; ARGV[1] = emission interval in µs, ARGV[2] =
-// burst. Returns {allowed, remaining, reset_after_us, retry_after_us}. Only allowed requests
-// write; the key expires when its TAT is reached, when it is equivalent to an absent key.
-inline constexpr const char* kGcra = R"lua(
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local depth = interval * (tonumber(ARGV[2]) + 1)
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
-local new_tat = tat + interval
-local allow_at = new_tat - depth
-if now < allow_at then
-  return {0, 0, tat - now, allow_at - now}
+// GCRA (see ratelimit/gcra.h) as a Lua function, shared by the single-key script (kGcraMain)
+// and the combined request script (kRequestChecksMain), so both count exactly alike. Arguments:
+// key, emission interval in µs, burst, now in µs. Returns {allowed, remaining, reset_after_us,
+// retry_after_us}. Only allowed requests write; the key expires when its TAT is reached, when it
+// is equivalent to an absent key.
+inline constexpr const char* kGcraFunction = R"lua(
+local function redis_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
-return {1, math.floor((now - allow_at) / interval), new_tat - now, 0}
+local function gcra(key, interval_arg, burst_arg, now)
+  local interval = tonumber(interval_arg)
+  local depth = interval * (tonumber(burst_arg) + 1)
+  local tat = tonumber(redis.call('GET', key)) or now
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_at = new_tat - depth
+  if now < allow_at then
+    return {0, 0, tat - now, allow_at - now}
+  end
+  redis.call('SET', key, string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
+  return {1, math.floor((now - allow_at) / interval), new_tat - now, 0}
+end
+)lua";
+
+// One GCRA check. KEYS[1] = key; ARGV[1] = emission interval in µs, ARGV[2] = burst.
+inline constexpr const char* kGcraMain = R"lua(
+return gcra(KEYS[1], ARGV[1], ARGV[2], redis_now())
+)lua";
+
+// The shared-state checks of one authenticated request in one round trip, in the order the
+// API applies them one by one: the address limit; only if it allows, the deny-list read; only
+// if the token is not revoked and a subject key is given (the caller passes none when the
+// token lacks the route's scope), the subject limit. A refused step leaves every later key
+// untouched, exactly as when the steps run as separate commands.
+// KEYS[1] = address key, KEYS[2] = deny-list key, KEYS[3] = subject key (optional);
+// ARGV = address interval, address burst, subject interval, subject burst.
+// Returns {address_gcra} | {address_gcra, revoked (0/1)} | {address_gcra, 0, subject_gcra}.
+inline constexpr const char* kRequestChecksMain = R"lua(
+local now = redis_now()
+local address = gcra(KEYS[1], ARGV[1], ARGV[2], now)
+if address[1] == 0 then return {address} end
+local revoked = redis.call('EXISTS', KEYS[2])
+if revoked ~= 0 or #KEYS < 3 then return {address, revoked} end
+return {address, revoked, gcra(KEYS[3], ARGV[3], ARGV[4], now)}
+)lua";
+
+// The token's checks of one request after its address limit ran separately (a token seen for
+// the first time: its address limit must come before the signature check): the deny-list read
+// and, only if the token is not revoked and a subject key is given, the subject limit.
+// KEYS[1] = deny-list key, KEYS[2] = subject key (optional); ARGV = subject interval, burst.
+// Returns {revoked (0/1)} | {0, subject_gcra}.
+inline constexpr const char* kTokenChecksMain = R"lua(
+local revoked = redis.call('EXISTS', KEYS[1])
+if revoked ~= 0 or #KEYS < 2 then return {revoked} end
+return {revoked, gcra(KEYS[2], ARGV[1], ARGV[2], redis_now())}
 )lua";
 
 // Failure counter, one hash per key (n = failures, u = locked until, µs). KEYS[1] = key;

@@ -27,9 +27,13 @@ class RedisRevocationStore final : public auth::RevocationStore {
 
   std::uint64_t errors() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
- private:
-  std::string key_for(std::string_view jti) const;
+  // The deny-list key of `jti` (prefix + "revoked:" + bounded jti), for RequestChecks, which
+  // reads it inside its combined script.
+  std::string redis_key(std::string_view jti) const;
+  // Counts a deny-list read that failed elsewhere (RequestChecks), as is_revoked() would.
+  void count_error() noexcept { errors_.fetch_add(1, std::memory_order_relaxed); }
 
+ private:
   ConnectionPool pool_;
   std::atomic<std::uint64_t> errors_{0};
 };

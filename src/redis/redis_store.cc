@@ -7,6 +7,7 @@
 #include <hiredis/hiredis.h>
 
 #include "ratelimit/key.h"
+#include "redis/gcra_reply.h"
 #include "redis/lua_scripts.h"
 
 namespace smlapi::redis {
@@ -32,12 +33,6 @@ std::optional<std::array<long long, N>> integers(const Reply& reply) {
 
 long long whole_microseconds_ceil(Duration duration) { return (duration.count() + 999) / 1000; }
 
-std::string emission_interval_us(const ratelimit::Policy& policy) {
-  const long long period_us = std::chrono::duration_cast<microseconds>(policy.period).count();
-  const long long limit = std::max<long long>(policy.limit, 1);
-  return std::to_string(std::max<long long>((period_us + limit - 1) / limit, 1));
-}
-
 // The local limit while Redis is down: this replica's share of the shared limit.
 ratelimit::Policy fallback_policy(const ratelimit::Policy& policy, std::uint32_t replicas) {
   ratelimit::Policy local = policy;
@@ -58,7 +53,7 @@ RedisStore::RedisStore(Config config, const ratelimit::TimeSource& clock,
                        ratelimit::MemoryStoreConfig fallback)
     : pool_(std::move(config), clock),
       fallback_(fallback),
-      gcra_(lua::kGcra),
+      gcra_(std::string(lua::kGcraFunction) + lua::kGcraMain),
       record_failure_(lua::kRecordFailure),
       lockout_(lua::kLockout) {}
 
@@ -71,8 +66,8 @@ std::string RedisStore::redis_key(std::string_view key) const {
   return full;
 }
 
-Decision RedisStore::on_failure(std::string_view key, const ratelimit::Policy& policy,
-                                ratelimit::TimePoint now) {
+Decision RedisStore::without_redis(std::string_view key, const ratelimit::Policy& policy,
+                                   ratelimit::TimePoint now) {
   count_error();
   if (pool_.config().failure_mode == FailureMode::fail_closed) {
     Decision denied;
@@ -91,20 +86,11 @@ Decision RedisStore::on_failure(std::string_view key, const ratelimit::Policy& p
 Decision RedisStore::check(std::string_view key, const ratelimit::Policy& policy,
                            ratelimit::TimePoint now) {
   const std::string full_key = redis_key(key);
-  const std::string interval = emission_interval_us(policy);
-  const std::string burst = std::to_string(policy.burst);
-  const auto reply = gcra_.run(pool_, {full_key}, {interval, burst});
-  if (!reply.has_value()) return on_failure(key, policy, now);
-  const auto values = integers<4>(*reply);
-  if (!values.has_value()) return on_failure(key, policy, now);
-  Decision decision;
-  decision.allowed = (*values)[0] == 1;
-  decision.remaining =
-      static_cast<std::uint32_t>(std::clamp<long long>((*values)[1], 0, UINT32_MAX));
-  decision.reset_after = microseconds((*values)[2]);
-  decision.retry_after = microseconds((*values)[3]);
-  decision.source = DecisionSource::store;
-  return decision;
+  const auto reply =
+      gcra_.run(pool_, {full_key}, {emission_interval_us(policy), burst_arg(policy)});
+  const auto decision = reply.has_value() ? gcra_decision(**reply) : std::nullopt;
+  if (!decision.has_value()) return without_redis(key, policy, now);
+  return *decision;
 }
 
 Lockout RedisStore::lockout(std::string_view key, ratelimit::TimePoint now) {

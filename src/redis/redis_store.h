@@ -47,12 +47,19 @@ class RedisStore final : public ratelimit::Store {
   // The key as stored in Redis: prefix + bounded key.
   std::string redis_key(std::string_view key) const;
 
+  // The decision check() gives when Redis could not answer (Config::failure_mode: the local
+  // fallback limiter or store_unavailable); counts the error. RequestChecks uses it so that a
+  // failed combined script degrades exactly like the separate checks.
+  ratelimit::Decision without_redis(std::string_view key, const ratelimit::Policy& policy,
+                                    ratelimit::TimePoint now);
+
+  // The per-worker connections, shared with RequestChecks (same server, no extra sockets).
+  ConnectionPool& pool() noexcept { return pool_; }
+
  private:
   RedisStore(Config config, const ratelimit::TimeSource& clock,
              ratelimit::MemoryStoreConfig fallback);
 
-  ratelimit::Decision on_failure(std::string_view key, const ratelimit::Policy& policy,
-                                 ratelimit::TimePoint now);
   void count_error() noexcept { errors_.fetch_add(1, std::memory_order_relaxed); }
 
   ConnectionPool pool_;

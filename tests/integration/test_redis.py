@@ -1,7 +1,11 @@
 """Shared rate limits, brute-force counters and revocations through a real redis-server
 (issue 5): two replicas enforce one combined limit, Redis restarts and outages in both
-failure modes, readiness, key expiry, password authentication."""
+failure modes, readiness, key expiry, password authentication; and (issue 6) a request with a
+token the worker has already verified costs one Redis round trip with the same answers and
+the same Redis contents as the three separate ones."""
+import math
 import shutil
+import time
 
 import pytest
 import requests
@@ -290,3 +294,184 @@ def test_wrong_redis_password_is_not_ready_and_not_logged(redis_with_password, r
     assert jwks(svc).status_code == 503
     svc.stop()
     assert "wrong-password-XYZ-123" not in svc.log_text()
+
+
+# ---- one round trip for a cached token (issue 6) ----------------------------------------------------
+# A requests.Session keeps one connection, so its requests reach one worker: after its first
+# request (verification, three round trips), the token is in that worker's cache.
+
+# A deep burst that does not refill during a test: RateLimit's r= counts down exactly.
+WIDE_PREDICT = ("--rate-limit-predict", "1/3600s+100")
+
+
+def redis_stats(redis):
+    """(commands read from clients, script calls, top-level and in-script EXISTS) so far."""
+    stats = {}
+    for section in ("stats", "commandstats"):
+        for line in redis.command("INFO", section).splitlines():
+            key, _, value = line.strip().partition(":")
+            stats[key] = value
+    calls = {name: int(stats.get(f"cmdstat_{name}", "calls=0").split(",")[0].split("=")[1])
+             for name in ("evalsha", "eval", "exists")}
+    return int(stats["total_reads_processed"]), calls["evalsha"] + calls["eval"], calls["exists"]
+
+
+def round_trips(redis, requests_made, send):
+    """Runs send(); returns (Redis round trips, scripts run) it cost. Each synchronous command
+    is one read on the server; the INFO calls themselves and the once-a-second health PINGs
+    are the only other readers, and are subtracted (the PINGs as an upper bound)."""
+    reads0, scripts0, _ = redis_stats(redis)
+    started = time.monotonic()
+    send()
+    pings = math.ceil(time.monotonic() - started) + 1
+    reads1, scripts1, _ = redis_stats(redis)
+    info_reads = 2  # the two INFO commands of the first redis_stats
+    trips = reads1 - reads0 - info_reads
+    assert requests_made <= trips + pings, (trips, requests_made)
+    return trips, scripts1 - scripts0, pings
+
+
+def subject_key(user):
+    return f"{PREFIX}rl:predict-user:sub:{user}"
+
+
+def test_cached_token_predict_costs_one_round_trip(redis_server, replicas):
+    svc = replicas(redis_server, *WIDE_PREDICT)
+    token = svc.token()
+    session = requests.Session()
+    first = predict_on(session, svc, token)  # verified: separate steps
+    assert first.status_code == 200
+    # The first cached request loads the combined script (EVALSHA answers NOSCRIPT, then EVAL).
+    assert predict_on(session, svc, token).status_code == 200
+    n = 20
+    answers = []
+    trips, scripts, pings = round_trips(
+        redis_server, n, lambda: answers.extend(predict_on(session, svc, token) for _ in range(n)))
+    assert all(r.status_code == 200 for r in answers), [r.status_code for r in answers]
+    assert scripts == n, scripts  # one script per request
+    assert n <= trips <= n + pings, (trips, n)  # three separate steps would be 3n
+    # The answer carries both limits, as with separate steps: the address item, then the
+    # subject one, each counting down by one per request.
+    policies = first.headers["RateLimit-Policy"]
+    assert policies == '"predict";q=1;w=3600, "predict-user";q=1;w=3600', policies
+    assert answers[-1].headers["RateLimit-Policy"] == policies
+    items = answers[-1].headers["RateLimit"]
+    assert items.startswith('"predict";r=') and '"predict-user";r=' in items, items
+    first_remaining = [int(part.split(";r=")[1].split(";")[0])
+                       for part in first.headers["RateLimit"].split(", ")]
+    last_remaining = [int(part.split(";r=")[1].split(";")[0]) for part in items.split(", ")]
+    assert [a - b for a, b in zip(first_remaining, last_remaining)] == [n + 1, n + 1], (first_remaining,
+                                                                             last_remaining)
+
+
+def predict_on(session, svc, token, text="what a good day"):
+    return session.post(svc.url("/predict"), json={"text": text},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def test_revoked_cached_token_leaves_the_subject_key_absent(redis_server, replicas):
+    svc = replicas(redis_server, *WIDE_PREDICT)
+    token = svc.token()
+    session = requests.Session()
+    # Verified (separate steps), then cached (loads the combined script).
+    assert [predict_on(session, svc, token).status_code for _ in range(2)] == [200, 200]
+    redis_server.command("DEL", subject_key("alice"))
+    assert h.revoke(svc, token, token).status_code == 200
+    answers = []
+    trips, scripts, pings = round_trips(redis_server, 1,
+                                        lambda: answers.append(predict_on(session, svc, token)))
+    h.assert_invalid_token(answers[0])
+    assert "revoked" in answers[0].headers["WWW-Authenticate"]
+    assert scripts == 1 and trips <= 1 + pings, (scripts, trips)
+    assert answers[0].headers["RateLimit-Policy"] == '"predict";q=1;w=3600'
+    assert redis_server.command("EXISTS", subject_key("alice")).strip() == "0"
+    svc.stop()
+    rejected = [line for line in svc.log_text().splitlines() if "auth.rejected" in line]
+    assert len(rejected) == 1 and "revoked" in rejected[0], rejected
+
+
+def test_limited_address_with_cached_token_touches_nothing_else(redis_server, replicas):
+    svc = replicas(redis_server, "--rate-limit-predict", "1/3600s+1")
+    token = svc.token()
+    session = requests.Session()
+    assert [predict_on(session, svc, token).status_code for _ in range(2)] == [200, 200]
+    redis_server.command("DEL", subject_key("alice"))
+    r = predict_on(session, svc, token)
+    assert_limited(r)
+    assert r.headers["RateLimit-Policy"] == '"predict";q=1;w=3600', r.headers
+    assert redis_server.command("EXISTS", subject_key("alice")).strip() == "0"
+
+
+def test_cached_token_without_scope_is_refused_as_before(redis_server, replicas):
+    svc = replicas(redis_server, *WIDE_PREDICT)
+    token = svc.token(user="nobody")
+    session = requests.Session()
+    # Verified (separate steps), then cached (loads the combined script).
+    answers = [predict_on(session, svc, token) for _ in range(2)]
+    trips, scripts, pings = round_trips(redis_server, 1,
+                                        lambda: answers.append(predict_on(session, svc, token)))
+    assert scripts == 1 and trips <= 1 + pings, (scripts, trips)
+    for r in answers:
+        assert r.status_code == 403, (r.status_code, r.text)
+        assert 'error="insufficient_scope"' in r.headers["WWW-Authenticate"]
+        assert r.headers["RateLimit-Policy"] == '"predict";q=1;w=3600'
+    assert answers[0].headers["WWW-Authenticate"] == answers[-1].headers["WWW-Authenticate"]
+    assert redis_server.command("EXISTS", subject_key("nobody")).strip() == "0"
+
+
+def test_cached_token_subject_limit_is_enforced(redis_server, replicas):
+    svc = replicas(redis_server, "--rate-limit-predict", "1/3600s+2", "--trusted-proxies",
+                   "127.0.0.1/32")
+    token = svc.token()
+    session = requests.Session()
+    statuses = []
+    for i in range(4):  # a new address each time: only the subject limit can refuse
+        r = session.post(svc.url("/predict"), json={"text": "good"}, timeout=30,
+                         headers={"Authorization": f"Bearer {token}",
+                                  "X-Forwarded-For": f"10.0.1.{i}"})
+        statuses.append(r.status_code)
+    assert statuses == [200, 200, 200, 429], statuses
+    assert r.headers["RateLimit-Policy"] == '"predict";q=1;w=3600, "predict-user";q=1;w=3600'
+    assert r.headers.get("Retry-After", "").isdigit()
+
+
+@pytest.mark.parametrize("mode", ["open", "closed"])
+def test_cached_token_when_redis_goes_down(redis_server, replicas, mode):
+    svc = replicas(redis_server, *WIDE_PREDICT, "--redis-failure-mode", mode)
+    token = svc.token()
+    fresh = svc.token()  # never used before Redis goes down: takes the new-token path
+    session = requests.Session()
+    assert predict_on(session, svc, token).status_code == 200
+    redis_server.stop()
+    for r in (predict_on(session, svc, token), predict_on(session, svc, fresh)):
+        if mode == "open":  # local fallback limits, deny-list accepted as unreadable
+            assert r.status_code == 200, (r.status_code, r.text)
+            assert r.headers["RateLimit-Policy"] == \
+                '"predict";q=1;w=3600, "predict-user";q=1;w=3600'
+        else:
+            assert r.status_code == 503, (r.status_code, r.text)
+            assert r.headers.get("Retry-After", "").isdigit()
+            assert "RateLimit" not in r.headers
+    redis_server.start()
+    conftest.wait_until(lambda: predict_on(session, svc, token).status_code == 200, timeout=30)
+
+
+def test_new_token_costs_two_round_trips_and_a_bad_one_one(redis_server, replicas):
+    """A token not yet verified on the worker: the address limit first (before any signature
+    check), then the deny-list read and subject limit together. A forged token never gets past
+    the address limit's round trip."""
+    svc = replicas(redis_server, *WIDE_PREDICT)
+    session = requests.Session()
+    assert predict_on(session, svc, svc.token()).status_code == 200  # loads both scripts
+    fresh = svc.token()  # another jti: not in any worker's cache
+    answers = []
+    trips, scripts, pings = round_trips(redis_server, 2,
+                                        lambda: answers.append(predict_on(session, svc, fresh)))
+    assert answers[0].status_code == 200, answers[0].text
+    assert answers[0].headers["RateLimit-Policy"] == '"predict";q=1;w=3600, "predict-user";q=1;w=3600'
+    assert scripts == 2 and trips <= 2 + pings, (scripts, trips)
+    forged = fresh[:-4] + ("AAAA" if not fresh.endswith("AAAA") else "BBBB")
+    trips, scripts, pings = round_trips(redis_server, 1,
+                                        lambda: answers.append(predict_on(session, svc, forged)))
+    h.assert_invalid_token(answers[1])
+    assert scripts == 1 and trips <= 1 + pings, (scripts, trips)

@@ -1,0 +1,307 @@
+// RequestChecks (the combined address-limit / deny-list / subject-limit script) against a real
+// redis-server: every branch leaves Redis and answers as the separate steps do.
+#include "redis/request_checks.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include "../ratelimit/fake_clock.h"
+#include "redis/connection.h"
+#include "redis_server.h"
+
+namespace smlapi::redis {
+namespace {
+
+using namespace std::chrono_literals;
+using ratelimit::DecisionSource;
+using ratelimit::Policy;
+using ratelimit::testing::FakeClock;
+using testing::RedisServer;
+
+// Long periods keep every assertion independent of the test's speed (see redis_store_test).
+const Policy kAddress{"predict", 10, 3600s, 9};       // 10 in a row
+const Policy kSubject{"predict-user", 10, 3600s, 4};  // 5 in a row
+constexpr std::int64_t kNow = 1'900'000'000;          // deny-list entries expire after it
+constexpr std::int64_t kDenyUntil = kNow + 600;
+
+class RequestChecksTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { signal(SIGPIPE, SIG_IGN); }
+
+  void SetUp() override {
+    if (!testing::redis_server_available()) {
+      GTEST_SKIP() << testing::kRedisServerPath << " not installed";
+    }
+  }
+
+  Config config_for(const RedisServer& server, FailureMode mode = FailureMode::fail_open) const {
+    Config config;
+    config.port = server.port();
+    config.connections = 2;
+    config.timeout = 500ms;
+    config.connect_timeout = 500ms;
+    config.failure_mode = mode;
+    return config;
+  }
+
+  // The stores and the combined checks over them, as the wiring builds them.
+  void connect(const Config& config) {
+    auto created = RedisStore::create(config, clock_);
+    ASSERT_TRUE(created.has_value());
+    store_ = std::move(*created);
+    revocations_ = std::make_shared<RedisRevocationStore>(config, clock_);
+    checks_.emplace(store_, revocations_);
+  }
+
+  RequestCheckResults run(std::string_view address, std::string_view jti,
+                          std::string_view subject) {
+    return checks_->run(address, kAddress, jti, subject, kSubject, clock_.now());
+  }
+
+  long long raw(const RedisServer& server, std::initializer_list<std::string_view> args) {
+    return testing::run_command(config_for(server), args);
+  }
+
+  FakeClock clock_;
+  std::shared_ptr<RedisStore> store_;
+  std::shared_ptr<RedisRevocationStore> revocations_;
+  std::optional<RequestChecks> checks_;
+};
+
+TEST_F(RequestChecksTest, CountsExactlyLikeTheSeparateSteps) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  for (int i = 0; i < 12; ++i) {
+    SCOPED_TRACE(i);
+    // Separate steps on one client, the combined script on another, same policies.
+    const auto address = store_->check("rl:predict:ip:192.0.2.1", kAddress, clock_.now());
+    std::optional<ratelimit::Decision> subject;
+    if (address.allowed) {
+      ASSERT_FALSE(testing::unwrap(revocations_->is_revoked("jti-a", kNow)));
+      subject = store_->check("rl:predict-user:sub:alice", kSubject, clock_.now());
+    }
+    const auto combined = run("rl:predict:ip:192.0.2.2", "jti-b", "rl:predict-user:sub:bob");
+    EXPECT_EQ(combined.address.source, DecisionSource::store);
+    EXPECT_EQ(combined.address.allowed, address.allowed);
+    EXPECT_EQ(combined.address.remaining, address.remaining);
+    EXPECT_EQ(combined.address.retry_after > 0us, address.retry_after > 0us);
+    EXPECT_EQ(combined.revoked.has_value(), address.allowed);
+    ASSERT_EQ(combined.subject.has_value(), subject.has_value());
+    if (subject.has_value()) {
+      EXPECT_FALSE(testing::unwrap(*combined.revoked));
+      EXPECT_EQ(combined.subject->allowed, subject->allowed);
+      EXPECT_EQ(combined.subject->remaining, subject->remaining);
+      EXPECT_EQ(combined.subject->source, DecisionSource::store);
+    }
+  }
+}
+
+TEST_F(RequestChecksTest, KeysAndTimeToLiveAreThoseOfTheSeparateSteps) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  ASSERT_TRUE(results.subject.has_value());
+  for (const char* key : {"smlapi:rl:predict:ip:192.0.2.1", "smlapi:rl:predict-user:sub:alice"}) {
+    SCOPED_TRACE(key);
+    EXPECT_EQ(raw(server, {"EXISTS", key}), 1);
+    const long long ttl = raw(server, {"PTTL", key});
+    EXPECT_GT(ttl, 0) << "the key must expire";
+    EXPECT_LE(ttl, 360'000) << "TTL = time until the TAT is reached (one interval)";
+  }
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 2) << "the deny-list is only read";
+}
+
+TEST_F(RequestChecksTest, RefusedAddressReadsAndWritesNothingElse) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(store_->check("rl:predict:ip:192.0.2.1", kAddress, clock_.now()).allowed);
+  }
+  ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  EXPECT_FALSE(results.address.allowed);
+  EXPECT_EQ(results.address.source, DecisionSource::store);
+  EXPECT_GT(results.address.retry_after, 0us);
+  EXPECT_FALSE(results.revoked.has_value()) << "deny-list not read";
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
+}
+
+TEST_F(RequestChecksTest, RevokedTokenLeavesTheSubjectKeyAbsent) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  EXPECT_TRUE(results.address.allowed);
+  ASSERT_TRUE(results.revoked.has_value());
+  EXPECT_TRUE(testing::unwrap(*results.revoked));
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict:ip:192.0.2.1"}), 1) << "address counted";
+  EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
+}
+
+TEST_F(RequestChecksTest, WithoutASubjectKeyOnlyTheDenyListIsRead) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "");
+  EXPECT_TRUE(results.address.allowed);
+  ASSERT_TRUE(results.revoked.has_value());
+  EXPECT_FALSE(testing::unwrap(*results.revoked));
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 1);
+}
+
+TEST_F(RequestChecksTest, SubjectLimitRefusesOnceItsBurstIsSpent) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").subject->allowed);
+  }
+  const auto results = run("rl:predict:ip:192.0.2.9", "jti-1", "rl:predict-user:sub:alice");
+  ASSERT_TRUE(results.subject.has_value());
+  EXPECT_FALSE(results.subject->allowed);
+  EXPECT_EQ(results.subject->remaining, 0u);
+  EXPECT_GT(results.subject->retry_after, 0us);
+}
+
+TEST_F(RequestChecksTest, ScriptCacheFlushFallsBackToEval) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  ASSERT_TRUE(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").subject);
+  raw(server, {"SCRIPT", "FLUSH"});
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  EXPECT_EQ(results.address.source, DecisionSource::store);
+  EXPECT_EQ(results.address.remaining, 8u);
+  ASSERT_TRUE(results.subject.has_value());
+  EXPECT_EQ(results.subject->source, DecisionSource::store);
+  EXPECT_EQ(results.subject->remaining, 3u);
+}
+
+TEST_F(RequestChecksTest, FailOpenDegradesLikeTheSeparateSteps) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server, FailureMode::fail_open));
+  ASSERT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address.source,
+            DecisionSource::store);
+  server.stop();  // killed between two requests
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  EXPECT_TRUE(results.address.allowed);
+  EXPECT_EQ(results.address.source, DecisionSource::fallback);
+  ASSERT_TRUE(results.revoked.has_value());
+  EXPECT_FALSE(results.revoked->has_value()) << "deny-list unreadable";
+  ASSERT_TRUE(results.subject.has_value()) << "fail-open accepts an unreadable deny-list";
+  EXPECT_EQ(results.subject->source, DecisionSource::fallback);
+  EXPECT_EQ(store_->errors(), 2u) << "address and subject, as two failed checks";
+  EXPECT_EQ(revocations_->errors(), 1u);
+
+  // The fallback counts like RedisStore's own: the subject's local burst (4 / 1 replica + 1).
+  int allowed = 1;
+  for (int i = 0; i < 10; ++i) {
+    const auto next = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+    if (next.subject.has_value() && next.subject->allowed) ++allowed;
+  }
+  EXPECT_EQ(allowed, 5);
+
+  ASSERT_TRUE(server.start());
+  clock_.advance(10s);  // past the reconnect back-off
+  EXPECT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address.source,
+            DecisionSource::store);
+}
+
+TEST_F(RequestChecksTest, FailClosedStopsAtTheAddress) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  Config config = config_for(server, FailureMode::fail_closed);
+  config.unavailable_retry_after = 2s;
+  connect(config);
+  server.stop();
+  const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
+  EXPECT_FALSE(results.address.allowed);
+  EXPECT_EQ(results.address.source, DecisionSource::store_unavailable);
+  EXPECT_EQ(results.address.retry_after, 2s);
+  EXPECT_FALSE(results.revoked.has_value());
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(store_->errors(), 1u);
+  EXPECT_EQ(revocations_->errors(), 0u);
+}
+
+// ---- the token part alone (a token verified just now; its address limit ran before) ----------
+
+TEST_F(RequestChecksTest, TokenChecksLimitTheSubjectOfAValidToken) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  for (int i = 0; i < 5; ++i) {
+    const auto results =
+        checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
+    EXPECT_FALSE(testing::unwrap(results.revoked));
+    ASSERT_TRUE(results.subject.has_value());
+    EXPECT_TRUE(results.subject->allowed);
+    EXPECT_EQ(results.subject->remaining, static_cast<std::uint32_t>(4 - i));
+  }
+  const auto refused =
+      checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
+  ASSERT_TRUE(refused.subject.has_value());
+  EXPECT_FALSE(refused.subject->allowed);
+  const long long ttl = raw(server, {"PTTL", "smlapi:rl:predict-user:sub:alice"});
+  EXPECT_GT(ttl, 0);
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 1);
+}
+
+TEST_F(RequestChecksTest, TokenChecksOfARevokedTokenLeaveTheSubjectKeyAbsent) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
+  const auto results =
+      checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
+  EXPECT_TRUE(testing::unwrap(results.revoked));
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
+  const auto unscoped = checks_->run_token_checks("jti-2", "", kSubject, clock_.now());
+  EXPECT_FALSE(testing::unwrap(unscoped.revoked));
+  EXPECT_FALSE(unscoped.subject.has_value());
+}
+
+TEST_F(RequestChecksTest, TokenChecksSurviveAScriptFlushAndDegradeWhenRedisIsDown) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server, FailureMode::fail_open));
+  ASSERT_TRUE(checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now()).subject);
+  raw(server, {"SCRIPT", "FLUSH"});
+  const auto flushed = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
+  ASSERT_TRUE(flushed.subject.has_value());
+  EXPECT_EQ(flushed.subject->source, DecisionSource::store);
+  EXPECT_EQ(flushed.subject->remaining, 3u);
+  server.stop();
+  const auto down = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
+  EXPECT_FALSE(down.revoked.has_value());
+  ASSERT_TRUE(down.subject.has_value());
+  EXPECT_EQ(down.subject->source, DecisionSource::fallback);
+  EXPECT_EQ(revocations_->errors(), 1u);
+  EXPECT_EQ(store_->errors(), 1u);
+}
+
+TEST_F(RequestChecksTest, TokenChecksFailClosedLeaveTheSubjectUnchecked) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server, FailureMode::fail_closed));
+  server.stop();
+  const auto down = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
+  EXPECT_FALSE(down.revoked.has_value()) << "the API answers 503 (deny-list unavailable)";
+  EXPECT_FALSE(down.subject.has_value());
+  EXPECT_EQ(store_->errors(), 0u);
+}
+
+}  // namespace
+}  // namespace smlapi::redis
