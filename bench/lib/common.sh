@@ -100,20 +100,21 @@ make_credentials() {
 
 # shellcheck disable=SC2034
 # start_server NAME EXTRA_ARGS...: sets SERVER_PID, SERVER_PORT, SERVER_RSS_IDLE
-# and SERVER_STARTUP_MS; the log goes to $WORK/server-NAME.log.
+# and SERVER_STARTUP_MS; the log goes to $WORK/server-NAME.log, or to
+# $BENCH_SERVER_LOG when set (e.g. /dev/null for millions of access lines).
 start_server() {
   local name=$1
   shift
   SERVER_PORT=$(free_port)
-  local t0 t1
+  local t0 t1 server_log=${BENCH_SERVER_LOG:-$WORK/server-$name.log}
   t0=$(now_ns)
   "$BIN" serve --host 127.0.0.1 --port "$SERVER_PORT" --threads "${BENCH_SERVER_THREADS:-0}" \
     --users-file "$WORK/users.json" --keys-dir "$WORK/keys" --token-ttl 3600 \
-    "$@" >"$WORK/server-$name.log" 2>&1 &
+    "$@" >"$server_log" 2>&1 &
   SERVER_PID=$!
   STARTED_PIDS+=("$SERVER_PID")
   if ! wait_until_ready "$SERVER_PORT" /readyz "$SERVER_PID"; then
-    cat "$WORK/server-$name.log" >&2
+    cat "$server_log" >&2
     die "secure-ml-api ($name) did not become ready"
   fi
   t1=$(now_ns)
