@@ -21,7 +21,6 @@ void RequestParser::on_request_impl(bhttp::verb method, string_view method_str, 
     ec = bhttp::error::bad_target;
     return;
   }
-  if (!count_header_bytes(method_str.size() + target.size() + 12, ec)) return;  // + " HTTP/1.1\r\n"
   request_.method = method;
   request_.method_text.assign(method_str.data(), method_str.size());
   request_.target.assign(target.data(), target.size());
@@ -44,13 +43,25 @@ void RequestParser::set_single(std::string& slot, unsigned bit, string_view valu
   slot.assign(value.data(), value.size());
 }
 
-// The whole header must fit max_header_bytes however it is split across reads.
-bool RequestParser::count_header_bytes(std::size_t bytes, error_code& ec) {
-  header_bytes_ += bytes;
-  if (header_bytes_ <= limits_.max_header_bytes) return true;
+std::size_t RequestParser::put(boost::asio::const_buffer buffer, error_code& ec) {
+  const bool header_was_done = is_header_done();
+  put_start_ = static_cast<const char*>(buffer.data());
+  const std::size_t used = basic_parser::put(buffer, ec);
+  if (header_was_done) return used;
+  if (!is_header_done()) {
+    header_bytes_before_ += used;  // Beast consumed complete lines of a partial header
+  } else if (!header_measured_ && (!ec || ec == bhttp::error::need_more)) {
+    check_header_bytes(header_bytes_before_ + used, ec);  // no body bytes in this call
+  }
+  return used;
+}
+
+// The whole header, from the request line to the blank line, against the limit.
+void RequestParser::check_header_bytes(std::size_t bytes, error_code& ec) {
+  header_measured_ = true;
+  if (bytes <= limits_.max_header_bytes) return;
   refusal_ = ParseRefusal::header_too_large;
   ec = bhttp::error::header_limit;
-  return false;
 }
 
 static void append_list(std::string& slot, boost::beast::string_view value) {
@@ -65,7 +76,6 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
     ec = bhttp::error::header_limit;
     return;
   }
-  if (!count_header_bytes(name_string.size() + value.size() + 4, ec)) return;  // ": " "\r\n"
   switch (name) {
     case bhttp::field::host:
       set_single(request_.host, 1, value, ec);
@@ -137,7 +147,14 @@ void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& cont
     request_.body.reserve(static_cast<std::size_t>(*content_length) + kBodyPadding);
 }
 
-std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
+std::size_t RequestParser::on_body_impl(string_view body, error_code& ec) {
+  // The first body bytes sit right after the header in the caller's buffer
+  // (put() hands Beast that one buffer, so Beast passes views into it).
+  if (!header_measured_) {
+    check_header_bytes(header_bytes_before_ + static_cast<std::size_t>(body.data() - put_start_),
+                       ec);
+    if (ec) return 0;
+  }
   request_.body.append(body.data(), body.size());
   return body.size();
 }

@@ -7,6 +7,7 @@
 #include "http/limits.h"
 #include "http/request.h"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 
 namespace smlapi::http {
@@ -27,6 +28,13 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   ParseRefusal refusal() const { return refusal_; }
 
+  // basic_parser::put, plus the header byte limit measured on the wire: the
+  // bytes from the request line to the blank line, however they are split
+  // across calls, must fit max_header_bytes. (Beast's own header_limit is
+  // relative to each call's buffer and, for a header that arrives whole, starts
+  // after the request line: on its own it lets the split decide.)
+  std::size_t put(boost::asio::const_buffer buffer, boost::beast::error_code& ec);
+
  private:
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
@@ -45,14 +53,17 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code& ec) override;
 
   void set_single(std::string& slot, unsigned bit, string_view value, error_code& ec);
-  bool count_header_bytes(std::size_t bytes, error_code& ec);
+  void check_header_bytes(std::size_t bytes, error_code& ec);
 
   Request& request_;
   const ServerLimits& limits_;
   std::size_t field_count_ = 0;
   bool has_transfer_encoding_ = false;
-  unsigned seen_single_ = 0;      // bit per single-valued field already received
-  std::size_t header_bytes_ = 0;  // counted here: Beast's limit is per put() call
+  unsigned seen_single_ = 0;  // bit per single-valued field already received
+  // Header bytes consumed by earlier put() calls; the current call's buffer.
+  std::size_t header_bytes_before_ = 0;
+  const char* put_start_ = nullptr;
+  bool header_measured_ = false;
   ParseRefusal refusal_ = ParseRefusal::none;
 };
 
