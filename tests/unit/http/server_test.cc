@@ -9,13 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 namespace smlapi::http {
 namespace {

@@ -16,8 +16,6 @@
 
 #include <openssl/ssl.h>
 
-#include <array>
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
