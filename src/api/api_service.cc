@@ -25,23 +25,6 @@ bool method_allowed(Route route, bhttp::verb method) {
   return false;
 }
 
-// The scope a route requires; empty when it is public.
-std::string_view required_scope(Route route) {
-  switch (route) {
-    case Route::predict:
-    case Route::predict_batch:
-    case Route::v2_model:
-    case Route::v2_model_ready:
-    case Route::v2_infer:
-    case Route::v2_version:
-    case Route::v2_version_ready:
-    case Route::v2_version_infer:
-      return "predict";
-    default:
-      return {};
-  }
-}
-
 // The address a per-address limit counts. IPv6 clients are limited per /64:
 // one host usually owns the whole prefix; `bucket` then holds its text.
 std::string_view limited_address(std::string_view client, std::string& bucket) {
@@ -58,14 +41,17 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
                        Readiness& readiness, LogSink& log)
     : config_(std::move(config)),
       parts_(std::move(parts)),
-      predict_(config_.input, std::string(parts_.model->version())),
+      predict_(config_.input, parts_.models),
       metrics_(metrics),
       readiness_(readiness),
       log_(log) {
+  std::vector<std::string_view> families;
+  for (const model::Family& family : parts_.models->families()) families.push_back(family.name);
+  metrics_.declare_models(families);
   auto* combined = dynamic_cast<CachedTokenLimiter*>(parts_.limiter.get());
   if (combined != nullptr && combined->combines_checks()) cached_token_limiter_ = combined;
   for (unsigned i = 0; i < workers; ++i) {
-    auto state = std::make_unique<WorkerState>(i, parts_.model, log_, config_.access_log,
+    auto state = std::make_unique<WorkerState>(i, *parts_.models, log_, config_.access_log,
                                                metrics_.worker(i));
     if (parts_.access) parts_.access->attach(*state);
     workers_.push_back(std::move(state));
@@ -133,14 +119,16 @@ void ApiService::route_request(Call& call) {
     call.response.add_header("Allow", allow_header(call.route));
     return;
   }
-  std::string_view scope = required_scope(call.route);
+  const RouteInfo& info = route_info(call.route);
+  const bool needs_token = info.needs_token();
+  const std::string_view scope = info.token_scope();
   bool authenticated = false;
   // Cheapest refusals first: the per-address limit needs no parsing at all.
-  if (route_info(call.route).needs_rate_limit) {
+  if (info.needs_rate_limit()) {
     std::string bucket;  // filled (and allocated) for IPv6 clients only
     std::string_view address = limited_address(call.client_address, bucket);
     const auth::VerifiedToken* cached = nullptr;
-    if (cached_token_limiter_ && !scope.empty() && parts_.access) {
+    if (cached_token_limiter_ && needs_token && parts_.access) {
       // A token this worker verified before costs no crypto, so its checks can share one store
       // step with the address limit; a new token keeps the address limit before verification.
       cached = parts_.access->cached(bearer_token(request.authorization), call.worker, unix_now());
@@ -152,44 +140,42 @@ void ApiService::route_request(Call& call) {
       return;
     }
   }
-  if (!scope.empty() && !authenticated && cached_token_limiter_ && parts_.access) {
+  if (needs_token && !authenticated && cached_token_limiter_ && parts_.access) {
     if (!admit_new_token(call, scope)) return;
-  } else if (!scope.empty() && !authenticated) {
+  } else if (needs_token && !authenticated) {
     // The principal lives in the worker state: finish() reads it after this returns.
     Principal& principal = call.worker.principal;
     if (!authorize(call, principal, scope)) return;
     call.principal = &principal;
     if (!apply_limits(call, LimitedBy::subject, principal.subject)) return;
   }
-  switch (call.route) {
-    case Route::healthz:
-      return answer_liveness(call);
-    case Route::readyz:
-      return answer_readiness(call, readiness_);
-    case Route::metrics:
+  dispatch(call, info.endpoint);
+}
+
+void ApiService::dispatch(Call& call, Endpoint endpoint) {
+  switch (endpoint) {
+    case Endpoint::health:
+      return call.route == Route::readyz ? answer_readiness(call, readiness_)
+                                         : answer_liveness(call);
+    case Endpoint::metrics:
       call.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
       call.response.body = metrics_.scrape();
       return;
-    case Route::openapi:
-      return answer_openapi(call);
-    case Route::docs:
-    case Route::docs_asset:
-      return answer_docs(call);
-    case Route::predict:
-      return predict_.predict(call);
-    case Route::predict_batch:
-      return predict_.predict_batch(call);
-    case Route::token:
-    case Route::token_revoke:
-    case Route::jwks:
+    case Endpoint::docs:
+      return call.route == Route::openapi ? answer_openapi(call) : answer_docs(call);
+    case Endpoint::prediction:
+      return call.route == Route::predict_batch ? predict_.predict_batch(call)
+                                                : predict_.predict(call);
+    case Endpoint::tokens:
       if (parts_.tokens) return parts_.tokens->answer(call, *this);
-      set_error(call.response, ApiError::not_found, "Token endpoint not configured");
-      return;
-    default:
+      break;
+    case Endpoint::inference:
       if (parts_.inference) return parts_.inference->answer(call, readiness_);
-      set_error(call.response, ApiError::not_found, "Not Found");
-      return;
+      break;
+    case Endpoint::unrouted:
+      break;
   }
+  set_error(call.response, ApiError::not_found, "Not Found");
 }
 
 bool ApiService::apply_limits(Call& call, LimitedBy by, std::string_view identity) {
@@ -213,7 +199,7 @@ bool ApiService::authorize(Call& call, Principal& principal, std::string_view sc
 bool ApiService::admit_cached_token(Call& call, std::string_view address, std::string_view scope,
                                     const auth::VerifiedToken& verified) {
   std::optional<std::string_view> subject;
-  if (verified.has_scope(scope)) subject = verified.subject;
+  if (scope.empty() || verified.has_scope(scope)) subject = verified.subject;
   CachedTokenChecks checks = cached_token_limiter_->check_cached(
       call.route, address, verified.jti, subject, call.worker, call.response);
   if (checks.address != LimitVerdict::allowed) return false;
@@ -227,7 +213,7 @@ bool ApiService::admit_new_token(Call& call, std::string_view scope) {
   if (!verified) return report_auth(call, verified.error());
   const auth::VerifiedToken& token = **verified;
   std::optional<std::string_view> subject;
-  if (token.has_scope(scope)) subject = token.subject;
+  if (scope.empty() || token.has_scope(scope)) subject = token.subject;
   CachedTokenChecks checks =
       cached_token_limiter_->check_verified_token(call.route, token.jti, subject, call.worker);
   return finish_token_checks(call, scope, token, checks);

@@ -37,10 +37,10 @@ struct ApiConfig {
 
 // What the wiring hands the service; optional parts may be null.
 struct ApiParts {
-  std::shared_ptr<const vader::Model> model;
-  std::shared_ptr<AccessControl> access;          // required for protected routes
-  std::shared_ptr<TokenEndpoints> tokens;         // /token, /token/revoke, jwks
-  std::shared_ptr<InferenceEndpoints> inference;  // Open Inference Protocol
+  std::shared_ptr<const model::ModelRegistry> models;  // required
+  std::shared_ptr<AccessControl> access;               // required for protected routes
+  std::shared_ptr<TokenEndpoints> tokens;              // /token, /token/revoke, jwks
+  std::shared_ptr<InferenceEndpoints> inference;       // Open Inference Protocol
   // null: limits off. When it is also a CachedTokenLimiter that combines_checks() (Redis), a
   // cached token's limits and revocation are checked in one store step.
   std::shared_ptr<RequestLimiter> limiter;
@@ -81,6 +81,7 @@ class ApiService final : public http::Handler {
   void resolve_client(const http::Request& request, WorkerState& worker) const;
   Route resolve_route(Call& call) const;
   void route_request(Call& call);
+  void dispatch(Call& call, Endpoint endpoint);
   bool apply_limits(Call& call, LimitedBy by, std::string_view identity);
   bool authorize(Call& call, Principal& principal, std::string_view scope);
   bool admit_cached_token(Call& call, std::string_view address, std::string_view scope,

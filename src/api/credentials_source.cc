@@ -16,19 +16,19 @@ std::string identity_of(const std::filesystem::path& path) {
 CredentialsSource::CredentialsSource(std::filesystem::path path)
     : path_(std::move(path)), store_(std::make_shared<const auth::CredentialStore>()) {}
 
-std::string CredentialsSource::reload(bool force) {
+ReloadResult CredentialsSource::reload(bool force) {
   if (path_.empty()) return {};
   std::lock_guard lock(reload_mutex_);
   std::string identity = identity_of(path_);
   if (!force && identity == last_identity_) return {};
   last_identity_ = identity;
   auto loaded = auth::CredentialStore::load(path_);
-  if (!loaded) return "users file not loaded, keeping the previous one: " + loaded.error().message;
+  if (!loaded) return {ReloadResult::Outcome::failed, loaded.error().message};
   auto store = std::make_shared<const auth::CredentialStore>(std::move(*loaded));
-  std::string message = "users file loaded: " + std::to_string(store->users().size()) + " users, " +
-                        std::to_string(store->clients().size()) + " clients";
+  std::string counts = std::to_string(store->users().size()) + " users, " +
+                       std::to_string(store->clients().size()) + " clients";
   store_.store(std::move(store));
-  return message;
+  return {ReloadResult::Outcome::loaded, std::move(counts)};
 }
 
 }  // namespace smlapi::api

@@ -13,6 +13,17 @@
 
 namespace smlapi::api {
 
+// What a reload did, for the caller to log or to refuse start-up on.
+struct ReloadResult {
+  enum class Outcome {
+    unchanged,  // nothing to do: no users file, or not forced and the file is the same
+    loaded,     // the new store is live; detail counts its users and clients
+    failed,     // the file could not be used; detail says why, the previous store stays
+  };
+  Outcome outcome = Outcome::unchanged;
+  std::string detail;
+};
+
 class CredentialsSource {
  public:
   // An empty path means "no users file": every login fails (there is no default account).
@@ -20,8 +31,7 @@ class CredentialsSource {
 
   std::shared_ptr<const auth::CredentialStore> current() const { return store_.load(); }
   // Re-reads when forced or when the file's identity (mtime, size, inode) changed.
-  // Returns a message for the log when something happened, empty otherwise.
-  std::string reload(bool force);
+  ReloadResult reload(bool force);
   const std::filesystem::path& path() const { return path_; }
 
  private:

@@ -1,6 +1,6 @@
 #include "api/errors.h"
 
-#include "api/json_writer.h"
+#include "common/json_writer.h"
 
 namespace smlapi::api {
 

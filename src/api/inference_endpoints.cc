@@ -3,9 +3,11 @@
 #include "api/content_type.h"
 #include "api/worker_state.h"
 #include "oip/binary_extension.h"
-#include "oip/infer_response.h"
 #include "oip/metadata.h"
+#include "oip/output_selection.h"
 #include "oip/route.h"
+
+#include <array>
 
 namespace smlapi::api {
 
@@ -19,6 +21,8 @@ Route to_route(oip::RouteKind kind, bool versioned) {
       return Route::v2_live;
     case oip::RouteKind::ready:
       return Route::v2_ready;
+    case oip::RouteKind::model_index:
+      return Route::v2_models;
     case oip::RouteKind::model_metadata:
       return versioned ? Route::v2_version : Route::v2_model;
     case oip::RouteKind::model_ready:
@@ -30,19 +34,22 @@ Route to_route(oip::RouteKind kind, bool versioned) {
   }
 }
 
+std::vector<std::string_view> versions_of(const model::ModelRegistry& models,
+                                          const model::Family& family) {
+  std::vector<std::string_view> versions;
+  for (std::size_t slot : family.slots) versions.emplace_back(models.at(slot).info().version);
+  return versions;
+}
+
 }  // namespace
 
-InferenceEndpoints::InferenceEndpoints(std::vector<std::shared_ptr<const vader::Model>> models,
+InferenceEndpoints::InferenceEndpoints(std::shared_ptr<const model::ModelRegistry> models,
                                        unsigned workers, oip::InferLimits limits,
                                        std::string server_version)
     : models_(std::move(models)), server_version_(std::move(server_version)) {
-  for (const auto& model : models_) versions_.emplace_back(model->version());
   for (unsigned i = 0; i < workers; ++i) {
     parsers_.emplace_back(limits);
-    std::vector<vader::SentimentAnalyzer> analyzers;
-    for (const auto& model : models_) analyzers.emplace_back(model);
-    analyzers_.push_back(std::move(analyzers));
-    scores_.emplace_back();
+    columns_.emplace_back();
   }
 }
 
@@ -59,13 +66,8 @@ Route InferenceEndpoints::match(Call& call) const {
   return to_route(found.kind, found.version.has_value());
 }
 
-int InferenceEndpoints::find_version(const Call& call) const {
-  if (call.model_name != "vader") return -1;
-  if (call.model_version.empty()) return 0;
-  for (std::size_t i = 0; i < versions_.size(); ++i) {
-    if (versions_[i] == call.model_version) return static_cast<int>(i);
-  }
-  return -1;
+void InferenceEndpoints::fail(Call& call, const oip::OipError& error) const {
+  fail(call, static_cast<unsigned>(oip::http_status(error.kind)), error.message);
 }
 
 void InferenceEndpoints::fail(Call& call, unsigned status, std::string_view message) const {
@@ -87,58 +89,82 @@ void InferenceEndpoints::answer(Call& call, const Readiness& readiness) {
       if (!readiness.ready()) response.status = 503;
       response.body = oip::render_ready(readiness.ready());
       return;
+    case Route::v2_models:
+      return model_index(call);
     default:
       break;
   }
-  int version = find_version(call);
-  if (version < 0) {
-    oip::OipError error = call.model_name != "vader" ? oip::unknown_model_error()
-                                                     : oip::unknown_model_version_error();
-    return fail(call, static_cast<unsigned>(oip::http_status(error.kind)), error.message);
-  }
+  const model::Family* family = models_->family(call.model_name);
+  if (family == nullptr) return fail(call, oip::unknown_model_error());
+  auto slot = models_->find(family->name, call.model_version);
+  if (!slot) return fail(call, oip::unknown_model_version_error(family->name));
   switch (call.route) {
     case Route::v2_model:
-    case Route::v2_version: {
-      std::vector<std::string_view> versions(versions_.begin(), versions_.end());
-      response.body = oip::render_model_metadata("vader", versions, "vader_sentiment");
-      return;
-    }
+    case Route::v2_version:
+      return model_metadata(call, *family);
     case Route::v2_model_ready:
     case Route::v2_version_ready:
       if (!readiness.ready()) response.status = 503;
-      response.body = oip::render_model_ready("vader", readiness.ready());
+      response.body = oip::render_model_ready(family->name, readiness.ready());
       return;
     default:
-      return infer(call, static_cast<std::size_t>(version));
+      return infer(call, *slot);
   }
 }
 
-void InferenceEndpoints::infer(Call& call, std::size_t version) {
+void InferenceEndpoints::model_index(Call& call) const {
+  std::vector<oip::ModelIndexEntry> entries;
+  for (const model::Family& family : models_->families()) {
+    const model::ModelInfo& info = models_->at(family.slots.front()).info();
+    entries.push_back({family.name, versions_of(*models_, family), info.platform});
+  }
+  call.response.body = oip::render_model_index(entries);
+}
+
+void InferenceEndpoints::model_metadata(Call& call, const model::Family& family) const {
+  const model::ModelInfo& info = models_->at(family.slots.front()).info();
+  const std::vector<std::string_view> versions = versions_of(*models_, family);
+  call.response.body =
+      oip::render_model_metadata(family.name, versions, info.platform, info.outputs);
+}
+
+void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   if (call.request.has_inference_header_content_length) {
-    oip::OipError error = oip::binary_extension_unsupported_error();
-    return fail(call, static_cast<unsigned>(oip::http_status(error.kind)), error.message);
+    return fail(call, oip::binary_extension_unsupported_error());
   }
   if (!is_json(call.request.content_type)) {
     return fail(call, 415, "Content-Type must be application/json");
   }
-  unsigned worker = call.worker.index;
-  auto request = parsers_[worker].parse(call.request.body);
-  if (!request) {
-    return fail(call, static_cast<unsigned>(oip::http_status(request.error().kind)),
-                request.error().message);
+  WorkerState& worker = call.worker;
+  auto request = parsers_[worker.index].parse(call.request.body);
+  if (!request) return fail(call, request.error());
+  const model::Model& scored = models_->at(slot);
+  const model::ModelInfo& info = scored.info();
+  std::vector<oip::OutputColumn>& columns = columns_[worker.index];
+  if (auto selected = oip::select_outputs(info, request->outputs, columns); !selected) {
+    return fail(call, selected.error());
   }
-  auto& scores = scores_[worker];
-  scores.clear();
-  vader::SentimentAnalyzer& analyzer = analyzers_[worker][version];
-  for (const std::string& text : request->texts) {
-    auto result = analyzer.polarity_scores(text);
-    if (!result) return fail(call, 400, "input 'text' holds invalid UTF-8");
-    scores.push_back(oip::Scores{result->neg, result->neu, result->pos, result->compound});
+  const std::size_t width = info.outputs.size();
+  std::vector<double>& values = worker.outputs;
+  values.resize(request->texts.size() * width);
+  std::array<double, model::kLabelCount> labels{};
+  for (std::size_t row = 0; row < request->texts.size(); ++row) {
+    std::span<double> outputs(values.data() + row * width, width);
+    if (!worker.scorers[slot]->score(request->texts[row], outputs)) {
+      return fail(call, 400, "input 'text' holds invalid UTF-8");
+    }
+    labels[static_cast<std::size_t>(scored.label(outputs))] += 1;
+  }
+  // Counted like /predict: the predictions panel sees every API.
+  for (std::size_t label = 0; label < labels.size(); ++label) {
+    if (labels[label] > 0) {
+      worker.metrics.prediction(info.name, static_cast<model::Label>(label), labels[label]);
+    }
   }
   std::optional<std::string_view> id;
   if (request->id) id = *request->id;
   call.response.body =
-      oip::render_infer_response("vader", versions_[version], id, request->outputs, scores);
+      oip::render_infer_response(info.name, info.version, id, columns, values, width);
 }
 
 }  // namespace smlapi::api

@@ -1,15 +1,13 @@
-// The Open Inference Protocol (KServe V2 REST) routes, over smlapi_oip (pure
-// protocol logic) and the VADER models. The compiled-in model and a lexicon
-// loaded at start are both versions of "vader"; the path without a version
-// uses the default (the loaded lexicon when there is one).
+// The Open Inference Protocol (KServe V2 REST) routes, over smlapi_oip (pure protocol logic)
+// and the model registry: every model family is /v2/models/<name>, every version of it
+// /v2/models/<name>/versions/<version>; the path without a version uses the family's default.
 #pragma once
 
 #include "api/call.h"
 #include "api/readiness.h"
+#include "model/model_registry.h"
 #include "oip/infer_request.h"
 #include "oip/infer_response.h"
-#include "vader/model.h"
-#include "vader/sentiment_analyzer.h"
 
 #include <memory>
 #include <string>
@@ -19,8 +17,7 @@ namespace smlapi::api {
 
 class InferenceEndpoints {
  public:
-  // models[0] is the default version.
-  InferenceEndpoints(std::vector<std::shared_ptr<const vader::Model>> models, unsigned workers,
+  InferenceEndpoints(std::shared_ptr<const model::ModelRegistry> models, unsigned workers,
                      oip::InferLimits limits, std::string server_version);
 
   // The route of an OIP path (Route::not_found otherwise); sets call.model_name/model_version.
@@ -28,18 +25,17 @@ class InferenceEndpoints {
   void answer(Call& call, const Readiness& readiness);
 
  private:
-  // Index into models_ of the version asked for, or -1.
-  int find_version(const Call& call) const;
-  void infer(Call& call, std::size_t version);
+  void model_index(Call& call) const;
+  void model_metadata(Call& call, const model::Family& family) const;
+  void infer(Call& call, std::size_t slot);
+  void fail(Call& call, const oip::OipError& error) const;
   void fail(Call& call, unsigned status, std::string_view message) const;
 
-  std::vector<std::shared_ptr<const vader::Model>> models_;
-  std::vector<std::string> versions_;
+  std::shared_ptr<const model::ModelRegistry> models_;
   std::string server_version_;
-  // Per worker: a request parser and one analyzer per model version.
+  // Per worker: a request parser and the selected output columns (reused buffers).
   std::vector<oip::InferRequestParser> parsers_;
-  std::vector<std::vector<vader::SentimentAnalyzer>> analyzers_;
-  std::vector<std::vector<oip::Scores>> scores_;
+  std::vector<std::vector<oip::OutputColumn>> columns_;
 };
 
 }  // namespace smlapi::api

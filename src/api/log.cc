@@ -1,6 +1,6 @@
 #include "api/log.h"
 
-#include "api/json_writer.h"
+#include "common/json_writer.h"
 
 #include <unistd.h>
 

@@ -2,33 +2,34 @@
 
 #include "api/content_type.h"
 #include "api/errors.h"
-#include "api/json_writer.h"
 #include "api/predict_request.h"
 #include "api/worker_state.h"
+#include "common/json_writer.h"
+#include "model/output_json.h"
+
+#include <array>
+#include <string>
+#include <variant>
+#include <vector>
 
 namespace smlapi::api {
 
-std::string_view sentiment_label(double compound) {
-  if (compound >= 0.05) return "POSITIVE";
-  if (compound <= -0.05) return "NEGATIVE";
-  return "NEUTRAL";
-}
-
 namespace {
 
-void append_scores(std::string& out, const vader::PolarityScores& s) {
+void append_scores(std::string& out, const model::Model& scored, std::span<const double> values) {
+  const model::ModelInfo& info = scored.info();
   out.append("\"label\":");
-  json::append_string(out, sentiment_label(s.compound));
+  json::append_string(out, model::to_string(scored.label(values)));
   out.append(",\"score\":");
-  json::append_number(out, s.compound);
-  out.append(",\"scores\":{\"neg\":");
-  json::append_number(out, s.neg);
-  out.append(",\"neu\":");
-  json::append_number(out, s.neu);
-  out.append(",\"pos\":");
-  json::append_number(out, s.pos);
-  out.append(",\"compound\":");
-  json::append_number(out, s.compound);
+  model::append_json_value(out, info.outputs[info.primary_output].datatype,
+                           values[info.primary_output]);
+  out.append(",\"scores\":{");
+  for (std::size_t i = 0; i < info.outputs.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    json::append_string(out, info.outputs[i].name);
+    out.push_back(':');
+    model::append_json_value(out, info.outputs[i].datatype, values[i]);
+  }
   out.push_back('}');
 }
 
@@ -41,10 +42,24 @@ void append_user(std::string& out, const Call& call) {
   }
 }
 
+void append_model(std::string& out, const model::ModelInfo& info) {
+  out.append("\"model\":");
+  json::append_string(out, info.name);
+  out.append(",\"model_version\":");
+  json::append_string(out, info.version);
+}
+
+using Loc = std::vector<std::variant<std::string, std::size_t>>;
+
+ValidationIssue invalid_utf8(Loc loc) {
+  return {"string_unicode", "Input should be valid UTF-8", std::move(loc)};
+}
+
 }  // namespace
 
-PredictEndpoints::PredictEndpoints(InputLimits limits, std::string model_version)
-    : limits_(limits), model_version_(std::move(model_version)) {}
+PredictEndpoints::PredictEndpoints(InputLimits limits,
+                                   std::shared_ptr<const model::ModelRegistry> models)
+    : limits_(limits), models_(std::move(models)) {}
 
 bool PredictEndpoints::require_json(Call& call) const {
   if (is_json(call.request.content_type)) return true;
@@ -53,66 +68,90 @@ bool PredictEndpoints::require_json(Call& call) const {
   return false;
 }
 
+bool PredictEndpoints::find_model(Call& call, std::string_view name, std::size_t& slot) const {
+  auto found = models_->find(name);
+  if (found) {
+    slot = *found;
+    return true;
+  }
+  set_error(call.response, ApiError::not_found,
+            "Unknown model: GET /v2/models lists the models served here");
+  return false;
+}
+
 void PredictEndpoints::predict(Call& call) const {
   if (!require_json(call)) return;
   WorkerState& worker = call.worker;
-  auto text = parse_predict_body(worker.json, worker.padded(call.request.body), limits_);
+  std::string_view model_name;
+  auto text =
+      parse_predict_body(worker.json, worker.padded(call.request.body), limits_, &model_name);
   if (!text) {
     set_validation_error(call.response, text.error());
     return;
   }
-  auto scores = worker.analyzer.polarity_scores(*text);
-  if (!scores) {  // unreachable after JSON's UTF-8 validation, kept as a guard
-    set_validation_error(call.response,
-                         {"string_unicode", "Input should be valid UTF-8", {"body", "text"}});
+  std::size_t slot = 0;
+  if (!find_model(call, model_name, slot)) return;
+  const model::Model& scored = models_->at(slot);
+  const std::size_t width = scored.info().outputs.size();
+  worker.outputs.resize(width);
+  std::span<double> values(worker.outputs.data(), width);
+  if (!worker.scorers[slot]->score(*text, values)) {  // unreachable after JSON's UTF-8 check
+    set_validation_error(call.response, invalid_utf8({"body", "text"}));
     return;
   }
-  worker.metrics.prediction(sentiment_label(scores->compound));
+  worker.metrics.prediction(scored.info().name, scored.label(values));
   std::string& out = call.response.body;
   out.push_back('{');
   append_user(out, call);
   out.push_back(',');
-  append_scores(out, *scores);
-  out.append(",\"model\":\"vader\",\"model_version\":");
-  json::append_string(out, model_version_);
+  append_scores(out, scored, values);
+  out.push_back(',');
+  append_model(out, scored.info());
   out.push_back('}');
 }
 
 void PredictEndpoints::predict_batch(Call& call) const {
   if (!require_json(call)) return;
   WorkerState& worker = call.worker;
-  auto parsed =
-      parse_batch_body(worker.json, worker.padded(call.request.body), limits_, worker.texts);
+  std::string_view model_name;
+  auto parsed = parse_batch_body(worker.json, worker.padded(call.request.body), limits_,
+                                 worker.texts, &model_name);
   if (!parsed) {
     set_validation_error(call.response, parsed.error());
     return;
   }
+  std::size_t slot = 0;
+  if (!find_model(call, model_name, slot)) return;
+  const model::Model& scored = models_->at(slot);
+  const std::size_t width = scored.info().outputs.size();
+  worker.outputs.resize(width);
+  std::span<double> values(worker.outputs.data(), width);
   std::string& out = call.response.body;
   out.push_back('{');
   append_user(out, call);
-  out.append(",\"model\":\"vader\",\"model_version\":");
-  json::append_string(out, model_version_);
+  out.push_back(',');
+  append_model(out, scored.info());
   out.append(",\"results\":[");
-  double positive = 0, negative = 0, neutral = 0;
+  std::array<double, model::kLabelCount> labels{};
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {
-    auto scores = worker.analyzer.polarity_scores(worker.texts[i]);
-    if (!scores) {
+    if (!worker.scorers[slot]->score(worker.texts[i], values)) {
       call.response.body.clear();
-      set_validation_error(call.response,
-                           {"string_unicode", "Input should be valid UTF-8", {"body", "texts", i}});
+      set_validation_error(call.response, invalid_utf8({"body", "texts", i}));
       return;
     }
     if (i != 0) out.push_back(',');
     out.push_back('{');
-    append_scores(out, *scores);
+    append_scores(out, scored, values);
     out.push_back('}');
-    std::string_view label = sentiment_label(scores->compound);
-    (label == "POSITIVE" ? positive : label == "NEGATIVE" ? negative : neutral) += 1;
+    labels[static_cast<std::size_t>(scored.label(values))] += 1;
   }
   out.append("]}");
-  if (positive > 0) worker.metrics.prediction("POSITIVE", positive);
-  if (negative > 0) worker.metrics.prediction("NEGATIVE", negative);
-  if (neutral > 0) worker.metrics.prediction("NEUTRAL", neutral);
+  for (std::size_t label = 0; label < labels.size(); ++label) {
+    if (labels[label] > 0) {
+      worker.metrics.prediction(scored.info().name, static_cast<model::Label>(label),
+                                labels[label]);
+    }
+  }
 }
 
 }  // namespace smlapi::api

@@ -1,5 +1,7 @@
 #include "api/predict_request.h"
 
+#include "common/utf8.h"
+
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -132,7 +134,7 @@ boost::system::result<std::string_view, ValidationIssue> read_text(od::value val
   }
   std::string_view text;
   if (auto error = value.get_string().get(text)) return json_issue(error);
-  std::size_t chars = count_code_points(text);
+  std::size_t chars = utf8::code_point_count(text);
   if (chars == 0) {
     return issue("string_too_short", "String should have at least 1 character", where.loc());
   }
@@ -145,21 +147,51 @@ boost::system::result<std::string_view, ValidationIssue> read_text(od::value val
   return text;
 }
 
-// Iterates the top-level object, calling on_field(key, value) for each field,
-// rejecting duplicates and fields other than `expected`.
+// The optional "model" field: a model family's name (checked against the registry by the
+// endpoint, which answers 404 for an unknown one).
+constexpr std::size_t kMaxModelNameBytes = 64;
+
+boost::system::result<std::string_view, ValidationIssue> read_model_name(od::value value) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return json_issue(error);
+  if (type != od::json_type::string) {
+    return issue("string_type", "Input should be a valid string", {"body", "model"});
+  }
+  std::string_view name;
+  if (auto error = value.get_string().get(name)) return json_issue(error);
+  if (name.empty() || name.size() > kMaxModelNameBytes) {
+    return issue("string_pattern_mismatch", "Model name should have 1 to 64 bytes",
+                 {"body", "model"});
+  }
+  return name;
+}
+
+// Iterates the top-level object, calling on_field(value) for the `expected` field and reading
+// "model" into `*model` when the caller accepts one; rejects duplicates and other fields.
 template <typename OnField>
-boost::system::result<void, ValidationIssue> for_single_field(od::document& doc,
-                                                              std::string_view expected,
-                                                              OnField on_field) {
+boost::system::result<void, ValidationIssue> for_fields(od::document& doc,
+                                                        std::string_view expected,
+                                                        std::string_view* model, OnField on_field) {
   od::json_type type;
   if (auto error = doc.type().get(type)) return json_issue(error);
   if (type != od::json_type::object) return not_an_object();
   od::object object;
   if (auto error = doc.get_object().get(object)) return json_issue(error);
   bool seen = false;
+  bool seen_model = false;
   for (auto field : object) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return json_issue(error);
+    if (key == "model" && model != nullptr) {
+      if (seen_model) {
+        return issue("duplicate_key", "Duplicate key in JSON object", {"body", "model"});
+      }
+      seen_model = true;
+      auto name = read_model_name(field.value());
+      if (!name) return name.error();
+      *model = *name;
+      continue;
+    }
     if (key != expected) {
       return issue("extra_forbidden", "Extra inputs are not permitted", {"body", std::string(key)});
     }
@@ -178,33 +210,15 @@ boost::system::result<void, ValidationIssue> for_single_field(od::document& doc,
 
 }  // namespace
 
-// Bytes that do not continue a sequence (anything but 10xxxxxx), eight at a time:
-// this runs over every text of every request, and byte by byte it cost a twentieth
-// of a whole /predict/batch text.
-std::size_t count_code_points(std::string_view utf8) {
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
-  const char* bytes = utf8.data();
-  std::size_t left = utf8.size();
-  std::size_t count = 0;
-  for (; left >= 8; left -= 8, bytes += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes, sizeof word);
-    // Bit 7 of each byte, set when bit 7 is 1 and bit 6 (shifted up) is 0.
-    const std::uint64_t continuation = word & ~(word << 1) & kHighBits;
-    count += 8 - static_cast<std::size_t>(std::popcount(continuation));
-  }
-  for (; left > 0; --left, ++bytes) count += (static_cast<unsigned char>(*bytes) & 0xC0) != 0x80;
-  return count;
-}
-
 boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
-    od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits) {
+    od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits,
+    std::string_view* model) {
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
   std::string_view text;
-  auto result = for_single_field(
-      doc, "text", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+  auto result = for_fields(
+      doc, "text", model, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
         auto read = read_text(value, TextLocation{"text", std::nullopt}, limits);
         if (!read) return read.error();
         text = *read;
@@ -216,13 +230,13 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
 
 boost::system::result<void, ValidationIssue> parse_batch_body(
     od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits,
-    std::vector<std::string_view>& texts) {
+    std::vector<std::string_view>& texts, std::string_view* model) {
   texts.clear();
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
-  auto result = for_single_field(
-      doc, "texts", [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+  auto result = for_fields(
+      doc, "texts", model, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
         od::json_type type;
         if (auto error = value.type().get(type)) return json_issue(error);
         if (type != od::json_type::array) {

@@ -15,15 +15,16 @@
 namespace smlapi::api {
 
 // Returns the text; the view points into `parser`'s buffers (valid until its next parse).
+// With `model` given, an optional "model" field is accepted and its value stored there (left
+// as it is when absent); without it, "model" is an unknown field like any other.
 boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
-    const InputLimits& limits);
+    const InputLimits& limits, std::string_view* model = nullptr);
 
 // Fills `texts` (cleared first) with views into `parser`'s buffers.
 boost::system::result<void, ValidationIssue> parse_batch_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
-    const InputLimits& limits, std::vector<std::string_view>& texts);
-
-std::size_t count_code_points(std::string_view utf8);
+    const InputLimits& limits, std::vector<std::string_view>& texts,
+    std::string_view* model = nullptr);
 
 }  // namespace smlapi::api

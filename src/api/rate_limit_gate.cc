@@ -33,19 +33,18 @@ RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy, L
   return PreparedPolicy{std::move(policy), std::move(header), std::move(key_prefix)};
 }
 
+// The route table says which policy counts a route (LimitClass).
 const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool by_subject) const {
-  switch (route) {
-    case Route::token:
-    case Route::token_revoke:
+  switch (route_info(route).limit) {
+    case LimitClass::token:
       return by_subject ? token_user_ : token_;
-    case Route::predict:
-    case Route::predict_batch:
-    case Route::v2_infer:
-    case Route::v2_version_infer:
+    case LimitClass::predict:
       return by_subject ? predict_user_ : predict_;
-    default:
-      return by_subject ? default_user_ : default_;
+    case LimitClass::standard:
+    case LimitClass::unlimited:
+      break;
   }
+  return by_subject ? default_user_ : default_;
 }
 
 LimitVerdict RateLimitGate::check(Route route, LimitedBy by, std::string_view identity,

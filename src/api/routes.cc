@@ -5,29 +5,42 @@
 namespace smlapi::api {
 
 namespace {
+
+constexpr bool kGet = true;
+constexpr bool kPost = true;
+constexpr bool kNo = false;
+constexpr std::string_view kPublic = "";
+constexpr std::string_view kPredict = "predict";
+using enum LimitClass;
+using enum Endpoint;
+
+// One row per Route, in the enum's order (checked by RouteTable.RowsFollowTheEnum).
 constexpr std::array<RouteInfo, static_cast<std::size_t>(Route::count_)> kRoutes{{
-    {"/healthz", true, false, false},
-    {"/readyz", true, false, false},
-    {"/metrics", true, false, false},
-    {"/openapi.json", true, false, false},
-    {"/docs", true, false, false},
-    {"/docs/{asset}", true, false, false},
-    {"/predict", false, true, true},
-    {"/predict/batch", false, true, true},
-    {"/token", false, true, true},
-    {"/token/revoke", false, true, true},
-    {"/.well-known/jwks.json", true, false, true},
-    {"/v2", true, false, true},
-    {"/v2/health/live", true, false, false},
-    {"/v2/health/ready", true, false, false},
-    {"/v2/models/{model}", true, false, true},
-    {"/v2/models/{model}/ready", true, false, true},
-    {"/v2/models/{model}/infer", false, true, true},
-    {"/v2/models/{model}/versions/{version}", true, false, true},
-    {"/v2/models/{model}/versions/{version}/ready", true, false, true},
-    {"/v2/models/{model}/versions/{version}/infer", false, true, true},
-    {"unmatched", true, true, true},
+    // {template, GET, POST, scope, rate-limit policy, endpoint}
+    {"/healthz", kGet, kNo, kPublic, unlimited, health},
+    {"/readyz", kGet, kNo, kPublic, unlimited, health},
+    {"/metrics", kGet, kNo, kPublic, unlimited, metrics},
+    {"/openapi.json", kGet, kNo, kPublic, unlimited, docs},
+    {"/docs", kGet, kNo, kPublic, unlimited, docs},
+    {"/docs/{asset}", kGet, kNo, kPublic, unlimited, docs},
+    {"/predict", kNo, kPost, kPredict, predict, prediction},
+    {"/predict/batch", kNo, kPost, kPredict, predict, prediction},
+    {"/token", kNo, kPost, kPublic, token, tokens},
+    {"/token/revoke", kNo, kPost, kAnyToken, token, tokens},
+    {"/.well-known/jwks.json", kGet, kNo, kPublic, standard, tokens},
+    {"/v2", kGet, kNo, kPublic, standard, inference},
+    {"/v2/health/live", kGet, kNo, kPublic, unlimited, inference},
+    {"/v2/health/ready", kGet, kNo, kPublic, unlimited, inference},
+    {"/v2/models", kGet, kNo, kPredict, standard, inference},
+    {"/v2/models/{model}", kGet, kNo, kPredict, standard, inference},
+    {"/v2/models/{model}/ready", kGet, kNo, kPredict, standard, inference},
+    {"/v2/models/{model}/infer", kNo, kPost, kPredict, predict, inference},
+    {"/v2/models/{model}/versions/{version}", kGet, kNo, kPredict, standard, inference},
+    {"/v2/models/{model}/versions/{version}/ready", kGet, kNo, kPredict, standard, inference},
+    {"/v2/models/{model}/versions/{version}/infer", kNo, kPost, kPredict, predict, inference},
+    {"unmatched", kGet, kPost, kPublic, standard, unrouted},
 }};
+
 }  // namespace
 
 const RouteInfo& route_info(Route route) { return kRoutes[static_cast<std::size_t>(route)]; }

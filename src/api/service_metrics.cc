@@ -61,7 +61,7 @@ WorkerMetrics::WorkerMetrics()
                 .Register(*registry_)),
       predictions_(pm::BuildCounter()
                        .Name("smlapi_predictions_total")
-                       .Help("Texts scored, by predicted label.")
+                       .Help("Texts scored, by model and predicted label, over every API.")
                        .Register(*registry_)),
       errors_(pm::BuildCounter()
                   .Name("smlapi_errors_total")
@@ -99,9 +99,6 @@ WorkerMetrics::WorkerMetrics()
                                   .Register(*registry_)) {
   // Created up front so every label is exported from the first scrape and the
   // hot path needs no label lookup.
-  prediction_by_label_[0] = &predictions_.Add({{"label", "POSITIVE"}});
-  prediction_by_label_[1] = &predictions_.Add({{"label", "NEGATIVE"}});
-  prediction_by_label_[2] = &predictions_.Add({{"label", "NEUTRAL"}});
   // Zero-valued series for the families alerts and dashboards query, so they
   // exist before the first event (an absent series breaks rate() and alerts).
   for (const char* reason : {"connections", "hashing", "ratelimit_store"}) {
@@ -152,9 +149,24 @@ void WorkerMetrics::observe_request(Route route, MethodLabel method, unsigned st
   sizes.response_size->Observe(static_cast<double>(response_bytes));
 }
 
-void WorkerMetrics::prediction(std::string_view label, double count) {
-  std::size_t index = label == "POSITIVE" ? 0 : label == "NEGATIVE" ? 1 : 2;
-  prediction_by_label_[index]->Increment(count);
+WorkerMetrics::ModelPredictions& WorkerMetrics::predictions_of(std::string_view model_name) {
+  for (ModelPredictions& known : predictions_by_model_) {
+    if (known.name == model_name) return known;
+  }
+  ModelPredictions& added = predictions_by_model_.emplace_back();
+  added.name = model_name;
+  for (model::Label label :
+       {model::Label::positive, model::Label::negative, model::Label::neutral}) {
+    added.by_label[static_cast<std::size_t>(label)] = &predictions_.Add(
+        {{"model", std::string(model_name)}, {"label", std::string(model::to_string(label))}});
+  }
+  return added;
+}
+
+void WorkerMetrics::declare_model(std::string_view model_name) { predictions_of(model_name); }
+
+void WorkerMetrics::prediction(std::string_view model_name, model::Label label, double count) {
+  predictions_of(model_name).by_label[static_cast<std::size_t>(label)]->Increment(count);
 }
 void WorkerMetrics::error(std::string_view kind) { labelled(errors_, "kind", kind).Increment(); }
 void WorkerMetrics::tls_handshake_failure(std::string_view reason) {
@@ -233,6 +245,13 @@ void merge_family(pm::MetricFamily& into, const pm::MetricFamily& from) {
 }
 
 }  // namespace
+
+void ServiceMetrics::declare_models(std::span<const std::string_view> models) {
+  for (std::string_view name : models) {
+    for (auto& worker : workers_) worker->declare_model(name);
+    background_->declare_model(name);
+  }
+}
 
 std::string ServiceMetrics::scrape() const {
   std::map<std::string, pm::MetricFamily> merged;

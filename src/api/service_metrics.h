@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/routes.h"
+#include "model/model.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -11,7 +12,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +29,10 @@ class WorkerMetrics {
 
   void observe_request(Route route, MethodLabel method, unsigned status, double seconds,
                        std::size_t request_bytes, std::size_t response_bytes);
-  void prediction(std::string_view label, double count = 1);
+  // Creates the zero-valued series of a model's labels, so they exist before its first text.
+  void declare_model(std::string_view model_name);
+  // `count` texts scored by `model` (its family name) with `label`, whatever the API.
+  void prediction(std::string_view model_name, model::Label label, double count = 1);
   void error(std::string_view kind);
   void shed(std::string_view reason);
   void token_issued(std::string_view grant_type);
@@ -71,7 +77,12 @@ class WorkerMetrics {
   prometheus::Family<prometheus::Counter>& store_errors_;
   prometheus::Family<prometheus::Histogram>& store_latency_;
   prometheus::Family<prometheus::Counter>& tls_handshake_failures_;
-  prometheus::Counter* prediction_by_label_[3];  // POSITIVE, NEGATIVE, NEUTRAL
+  struct ModelPredictions {
+    std::string name;
+    std::array<prometheus::Counter*, model::kLabelCount> by_label;  // indexed by model::Label
+  };
+  ModelPredictions& predictions_of(std::string_view model_name);
+  std::vector<ModelPredictions> predictions_by_model_;  // a few models: a linear scan
   std::unordered_map<std::uint32_t, RequestSeries> request_cache_;
   std::unordered_map<std::uint32_t, RouteSeries> route_cache_;
 };
@@ -88,6 +99,8 @@ class ServiceMetrics {
   // Recording from threads that are not workers (e.g. the hashing pool).
   WorkerMetrics& background() { return *background_; }
   prometheus::Gauge& redis_up() { return *redis_up_; }
+  // Every model's prediction series in every registry, from the first scrape on.
+  void declare_models(std::span<const std::string_view> models);
   // Text exposition format 0.0.4 of all registries, merged.
   std::string scrape() const;
 

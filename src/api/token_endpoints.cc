@@ -4,10 +4,10 @@
 #include "api/content_type.h"
 #include "api/errors.h"
 #include "api/form_body.h"
-#include "api/json_writer.h"
 #include "api/unix_time.h"
 #include "api/worker_state.h"
 #include "auth/scopes.h"
+#include "common/json_writer.h"
 
 #include <openssl/evp.h>
 #include <boost/asio/post.hpp>
@@ -82,6 +82,7 @@ struct TokenEndpoints::Grant {
 TokenEndpoints::TokenEndpoints(TokenEndpointParts parts, LogSink& audit)
     : parts_(std::move(parts)),
       audit_(audit),
+      authenticator_(*parts_.hasher),
       gate_(parts_.max_concurrent_hashes),
       pool_(parts_.max_concurrent_hashes) {}
 
@@ -190,25 +191,10 @@ void TokenEndpoints::token(Call& call, ApiService& service) {
 void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
   http::Response response;
   auto store = parts_.credentials->current();
-  const std::vector<std::string>* granted = nullptr;
-  bool ok = false;
-  if (grant.client_credentials) {
-    const auth::ClientRecord* client = store->find_client(grant.name);
-    if (client != nullptr) {
-      ok = parts_.hasher->verify(client->secret_hash, grant.secret);
-      granted = &client->scopes;
-    } else {
-      parts_.hasher->verify_dummy(grant.secret);  // same cost as a wrong secret
-    }
-  } else {
-    const auth::UserRecord* user = store->find_user(grant.name);
-    if (user != nullptr) {
-      ok = parts_.hasher->verify(user->password_hash, grant.secret);
-      granted = &user->scopes;
-    } else {
-      parts_.hasher->verify_dummy(grant.secret);
-    }
-  }
+  const auto principal = grant.client_credentials
+                             ? authenticator_.authenticate_client(*store, grant.name, grant.secret)
+                             : authenticator_.authenticate_user(*store, grant.name, grant.secret);
+  const bool ok = principal.has_value();
   WorkerMetrics& metrics = service.background_metrics();
   std::string_view grant_type = grant.client_credentials ? "client_credentials" : "password";
   if (!ok) {
@@ -223,7 +209,7 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
     } else {
       set_oauth_error(response, 400, "invalid_grant", "Invalid username or password");
     }
-  } else if (auto scopes = auth::narrow_scopes(grant.requested_scope, *granted); !scopes) {
+  } else if (auto scopes = auth::narrow_scopes(grant.requested_scope, principal->scopes); !scopes) {
     metrics.auth_failure("invalid_scope");
     audit("token.refused", "denied", "invalid_scope", grant.name, grant.record.client,
           grant.record.request_id);
@@ -253,16 +239,11 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
   grant.reply.send(std::move(response));
 }
 
+// The caller was admitted by the pipeline like every authenticated call (route table: any
+// valid token): limits, signature, deny-list, audit of refusals.
 void TokenEndpoints::revoke(Call& call) {
   http::Response& response = call.response;
-  Principal& caller = call.worker.principal;
-  auto authenticated =
-      parts_.access->authenticate(call.request, call.worker, "", unix_now(), caller);
-  if (!authenticated) {
-    call.worker.metrics.auth_failure(authenticated.error().reason);
-    set_auth_denial(response, authenticated.error());
-    return;
-  }
+  const Principal& caller = *call.principal;
   if (!is_form(call.request.content_type)) {
     set_oauth_error(response, 415, "invalid_request",
                     "Content-Type must be application/x-www-form-urlencoded");
@@ -278,6 +259,8 @@ void TokenEndpoints::revoke(Call& call) {
   // RFC 7009 section 2.2: an invalid or expired token needs no revocation: 200.
   if (target) {
     if (target->subject != caller.subject && !caller.has_scope("admin")) {
+      audit("token.revoke_refused", "denied", "not_owner", caller.subject, call.client_address,
+            call.worker.request_id);
       set_oauth_error(response, 403, "unauthorized_client",
                       "Only the token's owner or an admin may revoke it");
       return;
@@ -286,6 +269,8 @@ void TokenEndpoints::revoke(Call& call) {
     auto revoked = parts_.access->revocations().revoke(
         target->jti, target->expires_at + parts_.access->leeway_seconds(), now);
     if (!revoked) {
+      audit("token.revoke_refused", "unavailable", "revocation_store", caller.subject,
+            call.client_address, call.worker.request_id);
       set_error(response, ApiError::unavailable, "Revocation store unavailable");
       response.add_header("Retry-After", "1");
       return;

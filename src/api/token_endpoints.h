@@ -9,6 +9,7 @@
 #include "api/credentials_source.h"
 #include "api/log.h"
 #include "api/login_guard.h"
+#include "auth/credential_authenticator.h"
 #include "auth/hashing_gate.h"
 #include "auth/password_hasher.h"
 #include "auth/token_issuer.h"
@@ -49,6 +50,7 @@ class TokenEndpoints {
 
   TokenEndpointParts parts_;
   LogSink& audit_;
+  auth::CredentialAuthenticator authenticator_;  // over *parts_.hasher
   auth::HashingGate gate_;
   boost::asio::thread_pool pool_;
 };

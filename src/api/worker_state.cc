@@ -29,12 +29,12 @@ void append_hex(std::string& out, std::uint64_t value) {
 
 }  // namespace
 
-WorkerState::WorkerState(unsigned worker_index, std::shared_ptr<const vader::Model> model,
-                         LogSink& sink, bool access_log, WorkerMetrics& worker_metrics)
-    : index(worker_index),
-      analyzer(std::move(model)),
-      log(sink, access_log),
-      metrics(worker_metrics) {
+WorkerState::WorkerState(unsigned worker_index, const model::ModelRegistry& models, LogSink& sink,
+                         bool access_log, WorkerMetrics& worker_metrics)
+    : index(worker_index), log(sink, access_log), metrics(worker_metrics) {
+  for (std::size_t slot = 0; slot < models.size(); ++slot) {
+    scorers.push_back(models.at(slot).make_scorer());
+  }
   unsigned char random[6];
   if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
   char prefix[16];

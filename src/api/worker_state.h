@@ -1,4 +1,4 @@
-// Per-worker-thread state: parsers, the analyzer's scratch buffers, the token
+// Per-worker-thread state: parsers, a scorer per model (with its scratch buffers), the token
 // verifier's reusable crypto contexts, the log buffer and the metrics registry.
 // Only its own worker thread touches it, so none of it needs a lock.
 #pragma once
@@ -8,11 +8,12 @@
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
 #include "auth/token_verifier.h"
-#include "vader/sentiment_analyzer.h"
+#include "model/model_registry.h"
 
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,14 +22,14 @@
 namespace smlapi::api {
 
 struct WorkerState {
-  WorkerState(unsigned worker_index, std::shared_ptr<const vader::Model> model, LogSink& sink,
+  WorkerState(unsigned worker_index, const model::ModelRegistry& models, LogSink& sink,
               bool access_log, WorkerMetrics& worker_metrics);
 
   unsigned index;
   simdjson::ondemand::parser json;
-  vader::SentimentAnalyzer analyzer;
+  std::vector<std::unique_ptr<model::Scorer>> scorers;  // by registry slot
+  std::vector<double> outputs;  // scratch: one row of a model's outputs per text
   std::vector<std::string_view> texts;
-  std::vector<vader::PolarityScores> scores;
   std::string padded_body;  // copy of a body that arrived without spare capacity
   BufferedLog log;
   WorkerMetrics& metrics;

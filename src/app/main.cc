@@ -18,7 +18,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  serve                      Run the HTTP API (the default command)\n"
-    "  score                      Score stdin, one text per line, one JSON object per line out\n"
+    "  score [--model NAME]       Score stdin, one text per line, one JSON object per line out\n"
     "  users add|remove|list|passwd NAME --users-file PATH [--scopes predict,admin]\n"
     "                             Manage people (password grant); passwords come from stdin\n"
     "  clients add|remove|list|passwd ID --users-file PATH [--scopes predict]\n"

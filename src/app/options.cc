@@ -63,6 +63,22 @@ boost::system::result<ParsedOptions, OptionError> parse_options(
   return parsed;
 }
 
+std::vector<std::string> unknown_environment_options(std::span<const OptionSpec> specs,
+                                                     std::span<const char* const> environment,
+                                                     std::span<const std::string_view> also_known) {
+  std::vector<std::string> unknown;
+  for (const char* entry : environment) {
+    std::string_view text(entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    if (!name.starts_with("SMLAPI_")) continue;
+    bool known = false;
+    for (const OptionSpec& spec : specs) known = known || env_name(spec.name) == name;
+    for (std::string_view other : also_known) known = known || other == name;
+    if (!known) unknown.emplace_back(name);
+  }
+  return unknown;
+}
+
 std::string format_help(std::string_view usage, std::span<const OptionSpec> specs) {
   std::string out(usage);
   out.append("\n\nOptions (each also settable through the environment variable shown):\n");

@@ -45,4 +45,11 @@ boost::system::result<ParsedOptions, OptionError> parse_options(
 
 std::string format_help(std::string_view usage, std::span<const OptionSpec> specs);
 
+// The SMLAPI_* names in `environment` ("NAME=VALUE" entries, as in environ) that are not the
+// twin of any option in `specs`: a misspelled or retired setting that would otherwise be
+// ignored in silence. `also_known` lists variables read elsewhere (e.g. by scripts).
+std::vector<std::string> unknown_environment_options(
+    std::span<const OptionSpec> specs, std::span<const char* const> environment,
+    std::span<const std::string_view> also_known = {});
+
 }  // namespace smlapi::app

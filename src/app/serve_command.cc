@@ -6,6 +6,7 @@
 #include "api/token_endpoints.h"
 #include "app/build_info.h"
 #include "app/commands.h"
+#include "app/model_catalog.h"
 #include "app/serve_config.h"
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
@@ -14,18 +15,16 @@
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
 #include "redis/request_checks.h"
-#include "vader/model.h"
 
 #include <openssl/rand.h>
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 namespace smlapi::app {
@@ -66,44 +65,6 @@ class RedisRequestChecks final : public api::RequestChecksStore {
  private:
   redis::RequestChecks checks_;
 };
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
-// The models served: [default, builtin] when a lexicon is loaded, else [builtin].
-boost::system::result<std::vector<std::shared_ptr<const vader::Model>>, StartupError> load_models(
-    const ServeConfig& config) {
-  auto builtin = vader::Model::builtin();
-  std::shared_ptr<const vader::Model> model = builtin;
-  if (!config.lexicon_file.empty()) {
-    auto text = read_file(config.lexicon_file);
-    if (!text) return StartupError{"cannot read --lexicon file"};
-    auto loaded = vader::Model::from_lexicon_text(*text);
-    if (!loaded) {
-      return StartupError{"--lexicon line " + std::to_string(loaded.error().line) + ": " +
-                          loaded.error().reason};
-    }
-    model = *loaded;
-  }
-  if (!config.lexicon_overrides_file.empty()) {
-    auto text = read_file(config.lexicon_overrides_file);
-    if (!text) return StartupError{"cannot read --lexicon-overrides file"};
-    auto loaded = vader::Model::with_overrides(model, *text);
-    if (!loaded) {
-      return StartupError{"--lexicon-overrides line " + std::to_string(loaded.error().line) + ": " +
-                          loaded.error().reason};
-    }
-    model = *loaded;
-  }
-  std::vector<std::shared_ptr<const vader::Model>> models{model};
-  if (model != builtin) models.push_back(builtin);
-  return models;
-}
 
 boost::system::result<std::shared_ptr<const auth::KeySet>, StartupError> load_keys(
     const ServeConfig& config, api::LogSink& log) {
@@ -150,7 +111,7 @@ class Service {
 
  private:
   void housekeeping();
-  void log_reload(const std::string& message);
+  void log_reload(const api::ReloadResult& result);
 
   const ServeConfig& config_;
   api::LogSink& log_;
@@ -165,8 +126,8 @@ class Service {
 };
 
 boost::system::result<void, StartupError> Service::start() {
-  auto models = load_models(config_);
-  if (!models) return models.error();
+  auto models = build_model_registry({config_.lexicon_file, config_.lexicon_overrides_file});
+  if (!models) return StartupError{models.error().message};
   auto keys = load_keys(config_, log_);
   if (!keys) return keys.error();
   auto proxies = net::TrustedProxies::parse(
@@ -223,12 +184,11 @@ boost::system::result<void, StartupError> Service::start() {
 
   credentials_ = std::make_shared<api::CredentialsSource>(config_.users_file);
   if (!config_.users_file.empty()) {
-    std::string message = credentials_->reload(true);
-    if (credentials_->current()->users().empty() && credentials_->current()->clients().empty() &&
-        message.find("not loaded") != std::string::npos) {
-      return StartupError{"--users-file: " + message};
+    api::ReloadResult loaded = credentials_->reload(true);
+    if (loaded.outcome == api::ReloadResult::Outcome::failed) {
+      return StartupError{"--users-file: " + loaded.detail};  // no previous store to keep
     }
-    log_reload(message);
+    log_reload(loaded);
   }
   std::shared_ptr<const auth::TokenIssuer> issuer;
   if ((*keys)->signing_key()) {
@@ -256,7 +216,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.cors_origins = config_.cors_origins;
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
-  api::ApiParts parts{(*models)[0], access, tokens, inference,
+  api::ApiParts parts{*models, access, tokens, inference,
                       std::static_pointer_cast<api::RequestLimiter>(gate)};
   api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
                                            *metrics_, readiness_, log_);
@@ -275,7 +235,7 @@ boost::system::result<void, StartupError> Service::start() {
       .str("host", config_.server.host)
       .num("port", server_->port())
       .num("threads", threads)
-      .str("model_version", (*models)[0]->version())
+      .str("model_version", (*models)->at(0).info().version)
       .str("version", kVersion)
       .str("rate_limit_store", uses_redis_ ? "redis" : "memory")
       .str("tls", config_.server.tls ? "on" : "off");
@@ -293,10 +253,18 @@ boost::system::result<void, StartupError> Service::start() {
   return {};
 }
 
-void Service::log_reload(const std::string& message) {
-  if (message.empty()) return;
-  bool failed = message.find("not loaded") != std::string::npos;
-  api::log_event(log_, failed ? "error" : "info", "users.reload", message);
+void Service::log_reload(const api::ReloadResult& result) {
+  switch (result.outcome) {
+    case api::ReloadResult::Outcome::unchanged:
+      return;
+    case api::ReloadResult::Outcome::loaded:
+      api::log_event(log_, "info", "users.reload", "users file loaded: " + result.detail);
+      return;
+    case api::ReloadResult::Outcome::failed:
+      api::log_event(log_, "error", "users.reload",
+                     "users file not loaded, keeping the previous one: " + result.detail);
+      return;
+  }
 }
 
 // Once a second: users-file changes, Redis health for readiness and metrics.
@@ -346,6 +314,22 @@ void return_large_blocks_to_the_kernel() {
 
 }  // namespace
 
+// Variables the scripts and tests around the binary read; not options, not mistakes.
+constexpr std::string_view kNonOptionVariables[] = {"SMLAPI_BIN", "SMLAPI_DEMO_PASSWORD",
+                                                    "SMLAPI_VADER_VECTORS"};
+
+// One warning per SMLAPI_* variable that is no option: a deployment that sets a misspelled
+// or retired setting learns it at start instead of running without it.
+void warn_about_unknown_environment(api::LogSink& log) {
+  std::vector<const char*> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) entries.push_back(*entry);
+  for (const std::string& name :
+       unknown_environment_options(serve_options(), entries, kNonOptionVariables)) {
+    api::log_event(log, "warn", "startup.config",
+                   name + " is not an option of serve and is ignored (see --help)");
+  }
+}
+
 int serve_command(std::span<const std::string> args) {
   auto options = parse_options(serve_options(), args, environment_variable);
   if (!options) {
@@ -365,6 +349,7 @@ int serve_command(std::span<const std::string> args) {
   return_large_blocks_to_the_kernel();
   sigset_t signals = block_handled_signals();
   api::LogSink log;
+  warn_about_unknown_environment(log);
   Service service(*config, log);
   if (auto started = service.start(); !started) {
     api::log_event(log, "error", "startup.failed", started.error().message);

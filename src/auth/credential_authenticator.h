@@ -1,9 +1,10 @@
-// Checks a user's password or a client's secret against a CredentialStore.
+// Checks a user's password or a client's secret against a CredentialStore: the one
+// credential check of the service (POST /token uses it on its hashing pool).
 //
 // No user enumeration: an unknown name costs one Argon2id verification against a dummy hash,
-// exactly like a wrong password, and both answer invalid_credentials. A permit from the
-// HashingGate is taken before the lookup, so both paths are throttled alike; without a permit
-// the answer is `busy` (HTTP 503) and no hashing happens.
+// exactly like a wrong password, and both answer invalid_credentials. Admission to hashing
+// (the HashingGate's 503) is the caller's step, taken before the work is queued, so this
+// class stays a pure check that can run on any thread.
 #pragma once
 
 #include <string>
@@ -14,14 +15,12 @@
 #include <boost/system/result.hpp>
 
 #include "auth/credential_store.h"
-#include "auth/hashing_gate.h"
 #include "auth/password_hasher.h"
 
 namespace smlapi::auth {
 
 enum class AuthenticationError {
   invalid_credentials,  // unknown name or wrong password/secret: RFC 6749 invalid_grant/client
-  busy,                 // too many concurrent hash computations: 503
 };
 
 std::string_view to_string(AuthenticationError error) noexcept;
@@ -35,9 +34,8 @@ struct AuthenticatedPrincipal {
 
 class CredentialAuthenticator {
  public:
-  // Both must outlive the authenticator. Thread-safe.
-  CredentialAuthenticator(const PasswordHasher& hasher, HashingGate& gate)
-      : hasher_(hasher), gate_(gate) {}
+  // The hasher must outlive the authenticator. Thread-safe.
+  explicit CredentialAuthenticator(const PasswordHasher& hasher) : hasher_(hasher) {}
 
   boost::system::result<AuthenticatedPrincipal, AuthenticationError> authenticate_user(
       const CredentialStore& store, std::string_view name, std::string_view password) const;
@@ -47,7 +45,6 @@ class CredentialAuthenticator {
 
  private:
   const PasswordHasher& hasher_;
-  HashingGate& gate_;
 };
 
 }  // namespace smlapi::auth

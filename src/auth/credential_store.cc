@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "auth/json_writer.h"
 #include "auth/names.h"
 #include "auth/random.h"
 #include "auth/secure_file.h"
+#include "common/json_writer.h"
 
 namespace smlapi::auth {
 namespace {
@@ -30,7 +30,7 @@ void append_scopes_json(std::string& out, const std::vector<std::string>& scopes
   out += '[';
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     if (i > 0) out += ", ";
-    append_json_string(out, scopes[i]);
+    json::append_string(out, scopes[i]);
   }
   out += ']';
 }
@@ -39,13 +39,13 @@ void append_entry_json(std::string& out, std::string_view name_key, std::string_
                        std::string_view hash_key, std::string_view hash,
                        const std::vector<std::string>& scopes) {
   out += "    {";
-  append_json_string(out, name_key);
+  json::append_string(out, name_key);
   out += ": ";
-  append_json_string(out, name);
+  json::append_string(out, name);
   out += ", ";
-  append_json_string(out, hash_key);
+  json::append_string(out, hash_key);
   out += ": ";
-  append_json_string(out, hash);
+  json::append_string(out, hash);
   out += ", \"scopes\": ";
   append_scopes_json(out, scopes);
   out += '}';
@@ -55,7 +55,7 @@ template <typename Map, typename AppendEntry>
 void append_array_json(std::string& out, std::string_view name, const Map& entries,
                        AppendEntry append_entry) {
   out += "  ";
-  append_json_string(out, name);
+  json::append_string(out, name);
   out += ": [";
   bool first = true;
   for (const auto& [key, entry] : entries) {

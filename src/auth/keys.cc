@@ -12,10 +12,10 @@
 #include <openssl/x509.h>
 
 #include "auth/base64url.h"
-#include "auth/json_writer.h"
 #include "auth/names.h"
 #include "auth/openssl_handles.h"
 #include "auth/random.h"
+#include "common/json_writer.h"
 
 namespace smlapi::auth {
 namespace {
@@ -111,9 +111,9 @@ std::string bignum_param(EVP_PKEY* key, const char* name, std::size_t pad_to) {
 
 void append_member(std::string& out, std::string_view name, std::string_view value) {
   out += ',';
-  append_json_string(out, name);
+  json::append_string(out, name);
   out += ':';
-  append_json_string(out, value);
+  json::append_string(out, value);
 }
 
 bool is_valid_secret_size(std::string_view secret) {
@@ -164,9 +164,9 @@ boost::system::result<VerificationKey, Error> VerificationKey::from_hs256_secret
 std::optional<std::string> VerificationKey::public_jwk_json() const {
   if (!is_asymmetric(algorithm_)) return std::nullopt;
   std::string out = "{";
-  append_json_string(out, "kid");
+  json::append_string(out, "kid");
   out += ':';
-  append_json_string(out, kid_);
+  json::append_string(out, kid_);
   append_member(out, "use", "sig");
   append_member(out, "alg", to_string(algorithm_));
   EVP_PKEY* key = pkey_.get();

@@ -1,32 +1,32 @@
 #include "auth/token_issuer.h"
 
-#include "auth/json_writer.h"
 #include "auth/jws.h"
 #include "auth/random.h"
 #include "auth/scopes.h"
+#include "common/json_writer.h"
 
 namespace smlapi::auth {
 namespace {
 
 std::string make_header_json(const SigningKey& key) {
   std::string out = "{\"alg\":";
-  append_json_string(out, to_string(key.algorithm()));
+  json::append_string(out, to_string(key.algorithm()));
   out += ",\"typ\":\"at+jwt\",\"kid\":";
-  append_json_string(out, key.kid());
+  json::append_string(out, key.kid());
   out += '}';
   return out;
 }
 
 void append_string_claim(std::string& out, std::string_view name, std::string_view value) {
   if (out.size() > 1) out += ',';
-  append_json_string(out, name);
+  json::append_string(out, name);
   out += ':';
-  append_json_string(out, value);
+  json::append_string(out, value);
 }
 
 void append_number_claim(std::string& out, std::string_view name, std::int64_t value) {
   if (out.size() > 1) out += ',';
-  append_json_string(out, name);
+  json::append_string(out, name);
   out += ':';
   out += std::to_string(value);
 }

@@ -41,7 +41,6 @@ struct Request {
 
   // Filled by the connection, not the parser.
   std::string_view peer_address;  // textual IP of the TCP peer
-  std::uint64_t header_bytes = 0;
 
   std::string_view path() const {
     std::string_view t = target;
@@ -65,7 +64,6 @@ struct Request {
     has_inference_header_content_length = false;
     expect_continue = false;
     has_body = false;
-    header_bytes = 0;
   }
 };
 

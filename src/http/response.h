@@ -38,12 +38,6 @@ struct Response {
     return header.value;
   }
   std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
-  const Header* find_header(std::string_view name) const {
-    for (const Header& header : headers()) {
-      if (header.name == name) return &header;
-    }
-    return nullptr;
-  }
 
   void clear() {
     status = 200;

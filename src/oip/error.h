@@ -5,7 +5,10 @@
 // it broke, never an internal detail (no parser offsets, no library error names).
 #pragma once
 
+#include "model/model.h"
+
 #include <string>
+#include <string_view>
 
 namespace smlapi::oip {
 
@@ -25,8 +28,9 @@ struct OipError {
 int http_status(OipErrorKind kind) noexcept;
 
 // Ready-made errors for the lookups the caller does (the model registry lives outside this
-// library). Messages do not echo the requested name back.
+// library). Messages never echo what the client sent: only names the server itself declares.
 OipError unknown_model_error();
-OipError unknown_model_version_error();
+OipError unknown_model_version_error(std::string_view model_name);
+OipError unknown_output_error(const model::ModelInfo& model);  // lists the model's outputs
 
 }  // namespace smlapi::oip

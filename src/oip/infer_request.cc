@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include "common/utf8.h"
 #include "oip/binary_extension.h"
 
 namespace smlapi::oip {
@@ -107,12 +108,6 @@ std::optional<OipError> check_parameters(element value, std::string_view where,
   return std::nullopt;
 }
 
-std::size_t count_code_points(std::string_view utf8) noexcept {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char byte) {
-    return (static_cast<unsigned char>(byte) & 0xC0U) != 0x80U;
-  }));
-}
-
 std::size_t saturating_multiply(std::size_t a, std::size_t b) noexcept {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
     return std::numeric_limits<std::size_t>::max();
@@ -165,7 +160,7 @@ class TextCollector {
       return bad_request(
           "input 'text' holds an empty string: each text needs at least 1 character");
     }
-    if (count_code_points(text) > limits_.max_text_chars) {
+    if (utf8::code_point_count(text) > limits_.max_text_chars) {
       return too_large("a text is longer than " + std::to_string(limits_.max_text_chars) +
                        " characters");
     }
@@ -290,7 +285,7 @@ std::optional<OipError> parse_inputs(object request, const InferLimits& limits,
   return parse_input(inputs.at(0).value_unsafe(), limits, texts);
 }
 
-std::optional<OipError> parse_outputs(object request, std::vector<OutputName>& outputs) {
+std::optional<OipError> parse_outputs(object request, std::vector<std::string>& outputs) {
   element value;
   if (request.at_key("outputs").get(value) == simdjson::SUCCESS) {
     array requested;
@@ -313,16 +308,15 @@ std::optional<OipError> parse_outputs(object request, std::vector<OutputName>& o
       if (output.at_key("name").get_string().get(name_text) != simdjson::SUCCESS) {
         return bad_request("output name is required and must be a string");
       }
-      const auto name = parse_output_name(name_text);
-      if (!name) return bad_request("unknown output name: the outputs are neg, neu, pos, compound");
-      if (std::find(outputs.begin(), outputs.end(), *name) != outputs.end()) {
+      if (outputs.size() == kMaxRequestedOutputs) {
+        return bad_request("too many outputs requested: no model has more than 16");
+      }
+      if (std::find(outputs.begin(), outputs.end(), name_text) != outputs.end()) {
         return bad_request("output requested more than once");
       }
-      outputs.push_back(*name);
+      outputs.emplace_back(name_text);
     }
   }
-  // The protocol: when no output is requested, all outputs are returned.
-  if (outputs.empty()) outputs.assign(kAllOutputs.begin(), kAllOutputs.end());
   return std::nullopt;
 }
 

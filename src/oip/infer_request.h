@@ -1,5 +1,6 @@
 // Parsing and validation of an Open Inference Protocol (KServe V2) REST inference request for
-// the VADER model, with no I/O.
+// a text model (one BYTES input named "text"), with no I/O. Output names are checked against
+// the model by the caller (unknown_output_error), since this library knows no model.
 //
 // Accepted (everything else is a 400 with a message naming the rule):
 //   {
@@ -12,7 +13,7 @@
 //        "parameters": { ... },             optional object, ignored
 //        "data": ["a", "b"]                 JSON strings, flat or nested exactly as `shape` says
 //     } ],
-//     "outputs": [ {"name": "neg"|"neu"|"pos"|"compound", "parameters": {...}} ]   optional
+//     "outputs": [ {"name": "<an output of the model>", "parameters": {...}} ]   optional
 //   }
 // Decisions (documented in docs/api.md):
 //   - Unknown fields are rejected at every level except inside `parameters` objects. The
@@ -35,15 +36,15 @@
 
 #include "oip/error.h"
 #include "oip/limits.h"
-#include "oip/output_name.h"
 
 namespace smlapi::oip {
 
 struct InferRequest {
   std::optional<std::string> id;
   std::vector<std::string> texts;  // valid UTF-8, row-major order of the `text` tensor
-  // The outputs to return, in the order requested; all four (kAllOutputs) when none was named.
-  std::vector<OutputName> outputs;
+  // The outputs to return, in the order requested, each named once; empty when none was
+  // named (the protocol: then every output of the model is returned).
+  std::vector<std::string> outputs;
 };
 
 // Reusable parser: keeps its JSON buffers between calls, so one instance per thread avoids an

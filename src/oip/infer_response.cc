@@ -1,36 +1,25 @@
 #include "oip/infer_response.h"
 
-#include "oip/json_writer.h"
+#include "common/json_writer.h"
+#include "model/output_json.h"
 
 namespace smlapi::oip {
 
-double score_of(const Scores& scores, OutputName name) noexcept {
-  switch (name) {
-    case OutputName::neg:
-      return scores.neg;
-    case OutputName::neu:
-      return scores.neu;
-    case OutputName::pos:
-      return scores.pos;
-    case OutputName::compound:
-      return scores.compound;
-  }
-  return scores.compound;
-}
-
 namespace {
 
-void append_output(std::string& out, OutputName name, std::span<const Scores> scores) {
+void append_output(std::string& out, const OutputColumn& output, std::span<const double> values,
+                   std::size_t row_width) {
+  const std::size_t rows = row_width == 0 ? 0 : values.size() / row_width;
   out += "{\"name\":";
-  append_json_string(out, to_string(name));
-  out += ",\"datatype\":\"FP64\",\"shape\":[";
-  out += std::to_string(scores.size());
+  json::append_string(out, output.spec->name);
+  out += ",\"datatype\":";
+  json::append_string(out, model::to_string(output.spec->datatype));
+  out += ",\"shape\":[";
+  json::append_integer(out, static_cast<long long>(rows));
   out += "],\"data\":[";
-  bool first = true;
-  for (const Scores& text_scores : scores) {
-    if (!first) out += ',';
-    first = false;
-    append_json_number(out, score_of(text_scores, name));
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (row != 0) out += ',';
+    model::append_json_value(out, output.spec->datatype, values[row * row_width + output.column]);
   }
   out += "]}";
 }
@@ -39,27 +28,28 @@ void append_output(std::string& out, OutputName name, std::span<const Scores> sc
 
 std::string render_infer_response(std::string_view model_name, std::string_view model_version,
                                   std::optional<std::string_view> id,
-                                  std::span<const OutputName> outputs,
-                                  std::span<const Scores> scores) {
+                                  std::span<const OutputColumn> outputs,
+                                  std::span<const double> values, std::size_t row_width) {
   std::string out;
   // About 20 bytes per number plus the fixed parts: one allocation for typical batches.
-  out.reserve(128 + outputs.size() * (64 + scores.size() * 22));
+  const std::size_t rows = row_width == 0 ? 0 : values.size() / row_width;
+  out.reserve(128 + outputs.size() * (64 + rows * 22));
   out += "{\"model_name\":";
-  append_json_string(out, model_name);
+  json::append_string(out, model_name);
   if (!model_version.empty()) {
     out += ",\"model_version\":";
-    append_json_string(out, model_version);
+    json::append_string(out, model_version);
   }
   if (id) {
     out += ",\"id\":";
-    append_json_string(out, *id);
+    json::append_string(out, *id);
   }
   out += ",\"outputs\":[";
   bool first = true;
-  for (OutputName name : outputs) {
+  for (const OutputColumn& output : outputs) {
     if (!first) out += ',';
     first = false;
-    append_output(out, name, scores);
+    append_output(out, output, values, row_width);
   }
   out += "]}";
   return out;

@@ -1,34 +1,33 @@
 // Rendering of an inference response (Open Inference Protocol REST, $inference_response).
 //
-// Each requested output is an FP64 tensor of shape [N] holding one score per input text, in
-// input order:
+// Each output is a tensor of shape [N] holding one value per input text, in input order:
 //   {"model_name":"vader","model_version":"v","id":"42","outputs":[
-//     {"name":"neg","datatype":"FP64","shape":[2],"data":[0,0.5]}, ...]}
-// `id` appears only when the request had one; `model_version` only when non-empty.
+//     {"name":"neg","datatype":"FP64","shape":[2],"data":[0.0,0.5]}, ...]}
+// `id` appears only when the request had one; `model_version` only when non-empty. Numbers are
+// written by the service's one JSON writer (common/json_writer.h); INT64 outputs as integers.
 #pragma once
 
+#include "model/model.h"
+
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "oip/output_name.h"
-
 namespace smlapi::oip {
 
-// The four VADER scores of one text (the caller converts from its engine's type).
-struct Scores {
-  double neg = 0.0;
-  double neu = 0.0;
-  double pos = 0.0;
-  double compound = 0.0;
+// One output to render: its declaration and its column in the values matrix.
+struct OutputColumn {
+  const model::OutputSpec* spec = nullptr;
+  std::size_t column = 0;
 };
 
-double score_of(const Scores& scores, OutputName name) noexcept;
-
+// `values` holds one row per text, `row_width` values per row (every output of the model,
+// in declaration order); only the columns in `outputs` are rendered, in that order.
 std::string render_infer_response(std::string_view model_name, std::string_view model_version,
                                   std::optional<std::string_view> id,
-                                  std::span<const OutputName> outputs,
-                                  std::span<const Scores> scores);
+                                  std::span<const OutputColumn> outputs,
+                                  std::span<const double> values, std::size_t row_width);
 
 }  // namespace smlapi::oip

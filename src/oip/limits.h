@@ -11,6 +11,8 @@ namespace smlapi::oip {
 inline constexpr std::size_t kMaxJsonDepth = 16;
 // Most dimensions a `shape` may have; bounds the recursion over nested `data`.
 inline constexpr std::size_t kMaxShapeRank = 8;
+// Most outputs one request may name (no model has more): bounds the duplicate check.
+inline constexpr std::size_t kMaxRequestedOutputs = 16;
 
 struct InferLimits {
   std::size_t max_texts = 256;              // elements in the `text` tensor

@@ -1,12 +1,15 @@
 // Rendering of the protocol's metadata and health bodies.
 //
-// Model metadata declares one input, `text` BYTES [-1], and four outputs `neg`, `neu`, `pos`,
-// `compound`, each FP64 [-1] (see output_name.h for why four tensors rather than one [-1, 4]).
+// Model metadata declares one input, `text` BYTES [-1], and the model's own outputs, each a
+// tensor of shape [-1] (see output_selection.h for why one tensor per output).
 #pragma once
+
+#include "model/model.h"
 
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smlapi::oip {
 
@@ -17,7 +20,17 @@ std::string render_server_metadata(std::string_view name, std::string_view versi
 // {"name":..,"versions":[..],"platform":..,"inputs":[..],"outputs":[..]}; `versions` is left
 // out when empty (the protocol makes it optional).
 std::string render_model_metadata(std::string_view name, std::span<const std::string_view> versions,
-                                  std::string_view platform);
+                                  std::string_view platform,
+                                  std::span<const model::OutputSpec> outputs);
+
+// GET /v2/models (an index in the spirit of the protocol's repository extension):
+// {"models":[{"name":..,"versions":[..],"platform":..}, ...]}
+struct ModelIndexEntry {
+  std::string_view name;
+  std::vector<std::string_view> versions;  // default first
+  std::string_view platform;
+};
+std::string render_model_index(std::span<const ModelIndexEntry> models);
 
 // Health bodies; the HTTP status (200 or 503) is the actual answer.
 std::string render_live(bool live);                                 // {"live":true}

@@ -87,6 +87,8 @@ RouteMatch match_path(const Segments& path) {
     if (segments[2] == "ready") return get(RouteKind::ready, "/v2/health/ready");
     return RouteMatch{};
   }
+  if (segments.size() == 2 && segments[1] == "models")
+    return get(RouteKind::model_index, "/v2/models");
   if (segments.size() >= 3 && segments[1] == "models") {
     return match_model_route(segments[2], segments.subspan(3));
   }

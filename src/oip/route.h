@@ -4,6 +4,7 @@
 //   GET  /v2  (and /v2/)                               server_metadata
 //   GET  /v2/health/live                               live
 //   GET  /v2/health/ready                              ready
+//   GET  /v2/models                                    model_index
 //   GET  /v2/models/{model}[/versions/{version}]       model_metadata
 //   GET  /v2/models/{model}[/versions/{version}]/ready model_ready
 //   POST /v2/models/{model}[/versions/{version}]/infer infer
@@ -24,6 +25,7 @@ enum class RouteKind {
   server_metadata,
   live,
   ready,
+  model_index,
   model_metadata,
   model_ready,
   infer,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/utf8.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -46,9 +48,7 @@ void append(std::string& out, char32_t cp);
 
 // Number of code points in well-formed UTF-8 (what Python's len() counts).
 inline std::size_t code_point_count(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-  return count;
+  return smlapi::utf8::code_point_count(text);
 }
 
 }  // namespace smlapi::vader::utf8

@@ -4,8 +4,10 @@ Raw sockets are used where an HTTP library would hide what is under test (pipeli
 requests, Expect: 100-continue, connection closing); everything else goes through requests.
 """
 import json
+import os
 import re
 import socket
+import subprocess
 import time
 
 import requests
@@ -108,6 +110,39 @@ def assert_security_headers(headers, context=""):
     assert "x-powered-by" not in lower, context
     # Plain HTTP: HSTS must not be sent (RFC 6797 section 7.2).
     assert "strict-transport-security" not in lower, context
+
+
+# ---- start-up refusals ----------------------------------------------------------------------
+
+def serve_refused(bin_path, args, env=None, bound=60, add_port=True):
+    """Runs `serve` with a configuration it must refuse. Returns (exit code, stdout, stderr).
+
+    `bound` only keeps a server that wrongly starts from hanging the test: such a server is
+    killed and reported (exit code None), never left running."""
+    argv = [bin_path, "serve", "--host", "127.0.0.1"]
+    if add_port and not any(str(a).startswith("--port") for a in args):
+        argv += ["--port", "0"]  # never the default 8000: other services may use it
+    proc = subprocess.Popen(argv + [str(a) for a in args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    try:
+        out, err = proc.communicate(timeout=bound)
+        return proc.returncode, out, err
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        return None, out, err
+
+
+def assert_config_refused(result, *fragments):
+    """A configuration error: exit 2 before anything starts, the reason on stderr naming the
+    offending option (no startup log line, nothing listening)."""
+    code, out, err = result
+    assert code is not None, f"the server started: {out[-500:]}"
+    assert code == 2, (code, out[-500:], err[-500:])
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    assert '"event":"startup"' not in out, out[-500:]
 
 
 # ---- raw HTTP/1.1 ---------------------------------------------------------------------------

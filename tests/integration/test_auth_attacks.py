@@ -473,6 +473,73 @@ def test_forged_tokens_refused_on_every_protected_route(keyed):
     h.assert_invalid_token(r)
 
 
+# ---- scopes per route (threat model E4) ----------------------------------------------------------
+
+INFER_BODY = {"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["good"]}]}
+
+
+def predict_scoped_routes(svc, token):
+    """(method, path, json body) of every route that requires the predict scope."""
+    version = requests.get(svc.url("/v2/models/vader"), headers={"Authorization": f"Bearer {token}"},
+                           timeout=30).json()["versions"][0]
+    return [("POST", "/predict", {"text": "good"}), ("POST", "/predict/batch", {"texts": ["good"]}),
+            ("GET", "/v2/models", None), ("GET", "/v2/models/vader", None),
+            ("GET", "/v2/models/vader/ready", None),
+            ("POST", "/v2/models/vader/infer", INFER_BODY),
+            ("GET", f"/v2/models/vader/versions/{version}", None),
+            ("GET", f"/v2/models/vader/versions/{version}/ready", None),
+            ("POST", f"/v2/models/vader/versions/{version}/infer", INFER_BODY)]
+
+
+def assert_insufficient_scope(response, scope="predict"):
+    """RFC 6750 section 3.1: 403 with a Bearer challenge naming the scope that is missing."""
+    assert response.status_code == 403, (response.status_code, response.text)
+    challenge = response.headers.get("WWW-Authenticate", "")
+    assert challenge.startswith("Bearer ") and 'error="insufficient_scope"' in challenge, challenge
+    assert f'scope="{scope}"' in challenge, challenge
+    assert response.json()["detail"] == "Insufficient scope", response.text
+
+
+def test_token_without_the_route_scope_is_refused_on_every_protected_route(keyed):
+    """A validly signed token is not enough: each inference route demands the predict scope.
+    Issued admin-only tokens and hand-signed look-alike scopes are answered 403, while a
+    predict token (the control) is served on the same routes."""
+    target = keyed("EdDSA")
+    svc = target.svc
+    predict_token = svc.token("alice")
+    wrong_scope = [svc.token("nobody"), svc.token("root", scope="admin")] + [
+        target.sign(h.claims(scope=scope))
+        for scope in ("admin", "", "PREDICT", "predictor", "predict:read", "admin,predict",
+                      "xpredict")]
+    with requests.Session() as session:
+        for method, path, body in predict_scoped_routes(svc, predict_token):
+            def send(token):
+                return session.request(method, svc.url(path), json=body, timeout=30,
+                                       headers={"Authorization": f"Bearer {token}"})
+            control = send(predict_token)
+            assert control.status_code == 200, (path, control.status_code, control.text)
+            for token in wrong_scope:
+                assert_insufficient_scope(send(token))
+            assert send(None).status_code == 401, path
+
+
+def test_predict_token_cannot_use_admin_functions(keyed):
+    """Revoking somebody else's token is the one admin function: a predict token (issued or
+    hand-signed with predict alone) gets 403 and the victim's token keeps working; the same
+    request with an admin-scoped token (the control) revokes it."""
+    target = keyed("EdDSA")
+    svc = target.svc
+    victim = svc.token("root")
+    for attacker in (svc.token("alice"), svc.client_token(),
+                     target.sign(h.claims(sub="mallory", scope="predict"))):
+        r = h.revoke(svc, victim, attacker)
+        h.assert_oauth_error(r, 403, "unauthorized_client")
+        assert h.predict(svc, victim).status_code == 200
+    r = h.revoke(svc, victim, target.sign(h.claims(sub="mallory", scope="admin")))
+    assert r.status_code == 200, r.text
+    h.assert_invalid_token(h.predict(svc, victim))
+
+
 def test_rejections_are_audited_without_the_token(keyed):
     target = keyed("EdDSA")
     forged = h.forge(h.header("none", KID), h.claims(jti="audit-check-jti"))

@@ -7,14 +7,12 @@ import re
 import signal
 import stat
 import subprocess
-import tempfile
-import time
 
 import pytest
 import requests
 
-from conftest import BIN, free_port, run_cli, start_service, wait_until
-from helpers_core import REQUEST_TIMEOUT, post_json
+from conftest import BIN, ROOT, free_port, run_cli, start_service, wait_until
+from helpers_core import REQUEST_TIMEOUT, assert_config_refused, post_json, serve_refused
 
 # Options `serve` documents (TLS termination is left to the ingress/sidecar for
 # now: see the closing note of issue 3).
@@ -42,31 +40,6 @@ def documented_options(text):
     """Option names from the Options section of --help."""
     options_section = text.split("\nOptions", 1)[1]
     return re.findall(r"^\s+--([a-z0-9-]+)\b", options_section, flags=re.MULTILINE)
-
-
-def serve_expecting_refusal(args, env=None, bound=30, add_port=True):
-    """Runs `serve` with args that must be refused; a server that starts instead is stopped at
-    once (never left running) and reported. Returns (exit code or None if it started, output)."""
-    argv = [BIN, "serve", "--host", "127.0.0.1"]
-    if add_port and not any(str(a).startswith("--port") for a in args):
-        argv += ["--port", "0"]  # never the default 8000: other services may use it
-    with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen(argv + list(args), stdout=out, stderr=subprocess.STDOUT,
-                                text=True, env={**os.environ, **(env or {})})
-        deadline = time.monotonic() + bound
-        started = False
-        while proc.poll() is None and time.monotonic() < deadline:
-            out.seek(0)
-            if '"event":"startup"' in out.read():
-                started = True
-                break
-            time.sleep(0.05)
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-            started = True
-        out.seek(0)
-        return (None if started else proc.returncode), out.read()
 
 
 # ---- score ----------------------------------------------------------------------------------
@@ -123,6 +96,46 @@ def test_score_rejects_arguments():
     assert "usage" in result.stderr.lower()
 
 
+def test_score_with_the_second_model():
+    result = cli("score", "--model", "afinn", stdin="good\nnot good\ntable\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out == [{"score": 3, "comparative": 3.0}, {"score": -3, "comparative": -1.5},
+                   {"score": 0, "comparative": 0.0}], out
+
+
+def test_score_refuses_an_unknown_model():
+    result = cli("score", "--model", "gpt", stdin="x\n")
+    assert result.returncode == 2
+    assert "unknown --model" in result.stderr and "vader" in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
+# ---- the environment ------------------------------------------------------------------------
+
+def test_every_environment_variable_of_the_manifests_is_an_option():
+    # serve ignores variables it does not know (with a warning): a ConfigMap entry that is no
+    # option, as SMLAPI_MAX_IN_FLIGHT and SMLAPI_LOG_LEVEL once were, configures nothing.
+    known = set(re.findall(r"env (SMLAPI_[A-Z0-9_]+)", help_text()))
+    used = set()
+    for manifest in (ROOT / "deploy" / "k8s").rglob("*.yaml"):
+        used |= {name for name in re.findall(r"\b(SMLAPI_[A-Z0-9_]+)=", manifest.read_text())}
+        used |= set(re.findall(r"name:\s*(SMLAPI_[A-Z0-9_]+)", manifest.read_text()))
+    assert used, "the manifests set no SMLAPI_ variable: the scan is broken"
+    assert used <= known, sorted(used - known)
+
+
+def test_unknown_environment_variable_is_warned_about_at_start(tmp_path):
+    svc = start_service(tmp_path, env={"SMLAPI_MAX_IN_FLIGHT": "4096", "SMLAPI_PORTT": "1"})
+    try:
+        warnings = [line for line in svc.log_lines() if line.get("event") == "startup.config"]
+        names = sorted(line["message"].split()[0] for line in warnings)
+        assert names == ["SMLAPI_MAX_IN_FLIGHT", "SMLAPI_PORTT"], warnings
+        assert all(line["level"] == "warn" for line in warnings), warnings
+    finally:
+        svc.stop()
+
+
 # ---- users and clients ----------------------------------------------------------------------
 
 def test_users_lifecycle(tmp_path):
@@ -141,7 +154,8 @@ def test_users_lifecycle(tmp_path):
     assert "argon2" not in listed.stdout
 
     duplicate = cli("users", "add", "bob", "--users-file", str(users), stdin="other-password-1\n")
-    assert duplicate.returncode != 0 and "bob" in duplicate.stderr
+    assert duplicate.returncode == 1, duplicate
+    assert "user 'bob' already exists" in duplicate.stderr, duplicate.stderr
 
     before = users.read_text()
     changed = cli("users", "passwd", "bob", "--users-file", str(users),
@@ -150,27 +164,31 @@ def test_users_lifecycle(tmp_path):
     assert users.read_text() != before
     assert "new-password-654321" not in users.read_text()
 
-    assert cli("users", "passwd", "nobody-here", "--users-file", str(users),
-               stdin="x-password-12345\n").returncode != 0
+    unknown = cli("users", "passwd", "nobody-here", "--users-file", str(users),
+                  stdin="x-password-12345\n")
+    assert unknown.returncode == 1 and "no user 'nobody-here'" in unknown.stderr, unknown
     removed = cli("users", "remove", "bob", "--users-file", str(users))
     assert removed.returncode == 0
     assert "bob" not in cli("users", "list", "--users-file", str(users)).stdout
-    assert cli("users", "remove", "bob", "--users-file", str(users)).returncode != 0
+    gone = cli("users", "remove", "bob", "--users-file", str(users))
+    assert gone.returncode == 1 and "no user 'bob'" in gone.stderr, gone
 
 
-@pytest.mark.parametrize("argv", [
-    ["users", "add", "carol", "--password", "carol-password-123"],
-    ["users", "add", "carol", "carol-password-123"],
-    ["users", "add", "carol", "--password=carol-password-123"],
-    ["users", "passwd", "alice", "--password", "carol-password-123"],
-    ["clients", "add", "job", "--secret", "carol-password-12345678"],
+@pytest.mark.parametrize("argv, reason", [
+    (["users", "add", "carol", "--password", "carol-password-123"], "unknown option --password"),
+    (["users", "add", "carol", "carol-password-123"], "users add needs exactly one NAME"),
+    (["users", "add", "carol", "--password=carol-password-123"], "unknown option --password"),
+    (["users", "passwd", "alice", "--password", "carol-password-123"],
+     "unknown option --password"),
+    (["clients", "add", "job", "--secret", "carol-password-12345678"], "unknown option --secret"),
 ])
-def test_password_is_never_taken_from_argv(tmp_path, argv):
+def test_password_is_never_taken_from_argv(tmp_path, argv, reason):
     users = tmp_path / "users.json"
     run_cli("users", "add", "alice", "--users-file", str(users), stdin="alice-password-123\n")
     before = users.read_text()
     result = cli(*argv, "--users-file", str(users), stdin="stdin-password-12345\n")
-    assert result.returncode != 0, result.stdout
+    assert result.returncode == 1, result
+    assert reason in result.stderr, result.stderr
     assert users.read_text() == before, "the file changed although the password was on argv"
     assert "carol-password" not in result.stdout + result.stderr
 
@@ -185,7 +203,7 @@ def test_users_add_validation(tmp_path, name, password, why):
     scopes = "bogus" if why == "scope" else "predict"
     result = cli("users", "add", name, "--users-file", str(users), "--scopes", scopes,
                  stdin=password + "\n")
-    assert result.returncode != 0
+    assert result.returncode == 1, result
     assert why in result.stderr.lower(), result.stderr
     assert password not in result.stderr
 
@@ -221,7 +239,8 @@ def test_passwd_takes_effect_in_a_running_service(tmp_path):
         old = requests.post(svc.url("/token"), data={
             "grant_type": "password", "username": "alice", "password": "alice-password-123"},
             timeout=REQUEST_TIMEOUT)
-        assert old.status_code in (400, 401)
+        assert old.status_code == 400, old.text
+        assert old.json()["error"] == "invalid_grant", old.text
     finally:
         svc.stop()
 
@@ -244,19 +263,22 @@ def test_keys_generate(tmp_path, alg, files):
     else:
         assert len(secret.read_bytes()) >= 32
     again = cli("keys", "generate", "--alg", alg, "--kid", "k1", "--out", str(out))
-    assert again.returncode != 0, "an existing key was overwritten"
+    assert again.returncode == 1, "an existing key was overwritten"
+    assert "k1" in again.stderr, again.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["--alg", "none", "--kid", "k", "--out", "OUT"],
-    ["--alg", "EdDSA", "--kid", "../escape", "--out", "OUT"],
-    ["--alg", "EdDSA", "--kid", "k"],
+@pytest.mark.parametrize("args, code, reason", [
+    (["--alg", "none", "--kid", "k", "--out", "OUT"], 1,
+     "--alg must be one of EdDSA, ES256, RS256, HS256"),
+    (["--alg", "EdDSA", "--kid", "../escape", "--out", "OUT"], 1, "invalid kid '../escape'"),
+    (["--alg", "EdDSA", "--kid", "k"], 2, "usage: secure-ml-api keys generate"),
 ])
-def test_keys_generate_refuses_bad_arguments(tmp_path, args):
+def test_keys_generate_refuses_bad_arguments(tmp_path, args, code, reason):
     args = [str(tmp_path / "keys") if a == "OUT" else a for a in args]
     result = cli("keys", "generate", *args)
-    assert result.returncode != 0
-    assert result.stderr.strip()
+    assert result.returncode == code, result
+    assert reason in result.stderr, result.stderr
+    assert not (tmp_path / "keys").exists() or not list((tmp_path / "keys").iterdir())
     assert not (tmp_path / "escape.pem").exists()
 
 
@@ -351,10 +373,8 @@ BAD_CONFIGURATION = [
 @pytest.mark.parametrize("args, option", BAD_CONFIGURATION,
                          ids=[" ".join(case[0]) for case in BAD_CONFIGURATION])
 def test_bad_configuration_exits_2_with_a_clear_message(args, option):
-    code, output = serve_expecting_refusal(args)
-    assert code is not None, f"the server started with {args}"
-    assert code == 2, (args, code, output[-300:])
-    assert option in output, output
+    # The reason goes to stderr and names the offending option; nothing starts.
+    assert_config_refused(serve_refused(BIN, args), option)
 
 
 @pytest.mark.parametrize("env, name", [
@@ -363,20 +383,26 @@ def test_bad_configuration_exits_2_with_a_clear_message(args, option):
     ({"SMLAPI_RATE_LIMITS": "maybe"}, "rate-limits"),
 ])
 def test_bad_environment_value_exits_2(env, name):
-    code, output = serve_expecting_refusal([], env=env, add_port="SMLAPI_PORT" not in env)
-    assert code == 2, (env, code, output[-300:])
-    assert name in output.lower() or name.upper().replace("-", "_") in output
+    # An environment twin is reported under its option's name, with what it accepts.
+    result = serve_refused(BIN, [], env=env, add_port="SMLAPI_PORT" not in env)
+    assert_config_refused(result, f"--{name} must be")
 
 
-@pytest.mark.parametrize("args, option", [
-    (["--users-file", "/nonexistent/users.json"], "--users-file"),
-    (["--keys-dir", "/nonexistent/keys"], "--keys-dir"),
-    (["--lexicon", "/nonexistent/lexicon.txt"], "--lexicon"),
+@pytest.mark.parametrize("args, reason", [
+    (["--users-file", "/nonexistent/users.json"], "--users-file: /nonexistent/users.json: "),
+    (["--keys-dir", "/nonexistent/keys"], "--keys-dir: /nonexistent/keys: "),
+    (["--lexicon", "/nonexistent/lexicon.txt"], "cannot read --lexicon file"),
 ])
-def test_missing_files_stop_the_start_with_a_clear_message(args, option):
-    code, output = serve_expecting_refusal(args)
-    assert code is not None and code != 0, output[-300:]
-    assert option in output
+def test_missing_files_stop_the_start_with_a_clear_message(args, reason):
+    """Valid options whose files cannot be read: exit 1 after one startup.failed error event
+    that names the option (and the path), and no startup event."""
+    code, out, _ = serve_refused(BIN, args)
+    assert code == 1, (code, out[-500:])
+    events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    failed = [e for e in events if e.get("event") == "startup.failed"]
+    assert len(failed) == 1 and failed[0]["level"] == "error", events
+    assert reason in failed[0]["message"], failed[0]
+    assert not any(e.get("event") == "startup" for e in events), events
 
 
 def test_environment_twin_configures_the_service(tmp_path):

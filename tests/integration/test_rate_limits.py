@@ -8,7 +8,6 @@ the next one only after 3600/1 s, so no assertion depends on how fast the test r
 import concurrent.futures
 import http.client
 import re
-import subprocess
 
 import pytest
 import requests
@@ -16,6 +15,7 @@ import requests
 import conftest
 import helpers_auth as h
 from helpers_auth import services_fixture  # noqa: F401 - provides the `services` fixture
+from helpers_core import assert_config_refused, serve_refused
 
 POLICY_ITEM = re.compile(r'^"([A-Za-z0-9_.-]+)";q=(\d+);w=(\d+)$')
 LIMIT_ITEM = re.compile(r'^"([A-Za-z0-9_.-]+)";r=(\d+);t=(\d+)$')
@@ -159,21 +159,14 @@ def test_rate_limits_off(services):
         assert "RateLimit" not in r.headers
 
 
-@pytest.mark.parametrize("policy", ["0/60s", "abc", "10", "10/0s", "-1/60s", "5/60s+x"])
-def test_invalid_policy_is_refused_at_startup(tmp_path, policy):
+@pytest.mark.parametrize("option", ["--rate-limit-predict", "--rate-limit-token",
+                                    "--rate-limit-default"])
+@pytest.mark.parametrize("policy", ["0/60s", "abc", "10", "10/0s", "-1/60s", "5/60s+x",
+                                    "10/25h", ""])
+def test_invalid_policy_is_refused_at_startup(tmp_path, option, policy):
     keys_dir = h.make_keys_dir(tmp_path)
-    proc = subprocess.Popen([conftest.BIN, "serve", "--host", "127.0.0.1", "--port", "0",
-                             "--keys-dir", str(keys_dir), "--rate-limit-predict", policy],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        code = proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        code = None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert code not in (None, 0), f"server accepted --rate-limit-predict {policy}"
+    result = serve_refused(conftest.BIN, ["--keys-dir", keys_dir, option, policy])
+    assert_config_refused(result, f"{option} must look like 60/60s or 100/1m+20")
 
 
 def metric_value(svc, name):
@@ -202,11 +195,8 @@ def test_store_forgets_clients_beyond_max_keys(services):
 @pytest.mark.parametrize("value", ["999", "0", "lots"])
 def test_invalid_max_keys_is_refused_at_startup(tmp_path, value):
     keys_dir = h.make_keys_dir(tmp_path)
-    result = subprocess.run([conftest.BIN, "serve", "--host", "127.0.0.1", "--port", "0",
-                             "--keys-dir", str(keys_dir), "--rate-limit-max-keys", value],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2, result
-    assert "rate-limit-max-keys" in result.stderr, result.stderr
+    result = serve_refused(conftest.BIN, ["--keys-dir", keys_dir, "--rate-limit-max-keys", value])
+    assert_config_refused(result, "--rate-limit-max-keys must be an integer in [1000, 100000000]")
 
 
 # ---- health endpoints ----------------------------------------------------------------------------
@@ -256,6 +246,19 @@ def test_spoofed_forwarded_for_from_untrusted_peer_has_no_effect(services):
                   {"X-Forwarded-For": "203.0.113.2, 198.51.100.2"},
                   {"Forwarded": "for=203.0.113.3"},
                   {"X-Real-IP": "203.0.113.4"}):
+        assert_limited(jwks(svc, headers=spoof))
+
+
+def test_forwarded_for_from_a_peer_outside_the_trusted_list_has_no_effect(services):
+    """S3: with trusted proxies configured, a peer outside them (here the loopback client, not in
+    10.0.0.0/8) is its own client: its forwarding headers choose neither the limit key nor the
+    logged address."""
+    svc = services("--rate-limit-default", "1/3600s", "--trusted-proxies", "10.0.0.0/8")
+    first = jwks(svc, headers=forwarded_for("10.0.0.1"))
+    assert first.status_code == 200
+    assert logged_client(svc, first) == "127.0.0.1"
+    for spoof in (forwarded_for("203.0.113.1"), forwarded_for("10.0.0.2"),
+                  {"Forwarded": "for=203.0.113.3"}):
         assert_limited(jwks(svc, headers=spoof))
 
 

@@ -316,16 +316,27 @@ def redis_stats(redis):
     return int(stats["total_reads_processed"]), calls["evalsha"] + calls["eval"], calls["exists"]
 
 
+def info_overhead(redis):
+    """The reads redis_stats() itself adds between two of its calls, measured rather than
+    assumed: one per redis-cli command with some redis-cli builds, two with others (a
+    handshake before the command). The least of three empty windows leaves out health PINGs."""
+    samples = []
+    for _ in range(3):
+        before = redis_stats(redis)[0]
+        samples.append(redis_stats(redis)[0] - before)
+    return min(samples)
+
+
 def round_trips(redis, requests_made, send):
     """Runs send(); returns (Redis round trips, scripts run) it cost. Each synchronous command
     is one read on the server; the INFO calls themselves and the once-a-second health PINGs
     are the only other readers, and are subtracted (the PINGs as an upper bound)."""
+    info_reads = info_overhead(redis)
     reads0, scripts0, _ = redis_stats(redis)
     started = time.monotonic()
     send()
     pings = math.ceil(time.monotonic() - started) + 1
     reads1, scripts1, _ = redis_stats(redis)
-    info_reads = 2  # the two INFO commands of the first redis_stats
     trips = reads1 - reads0 - info_reads
     assert requests_made <= trips + pings, (trips, requests_made)
     return trips, scripts1 - scripts0, pings
@@ -475,3 +486,46 @@ def test_new_token_costs_two_round_trips_and_a_bad_one_one(redis_server, replica
                                         lambda: answers.append(predict_on(session, svc, forged)))
     h.assert_invalid_token(answers[1])
     assert scripts == 1 and trips <= 1 + pings, (scripts, trips)
+
+
+# ---- threat model S4 and D5: the deny-list and a slow Redis -------------------------------------
+
+def test_unreadable_deny_list_fails_closed(redis_server, replicas):
+    """S4, closed mode: while the revocation deny-list cannot be read, a valid token is not
+    accepted (a revoked one would look the same). Rate limits are off, so the deny-list read is
+    the only Redis work on /predict and the 503 is authentication's, not the limiter's."""
+    svc = replicas(redis_server, "--redis-failure-mode", "closed")
+    token = svc.token()
+    session = requests.Session()
+    assert predict_on(session, svc, token).status_code == 200  # cached on this worker
+    fresh = svc.token()
+    redis_server.stop()
+    for candidate in (token, fresh):
+        r = predict_on(session, svc, candidate)
+        assert r.status_code == 503, (r.status_code, r.text)
+        assert r.json() == {"detail": "Authentication temporarily unavailable"}, r.text
+        assert r.headers.get("Retry-After") == "1", r.headers
+    # Public, unlimited routes still answer: only token acceptance depends on the deny-list.
+    assert jwks(svc).status_code == 200
+    redis_server.start()
+    conftest.wait_until(lambda: predict_on(session, svc, token).status_code == 200, timeout=30)
+
+
+def test_slow_redis_is_cut_off_by_the_timeout(redis_server, replicas):
+    """D5: a Redis that stops answering (scripts held by CLIENT PAUSE WRITE) costs a request one
+    Redis timeout and a 503 in closed mode; the request does not wait for Redis to come back
+    (without the timeout it would block until the pause ends and then get 200)."""
+    svc = replicas(redis_server, *WIDE_PREDICT, "--redis-failure-mode", "closed")
+    token = svc.token()
+    session = requests.Session()
+    assert predict_on(session, svc, token).status_code == 200
+    assert redis_server.command("CLIENT", "PAUSE", "20000", "WRITE").strip() == "OK"
+    try:
+        r = predict_on(session, svc, token)
+        held = jwks(svc)
+    finally:
+        redis_server.command("CLIENT", "UNPAUSE")
+    for answer in (r, held):
+        assert answer.status_code == 503, (answer.status_code, answer.text)
+        assert answer.headers.get("Retry-After", "").isdigit(), answer.headers
+    conftest.wait_until(lambda: predict_on(session, svc, token).status_code == 200, timeout=30)

@@ -9,16 +9,16 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterPolicy']);
 const WORKLOAD_KINDS = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
-// Environment twins of the serve flags in the service contract
-// (/work/notes/service-contract.md): a typo here would be ignored silently by
-// the service, so the ConfigMap may use these names only.
+// Environment twins of serve's flags (`secure-ml-api --help`; tests/integration/test_cli.py
+// checks every SMLAPI_ name under deploy/k8s against the binary itself, and serve warns at
+// start about any it does not know), so the ConfigMap may use these names only.
 export const CONTRACT_ENV = new Set(
   [
-    'host', 'port', 'threads', 'max-connections', 'max-in-flight', 'users-file', 'keys-dir', 'signing-kid',
+    'host', 'port', 'threads', 'max-connections', 'users-file', 'keys-dir', 'signing-kid',
     'issuer', 'audience', 'token-ttl', 'lexicon', 'lexicon-overrides', 'redis-host', 'redis-port',
     'redis-username', 'redis-password-file', 'redis-key-prefix', 'redis-timeout-ms', 'redis-failure-mode',
     'rate-limit-default', 'rate-limit-token', 'rate-limit-predict', 'rate-limits', 'trusted-proxies',
-    'cors-origins', 'tls-cert', 'tls-key', 'shutdown-delay', 'shutdown-timeout', 'log-level',
+    'cors-origins', 'tls-cert', 'tls-key', 'shutdown-delay', 'shutdown-timeout',
   ].map((f) => `SMLAPI_${f.toUpperCase().replaceAll('-', '_')}`),
 );
 
@@ -48,6 +48,14 @@ const quantity = (v) => {
   if (!m) return NaN;
   const mult = { k: 1e3, K: 1e3, Ki: 1024, M: 1e6, Mi: 1 << 20, G: 1e9, Gi: 1 << 30, m: 1e-3 };
   return Number(m[1]) * (m[2] ? mult[m[2]] : 1);
+};
+
+// nginx size syntax (client_max_body_size): bytes, or k/K, m/M, g/G = powers of 1024.
+// Not a Kubernetes quantity: "1m" is a mebibyte here, not a thousandth.
+const nginxSize = (v) => {
+  const m = /^(\d+)([kKmMgG])?$/.exec(String(v ?? ''));
+  if (!m) return NaN;
+  return Number(m[1]) * ({ k: 1024, m: 1 << 20, g: 1 << 30 }[m[2]?.toLowerCase()] ?? 1);
 };
 
 export function apiConfig(docs) {
@@ -111,6 +119,60 @@ export const rules = {
         if (/:latest$/.test(c.image) || !/[:@]/.test(c.image.split('/').pop())) v.push(`${where}: image ${c.image} must be pinned`);
       }
     }
+    return v;
+  },
+
+  // I2: Secrets reach the pods only as read-only files that the pod's own group
+  // (fsGroup) may read: no bit beyond 0440, never the default 0644, never env vars.
+  'pods: Secrets only as read-only files, mode at most 0440, group = fsGroup': (docs) => {
+    const v = [];
+    for (const p of podTemplates(docs)) {
+      const s = p.spec;
+      const psc = s.securityContext ?? {};
+      const secretVolumes = (s.volumes ?? []).filter((vol) => vol.secret || vol.projected?.sources?.some((src) => src.secret));
+      const isApi = matchesLabels(APP_LABELS, p.labels);
+      if (secretVolumes.length) {
+        if (!Number.isInteger(psc.fsGroup) || psc.fsGroup <= 0) v.push(`${p.owner}: pod fsGroup must be set (Secret files are readable through the group only)`);
+        else if (psc.fsGroup !== psc.runAsGroup) v.push(`${p.owner}: fsGroup ${psc.fsGroup} must equal runAsGroup ${psc.runAsGroup}`);
+        if (isApi && psc.fsGroup !== 65532) v.push(`${p.owner}: fsGroup must be 65532 (the image's uid/gid)`);
+      }
+      for (const vol of secretVolumes) {
+        const sources = vol.secret ? [vol.secret] : vol.projected.sources.filter((src) => src.secret).map((src) => ({ ...src.secret, defaultMode: vol.projected.defaultMode }));
+        for (const sec of sources) {
+          const modes = [['defaultMode', sec.defaultMode], ...(sec.items ?? []).filter((i) => i.mode !== undefined).map((i) => [`items ${i.key} mode`, i.mode])];
+          if (sec.defaultMode === undefined) v.push(`${p.owner}: Secret volume ${vol.name} defaultMode must be set (the default 0644 is world-readable)`);
+          for (const [what, mode] of modes) {
+            if (mode === undefined) continue;
+            if (!Number.isInteger(mode) || (mode & ~0o440) !== 0) v.push(`${p.owner}: Secret volume ${vol.name} ${what} 0${Number(mode).toString(8)} grants more than 0440`);
+            else if ((mode & 0o040) === 0) v.push(`${p.owner}: Secret volume ${vol.name} ${what} 0${mode.toString(8)} is not group-readable (fsGroup)`);
+          }
+        }
+      }
+      for (const c of allContainers(s)) {
+        for (const m of c.volumeMounts ?? []) {
+          if (secretVolumes.some((vol) => vol.name === m.name) && m.readOnly !== true) v.push(`${p.owner} container ${c.name}: Secret mount ${m.name} must be readOnly`);
+        }
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) v.push(`${p.owner} container ${c.name}: env ${e.name} reads a Secret (secretKeyRef): Secrets only as files`);
+        for (const e of c.envFrom ?? []) if (e.secretRef) v.push(`${p.owner} container ${c.name}: envFrom secretRef ${e.secretRef.name}: Secrets only as files`);
+      }
+    }
+    return v;
+  },
+
+  // E2: the api needs no Kubernetes API access: nothing rendered may bind a role to
+  // a ServiceAccount of the namespace (by name or through a service-account group).
+  'rbac: no role is bound to the namespace service accounts': (docs) => {
+    const v = [];
+    const groups = new Set(['system:serviceaccounts', `system:serviceaccounts:${APP.namespace}`, 'system:authenticated', 'system:unauthenticated']);
+    for (const b of docs.filter((d) => d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding')) {
+      for (const sub of b.subjects ?? []) {
+        const ns = sub.namespace ?? (b.kind === 'RoleBinding' ? b.metadata?.namespace : undefined);
+        const coversSa = sub.kind === 'ServiceAccount' && ns === APP.namespace;
+        const coversGroup = sub.kind === 'Group' && groups.has(sub.name);
+        if (coversSa || coversGroup) v.push(`${b.kind}/${b.metadata?.name} binds ${b.roleRef?.kind}/${b.roleRef?.name} to ${sub.kind} ${sub.name} (RBAC for the app's service accounts is not allowed)`);
+      }
+    }
+    for (const r of docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole')) v.push(`${r.kind}/${r.metadata?.name}: the app needs no RBAC role`);
     return v;
   },
 
@@ -258,9 +320,12 @@ export const rules = {
       if (!ing.spec.ingressClassName) v.push('ingressClassName missing');
       const a = ing.metadata.annotations ?? {};
       if (a['nginx.ingress.kubernetes.io/force-ssl-redirect'] !== 'true') v.push('force-ssl-redirect must be "true"');
-      const body = quantity(a['nginx.ingress.kubernetes.io/proxy-body-size']);
+      const body = nginxSize(a['nginx.ingress.kubernetes.io/proxy-body-size']);
       if (!(body > 0 && body <= 64 * 1024)) v.push('proxy-body-size must be set and at most 64k (the service limit)');
       if (Object.keys(a).some((k) => /snippet/.test(k))) v.push('snippet annotations are not allowed');
+      // D1: ingress-nginx caps concurrent connections per client address.
+      const conns = a['nginx.ingress.kubernetes.io/limit-connections'];
+      if (!/^[1-9]\d*$/.test(String(conns ?? '')) || Number(conns) > 100) v.push(`limit-connections must be set to an integer in 1..100 (per client address), got ${conns}`);
       for (const r of ing.spec.rules ?? []) {
         for (const p of r.http?.paths ?? []) {
           for (const internal of ['/metrics', '/healthz', '/readyz']) {

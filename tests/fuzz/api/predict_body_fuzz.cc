@@ -3,6 +3,7 @@
 // an accepted text is valid UTF-8 within the character limits; a batch stays
 // within its count and byte limits; a refusal is one of the documented types.
 #include "api/predict_request.h"
+#include "common/utf8.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -49,7 +50,7 @@ void check_issue(const smlapi::api::ValidationIssue& issue) {
 
 void check_text(std::string_view text) {
   FUZZ_CHECK(simdjson::validate_utf8(text.data(), text.size()));
-  std::size_t chars = smlapi::api::count_code_points(text);
+  std::size_t chars = smlapi::utf8::code_point_count(text);
   FUZZ_CHECK(chars >= 1 && chars <= limits().max_text_chars);
 }
 

@@ -1,7 +1,7 @@
 // Fuzzes the inference request parser and, for accepted requests, the response renderer.
 // Invariants checked: no crash or sanitizer report; an accepted request holds 1..max_texts
-// texts within the limits and 1..4 distinct outputs; the rendered response is the size it must
-// be; every error has a message.
+// texts within the limits and at most kMaxRequestedOutputs distinct output names; a response
+// rendered for a four-output model is a JSON object; every error has a message.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 #include "oip/infer_request.h"
 #include "oip/infer_response.h"
 #include "oip/metadata.h"
+#include "oip/output_selection.h"
 #include "oip/route.h"
 
 namespace {
@@ -25,11 +26,24 @@ void check_accepted(const smlapi::oip::InferRequest& request,
   std::size_t total = 0;
   for (const auto& text : request.texts) total += text.size();
   require(total <= limits.max_total_bytes);
-  require(!request.outputs.empty() && request.outputs.size() <= 4);
-  const std::vector<smlapi::oip::Scores> scores(request.texts.size(), {0.25, 0.5, 0.25, -0.5});
+  require(request.outputs.size() <= smlapi::oip::kMaxRequestedOutputs);
+  for (std::size_t i = 0; i < request.outputs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) require(request.outputs[i] != request.outputs[j]);
+  }
+  static const smlapi::model::ModelInfo kModel{"m",
+                                               "v1",
+                                               "p",
+                                               {{"neg", smlapi::model::Datatype::fp64, ""},
+                                                {"neu", smlapi::model::Datatype::fp64, ""},
+                                                {"pos", smlapi::model::Datatype::fp64, ""},
+                                                {"n", smlapi::model::Datatype::int64, ""}},
+                                               0};
+  std::vector<smlapi::oip::OutputColumn> columns;
+  if (!smlapi::oip::select_outputs(kModel, request.outputs, columns)) return;
+  const std::vector<double> values(request.texts.size() * 4, 0.25);
   const std::string body = smlapi::oip::render_infer_response(
-      "vader", "v1", request.id ? std::optional<std::string_view>(*request.id) : std::nullopt,
-      request.outputs, scores);
+      "m", "v1", request.id ? std::optional<std::string_view>(*request.id) : std::nullopt, columns,
+      values, 4);
   require(body.front() == '{' && body.back() == '}');
 }
 

@@ -18,6 +18,7 @@
 #include "oip/infer_request.h"
 #include "oip/infer_response.h"
 #include "oip/metadata.h"
+#include "oip/output_selection.h"
 #include "oip/route.h"
 
 namespace oip = smlapi::oip;
@@ -46,11 +47,22 @@ int count_words(std::string_view text, std::initializer_list<std::string_view> w
   return count;
 }
 
-oip::Scores fake_scores(std::string_view text) {
+// The outputs the stub's fake model declares: VADER's four, so the client's checks apply.
+const smlapi::model::ModelInfo kModelInfo{std::string(kModel),
+                                          std::string(kVersions[0]),
+                                          "smlapi_vader",
+                                          {{"neg", smlapi::model::Datatype::fp64, ""},
+                                           {"neu", smlapi::model::Datatype::fp64, ""},
+                                           {"pos", smlapi::model::Datatype::fp64, ""},
+                                           {"compound", smlapi::model::Datatype::fp64, ""}},
+                                          3};
+
+void append_fake_scores(std::string_view text, std::vector<double>& values) {
   const int positive = count_words(text, {"love", "good", "great", "wonderful", "nice"});
   const int negative = count_words(text, {"hate", "terrible", "bad", "awful"});
   const double total = positive + negative + 1.0;
-  return {negative / total, 1.0 / total, positive / total, (positive - negative) / total};
+  values.insert(values.end(),
+                {negative / total, 1.0 / total, positive / total, (positive - negative) / total});
 }
 
 bool known_version(const oip::RouteMatch& route) {
@@ -67,11 +79,17 @@ Answer infer(const oip::RouteMatch& route, bool json, bool binary_header, std::s
     return error({oip::OipErrorKind::unsupported_media, "Content-Type must be application/json"});
   auto request = oip::parse_infer_request(body, oip::InferLimits{});
   if (!request) return error(request.error());
-  std::vector<oip::Scores> scores;
-  for (const auto& text : request->texts) scores.push_back(fake_scores(text));
+  std::vector<oip::OutputColumn> columns;
+  if (auto selected = oip::select_outputs(kModelInfo, request->outputs, columns); !selected) {
+    return error(selected.error());
+  }
+  std::vector<double> values;
+  for (const auto& text : request->texts) append_fake_scores(text, values);
   const std::string_view version = route.version.value_or(kVersions[0]);
-  return {
-      200, oip::render_infer_response(kModel, version, request->id, request->outputs, scores), {}};
+  return {200,
+          oip::render_infer_response(kModel, version, request->id, columns, values,
+                                     kModelInfo.outputs.size()),
+          {}};
 }
 
 Answer handle(std::string_view method, std::string_view path, bool authorized, bool json,
@@ -93,10 +111,16 @@ Answer handle(std::string_view method, std::string_view path, bool authorized, b
     return {200, oip::render_server_metadata("secure-ml-api", "0.0.0-stub", {}), {}};
   }
   if (!authorized) return {401, oip::render_error("not authenticated"), {}};
+  if (route.kind == oip::RouteKind::model_index) {
+    const std::vector<oip::ModelIndexEntry> index = {
+        {kModel, {kVersions.begin(), kVersions.end()}, "smlapi_vader"}};
+    return {200, oip::render_model_index(index), {}};
+  }
   if (route.model != kModel) return error(oip::unknown_model_error());
-  if (!known_version(route)) return error(oip::unknown_model_version_error());
+  if (!known_version(route)) return error(oip::unknown_model_version_error(kModel));
   if (route.kind == oip::RouteKind::model_metadata) {
-    return {200, oip::render_model_metadata(kModel, kVersions, "smlapi_vader"), {}};
+    return {
+        200, oip::render_model_metadata(kModel, kVersions, "smlapi_vader", kModelInfo.outputs), {}};
   }
   if (route.kind == oip::RouteKind::model_ready)
     return {200, oip::render_model_ready(kModel, true), {}};

@@ -4,8 +4,8 @@
 #include "api/rate_limit_gate.h"
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
+#include "model/model_registry.h"
 #include "ratelimit/memory_store.h"
-#include "vader/model.h"
 
 #include <gtest/gtest.h>
 
@@ -59,7 +59,7 @@ class CombinedChecksTest : public ::testing::Test {
  protected:
   CombinedChecksTest()
       : metrics_(1, BuildInfo{"test", "test"}),
-        worker_(0, vader::Model::builtin(), sink_, false, metrics_.worker(0)),
+        worker_(0, models_, sink_, false, metrics_.worker(0)),
         checks_(std::make_shared<ScriptedChecks>()) {
     policies_.predict_policy = {"predict", 2, 60s, 0};
   }
@@ -70,6 +70,7 @@ class CombinedChecksTest : public ::testing::Test {
   }
 
   LogSink sink_{-1};
+  model::ModelRegistry models_;  // no model: these tests score nothing
   ServiceMetrics metrics_;
   WorkerState worker_;
   RateLimitPolicies policies_;

@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "result_matchers.h"
+
 #include <string>
 
 namespace smlapi::api {
 namespace {
+
+using ::smlapi::result_testing::ErrorOf;
 
 FormFields parsed(std::string_view body) {
   auto result = parse_form(body);
@@ -24,7 +28,7 @@ FormError refusal(std::string_view body) {
     ADD_FAILURE() << "accepted: " << body;
     return FormError::malformed_encoding;
   }
-  return result.error();
+  return ErrorOf(result);
 }
 
 TEST(FormBody, ParsesAPasswordGrant) {

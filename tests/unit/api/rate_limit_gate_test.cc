@@ -6,8 +6,8 @@
 #include "api/log.h"
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
+#include "model/model_registry.h"
 #include "ratelimit/memory_store.h"
-#include "vader/model.h"
 
 #include <gtest/gtest.h>
 
@@ -33,7 +33,7 @@ class RateLimitGateTest : public ::testing::Test {
  protected:
   RateLimitGateTest()
       : metrics_(1, BuildInfo{"test", "test"}),
-        worker_(0, vader::Model::builtin(), sink_, false, metrics_.worker(0)),
+        worker_(0, models_, sink_, false, metrics_.worker(0)),
         store_(std::make_shared<ratelimit::MemoryStore>()) {}
 
   // 2 a minute without burst: one emission interval is 30 s, so the first
@@ -45,6 +45,7 @@ class RateLimitGateTest : public ::testing::Test {
   }
 
   LogSink sink_{-1};
+  model::ModelRegistry models_;  // no model: these tests score nothing
   ServiceMetrics metrics_;
   WorkerState worker_;
   std::shared_ptr<ratelimit::MemoryStore> store_;

@@ -73,11 +73,49 @@ TEST(Routes, AllowHeaderFollowsTheMethods) {
 TEST(Routes, OperationalRoutesAreNotRateLimited) {
   for (Route route :
        {Route::healthz, Route::readyz, Route::metrics, Route::v2_live, Route::v2_ready}) {
-    EXPECT_FALSE(route_info(route).needs_rate_limit) << route_info(route).template_path;
+    EXPECT_FALSE(route_info(route).needs_rate_limit()) << route_info(route).template_path;
   }
   for (Route route : {Route::predict, Route::predict_batch, Route::token, Route::v2_infer}) {
-    EXPECT_TRUE(route_info(route).needs_rate_limit) << route_info(route).template_path;
+    EXPECT_TRUE(route_info(route).needs_rate_limit()) << route_info(route).template_path;
   }
+}
+
+TEST(RouteTable, RowsFollowTheEnum) {
+  // The table is indexed by Route: spot-check rows across it, first to last.
+  EXPECT_EQ(route_info(Route::healthz).template_path, "/healthz");
+  EXPECT_EQ(route_info(Route::predict).template_path, "/predict");
+  EXPECT_EQ(route_info(Route::token_revoke).template_path, "/token/revoke");
+  EXPECT_EQ(route_info(Route::v2_models).template_path, "/v2/models");
+  EXPECT_EQ(route_info(Route::v2_version_infer).template_path,
+            "/v2/models/{model}/versions/{version}/infer");
+  EXPECT_EQ(route_info(Route::not_found).template_path, "unmatched");
+}
+
+TEST(RouteTable, ScopesOfProtectedRoutes) {
+  for (Route route : {Route::predict, Route::predict_batch, Route::v2_models, Route::v2_model,
+                      Route::v2_model_ready, Route::v2_infer, Route::v2_version,
+                      Route::v2_version_ready, Route::v2_version_infer}) {
+    EXPECT_EQ(route_info(route).scope, "predict") << route_info(route).template_path;
+    EXPECT_TRUE(route_info(route).needs_token());
+  }
+  EXPECT_TRUE(route_info(Route::token_revoke).needs_token());
+  EXPECT_EQ(route_info(Route::token_revoke).token_scope(), "") << "any valid token";
+  for (Route route :
+       {Route::healthz, Route::readyz, Route::metrics, Route::openapi, Route::docs, Route::token,
+        Route::jwks, Route::v2_server, Route::v2_live, Route::v2_ready, Route::not_found}) {
+    EXPECT_FALSE(route_info(route).needs_token()) << route_info(route).template_path;
+  }
+}
+
+TEST(RouteTable, PolicyOfEachLimitedRoute) {
+  EXPECT_EQ(route_info(Route::token).limit, LimitClass::token);
+  EXPECT_EQ(route_info(Route::token_revoke).limit, LimitClass::token);
+  for (Route route :
+       {Route::predict, Route::predict_batch, Route::v2_infer, Route::v2_version_infer}) {
+    EXPECT_EQ(route_info(route).limit, LimitClass::predict) << route_info(route).template_path;
+  }
+  EXPECT_EQ(route_info(Route::v2_model).limit, LimitClass::standard);
+  EXPECT_EQ(route_info(Route::jwks).limit, LimitClass::standard);
 }
 
 TEST(Routes, MethodLabelsAreBounded) {

@@ -137,9 +137,10 @@ class ServiceMetricsTest : public ::testing::Test {
     metrics_.worker(1).observe_request(Route::predict, MethodLabel::post, 200, 0.003, 100, 200);
     metrics_.worker(1).observe_request(Route::predict, MethodLabel::post, 200, 0.002, 300, 2000);
     metrics_.worker(1).observe_request(Route::not_found, MethodLabel::get, 404, 0.00005, 0, 22);
-    metrics_.worker(0).prediction("POSITIVE");
-    metrics_.worker(1).prediction("POSITIVE", 2);
-    metrics_.background().prediction("NEGATIVE");
+    metrics_.worker(0).prediction("vader", model::Label::positive);
+    metrics_.worker(1).prediction("vader", model::Label::positive, 2);
+    metrics_.background().prediction("vader", model::Label::negative);
+    metrics_.worker(1).prediction("afinn", model::Label::negative, 4);
     metrics_.worker(0).error("client_error");
     metrics_.worker(1).error("client_error");
     metrics_.worker(0).in_flight().Increment(2);
@@ -165,8 +166,12 @@ TEST_F(ServiceMetricsTest, CountersOfAllWorkersSum) {
   EXPECT_EQ(scrape.value("smlapi_http_requests_total",
                          {{"route", "unmatched"}, {"method", "GET"}, {"status", "404"}}),
             1.0);
-  EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"label", "POSITIVE"}}), 3.0);
-  EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"label", "NEGATIVE"}}), 1.0);
+  EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"model", "vader"}, {"label", "POSITIVE"}}),
+            3.0);
+  EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"model", "vader"}, {"label", "NEGATIVE"}}),
+            1.0);
+  EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"model", "afinn"}, {"label", "NEGATIVE"}}),
+            4.0);
   EXPECT_EQ(scrape.value("smlapi_errors_total", {{"kind", "client_error"}}), 2.0);
   EXPECT_EQ(scrape.value("smlapi_ratelimit_evictions_total", {}), 3.0);
   EXPECT_EQ(scrape.value("smlapi_ratelimit_limited_total",
@@ -225,6 +230,19 @@ TEST_F(ServiceMetricsTest, ScrapingTwiceGivesTheSameTotals) {
   Scrape second(metrics_.scrape());  // merging must not accumulate into the registries
   EXPECT_EQ(second.value("smlapi_http_requests_total", kPredictOk), 3.0);
   EXPECT_EQ(first.text(), second.text());
+}
+
+TEST(ServiceMetrics, DeclaredModelsHaveZeroSeriesBeforeTheirFirstText) {
+  ServiceMetrics metrics(2, BuildInfo{"0.0.0", "unknown"});
+  const std::vector<std::string_view> models = {"vader", "afinn"};
+  metrics.declare_models(models);
+  Scrape scrape(metrics.scrape());
+  for (const char* model : {"vader", "afinn"}) {
+    for (const char* label : {"POSITIVE", "NEGATIVE", "NEUTRAL"}) {
+      EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"model", model}, {"label", label}}), 0.0)
+          << model << " " << label;
+    }
+  }
 }
 
 TEST(ServiceMetrics, FreshServiceScrapesWithoutSamplesOfItsOwn) {

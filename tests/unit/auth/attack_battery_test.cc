@@ -2,15 +2,19 @@
 // rejected, each for the expected reason.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/base64url.h"
 #include "auth/jws.h"
+#include "result_matchers.h"
 #include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::ErrorOf;
 
 using testing::claims_json;
 using testing::header_json;
@@ -25,7 +29,7 @@ class AttackBattery : public ::testing::Test {
   TokenError rejection(std::string_view token, std::int64_t now = kNow) {
     const auto result = verifier_.verify(token, now);
     EXPECT_FALSE(result) << "accepted: " << token;
-    return result ? TokenError::malformed : result.error();
+    return result ? TokenError::malformed : ErrorOf(result);
   }
 
   static std::string unsigned_token(std::string_view header, std::string_view payload,
@@ -112,6 +116,25 @@ TEST_F(AttackBattery, SignatureFromAnotherTokenIsRejected) {
                  claims_json(kNow - 1));
     const std::string spliced = token.substr(0, token.rfind('.')) + other.substr(other.rfind('.'));
     EXPECT_EQ(rejection(spliced), TokenError::bad_signature) << to_string(algorithm);
+  }
+}
+
+// Every byte of the signature counts: a MAC or signature differing in its first or last byte
+// only (a comparison that stops short, or skips a byte) is refused.
+TEST_F(AttackBattery, SignatureDifferingInOneEdgeByteIsRejected) {
+  for (const auto algorithm :
+       {Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA}) {
+    const std::string token = valid_token(algorithm);
+    const std::size_t dot = token.rfind('.');
+    const std::optional<std::string> signature = base64url_decode(token.substr(dot + 1));
+    ASSERT_TRUE(signature.has_value());
+    for (const std::size_t at : {std::size_t{0}, signature->size() - 1}) {
+      std::string changed = *signature;
+      changed[at] = static_cast<char>(changed[at] ^ 0x01);
+      EXPECT_EQ(rejection(token.substr(0, dot + 1) + base64url_encode(changed)),
+                TokenError::bad_signature)
+          << to_string(algorithm) << " byte " << at;
+    }
   }
 }
 

@@ -6,10 +6,17 @@
 #include <vector>
 
 #include "auth/credential_store.h"
+#include "result_matchers.h"
 #include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::ErrorOf;
+using ::smlapi::result_testing::FailsWith;
+using ::smlapi::result_testing::Succeeds;
+using ::testing::Field;
+using ::testing::HasSubstr;
 
 constexpr Argon2Params kFast{.memory_kib = 64, .iterations = 1, .parallelism = 1};
 
@@ -86,7 +93,7 @@ TEST_F(CredentialStoreTest, SaveAndLoadRoundTrip) {
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 
   const auto loaded = CredentialStore::load(path);
-  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_THAT(loaded, Succeeds());
   EXPECT_EQ(loaded->to_json(), store_.to_json());
   EXPECT_EQ(loaded->find_user("root")->scopes, (std::vector<std::string>{"admin", "predict"}));
   EXPECT_TRUE(hasher_.verify(loaded->find_user("alice")->password_hash, "alice-password"));
@@ -107,7 +114,7 @@ TEST_F(CredentialStoreTest, EmptyStoreSerializesAndParses) {
 
 std::string error_of(std::string_view json) {
   const auto parsed = CredentialStore::parse(json);
-  return parsed ? std::string("(parsed)") : parsed.error().message;
+  return parsed ? std::string("(parsed)") : ErrorOf(parsed).message;
 }
 
 TEST(CredentialFile, ParseErrorsNameTheProblem) {
@@ -150,8 +157,7 @@ TEST(CredentialFile, ParseErrorsNameTheProblem) {
 TEST(CredentialFile, MissingFileIsAnError) {
   testing::TempDir dir;
   const auto loaded = CredentialStore::load(dir.path() / "absent.json");
-  ASSERT_FALSE(loaded);
-  EXPECT_NE(loaded.error().message.find("absent.json"), std::string::npos);
+  EXPECT_THAT(loaded, FailsWith(Field(&Error::message, HasSubstr("absent.json"))));
 }
 
 }  // namespace

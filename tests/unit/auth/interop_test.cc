@@ -13,10 +13,13 @@
 
 #include "auth/key_directory.h"
 #include "auth/secure_file.h"
+#include "result_matchers.h"
 #include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::Succeeds;
 
 namespace fs = std::filesystem;
 
@@ -51,10 +54,10 @@ class PyJwtInterop : public ::testing::Test {
     }
     for (const auto& [algorithm, kid] : kKeys) {
       const auto files = generate_key_files(algorithm, kid, dir_.path(), 2048);
-      ASSERT_TRUE(files) << files.error().message;
+      ASSERT_THAT(files, Succeeds());
     }
     auto keys = load_key_directory(dir_.path(), {.active_kid = "es"});
-    ASSERT_TRUE(keys) << keys.error().message;
+    ASSERT_THAT(keys, Succeeds());
     keys_ = std::make_shared<const KeySet>(*std::move(keys));
   }
 
@@ -116,7 +119,7 @@ TEST_F(PyJwtInterop, WeVerifyTokensPyJwtSignsWithOurKeys) {
   int verified_count = 0;
   while (lines >> kid >> token) {
     const auto verified = verifier.verify(token, now + 5);
-    ASSERT_TRUE(verified) << kid << ": " << to_string(verified.error()) << "\n" << token;
+    ASSERT_THAT(verified, Succeeds()) << kid << "\n" << token;
     EXPECT_EQ(verified->subject, "pyjwt-" + kid);
     EXPECT_EQ(verified->kid, kid);
     EXPECT_TRUE(verified->has_scope("predict"));

@@ -11,9 +11,13 @@
 #include "auth/jws.h"
 #include "auth/key_set.h"
 #include "auth/token_verifier.h"
+#include "result_matchers.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
+using ::smlapi::result_testing::Succeeds;
 
 constexpr std::string_view kA1Token =
     "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
@@ -131,7 +135,7 @@ TEST(JwsRfcVectors, Rfc7515A1SigningReproducesTheSignature) {
 
 TEST(JwsRfcVectors, Rfc7515A2Rs256Verifies) {
   const auto key = VerificationKey::from_pem("a2", kA2PublicPem);
-  ASSERT_TRUE(key) << key.error().message;
+  ASSERT_THAT(key, Succeeds());
   EXPECT_EQ(key->algorithm(), Algorithm::RS256);
   EXPECT_TRUE(verifies(*key, kA2Token));
   EXPECT_FALSE(verifies(*key, flip_last_signature_char(kA2Token)));
@@ -139,7 +143,7 @@ TEST(JwsRfcVectors, Rfc7515A2Rs256Verifies) {
 
 TEST(JwsRfcVectors, Rfc7515A3Es256Verifies) {
   const auto key = VerificationKey::from_pem("a3", kA3PrivatePem);
-  ASSERT_TRUE(key) << key.error().message;
+  ASSERT_THAT(key, Succeeds());
   EXPECT_EQ(key->algorithm(), Algorithm::ES256);
   EXPECT_TRUE(verifies(*key, kA3Token));
   EXPECT_FALSE(verifies(*key, flip_last_signature_char(kA3Token)));
@@ -155,7 +159,7 @@ TEST(JwsRfcVectors, Rfc7515A3JwkMatchesThePublishedCoordinates) {
 
 TEST(JwsRfcVectors, Rfc8037Ed25519VerifiesAndSigningIsDeterministic) {
   const auto signing = SigningKey::from_pem("ed", kRfc8037PrivatePem);
-  ASSERT_TRUE(signing) << signing.error().message;
+  ASSERT_THAT(signing, Succeeds());
   EXPECT_EQ(signing->algorithm(), Algorithm::EdDSA);
   const auto key = signing->verification_key();
   EXPECT_TRUE(verifies(key, kRfc8037Token));
@@ -183,7 +187,7 @@ TEST(JwsRfcVectors, AccessTokenProfileRefusesPlainJwts) {
   ASSERT_TRUE(verifier);
   const auto result = verifier->verify(kA1Token, 1300819000);
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error(), TokenError::bad_typ);
+  EXPECT_THAT(result, FailsWith(TokenError::bad_typ));
 }
 
 }  // namespace

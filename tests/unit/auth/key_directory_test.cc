@@ -6,10 +6,16 @@
 
 #include "auth/key_directory.h"
 #include "auth/secure_file.h"
+#include "result_matchers.h"
 #include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
+using ::smlapi::result_testing::Succeeds;
+using ::testing::Field;
+using ::testing::HasSubstr;
 
 namespace fs = std::filesystem;
 using testing::TempDir;
@@ -31,7 +37,7 @@ TEST(KeyDirectory, GeneratesEveryAlgorithmWithOwnerOnlyPrivateFiles) {
        {std::pair{Algorithm::ES256, "es-1"}, std::pair{Algorithm::RS256, "rs-1"},
         std::pair{Algorithm::EdDSA, "ed-1"}, std::pair{Algorithm::HS256, "hs-1"}}) {
     const auto files = generate_key_files(algorithm, kid, keys, 2048);
-    ASSERT_TRUE(files) << files.error().message;
+    ASSERT_THAT(files, Succeeds());
     EXPECT_EQ(mode_of(files->private_file), 0600u);
     EXPECT_EQ(files->public_file.has_value(), algorithm != Algorithm::HS256);
     if (files->public_file) {
@@ -42,7 +48,7 @@ TEST(KeyDirectory, GeneratesEveryAlgorithmWithOwnerOnlyPrivateFiles) {
   EXPECT_EQ(fs::file_size(keys / "hs-1.hs256"), kMinHs256SecretBytes);
 
   const auto set = load_key_directory(keys, {.active_kid = "es-1"});
-  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_THAT(set, Succeeds());
   EXPECT_EQ(set->kids(), (std::vector<std::string>{"ed-1", "es-1", "hs-1", "rs-1"}));
   EXPECT_EQ(set->signing_key()->kid(), "es-1");
   EXPECT_EQ(set->find("ed-1")->algorithm(), Algorithm::EdDSA);
@@ -74,7 +80,7 @@ TEST(KeyDirectory, ActiveFileChoosesTheSigningKey) {
   EXPECT_FALSE(load_key_directory(dir.path())) << "two private keys and no choice";
   write_file(dir.path() / "active", "new\n", 0644);
   const auto set = load_key_directory(dir.path());
-  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_THAT(set, Succeeds());
   EXPECT_EQ(set->signing_key()->kid(), "new");
   EXPECT_NE(set->find("old"), nullptr) << "the previous key still verifies";
 }
@@ -96,7 +102,7 @@ TEST(KeyDirectory, PublicKeysOnlyGiveAVerifyOnlySet) {
   fs::copy_file(signer / "rs.pub.pem", replica / "rs.pub.pem");
   write_file(replica / "README", "not a key");
   const auto set = load_key_directory(replica);
-  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_THAT(set, Succeeds());
   EXPECT_FALSE(set->signing_key());
   EXPECT_EQ(set->kids(), (std::vector<std::string>{"ed", "rs"}));
 }
@@ -117,9 +123,8 @@ TEST(KeyDirectory, PrivateFilesReadableByOthersAreRefused) {
   TempDir dir;
   ASSERT_TRUE(generate_key_files(Algorithm::HS256, "hs", dir.path()));
   fs::permissions(dir.path() / "hs.hs256", fs::perms::group_read, fs::perm_options::add);
-  const auto refused = load_key_directory(dir.path());
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("chmod 600"), std::string::npos);
+  EXPECT_THAT(load_key_directory(dir.path()),
+              FailsWith(Field(&Error::message, HasSubstr("chmod 600"))));
   EXPECT_TRUE(load_key_directory(
       dir.path(), {.active_kid = std::nullopt, .require_owner_only_private_files = false}));
 }
@@ -142,9 +147,8 @@ TEST(KeyDirectory, UnsupportedKeyTypesAreRefused) {
              "MhU8ug76WCnwLW+egszG3/NWbcJiPo7m7GXqZI6WJU6rIgxorDwoFYNyC40+YN/r\n"
              "xtcYj4nB7glzwq8/yqjvMGZjOsakFJ1s5YQXFSUKL7nI8PYfAq8M5cM=\n"
              "-----END PRIVATE KEY-----\n");
-  const auto refused = load_key_directory(dir.path());
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("P-256"), std::string::npos) << refused.error().message;
+  EXPECT_THAT(load_key_directory(dir.path()),
+              FailsWith(Field(&Error::message, HasSubstr("P-256"))));
   EXPECT_FALSE(SigningKey::from_pem("k", "garbage"));
   EXPECT_FALSE(VerificationKey::from_pem("k", ""));
 }

@@ -5,9 +5,12 @@
 #include "auth/credential_authenticator.h"
 #include "auth/hashing_gate.h"
 #include "auth/password_hasher.h"
+#include "result_matchers.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 // Small parameters keep the tests fast; the production defaults are checked separately.
 constexpr Argon2Params kFast{.memory_kib = 64, .iterations = 1, .parallelism = 1};
@@ -132,9 +135,8 @@ class Authenticator : public ::testing::Test {
         store_.add_client("batch", "batch-secret-0123456789", {"predict", "admin"}, hasher_));
   }
   PasswordHasher hasher_{kFast};
-  HashingGate gate_{1};
   CredentialStore store_;
-  CredentialAuthenticator authenticator_{hasher_, gate_};
+  CredentialAuthenticator authenticator_{hasher_};
 };
 
 TEST_F(Authenticator, AcceptsRightCredentials) {
@@ -149,22 +151,22 @@ TEST_F(Authenticator, AcceptsRightCredentials) {
 }
 
 TEST_F(Authenticator, UnknownNameAndWrongPasswordLookTheSame) {
-  EXPECT_EQ(authenticator_.authenticate_user(store_, "alice", "wrong").error(),
-            AuthenticationError::invalid_credentials);
-  EXPECT_EQ(authenticator_.authenticate_user(store_, "mallory", "alice-password").error(),
-            AuthenticationError::invalid_credentials);
-  EXPECT_EQ(authenticator_.authenticate_client(store_, "alice", "alice-password").error(),
-            AuthenticationError::invalid_credentials)
+  EXPECT_THAT(authenticator_.authenticate_user(store_, "alice", "wrong"),
+              FailsWith(AuthenticationError::invalid_credentials));
+  EXPECT_THAT(authenticator_.authenticate_user(store_, "mallory", "alice-password"),
+              FailsWith(AuthenticationError::invalid_credentials));
+  EXPECT_THAT(authenticator_.authenticate_client(store_, "alice", "alice-password"),
+              FailsWith(AuthenticationError::invalid_credentials))
       << "users are not clients";
 }
 
-TEST_F(Authenticator, BusyWhenTheGateIsFull) {
-  const auto held = gate_.try_acquire();
-  ASSERT_TRUE(held);
-  EXPECT_EQ(authenticator_.authenticate_user(store_, "alice", "alice-password").error(),
-            AuthenticationError::busy);
-  EXPECT_EQ(authenticator_.authenticate_user(store_, "nobody", "x").error(),
-            AuthenticationError::busy);
+TEST_F(Authenticator, AnotherAccountsPasswordIsRefused) {
+  ASSERT_TRUE(store_.add_user("bob", "bob-password-123", {"admin"}, hasher_));
+  EXPECT_FALSE(authenticator_.authenticate_user(store_, "alice", "bob-password-123"));
+  EXPECT_FALSE(authenticator_.authenticate_user(store_, "bob", "alice-password"));
+  EXPECT_FALSE(authenticator_.authenticate_client(store_, "batch", "alice-password"));
+  EXPECT_FALSE(authenticator_.authenticate_user(store_, "alice", ""));
+  EXPECT_FALSE(authenticator_.authenticate_user(store_, "alice", "alice-password "));
 }
 
 }  // namespace

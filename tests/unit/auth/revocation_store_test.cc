@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "auth/memory_revocation_store.h"
+#include "result_matchers.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 constexpr std::int64_t kNow = 1'800'000'000;
 
@@ -46,7 +49,7 @@ TEST(MemoryRevocationStore, FullStoreRefusesInsteadOfForgetting) {
   ASSERT_TRUE(store.revoke("b", kNow + 20, kNow));
   const auto refused = store.revoke("c", kNow + 30, kNow);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error(), RevocationError::capacity_exceeded);
+  EXPECT_THAT(refused, FailsWith(RevocationError::capacity_exceeded));
   EXPECT_TRUE(*store.is_revoked("a", kNow));
   EXPECT_TRUE(store.revoke("a", kNow + 15, kNow)) << "updating an entry needs no room";
   // Once "a" expires there is room again.

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "result_matchers.h"
+
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 using Scopes = std::vector<std::string>;
 
@@ -23,8 +27,8 @@ TEST(Scopes, NarrowingGrantsOnlyWhatWasGranted) {
   const Scopes granted{"admin", "predict"};
   EXPECT_EQ(narrow_scopes("", granted).value(), granted);
   EXPECT_EQ(narrow_scopes("predict", granted).value(), Scopes{"predict"});
-  EXPECT_EQ(narrow_scopes("predict root", granted).error(), ScopeError::invalid_scope);
-  EXPECT_EQ(narrow_scopes("admin", Scopes{"predict"}).error(), ScopeError::invalid_scope);
+  EXPECT_THAT(narrow_scopes("predict root", granted), FailsWith(ScopeError::invalid_scope));
+  EXPECT_THAT(narrow_scopes("admin", Scopes{"predict"}), FailsWith(ScopeError::invalid_scope));
 }
 
 }  // namespace

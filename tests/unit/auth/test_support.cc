@@ -8,8 +8,11 @@
 
 #include "auth/jws.h"
 #include "auth/random.h"
+#include "result_matchers.h"
 
 namespace smlapi::auth::testing {
+
+using ::smlapi::result_testing::ValueOf;
 namespace {
 
 std::string_view kid_for(Algorithm algorithm) {
@@ -34,9 +37,9 @@ const SigningKey& test_key(Algorithm algorithm) {
   const std::lock_guard lock(mutex);
   auto found = keys.find(algorithm);
   if (found == keys.end()) {
-    auto key = SigningKey::generate(algorithm, kid_for(algorithm), 2048);
-    if (!key) throw std::runtime_error(key.error().message);
-    found = keys.emplace(algorithm, *key).first;
+    found =
+        keys.emplace(algorithm, ValueOf(SigningKey::generate(algorithm, kid_for(algorithm), 2048)))
+            .first;
   }
   return found->second;
 }
@@ -47,23 +50,18 @@ std::shared_ptr<const KeySet> all_test_keys(Algorithm signing) {
        {Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA}) {
     if (algorithm != signing) keys.push_back(test_key(algorithm).verification_key());
   }
-  auto set = KeySet::create(std::move(keys), test_key(signing));
-  if (!set) throw std::runtime_error(set.error().message);
-  return std::make_shared<const KeySet>(*std::move(set));
+  return std::make_shared<const KeySet>(
+      ValueOf(KeySet::create(std::move(keys), test_key(signing))));
 }
 
 TokenVerifier make_verifier(std::shared_ptr<const KeySet> keys) {
-  auto verifier = TokenVerifier::create(
-      std::move(keys), VerifierConfig{std::string(kIssuer), std::string(kAudience)});
-  if (!verifier) throw std::runtime_error(verifier.error().message);
-  return *std::move(verifier);
+  return ValueOf(TokenVerifier::create(
+      std::move(keys), VerifierConfig{std::string(kIssuer), std::string(kAudience)}));
 }
 
 TokenIssuer make_issuer(Algorithm algorithm) {
-  auto issuer = TokenIssuer::create(IssuerConfig{std::string(kIssuer), std::string(kAudience)},
-                                    test_key(algorithm));
-  if (!issuer) throw std::runtime_error(issuer.error().message);
-  return *std::move(issuer);
+  return ValueOf(TokenIssuer::create(IssuerConfig{std::string(kIssuer), std::string(kAudience)},
+                                     test_key(algorithm)));
 }
 
 std::string header_json(std::string_view alg, std::string_view kid) {

@@ -5,10 +5,14 @@
 
 #include "auth/base64url.h"
 #include "auth/jws.h"
+#include "result_matchers.h"
 #include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
+using ::smlapi::result_testing::Succeeds;
 
 using testing::claims_json;
 using testing::header_json;
@@ -26,7 +30,7 @@ TEST_P(TokenRoundTrip, IssuedTokenVerifiesWithAllClaims) {
   const IssuedToken issued = issuer.issue("alice", "web-app", {"predict", "admin"}, kNow);
 
   const auto verified = verifier.verify(issued.access_token, kNow + 10);
-  ASSERT_TRUE(verified) << to_string(verified.error());
+  ASSERT_THAT(verified, Succeeds());
   EXPECT_EQ(verified->subject, "alice");
   EXPECT_EQ(verified->client_id, "web-app");
   EXPECT_EQ(verified->jti, issued.jti);
@@ -103,12 +107,12 @@ class VerifyClaims : public ::testing::Test {
 TEST_F(VerifyClaims, ExpiryHonoursLeeway) {
   const std::string claims = claims_json();  // exp = kNow + 900, leeway 30
   EXPECT_TRUE(verify_payload(claims, kNow + 900 + 29));
-  EXPECT_EQ(verify_payload(claims, kNow + 900 + 30).error(), TokenError::expired);
+  EXPECT_THAT(verify_payload(claims, kNow + 900 + 30), FailsWith(TokenError::expired));
 }
 
 TEST_F(VerifyClaims, NotBeforeHonoursLeeway) {
   const std::string claims = claims_json(kNow + 100);  // nbf = iat = kNow + 100
-  EXPECT_EQ(verify_payload(claims, kNow + 69).error(), TokenError::not_yet_valid);
+  EXPECT_THAT(verify_payload(claims, kNow + 69), FailsWith(TokenError::not_yet_valid));
   EXPECT_TRUE(verify_payload(claims, kNow + 70));
 }
 
@@ -117,7 +121,7 @@ TEST_F(VerifyClaims, IssuedInTheFutureIsRejected) {
                               std::string(kAudience) + "\",\"iat\":" + std::to_string(kNow + 60) +
                               ",\"exp\":" + std::to_string(kNow + 900) +
                               ",\"jti\":\"j\",\"client_id\":\"c\"}";
-  EXPECT_EQ(verify_payload(payload).error(), TokenError::issued_in_future);
+  EXPECT_THAT(verify_payload(payload), FailsWith(TokenError::issued_in_future));
 }
 
 TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
@@ -125,10 +129,10 @@ TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
       "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
       ",\"exp\":" + std::to_string(kNow + 900) + ",\"jti\":\"j\",\"client_id\":\"c\",\"aud\":";
   EXPECT_TRUE(verify_payload(base + "[\"other\",\"" + std::string(kAudience) + "\"]}"));
-  EXPECT_EQ(verify_payload(base + "[\"other\"]}").error(), TokenError::wrong_audience);
-  EXPECT_EQ(verify_payload(base + "\"secure-ml-api2\"}").error(), TokenError::wrong_audience);
-  EXPECT_EQ(verify_payload(base + "[]}").error(), TokenError::missing_claim);
-  EXPECT_EQ(verify_payload(base + "[1]}").error(), TokenError::bad_json);
+  EXPECT_THAT(verify_payload(base + "[\"other\"]}"), FailsWith(TokenError::wrong_audience));
+  EXPECT_THAT(verify_payload(base + "\"secure-ml-api2\"}"), FailsWith(TokenError::wrong_audience));
+  EXPECT_THAT(verify_payload(base + "[]}"), FailsWith(TokenError::missing_claim));
+  EXPECT_THAT(verify_payload(base + "[1]}"), FailsWith(TokenError::bad_json));
 }
 
 TEST_F(VerifyClaims, EveryRequiredClaimIsRequired) {
@@ -139,7 +143,7 @@ TEST_F(VerifyClaims, EveryRequiredClaimIsRequired) {
     const std::size_t end = payload.find_first_of(",}", start);
     payload.erase(start, end - start + (payload[end] == ',' ? 1 : 0));
     if (payload[payload.size() - 2] == ',') payload.erase(payload.size() - 2, 1);
-    EXPECT_EQ(verify_payload(payload).error(), TokenError::missing_claim) << payload;
+    EXPECT_THAT(verify_payload(payload), FailsWith(TokenError::missing_claim)) << payload;
   }
 }
 
@@ -161,10 +165,10 @@ TEST_F(VerifyClaims, NumericDatesMayBeFractionalButNotStrings) {
   EXPECT_EQ(verify_payload(fractional)->expires_at, kNow + 900);
   std::string quoted = payload;
   quoted.replace(quoted.find(exp), exp.size(), "\"exp\":\"" + std::to_string(kNow + 900) + "\"");
-  EXPECT_EQ(verify_payload(quoted).error(), TokenError::bad_json);
+  EXPECT_THAT(verify_payload(quoted), FailsWith(TokenError::bad_json));
   std::string huge = payload;
   huge.replace(huge.find(exp), exp.size(), "\"exp\":9223372036854775807");
-  EXPECT_EQ(verify_payload(huge).error(), TokenError::bad_json);
+  EXPECT_THAT(verify_payload(huge), FailsWith(TokenError::bad_json));
 }
 
 TEST_F(VerifyClaims, UnknownClaimsAreIgnored) {
@@ -179,20 +183,21 @@ TEST_F(VerifyClaims, TypAcceptsMediaTypeSpellings) {
     EXPECT_TRUE(verify_header("{\"alg\":\"ES256\",\"typ\":\"" + typ + "\",\"kid\":\"es\"}")) << typ;
   }
   for (const std::string typ : {"JWT", "jwt", "at+jwt ", "application/jwt", "at-jwt", ""}) {
-    EXPECT_EQ(verify_header("{\"alg\":\"ES256\",\"typ\":\"" + typ + "\",\"kid\":\"es\"}").error(),
-              TokenError::bad_typ)
+    EXPECT_THAT(verify_header("{\"alg\":\"ES256\",\"typ\":\"" + typ + "\",\"kid\":\"es\"}"),
+                FailsWith(TokenError::bad_typ))
         << typ;
   }
-  EXPECT_EQ(verify_header("{\"alg\":\"ES256\",\"kid\":\"es\"}").error(), TokenError::bad_typ);
-  EXPECT_EQ(verify_header("{\"alg\":\"ES256\",\"typ\":1,\"kid\":\"es\"}").error(),
-            TokenError::bad_typ);
+  EXPECT_THAT(verify_header("{\"alg\":\"ES256\",\"kid\":\"es\"}"), FailsWith(TokenError::bad_typ));
+  EXPECT_THAT(verify_header("{\"alg\":\"ES256\",\"typ\":1,\"kid\":\"es\"}"),
+              FailsWith(TokenError::bad_typ));
 }
 
 TEST_F(VerifyClaims, NonObjectJsonIsBadJson) {
-  EXPECT_EQ(verify_payload("[1,2]").error(), TokenError::bad_json);
-  EXPECT_EQ(verify_payload("{\"iss\":").error(), TokenError::bad_json);
-  EXPECT_EQ(verify_payload("{\"sub\":\"\xff\xfe\"}").error(), TokenError::bad_json);  // bad UTF-8
-  EXPECT_EQ(verify_header("not json").error(), TokenError::bad_json);
+  EXPECT_THAT(verify_payload("[1,2]"), FailsWith(TokenError::bad_json));
+  EXPECT_THAT(verify_payload("{\"iss\":"), FailsWith(TokenError::bad_json));
+  EXPECT_THAT(verify_payload("{\"sub\":\"\xff\xfe\"}"),
+              FailsWith(TokenError::bad_json));  // bad UTF-8
+  EXPECT_THAT(verify_header("not json"), FailsWith(TokenError::bad_json));
 }
 
 TEST(TokenError, EveryReasonHasAName) {

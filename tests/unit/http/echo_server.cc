@@ -63,12 +63,20 @@ ServerLimits short_limits() {
   limits.max_header_fields = 20;
   limits.max_target_bytes = 256;
   limits.max_body_bytes = 64;
+  limits.header_timeout = 60s;
+  limits.body_timeout = 60s;
+  limits.idle_timeout = 60s;
+  limits.write_timeout = 60s;
+  limits.max_requests_per_connection = 100;
+  limits.max_connections = 100;
+  return limits;
+}
+
+ServerLimits timeout_limits() {
+  ServerLimits limits = short_limits();
   limits.header_timeout = 300ms;
   limits.body_timeout = 300ms;
   limits.idle_timeout = 300ms;
-  limits.write_timeout = 1000ms;
-  limits.max_requests_per_connection = 100;
-  limits.max_connections = 100;
   return limits;
 }
 

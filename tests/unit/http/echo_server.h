@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -51,8 +52,19 @@ class EchoHandler final : public Handler {
   std::vector<std::thread> deferrals_;
 };
 
-// Small limits and 300 ms timeouts, so tests reach every limit quickly.
+// How long a test waits for the server (answers, closes, shutdown, counters) before it fails.
+// Not a speed bound: the server answers in milliseconds and the timeouts tests wait for are
+// 300 ms, so only a hang reaches it, and the hang then fails a test instead of stalling the
+// run. No test asserts on elapsed time.
+inline constexpr std::chrono::milliseconds kHangGuard{10'000};
+
+// Small size limits and timeouts no test reaches unless it waits for them (60 s): under a
+// loaded sanitizer run a keep-alive or partly sent request must not be cut off by a timeout.
 ServerLimits short_limits();
+
+// short_limits() with 300 ms header, body and idle timeouts, for the tests of those timeouts
+// (they wait for the server's answer without bounding how long it takes).
+ServerLimits timeout_limits();
 
 // A started one-worker server on 127.0.0.1 and a kernel-chosen port; TLS when
 // `tls` is set.

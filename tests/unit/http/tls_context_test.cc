@@ -3,6 +3,7 @@
 // never the key's content.
 #include "http/tls_context.h"
 
+#include "result_matchers.h"
 #include "test_certificates.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,9 @@
 
 namespace smlapi::http {
 namespace {
+
+using ::smlapi::result_testing::ErrorOf;
+using ::smlapi::result_testing::Succeeds;
 
 using testing::TestCertificates;
 using Code = TlsContextErrorCode;
@@ -35,7 +39,7 @@ class TlsContextTest : public ::testing::Test {
 
 TEST_F(TlsContextTest, GoodChainAndKeyGiveAServerContextWithThePolicy) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.server_key()}, now());
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_THAT(loaded, Succeeds());
   ASSERT_NE(loaded->context, nullptr);
   SSL_CTX* native = loaded->context->native_handle();
   EXPECT_EQ(SSL_CTX_get_min_proto_version(native), TLS1_2_VERSION);
@@ -55,7 +59,7 @@ TEST_F(TlsContextTest, GoodChainAndKeyGiveAServerContextWithThePolicy) {
 
 TEST_F(TlsContextTest, TheTls12CipherListIsEcdheWithAeadOnly) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.server_key()}, now());
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_THAT(loaded, Succeeds());
   SSL* ssl = SSL_new(loaded->context->native_handle());
   ASSERT_NE(ssl, nullptr);
   STACK_OF(SSL_CIPHER)* ciphers = SSL_get_ciphers(ssl);
@@ -75,12 +79,12 @@ TEST_F(TlsContextTest, TheTls12CipherListIsEcdheWithAeadOnly) {
 
 TEST_F(TlsContextTest, ALeafWithoutItsChainLoadsToo) {
   auto loaded = make_tls_context({certs_.server_certificate(), certs_.server_key()}, now());
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_THAT(loaded, Succeeds());
 }
 
 TEST_F(TlsContextTest, CertificateInfoNamesTheSubjectAndExpiry) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.server_key()}, now());
-  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_THAT(loaded, Succeeds());
   EXPECT_EQ(loaded->certificate.subject, "CN=localhost,O=smlapi tests");
   EXPECT_EQ(loaded->certificate.not_after.size(), std::string("2027-01-31T12:00:00Z").size());
   EXPECT_EQ(loaded->certificate.not_after.back(), 'Z');
@@ -95,39 +99,38 @@ TEST_F(TlsContextTest, CertificateInfoNamesTheSubjectAndExpiry) {
 TEST_F(TlsContextTest, MissingCertificateFileIsUnreadable) {
   std::string missing = (certs_.dir() / "nope.pem").string();
   auto loaded = make_tls_context({missing, certs_.server_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::certificate_unreadable);
-  EXPECT_NE(loaded.error().message.find(missing), std::string::npos) << loaded.error().message;
-  EXPECT_NE(loaded.error().message.find("No such file"), std::string::npos)
-      << loaded.error().message;
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::certificate_unreadable);
+  EXPECT_NE(error.message.find(missing), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("No such file"), std::string::npos) << error.message;
 }
 
 TEST_F(TlsContextTest, MissingKeyFileIsUnreadable) {
   std::string missing = (certs_.dir() / "nope.key").string();
   auto loaded = make_tls_context({certs_.server_chain(), missing}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::key_unreadable);
-  EXPECT_NE(loaded.error().message.find(missing), std::string::npos) << loaded.error().message;
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::key_unreadable);
+  EXPECT_NE(error.message.find(missing), std::string::npos) << error.message;
 }
 
 TEST_F(TlsContextTest, ADirectoryIsUnreadable) {
   auto loaded = make_tls_context({certs_.dir().string(), certs_.server_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::certificate_unreadable);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::certificate_unreadable);
 }
 
 TEST_F(TlsContextTest, GarbageCertificateIsNotACertificate) {
   std::string garbage = certs_.write("garbage.pem", "this is not PEM at all\n");
   auto loaded = make_tls_context({garbage, certs_.server_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_certificate);
-  EXPECT_NE(loaded.error().message.find(garbage), std::string::npos);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_certificate);
+  EXPECT_NE(error.message.find(garbage), std::string::npos);
 }
 
 TEST_F(TlsContextTest, AKeyGivenAsTheCertificateIsNotACertificate) {
   auto loaded = make_tls_context({certs_.server_key(), certs_.server_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_certificate);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_certificate);
 }
 
 TEST_F(TlsContextTest, ADamagedChainCertificateIsRefusedNotDropped) {
@@ -135,39 +138,38 @@ TEST_F(TlsContextTest, ADamagedChainCertificateIsRefusedNotDropped) {
   std::string damaged = chain.substr(0, chain.size() - 120) + "AAAA\n-----END CERTIFICATE-----\n";
   auto loaded =
       make_tls_context({certs_.write("damaged.pem", damaged), certs_.server_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_certificate);
-  EXPECT_NE(loaded.error().message.find("certificate 2"), std::string::npos)
-      << loaded.error().message;
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_certificate);
+  EXPECT_NE(error.message.find("certificate 2"), std::string::npos) << error.message;
 }
 
 TEST_F(TlsContextTest, GarbageKeyIsNotAPrivateKey) {
   std::string garbage = certs_.write("garbage.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n");
   auto loaded = make_tls_context({certs_.server_chain(), garbage}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_private_key);
-  EXPECT_NE(loaded.error().message.find(garbage), std::string::npos);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_private_key);
+  EXPECT_NE(error.message.find(garbage), std::string::npos);
 }
 
 TEST_F(TlsContextTest, ACertificateGivenAsTheKeyIsNotAPrivateKey) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.server_chain()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_private_key);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_private_key);
 }
 
 TEST_F(TlsContextTest, AnEncryptedKeyIsRefusedWithoutPrompting) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.encrypted_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::not_a_private_key);
-  EXPECT_NE(loaded.error().message.find("encrypted"), std::string::npos);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::not_a_private_key);
+  EXPECT_NE(error.message.find("encrypted"), std::string::npos);
 }
 
 TEST_F(TlsContextTest, AKeyOfAnotherCertificateIsAMismatch) {
   auto loaded = make_tls_context({certs_.server_chain(), certs_.other_key()}, now());
-  ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().code, Code::key_mismatch);
-  EXPECT_NE(loaded.error().message.find(certs_.other_key()), std::string::npos);
-  EXPECT_NE(loaded.error().message.find(certs_.server_chain()), std::string::npos);
+  const auto error = ErrorOf(loaded);
+  EXPECT_EQ(error.code, Code::key_mismatch);
+  EXPECT_NE(error.message.find(certs_.other_key()), std::string::npos);
+  EXPECT_NE(error.message.find(certs_.server_chain()), std::string::npos);
 }
 
 TEST_F(TlsContextTest, NoMessageEverContainsKeyMaterial) {
@@ -176,9 +178,9 @@ TEST_F(TlsContextTest, NoMessageEverContainsKeyMaterial) {
   for (const TlsFiles& files : {TlsFiles{certs_.server_chain(), certs_.other_key()},
                                 TlsFiles{certs_.other_key(), certs_.other_key()}}) {
     auto loaded = make_tls_context(files, now());
-    ASSERT_FALSE(loaded.has_value());
-    EXPECT_EQ(loaded.error().message.find(body), std::string::npos);
-    EXPECT_EQ(loaded.error().message.find("PRIVATE KEY-----"), std::string::npos);
+    const auto error = ErrorOf(loaded);
+    EXPECT_EQ(error.message.find(body), std::string::npos);
+    EXPECT_EQ(error.message.find("PRIVATE KEY-----"), std::string::npos);
   }
 }
 

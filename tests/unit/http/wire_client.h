@@ -1,6 +1,7 @@
 // A raw HTTP/1.1 test client on a blocking Boost.Asio socket: it writes exact
-// bytes and reads answers back with a deadline, so a misbehaving server fails a
-// test instead of hanging it. Optionally over TLS (OpenSSL on the same socket).
+// bytes and reads answers back, giving up only after kPatience (a hang guard, not
+// a speed bound), so a misbehaving server fails a test instead of hanging it.
+// Optionally over TLS (OpenSSL on the same socket).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -26,7 +27,8 @@ struct WireResponse {
 
 class WireClient {
  public:
-  static constexpr std::chrono::milliseconds kPatience{5000};
+  // Far beyond the 300 ms timeouts tests wait for: only a hang reaches it (as kHangGuard).
+  static constexpr std::chrono::milliseconds kPatience{10'000};
 
   explicit WireClient(std::uint16_t port);
   // TLS: handshakes at once with a client context the test configured

@@ -4,10 +4,14 @@
 
 #include "net/ip_address.h"
 #include "net/trusted_proxies.h"
+#include "result_matchers.h"
 #include "unwrap.h"
 
 namespace smlapi::net {
 namespace {
+
+using ::smlapi::result_testing::ErrorOf;
+using ::smlapi::result_testing::FailsWith;
 
 using testing::unwrap;
 
@@ -20,9 +24,9 @@ TEST(ParseIp, AcceptsStrictForms) {
 }
 
 TEST(ParseIp, RejectsEverythingElse) {
-  EXPECT_EQ(parse_ip("").error(), AddressError::empty);
-  EXPECT_EQ(parse_ip("fe80::1%eth0").error(), AddressError::zone_id);
-  EXPECT_EQ(parse_ip(std::string(46, '1')).error(), AddressError::too_long);
+  EXPECT_THAT(parse_ip(""), FailsWith(AddressError::empty));
+  EXPECT_THAT(parse_ip("fe80::1%eth0"), FailsWith(AddressError::zone_id));
+  EXPECT_THAT(parse_ip(std::string(46, '1')), FailsWith(AddressError::too_long));
   for (const char* bad : {"192.0.2", "192.0.2.256", "0x7f.0.0.1", "1.2.3.4 ", " 1.2.3.4", "[::1]",
                           "::1::", "localhost", "1.2.3.4:80"}) {
     EXPECT_FALSE(parse_ip(bad).has_value()) << bad;
@@ -64,14 +68,14 @@ TEST(Cidr, BareAddressIsAHostRoute) {
 }
 
 TEST(Cidr, RejectsMalformedNetworks) {
-  EXPECT_EQ(Cidr::parse("10.0.0.1/8").error(), CidrError::host_bits_set);
-  EXPECT_EQ(Cidr::parse("10.0.0.0/33").error(), CidrError::bad_prefix);
-  EXPECT_EQ(Cidr::parse("10.0.0.0/").error(), CidrError::bad_prefix);
-  EXPECT_EQ(Cidr::parse("10.0.0.0/+8").error(), CidrError::bad_prefix);
-  EXPECT_EQ(Cidr::parse("10.0.0.0/8x").error(), CidrError::bad_prefix);
-  EXPECT_EQ(Cidr::parse("::/129").error(), CidrError::bad_prefix);
-  EXPECT_EQ(Cidr::parse("10.0.0/8").error(), CidrError::bad_address);
-  EXPECT_EQ(Cidr::parse("/8").error(), CidrError::bad_address);
+  EXPECT_THAT(Cidr::parse("10.0.0.1/8"), FailsWith(CidrError::host_bits_set));
+  EXPECT_THAT(Cidr::parse("10.0.0.0/33"), FailsWith(CidrError::bad_prefix));
+  EXPECT_THAT(Cidr::parse("10.0.0.0/"), FailsWith(CidrError::bad_prefix));
+  EXPECT_THAT(Cidr::parse("10.0.0.0/+8"), FailsWith(CidrError::bad_prefix));
+  EXPECT_THAT(Cidr::parse("10.0.0.0/8x"), FailsWith(CidrError::bad_prefix));
+  EXPECT_THAT(Cidr::parse("::/129"), FailsWith(CidrError::bad_prefix));
+  EXPECT_THAT(Cidr::parse("10.0.0/8"), FailsWith(CidrError::bad_address));
+  EXPECT_THAT(Cidr::parse("/8"), FailsWith(CidrError::bad_address));
 }
 
 TEST(TrustedProxies, ParsesAListAndReportsTheBadEntry) {
@@ -81,10 +85,9 @@ TEST(TrustedProxies, ParsesAListAndReportsTheBadEntry) {
   EXPECT_TRUE(proxies.trusts(ip("fd12::1")));
   EXPECT_FALSE(proxies.trusts(ip("192.0.2.1")));
   const std::vector<std::string> bad{"10.0.0.0/8", "10.0.0.1/8"};
-  const auto error = TrustedProxies::parse(bad);
-  ASSERT_FALSE(error.has_value());
-  EXPECT_EQ(error.error().index, 1u);
-  EXPECT_EQ(error.error().error, CidrError::host_bits_set);
+  const ProxyConfigError error = ErrorOf(TrustedProxies::parse(bad));
+  EXPECT_EQ(error.index, 1u);
+  EXPECT_EQ(error.error, CidrError::host_bits_set);
   EXPECT_FALSE(TrustedProxies{}.trusts(ip("127.0.0.1"))) << "default trusts no one";
 }
 

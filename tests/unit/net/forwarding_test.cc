@@ -51,6 +51,8 @@ TEST(ClientAddress, TrustedPeerYieldsRightMostUntrustedHop) {
   EXPECT_EQ(resolve("10.0.0.1", {"1.1.1.1", "198.51.100.1", "10.0.0.2"}), "198.51.100.1")
       << "several field values form one list";
   EXPECT_EQ(resolve("::ffff:10.0.0.1", {"198.51.100.1"}), "198.51.100.1");
+  EXPECT_EQ(resolve("10.0.0.1", {"1.1.1.1, 198.51.100.1"}), "198.51.100.1")
+      << "the entry the client wrote left of its own address is never reached";
 }
 
 TEST(ClientAddress, AllTrustedOrNoHeaderYieldsTheLeftMostTrustedHop) {

@@ -18,7 +18,7 @@ TEST(HttpStatus, MapsEveryKind) {
   EXPECT_EQ(http_status(OipErrorKind::unsupported_media), 415);
   EXPECT_EQ(http_status(OipErrorKind::not_found), 404);
   EXPECT_EQ(http_status(unknown_model_error().kind), 404);
-  EXPECT_EQ(http_status(unknown_model_version_error().kind), 404);
+  EXPECT_EQ(http_status(unknown_model_version_error("vader").kind), 404);
 }
 
 }  // namespace

@@ -62,10 +62,18 @@ TEST(MatchRoute, IgnoresTheQueryString) {
   EXPECT_EQ(match_route("POST", "/v2/models/vader/infer?x").kind, RouteKind::infer);
 }
 
+TEST(MatchRoute, ModelIndexIsAGetRoute) {
+  const auto match = match_route("GET", "/v2/models");
+  EXPECT_EQ(match.kind, RouteKind::model_index);
+  EXPECT_EQ(match.route_template, "/v2/models");
+  EXPECT_TRUE(match.model.empty());
+  EXPECT_EQ(match_route("POST", "/v2/models").kind, RouteKind::method_not_allowed);
+}
+
 TEST(MatchRoute, DoesNotMatchOtherPaths) {
   for (std::string_view path :
-       {"", "v2", "/", "/v1", "/v2x", "/v2//", "/v2/health", "/v2/health/other", "/v2/models",
-        "/v2/models/", "/v2/models//infer", "/v2/models/vader/", "/v2/models/vader/versions",
+       {"", "v2", "/", "/v1", "/v2x", "/v2//", "/v2/health", "/v2/health/other", "/v2/models/",
+        "/v2/models//infer", "/v2/models/vader/", "/v2/models/vader/versions",
         "/v2/models/vader/versions/", "/v2/models/vader/predict",
         "/v2/models/vader/versions/1/infer/extra", "/v2/models/vader/infer/", "/predict",
         "/v2/models/vader/versions/1/2/3/4"}) {

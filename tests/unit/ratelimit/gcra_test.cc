@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "result_matchers.h"
+
 namespace smlapi::ratelimit {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 using namespace std::chrono_literals;
 
@@ -69,13 +73,13 @@ TEST(Gcra, ResetAfterCountsDownToFullQuota) {
 
 TEST(Policy, ValidationRejectsBadPolicies) {
   EXPECT_TRUE(validate(policy(60, 60s, 0)).has_value());
-  EXPECT_EQ(validate(Policy{"", 1, 1s, 0}).error(), PolicyError::bad_name);
-  EXPECT_EQ(validate(Policy{"a\"b", 1, 1s, 0}).error(), PolicyError::bad_name);
-  EXPECT_EQ(validate(Policy{std::string(65, 'a'), 1, 1s, 0}).error(), PolicyError::bad_name);
-  EXPECT_EQ(validate(policy(0, 60s, 0)).error(), PolicyError::zero_limit);
-  EXPECT_EQ(validate(policy(1, 0s, 0)).error(), PolicyError::bad_period);
-  EXPECT_EQ(validate(policy(1, 86401s, 0)).error(), PolicyError::bad_period);
-  EXPECT_EQ(validate(policy(1, 86400s, 400)).error(), PolicyError::burst_too_large);
+  EXPECT_THAT(validate(Policy{"", 1, 1s, 0}), FailsWith(PolicyError::bad_name));
+  EXPECT_THAT(validate(Policy{"a\"b", 1, 1s, 0}), FailsWith(PolicyError::bad_name));
+  EXPECT_THAT(validate(Policy{std::string(65, 'a'), 1, 1s, 0}), FailsWith(PolicyError::bad_name));
+  EXPECT_THAT(validate(policy(0, 60s, 0)), FailsWith(PolicyError::zero_limit));
+  EXPECT_THAT(validate(policy(1, 0s, 0)), FailsWith(PolicyError::bad_period));
+  EXPECT_THAT(validate(policy(1, 86401s, 0)), FailsWith(PolicyError::bad_period));
+  EXPECT_THAT(validate(policy(1, 86400s, 400)), FailsWith(PolicyError::burst_too_large));
   EXPECT_TRUE(validate(policy(UINT32_MAX, 1s, UINT32_MAX)).has_value());
 }
 

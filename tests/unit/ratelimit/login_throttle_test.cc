@@ -71,5 +71,29 @@ TEST(LoginThrottle, SprayingManyAccountsFromOneAddressIsStopped) {
   EXPECT_EQ(attempts, 20);
 }
 
+// A shared store that cannot be read (Redis down, fail-closed): every lockout answers
+// store_unavailable with no lock of its own.
+class UnreadableStore final : public Store {
+ public:
+  Decision check(std::string_view, const Policy&, TimePoint) override { return {}; }
+  Lockout lockout(std::string_view, TimePoint) override {
+    return Lockout{0, Duration::zero(), DecisionSource::store_unavailable};
+  }
+  Lockout record_failure(std::string_view, const BackoffPolicy&, TimePoint) override {
+    return Lockout{0, Duration::zero(), DecisionSource::store_unavailable};
+  }
+  void clear_failures(std::string_view) override {}
+  bool healthy() override { return false; }
+};
+
+TEST(LoginThrottle, AnUnreadableStoreRefusesTheAttempt) {
+  UnreadableStore store;
+  LoginThrottle throttle(store, LoginThrottleConfig{});
+  FakeClock clock;
+  const LoginVerdict verdict = throttle.check("alice", "192.0.2.1", clock.now());
+  EXPECT_FALSE(verdict.allowed) << "fail closed: without the counters a guess is not let through";
+  EXPECT_EQ(verdict.source, DecisionSource::store_unavailable);
+}
+
 }  // namespace
 }  // namespace smlapi::ratelimit

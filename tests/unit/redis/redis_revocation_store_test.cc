@@ -8,9 +8,12 @@
 #include "../ratelimit/fake_clock.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "result_matchers.h"
 
 namespace smlapi::redis {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 using namespace std::chrono_literals;
 using ratelimit::testing::FakeClock;
@@ -65,8 +68,8 @@ TEST_F(RedisRevocationStoreTest, RedisDownIsReportedAsUnavailable) {
   ASSERT_TRUE(server.running());
   RedisRevocationStore store(config_for(server), clock_);
   server.stop();
-  EXPECT_EQ(store.is_revoked("jti", kNow).error(), auth::RevocationError::unavailable);
-  EXPECT_EQ(store.revoke("jti", kNow + 60, kNow).error(), auth::RevocationError::unavailable);
+  EXPECT_THAT(store.is_revoked("jti", kNow), FailsWith(auth::RevocationError::unavailable));
+  EXPECT_THAT(store.revoke("jti", kNow + 60, kNow), FailsWith(auth::RevocationError::unavailable));
   EXPECT_GE(store.errors(), 2u);
 }
 

@@ -14,9 +14,12 @@
 #include "ratelimit/login_throttle.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "result_matchers.h"
 
 namespace smlapi::redis {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
 
 using namespace std::chrono_literals;
 using ratelimit::DecisionSource;
@@ -281,18 +284,18 @@ TEST(RedisConfig, RejectsTlsAndNonsense) {
   Config config;
   EXPECT_TRUE(validate(config).has_value());
   config.tls = true;
-  EXPECT_EQ(validate(config).error(), ConfigError::tls_unsupported);
+  EXPECT_THAT(validate(config), FailsWith(ConfigError::tls_unsupported));
   EXPECT_NE(std::string(to_string(ConfigError::tls_unsupported)).find("sidecar"),
             std::string::npos);
   config = Config{};
   config.connections = 0;
-  EXPECT_EQ(validate(config).error(), ConfigError::bad_connections);
+  EXPECT_THAT(validate(config), FailsWith(ConfigError::bad_connections));
   config = Config{};
   config.key_prefix = "has space";
-  EXPECT_EQ(validate(config).error(), ConfigError::bad_key_prefix);
+  EXPECT_THAT(validate(config), FailsWith(ConfigError::bad_key_prefix));
   config = Config{};
   config.timeout = 0ms;
-  EXPECT_EQ(validate(config).error(), ConfigError::bad_timeout);
+  EXPECT_THAT(validate(config), FailsWith(ConfigError::bad_timeout));
   config = Config{};
   config.password = "hunter2";
   EXPECT_EQ(describe(config).find("hunter2"), std::string::npos);

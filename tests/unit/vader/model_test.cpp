@@ -4,11 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include "result_matchers.h"
 #include "vader/embedded_model_data.h"
 #include "vader/sentiment_analyzer.h"
 
 namespace smlapi::vader {
 namespace {
+
+using ::smlapi::result_testing::FailsWith;
+using ::smlapi::result_testing::Succeeds;
+using ::testing::AllOf;
+using ::testing::Field;
+using ::testing::HasSubstr;
 
 double compound(const std::shared_ptr<const Model>& model, std::string_view text) {
   SentimentAnalyzer analyzer(model);
@@ -56,7 +63,7 @@ TEST(Model, OverridesAddAndReplaceEntries) {
                                            "smlapi\t2.5\n"
                                            "good\t-1.9\r\n"
                                            "  caf\xC3\xA9\t1.0  \n");
-  ASSERT_TRUE(model.has_value()) << model.error().reason;
+  ASSERT_THAT(model, Succeeds());
   EXPECT_EQ((*model)->lexicon_size(), Model::builtin()->lexicon_size() + 2);
   EXPECT_GT(compound(*model, "smlapi"), 0.5);
   EXPECT_EQ(compound(*model, "good"), -compound(Model::builtin(), "good"));
@@ -90,10 +97,10 @@ TEST(Model, OverrideErrorsNameTheLineAndTheReason) {
   };
   for (const auto& c : cases) {
     const auto model = Model::with_overrides(Model::builtin(), c.text);
-    ASSERT_FALSE(model.has_value()) << testing::PrintToString(std::string(c.text));
-    EXPECT_EQ(model.error().line, c.line) << testing::PrintToString(std::string(c.text));
-    EXPECT_NE(model.error().reason.find(c.reason_fragment), std::string::npos)
-        << model.error().reason;
+    SCOPED_TRACE(testing::PrintToString(std::string(c.text)));
+    EXPECT_THAT(model,
+                FailsWith(AllOf(Field(&ModelLoadError::line, c.line),
+                                Field(&ModelLoadError::reason, HasSubstr(c.reason_fragment)))));
   }
 }
 
@@ -110,11 +117,9 @@ TEST(Model, FullLexiconReplacesTheBuiltinOne) {
 
 TEST(Model, FullLexiconErrors) {
   auto model = Model::from_lexicon_text("good\t1.9\nbroken line\n");
-  ASSERT_FALSE(model.has_value());
-  EXPECT_EQ(model.error().line, 2u);
+  EXPECT_THAT(model, FailsWith(Field(&ModelLoadError::line, 2u)));
   model = Model::from_lexicon_text("");
-  ASSERT_FALSE(model.has_value());
-  EXPECT_EQ(model.error().line, 0u);
+  EXPECT_THAT(model, FailsWith(Field(&ModelLoadError::line, 0u)));
 }
 
 TEST(Model, ValueThrowsWithTheReason) {

@@ -6,17 +6,20 @@
 
 #include <gtest/gtest.h>
 
+#include "result_matchers.h"
 #include "vader/score_batch.h"
 
 namespace smlapi::vader {
 namespace {
 
+using ::smlapi::result_testing::ErrorOf;
+using ::smlapi::result_testing::FailsWith;
+
 TEST(SentimentAnalyzer, InvalidUtf8IsAnErrorValue) {
   SentimentAnalyzer analyzer(Model::builtin());
   const auto scores = analyzer.polarity_scores("good \xFF bad");
-  ASSERT_FALSE(scores.has_value());
-  EXPECT_EQ(scores.error(), TextError::invalid_utf8);
-  EXPECT_EQ(to_string(scores.error()), "invalid UTF-8 in input text");
+  EXPECT_THAT(scores, FailsWith(TextError::invalid_utf8));
+  EXPECT_EQ(to_string(ErrorOf(scores)), "invalid UTF-8 in input text");
   // The analyzer stays usable.
   EXPECT_EQ(analyzer.polarity_scores("good")->compound, 0.4404);
 }

@@ -1,0 +1,50 @@
+#include "afinn/sentiment_model.h"
+
+#include "afinn/analyzer.h"
+#include "afinn/label.h"
+
+namespace smlapi::afinn {
+
+namespace {
+
+enum Output : std::size_t { score_output, comparative_output };
+
+class SentimentScorer final : public model::Scorer {
+ public:
+  explicit SentimentScorer(std::shared_ptr<const afinn::Model> data) : analyzer_(std::move(data)) {}
+
+  bool score(std::string_view utf8_text, std::span<double> outputs) override {
+    auto analysis = analyzer_.score(utf8_text);
+    if (!analysis) return false;
+    outputs[score_output] = static_cast<double>(analysis->score);
+    outputs[comparative_output] = analysis->comparative;
+    return true;
+  }
+
+ private:
+  Analyzer analyzer_;
+};
+
+}  // namespace
+
+SentimentModel::SentimentModel(std::shared_ptr<const afinn::Model> data)
+    : data_(std::move(data)),
+      info_{"afinn",
+            std::string(data_->version()),
+            "afinn_sentiment",
+            {{"score", model::Datatype::int64, "sum of the AFINN-165 scores of the words"},
+             {"comparative", model::Datatype::fp64, "score divided by the number of tokens"}},
+            score_output} {}
+
+std::unique_ptr<model::Scorer> SentimentModel::make_scorer() const {
+  return std::make_unique<SentimentScorer>(data_);
+}
+
+// The sign of the score, as label_for() decides it for an Analysis.
+model::Label SentimentModel::label(std::span<const double> outputs) const {
+  if (outputs[score_output] > 0) return model::Label::positive;
+  if (outputs[score_output] < 0) return model::Label::negative;
+  return model::Label::neutral;
+}
+
+}  // namespace smlapi::afinn
