@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test:
 #   1. dev preset (GCC, AddressSanitizer + UndefinedBehaviorSanitizer): unit tests,
-#      integration tests against the real binary, document/deploy/pipeline checks;
+#      integration tests against the real binary, document/deploy/pipeline checks, then the
+#      mutation gate (tests/mutation: each security check broken in a relinked copy must be
+#      caught by its tests);
 #   2. fuzz preset (clang + libFuzzer): a short smoke run of every fuzz target;
 #   3. default preset (release): the container image, built two ways with podman and
 #      smoke-tested as it must run (read-only, no capabilities, uid 65532): a FROM-scratch
@@ -24,6 +26,8 @@ cmake --preset dev >/dev/null
 cmake --build --preset dev -j"$jobs"
 echo "== dev preset: tests"
 ctest --preset dev -j"$jobs" --label-exclude container --output-junit "$reports/dev.xml" || status=1
+echo "== dev preset: mutation gate (every security check broken once; a surviving mutant fails)"
+/usr/bin/python3 tests/mutation/run.py --build-dir build-dev --jobs "$jobs" || status=1
 
 echo "== fuzz preset: build and smoke run"
 cmake --preset fuzz >/dev/null

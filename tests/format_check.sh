@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null || { echo "SKIP: clang-format not installed"; exit 77; }
-mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.cpp' 'src/*.h' 'tests/*.cc' 'tests/*.cpp' 'tests/*.h' 'bench/*.cc' 'bench/*.cpp' 'bench/*.h')
+mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h')
 clang-format --dry-run -Werror "${files[@]}"
 echo "clang-format: ${#files[@]} files formatted"

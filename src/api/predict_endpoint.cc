@@ -68,15 +68,18 @@ bool PredictEndpoints::require_json(Call& call) const {
   return false;
 }
 
-bool PredictEndpoints::find_model(Call& call, std::string_view name, std::size_t& slot) const {
+std::optional<PredictEndpoints::Scoring> PredictEndpoints::find_model(Call& call,
+                                                                      std::string_view name) const {
   auto found = models_->find(name);
-  if (found) {
-    slot = *found;
-    return true;
+  if (!found) {
+    set_error(call.response, ApiError::not_found,
+              "Unknown model: GET /v2/models lists the models served here");
+    return std::nullopt;
   }
-  set_error(call.response, ApiError::not_found,
-            "Unknown model: GET /v2/models lists the models served here");
-  return false;
+  const model::Model& scored = models_->at(*found);
+  std::vector<double>& row = call.worker.outputs;  // reused: no allocation once warm
+  row.resize(scored.info().outputs.size());
+  return Scoring{scored, *call.worker.scorers[*found], std::span<double>(row)};
 }
 
 void PredictEndpoints::predict(Call& call) const {
@@ -89,13 +92,10 @@ void PredictEndpoints::predict(Call& call) const {
     set_validation_error(call.response, text.error());
     return;
   }
-  std::size_t slot = 0;
-  if (!find_model(call, model_name, slot)) return;
-  const model::Model& scored = models_->at(slot);
-  const std::size_t width = scored.info().outputs.size();
-  worker.outputs.resize(width);
-  std::span<double> values(worker.outputs.data(), width);
-  if (!worker.scorers[slot]->score(*text, values)) {  // unreachable after JSON's UTF-8 check
+  auto scoring = find_model(call, model_name);
+  if (!scoring) return;
+  const auto& [scored, scorer, values] = *scoring;
+  if (!scorer.score(*text, values)) {  // unreachable after JSON's UTF-8 check
     set_validation_error(call.response, invalid_utf8({"body", "text"}));
     return;
   }
@@ -120,12 +120,9 @@ void PredictEndpoints::predict_batch(Call& call) const {
     set_validation_error(call.response, parsed.error());
     return;
   }
-  std::size_t slot = 0;
-  if (!find_model(call, model_name, slot)) return;
-  const model::Model& scored = models_->at(slot);
-  const std::size_t width = scored.info().outputs.size();
-  worker.outputs.resize(width);
-  std::span<double> values(worker.outputs.data(), width);
+  auto scoring = find_model(call, model_name);
+  if (!scoring) return;
+  const auto& [scored, scorer, values] = *scoring;
   std::string& out = call.response.body;
   out.push_back('{');
   append_user(out, call);
@@ -134,7 +131,7 @@ void PredictEndpoints::predict_batch(Call& call) const {
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {
-    if (!worker.scorers[slot]->score(worker.texts[i], values)) {
+    if (!scorer.score(worker.texts[i], values)) {
       call.response.body.clear();
       set_validation_error(call.response, invalid_utf8({"body", "texts", i}));
       return;

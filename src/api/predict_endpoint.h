@@ -9,6 +9,8 @@
 #include "model/model_registry.h"
 
 #include <memory>
+#include <optional>
+#include <span>
 
 namespace smlapi::api {
 
@@ -20,9 +22,18 @@ class PredictEndpoints {
   void predict_batch(Call& call) const;
 
  private:
+  // The model a body named, its scorer on this worker and that worker's output row sized
+  // for it.
+  struct Scoring {
+    const model::Model& scored;
+    model::Scorer& scorer;
+    std::span<double> values;
+  };
+
   bool require_json(Call& call) const;
-  // The registry slot of the model a body asked for; answers 404 and returns false otherwise.
-  bool find_model(Call& call, std::string_view name, std::size_t& slot) const;
+  // The model a body asked for (the default family when it named none); answers 404 and
+  // returns nullopt for an unknown one.
+  std::optional<Scoring> find_model(Call& call, std::string_view name) const;
 
   InputLimits limits_;
   std::shared_ptr<const model::ModelRegistry> models_;

@@ -241,7 +241,11 @@ void Connection::write_out(bool keep_alive) {
   deadline_ = Clock::now() + limits_.write_timeout;
   write_bytes(asio::buffer(out_),
               [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
-                if (ec || !keep_alive) {
+                // A drain that began while this answer was being written found the
+                // connection busy and left it: it is settled here, as drain() would have
+                // (a request already sent is still answered, then with Connection: close).
+                const bool drained = self->draining_ && !self->has_unread_input();
+                if (ec || !keep_alive || drained) {
                   if (!ec && self->tls_) return self->say_goodbye();
                   error_code ignored;
                   self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

@@ -50,7 +50,7 @@ function vectorTexts(path) {
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const fields = line.split('\t');
-    // Same escapes as tests/unit/vader/reference_vectors_test.cpp.
+    // Same escapes as tests/unit/vader/reference_vectors_test.cc.
     const escaped = fields.slice(4).join('\t');
     texts.push(escaped.replace(/\\(.)/gs, (_, c) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c)));
   }
