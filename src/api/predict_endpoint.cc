@@ -16,18 +16,40 @@ namespace smlapi::api {
 
 namespace {
 
-void append_scores(std::string& out, const model::Model& scored, std::span<const double> values) {
-  const model::ModelInfo& info = scored.info();
-  out.append("\"label\":");
-  json::append_string(out, model::to_string(scored.label(values)));
-  out.append(",\"score\":");
+constexpr std::array<model::Label, model::kLabelCount> kLabels = {
+    model::Label::positive, model::Label::negative, model::Label::neutral};
+
+// The constant parts of a model's answers, written once at start: per text only the numbers
+// are formatted (this keeps the seam from costing /predict/batch instructions per text).
+PredictFragments fragments_of(const model::ModelInfo& info) {
+  PredictFragments fragments;
+  for (model::Label label : kLabels) {
+    std::string& text = fragments.label_and_score[static_cast<std::size_t>(label)];
+    text.assign("\"label\":");
+    json::append_string(text, model::to_string(label));
+    text.append(",\"score\":");
+  }
+  for (std::size_t i = 0; i < info.outputs.size(); ++i) {
+    std::string key = i == 0 ? ",\"scores\":{" : ",";
+    json::append_string(key, info.outputs[i].name);
+    key.push_back(':');
+    fragments.output_keys.push_back(std::move(key));
+  }
+  fragments.model.assign("\"model\":");
+  json::append_string(fragments.model, info.name);
+  fragments.model.append(",\"model_version\":");
+  json::append_string(fragments.model, info.version);
+  return fragments;
+}
+
+void append_scores(std::string& out, const model::ModelInfo& info,
+                   const PredictFragments& fragments, model::Label label,
+                   std::span<const double> values) {
+  out.append(fragments.label_and_score[static_cast<std::size_t>(label)]);
   model::append_json_value(out, info.outputs[info.primary_output].datatype,
                            values[info.primary_output]);
-  out.append(",\"scores\":{");
   for (std::size_t i = 0; i < info.outputs.size(); ++i) {
-    if (i != 0) out.push_back(',');
-    json::append_string(out, info.outputs[i].name);
-    out.push_back(':');
+    out.append(fragments.output_keys[i]);
     model::append_json_value(out, info.outputs[i].datatype, values[i]);
   }
   out.push_back('}');
@@ -42,13 +64,6 @@ void append_user(std::string& out, const Call& call) {
   }
 }
 
-void append_model(std::string& out, const model::ModelInfo& info) {
-  out.append("\"model\":");
-  json::append_string(out, info.name);
-  out.append(",\"model_version\":");
-  json::append_string(out, info.version);
-}
-
 using Loc = std::vector<std::variant<std::string, std::size_t>>;
 
 ValidationIssue invalid_utf8(Loc loc) {
@@ -59,7 +74,11 @@ ValidationIssue invalid_utf8(Loc loc) {
 
 PredictEndpoints::PredictEndpoints(InputLimits limits,
                                    std::shared_ptr<const model::ModelRegistry> models)
-    : limits_(limits), models_(std::move(models)) {}
+    : limits_(limits), models_(std::move(models)) {
+  for (std::size_t slot = 0; slot < models_->size(); ++slot) {
+    fragments_.push_back(fragments_of(models_->at(slot).info()));
+  }
+}
 
 bool PredictEndpoints::require_json(Call& call) const {
   if (is_json(call.request.content_type)) return true;
@@ -79,7 +98,7 @@ std::optional<PredictEndpoints::Scoring> PredictEndpoints::find_model(Call& call
   const model::Model& scored = models_->at(*found);
   std::vector<double>& row = call.worker.outputs;  // reused: no allocation once warm
   row.resize(scored.info().outputs.size());
-  return Scoring{scored, *call.worker.scorers[*found], std::span<double>(row)};
+  return Scoring{scored, *call.worker.scorers[*found], fragments_[*found], std::span<double>(row)};
 }
 
 void PredictEndpoints::predict(Call& call) const {
@@ -94,19 +113,20 @@ void PredictEndpoints::predict(Call& call) const {
   }
   auto scoring = find_model(call, model_name);
   if (!scoring) return;
-  const auto& [scored, scorer, values] = *scoring;
+  const auto& [scored, scorer, fragments, values] = *scoring;
   if (!scorer.score(*text, values)) {  // unreachable after JSON's UTF-8 check
     set_validation_error(call.response, invalid_utf8({"body", "text"}));
     return;
   }
-  worker.metrics.prediction(scored.info().name, scored.label(values));
+  const model::Label label = scored.label(values);
+  worker.metrics.prediction(scored.info().name, label);
   std::string& out = call.response.body;
   out.push_back('{');
   append_user(out, call);
   out.push_back(',');
-  append_scores(out, scored, values);
+  append_scores(out, scored.info(), fragments, label, values);
   out.push_back(',');
-  append_model(out, scored.info());
+  out.append(fragments.model);
   out.push_back('}');
 }
 
@@ -122,12 +142,12 @@ void PredictEndpoints::predict_batch(Call& call) const {
   }
   auto scoring = find_model(call, model_name);
   if (!scoring) return;
-  const auto& [scored, scorer, values] = *scoring;
+  const auto& [scored, scorer, fragments, values] = *scoring;
   std::string& out = call.response.body;
   out.push_back('{');
   append_user(out, call);
   out.push_back(',');
-  append_model(out, scored.info());
+  out.append(fragments.model);
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {
@@ -136,11 +156,12 @@ void PredictEndpoints::predict_batch(Call& call) const {
       set_validation_error(call.response, invalid_utf8({"body", "texts", i}));
       return;
     }
+    const model::Label label = scored.label(values);
     if (i != 0) out.push_back(',');
     out.push_back('{');
-    append_scores(out, scored, values);
+    append_scores(out, scored.info(), fragments, label, values);
     out.push_back('}');
-    labels[static_cast<std::size_t>(scored.label(values))] += 1;
+    labels[static_cast<std::size_t>(label)] += 1;
   }
   out.append("]}");
   for (std::size_t label = 0; label < labels.size(); ++label) {

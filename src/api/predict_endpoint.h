@@ -8,11 +8,21 @@
 #include "api/input_limits.h"
 #include "model/model_registry.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace smlapi::api {
+
+// The constant JSON of one model's answers, formatted once at start.
+struct PredictFragments {
+  std::array<std::string, model::kLabelCount> label_and_score;  // "label":"POSITIVE","score":
+  std::vector<std::string> output_keys;  // ,"scores":{"neg":  then  ,"neu":  ...
+  std::string model;                     // "model":"vader","model_version":"..."
+};
 
 class PredictEndpoints {
  public:
@@ -27,6 +37,7 @@ class PredictEndpoints {
   struct Scoring {
     const model::Model& scored;
     model::Scorer& scorer;
+    const PredictFragments& fragments;
     std::span<double> values;
   };
 
@@ -37,6 +48,7 @@ class PredictEndpoints {
 
   InputLimits limits_;
   std::shared_ptr<const model::ModelRegistry> models_;
+  std::vector<PredictFragments> fragments_;  // by registry slot
 };
 
 }  // namespace smlapi::api
