@@ -3,6 +3,8 @@
 #include "afinn/analyzer.h"
 #include "afinn/label.h"
 
+#include <cmath>
+
 namespace smlapi::afinn {
 
 namespace {
@@ -40,11 +42,8 @@ std::unique_ptr<model::Scorer> SentimentModel::make_scorer() const {
   return std::make_unique<SentimentScorer>(data_);
 }
 
-// The sign of the score, as label_for() decides it for an Analysis.
 model::Label SentimentModel::label(std::span<const double> outputs) const {
-  if (outputs[score_output] > 0) return model::Label::positive;
-  if (outputs[score_output] < 0) return model::Label::negative;
-  return model::Label::neutral;
+  return label_of_score(std::llround(outputs[score_output]));
 }
 
 }  // namespace smlapi::afinn
