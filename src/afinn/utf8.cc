@@ -1,5 +1,7 @@
 #include "afinn/utf8.h"
 
+#include "common/utf8.h"
+
 namespace smlapi::afinn::utf8 {
 namespace {
 
@@ -9,39 +11,11 @@ unsigned byte_at(std::string_view text, std::size_t pos) {
 
 bool is_continuation(unsigned byte) { return (byte & 0xC0u) == 0x80u; }
 
-// Length of the well-formed sequence at text[pos] (Unicode Table 3-7), or 0 if ill-formed.
-std::size_t sequence_length(std::string_view text, std::size_t pos) {
-  const std::size_t left = text.size() - pos;
-  const unsigned lead = byte_at(text, pos);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return left >= 2 && is_continuation(byte_at(text, pos + 1)) ? 2 : 0;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    if (left < 3) return 0;
-    const unsigned second = byte_at(text, pos + 1);
-    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-    const unsigned high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
-    if (second < low || second > high) return 0;
-    return is_continuation(byte_at(text, pos + 2)) ? 3 : 0;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    if (left < 4) return 0;
-    const unsigned second = byte_at(text, pos + 1);
-    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
-    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
-    if (second < low || second > high) return 0;
-    return is_continuation(byte_at(text, pos + 2)) && is_continuation(byte_at(text, pos + 3)) ? 4
-                                                                                              : 0;
-  }
-  return 0;
-}
-
 }  // namespace
 
 bool is_well_formed(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t length = sequence_length(text, pos);
+    const std::size_t length = smlapi::utf8::sequence_length(text.substr(pos));
     if (length == 0) return false;
     pos += length;
   }
