@@ -32,17 +32,6 @@ std::string_view bearer_token(std::string_view authorization) {
   return token;
 }
 
-boost::system::result<void, AuthDenial> AccessControl::authenticate(const http::Request& request,
-                                                                    WorkerState& worker,
-                                                                    std::string_view required_scope,
-                                                                    std::int64_t now,
-                                                                    Principal& principal) const {
-  auto verified = verify(request, worker, now);
-  if (!verified) return verified.error();
-  const auth::VerifiedToken& token = **verified;
-  return admit(token, revocations_->is_revoked(token.jti, now), required_scope, principal);
-}
-
 boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::verify(
     const http::Request& request, WorkerState& worker, std::int64_t now) const {
   std::string_view token = bearer_token(request.authorization);
@@ -70,27 +59,20 @@ const auth::VerifiedToken* AccessControl::cached(std::string_view token, WorkerS
   return worker.token_cache.find(token, now, config_.leeway_seconds);
 }
 
-boost::system::result<void, AuthDenial> AccessControl::admit(
-    const auth::VerifiedToken& verified,
-    const boost::system::result<bool, auth::RevocationError>& revoked,
-    std::string_view required_scope, Principal& principal) const {
-  if (!revoked && !revocation_fail_open_) {
+boost::system::result<void, AuthDenial> AccessControl::judge(
+    const Principal& caller, ratelimit::Listing listing, std::string_view required_scope) const {
+  if (listing == ratelimit::Listing::unknown && !revocation_fail_open_) {
     // Fail closed: without the deny-list we cannot tell a revoked token apart.
     return AuthDenial{AuthDenial::Kind::unavailable, "revocation_unavailable",
                       "token revocation list unavailable", ""};
   }
-  if (revoked && revoked.value()) {
+  if (listing == ratelimit::Listing::listed) {
     return AuthDenial{AuthDenial::Kind::invalid_token, "revoked", "token has been revoked", ""};
   }
-  if (!required_scope.empty() && !verified.has_scope(required_scope)) {
+  if (!required_scope.empty() && !caller.has_scope(required_scope)) {
     return AuthDenial{AuthDenial::Kind::insufficient_scope, "insufficient_scope",
                       "token lacks the required scope", required_scope};
   }
-  principal.subject = verified.subject;
-  principal.client_id = verified.client_id;
-  principal.jti = verified.jti;
-  principal.scopes = verified.scopes;
-  principal.expires_at = verified.expires_at;
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
 #include "auth/token_verifier.h"
+#include "ratelimit/admission_store.h"
 
 #include <boost/system/result.hpp>
 
@@ -25,7 +26,8 @@ struct AuthDenial {
 class AccessControl {
  public:
   // `revocation_fail_open`: when the deny-list cannot be read (Redis down in
-  // fail-open mode), accept otherwise valid tokens instead of answering 503.
+  // fail-open mode), accept otherwise valid tokens instead of answering 503. `revocations` is
+  // the deny-list /token/revoke writes; admission reads it through its store.
   AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);
@@ -33,30 +35,21 @@ class AccessControl {
   // Creates the worker's own verifier (it keeps reusable crypto contexts).
   void attach(WorkerState& worker) const;
 
-  // Fills `principal` (reusing its strings' capacity) when the request may proceed.
-  boost::system::result<void, AuthDenial> authenticate(const http::Request& request,
-                                                       WorkerState& worker,
-                                                       std::string_view required_scope,
-                                                       std::int64_t now,
-                                                       Principal& principal) const;
-
-  // The bearer token's claims, verified now (and cached) or found in the worker's cache; the
-  // first half of authenticate(), without the deny-list and the scope.
+  // The bearer token's claims, verified now (and cached) or found in the worker's cache. The
+  // deny-list and the scope come after (judge()), once the admission step read the deny-list.
   boost::system::result<const auth::VerifiedToken*, AuthDenial> verify(const http::Request& request,
                                                                        WorkerState& worker,
                                                                        std::int64_t now) const;
 
   // The claims of `token` if this worker verified it before and it has not expired at `now`:
-  // no crypto. Lets the caller read the token's revocation together with the rate limits.
+  // no crypto. Lets admission read the token's revocation together with the address limit.
   const auth::VerifiedToken* cached(std::string_view token, WorkerState& worker,
                                     std::int64_t now) const;
 
-  // What authenticate() decides after verification, given the deny-list answer: revoked (or
-  // unreadable in fail-closed mode) first, then the scope. Fills `principal` when it passes.
-  boost::system::result<void, AuthDenial> admit(
-      const auth::VerifiedToken& verified,
-      const boost::system::result<bool, auth::RevocationError>& revoked,
-      std::string_view required_scope, Principal& principal) const;
+  // What is decided after verification, given the deny-list's answer: revoked (or unreadable
+  // in fail-closed mode) first, then the route's scope.
+  boost::system::result<void, AuthDenial> judge(const Principal& caller, ratelimit::Listing listing,
+                                                std::string_view required_scope) const;
 
   const auth::KeySet& keys() const { return *keys_; }
   auth::RevocationStore& revocations() const { return *revocations_; }

@@ -5,7 +5,6 @@
 #include "api/inference_endpoints.h"
 #include "api/static_assets.h"
 #include "api/token_endpoints.h"
-#include "api/unix_time.h"
 #include "net/client_address.h"
 #include "net/ip_address.h"
 
@@ -13,7 +12,6 @@
 
 namespace smlapi::api {
 
-using Clock = std::chrono::steady_clock;
 namespace bhttp = boost::beast::http;
 
 namespace {
@@ -25,22 +23,14 @@ bool method_allowed(Route route, bhttp::verb method) {
   return false;
 }
 
-// The address a per-address limit counts. IPv6 clients are limited per /64:
-// one host usually owns the whole prefix; `bucket` then holds its text.
-std::string_view limited_address(std::string_view client, std::string& bucket) {
-  if (client.find(':') == std::string_view::npos) return client;
-  auto address = net::parse_ip(client);
-  if (!address) return client;
-  bucket = net::address_bucket(*address);
-  return bucket;
-}
-
 }  // namespace
 
 ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, ServiceMetrics& metrics,
                        Readiness& readiness, LogSink& log)
     : config_(std::move(config)),
       parts_(std::move(parts)),
+      admission_(AdmissionParts{parts_.access, parts_.limits, parts_.admission_store, parts_.clock},
+                 log),
       predict_(config_.input, parts_.models),
       metrics_(metrics),
       readiness_(readiness),
@@ -48,8 +38,7 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
   std::vector<std::string_view> families;
   for (const model::Family& family : parts_.models->families()) families.push_back(family.name);
   metrics_.declare_models(families);
-  auto* combined = dynamic_cast<CachedTokenLimiter*>(parts_.limiter.get());
-  if (combined != nullptr && combined->combines_checks()) cached_token_limiter_ = combined;
+  if (!parts_.admission_store) throw std::invalid_argument("ApiService: no admission store");
   for (unsigned i = 0; i < workers; ++i) {
     auto state = std::make_unique<WorkerState>(i, *parts_.models, log_, config_.access_log,
                                                metrics_.worker(i));
@@ -64,38 +53,49 @@ ApiService::~ApiService() {
 
 http::Outcome ApiService::handle(const http::Request& request, http::Response& response,
                                  http::RequestContext& context) {
-  auto started = Clock::now();
   WorkerState& worker = *workers_[context.worker_index()];
+  RequestState& state = worker.request;
   worker.metrics.in_flight().Increment();
-  worker.assign_request_id(request.request_id);
-  resolve_client(request, worker);
-  Call call{request, response, context, worker, Route::not_found, nullptr, {}, {}, {}, false};
-  call.client_address = worker.client_address;
+  worker.assign_request_id(request.request_id, state.request_id);
+  resolve_client(request, state);
+  Call call{request,
+            response,
+            context,
+            worker,
+            state,
+            *this,
+            parts_.clock->steady(),
+            Route::not_found,
+            nullptr,
+            {},
+            {},
+            state.client_address,
+            false};
   call.route = resolve_route(call);
   route_request(call);
   worker.metrics.in_flight().Decrement();
   if (call.deferred) return http::Outcome::deferred;  // answered later through complete()
-  finish(call, started);
+  finish(call);
   return http::Outcome::done;
 }
 
 // The address limits and audit logs attribute a request to: the TCP peer,
 // unless the peer is a trusted proxy (then its forwarding header decides).
-void ApiService::resolve_client(const http::Request& request, WorkerState& worker) const {
+void ApiService::resolve_client(const http::Request& request, RequestState& state) const {
   if (config_.trusted_proxies.empty()) {
-    worker.client_address.assign(request.peer_address);
+    state.client_address.assign(request.peer_address);
     return;
   }
   auto peer = net::parse_ip(request.peer_address);
   if (!peer) {
-    worker.client_address.assign(request.peer_address);
+    state.client_address.assign(request.peer_address);
     return;
   }
   std::string_view xff[1] = {request.x_forwarded_for};
   std::string_view forwarded[1] = {request.forwarded};
   std::span<const std::string_view> xff_values(xff, request.x_forwarded_for.empty() ? 0 : 1);
   std::span<const std::string_view> forwarded_values(forwarded, request.forwarded.empty() ? 0 : 1);
-  worker.client_address =
+  state.client_address =
       net::client_address(*peer, xff_values, forwarded_values, config_.trusted_proxies).to_string();
 }
 
@@ -119,37 +119,8 @@ void ApiService::route_request(Call& call) {
     call.response.add_header("Allow", allow_header(call.route));
     return;
   }
-  const RouteInfo& info = route_info(call.route);
-  const bool needs_token = info.needs_token();
-  const std::string_view scope = info.token_scope();
-  bool authenticated = false;
-  // Cheapest refusals first: the per-address limit needs no parsing at all.
-  if (info.needs_rate_limit()) {
-    std::string bucket;  // filled (and allocated) for IPv6 clients only
-    std::string_view address = limited_address(call.client_address, bucket);
-    const auth::VerifiedToken* cached = nullptr;
-    if (cached_token_limiter_ && needs_token && parts_.access) {
-      // A token this worker verified before costs no crypto, so its checks can share one store
-      // step with the address limit; a new token keeps the address limit before verification.
-      cached = parts_.access->cached(bearer_token(request.authorization), call.worker, unix_now());
-    }
-    if (cached != nullptr) {
-      if (!admit_cached_token(call, address, scope, *cached)) return;
-      authenticated = true;
-    } else if (!apply_limits(call, LimitedBy::address, address)) {
-      return;
-    }
-  }
-  if (needs_token && !authenticated && cached_token_limiter_ && parts_.access) {
-    if (!admit_new_token(call, scope)) return;
-  } else if (needs_token && !authenticated) {
-    // The principal lives in the worker state: finish() reads it after this returns.
-    Principal& principal = call.worker.principal;
-    if (!authorize(call, principal, scope)) return;
-    call.principal = &principal;
-    if (!apply_limits(call, LimitedBy::subject, principal.subject)) return;
-  }
-  dispatch(call, info.endpoint);
+  if (!admission_.admit(call)) return;
+  dispatch(call, route_info(call.route).endpoint);
 }
 
 void ApiService::dispatch(Call& call, Endpoint endpoint) {
@@ -167,7 +138,7 @@ void ApiService::dispatch(Call& call, Endpoint endpoint) {
       return call.route == Route::predict_batch ? predict_.predict_batch(call)
                                                 : predict_.predict(call);
     case Endpoint::tokens:
-      if (parts_.tokens) return parts_.tokens->answer(call, *this);
+      if (parts_.tokens) return parts_.tokens->answer(call);
       break;
     case Endpoint::inference:
       if (parts_.inference) return parts_.inference->answer(call, readiness_);
@@ -176,78 +147,6 @@ void ApiService::dispatch(Call& call, Endpoint endpoint) {
       break;
   }
   set_error(call.response, ApiError::not_found, "Not Found");
-}
-
-bool ApiService::apply_limits(Call& call, LimitedBy by, std::string_view identity) {
-  if (!parts_.limiter) return true;
-  return parts_.limiter->check(call.route, by, identity, call.worker, call.response) ==
-         LimitVerdict::allowed;
-}
-
-bool ApiService::authorize(Call& call, Principal& principal, std::string_view scope) {
-  if (!parts_.access) {
-    set_error(call.response, ApiError::unavailable, "Authentication is not configured");
-    return false;
-  }
-  return report_auth(
-      call, parts_.access->authenticate(call.request, call.worker, scope, unix_now(), principal));
-}
-
-// The address limit, authentication and the subject limit of a cached token, with the store
-// work done in one step, reported in the order of the separate steps: nothing about the token
-// is recorded or answered when the address was refused.
-bool ApiService::admit_cached_token(Call& call, std::string_view address, std::string_view scope,
-                                    const auth::VerifiedToken& verified) {
-  std::optional<std::string_view> subject;
-  if (scope.empty() || verified.has_scope(scope)) subject = verified.subject;
-  CachedTokenChecks checks = cached_token_limiter_->check_cached(
-      call.route, address, verified.jti, subject, call.worker, call.response);
-  if (checks.address != LimitVerdict::allowed) return false;
-  return finish_token_checks(call, scope, verified, checks);
-}
-
-// A token not in the cache, after its address limit: verified first (a bad token costs no
-// Redis), then its deny-list read and subject limit in one store step.
-bool ApiService::admit_new_token(Call& call, std::string_view scope) {
-  auto verified = parts_.access->verify(call.request, call.worker, unix_now());
-  if (!verified) return report_auth(call, verified.error());
-  const auth::VerifiedToken& token = **verified;
-  std::optional<std::string_view> subject;
-  if (scope.empty() || token.has_scope(scope)) subject = token.subject;
-  CachedTokenChecks checks =
-      cached_token_limiter_->check_verified_token(call.route, token.jti, subject, call.worker);
-  return finish_token_checks(call, scope, token, checks);
-}
-
-// Authentication's verdict on the store's deny-list answer, then the subject limit's, each
-// reported as the separate steps report them.
-bool ApiService::finish_token_checks(Call& call, std::string_view scope,
-                                     const auth::VerifiedToken& verified,
-                                     const CachedTokenChecks& checks) {
-  const boost::system::result<bool, auth::RevocationError> revoked =
-      checks.revoked.value_or(auth::RevocationError::unavailable);
-  Principal& principal = call.worker.principal;
-  if (!report_auth(call, parts_.access->admit(verified, revoked, scope, principal))) return false;
-  call.principal = &principal;
-  return cached_token_limiter_->report_subject(call.route, principal.subject, checks, call.worker,
-                                               call.response) == LimitVerdict::allowed;
-}
-
-// Records a denial (metrics, audit line) and answers it; true when the request may proceed.
-bool ApiService::report_auth(Call& call, const boost::system::result<void, AuthDenial>& result) {
-  if (result) return true;
-  call.worker.metrics.auth_failure(result.error().reason);
-  if (result.error().kind != AuthDenial::Kind::missing_token) {
-    std::string line;
-    LogLine(line, "warn", "auth.rejected")
-        .str("request_id", call.worker.request_id)
-        .str("reason", result.error().reason)
-        .str("client", call.client_address)
-        .end();
-    log_.write(line);
-  }
-  set_auth_denial(call.response, result.error());
-  return false;
 }
 
 bool ApiService::origin_allowed(std::string_view origin) const {
@@ -291,13 +190,13 @@ struct AccessRecord {
   std::string_view client;
   std::string_view user;  // empty when unauthenticated
   std::size_t bytes_in;
-  Clock::time_point started;
+  ratelimit::TimePoint started;
 };
 
 // Records the request's metrics and, when `log` is given, appends its access-log line.
 void record_request(WorkerMetrics& metrics, std::string* log, const AccessRecord& record,
-                    const http::Response& response) {
-  double seconds = std::chrono::duration<double>(Clock::now() - record.started).count();
+                    ratelimit::TimePoint now, const http::Response& response) {
+  double seconds = std::chrono::duration<double>(now - record.started).count();
   metrics.observe_request(record.route, record.method, response.status, seconds, record.bytes_in,
                           response.body.size());
   if (response.status >= 400) metrics.error(kind_of_status(response.status));
@@ -317,21 +216,21 @@ void record_request(WorkerMetrics& metrics, std::string* log, const AccessRecord
 
 }  // namespace
 
-void ApiService::finish(Call& call, Clock::time_point started) {
+void ApiService::finish(Call& call) {
   http::Response& response = call.response;
   WorkerState& worker = call.worker;
-  response.add_header("X-Request-ID", worker.request_id);
+  response.add_header("X-Request-ID", call.state.request_id);
   add_cors_headers(call.request.origin, response);
   AccessRecord record{
       call.route,
       method_label(call.request.method),
-      worker.request_id,
+      call.state.request_id,
       call.client_address,
       call.principal != nullptr ? std::string_view(call.principal->subject) : std::string_view(),
       call.request.body.size(),
-      started};
+      call.started};
   record_request(worker.metrics, worker.log.enabled() ? &worker.log.buffer() : nullptr, record,
-                 response);
+                 parts_.clock->steady(), response);
   if (worker.log.enabled()) worker.log.line_done();
 }
 
@@ -345,9 +244,15 @@ void ApiService::complete(const RequestRecord& snapshot, http::Response& respons
     // Several pool threads complete at once; the background metrics' series
     // caches are not thread-safe (the workers' ones are single-threaded).
     std::lock_guard lock(background_mutex_);
-    record_request(metrics_.background(), config_.access_log ? &line : nullptr, record, response);
+    record_request(metrics_.background(), config_.access_log ? &line : nullptr, record,
+                   parts_.clock->steady(), response);
   }
   if (!line.empty()) log_.write(line);
+}
+
+void ApiService::count(const std::function<void(WorkerMetrics&)>& record) {
+  std::lock_guard lock(background_mutex_);
+  record(metrics_.background());
 }
 
 void ApiService::refused(unsigned worker_index, http::RefusalKind kind,

@@ -1,23 +1,26 @@
-// The application behind the HTTP server: per request it assigns a request id,
-// matches the route, applies CORS, the rate limits, authentication and scopes,
-// calls the endpoint, then records metrics and the access log. The order puts
-// the cheapest refusals first, so a flood costs almost nothing.
+// The application behind the HTTP server: per request it assigns a request id, resolves the
+// client address, matches the route (route table), answers OPTIONS/404/405, runs admission
+// (rate limits, bearer token, revocation, scope: api/admission.h), calls the endpoint, then
+// adds the request id and CORS headers and records metrics and the access log.
 #pragma once
 
 #include "api/access_control.h"
-#include "api/cached_token_limiter.h"
+#include "api/admission.h"
 #include "api/call.h"
+#include "api/clock.h"
+#include "api/deferred_answer.h"
 #include "api/input_limits.h"
 #include "api/log.h"
 #include "api/predict_endpoint.h"
+#include "api/rate_limit_gate.h"
 #include "api/readiness.h"
-#include "api/request_limiter.h"
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
 #include "http/handler.h"
 #include "net/trusted_proxies.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,24 +44,13 @@ struct ApiParts {
   std::shared_ptr<AccessControl> access;               // required for protected routes
   std::shared_ptr<TokenEndpoints> tokens;              // /token, /token/revoke, jwks
   std::shared_ptr<InferenceEndpoints> inference;       // Open Inference Protocol
-  // null: limits off. When it is also a CachedTokenLimiter that combines_checks() (Redis), a
-  // cached token's limits and revocation are checked in one store step.
-  std::shared_ptr<RequestLimiter> limiter;
+  std::shared_ptr<RateLimitGate> limits;               // null: limits off
+  // The shared state admission reads (limits, deny-list): in-process or Redis. Required.
+  std::shared_ptr<ratelimit::AdmissionStore> admission_store;
+  std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
 };
 
-// A snapshot of what the access log and metrics need, for answers completed later.
-struct RequestRecord {
-  Route route;
-  MethodLabel method;
-  std::string request_id;
-  std::string client;
-  std::string user;
-  std::string origin;
-  std::size_t bytes_in;
-  std::chrono::steady_clock::time_point started;
-};
-
-class ApiService final : public http::Handler {
+class ApiService final : public http::Handler, public AnswerCompletion {
  public:
   ApiService(ApiConfig config, ApiParts parts, unsigned workers, ServiceMetrics& metrics,
              Readiness& readiness, LogSink& log);
@@ -74,35 +66,28 @@ class ApiService final : public http::Handler {
   void connection_closed(unsigned worker_index) override;
 
   // Completes a deferred answer from any thread: headers, metrics, access log.
-  void complete(const RequestRecord& record, http::Response& response);
-  WorkerMetrics& background_metrics() { return metrics_.background(); }
+  void complete(const RequestRecord& record, http::Response& response) override;
+  void count(const std::function<void(WorkerMetrics&)>& record) override;
 
  private:
-  void resolve_client(const http::Request& request, WorkerState& worker) const;
+  void resolve_client(const http::Request& request, RequestState& state) const;
   Route resolve_route(Call& call) const;
   void route_request(Call& call);
   void dispatch(Call& call, Endpoint endpoint);
-  bool apply_limits(Call& call, LimitedBy by, std::string_view identity);
-  bool authorize(Call& call, Principal& principal, std::string_view scope);
-  bool admit_cached_token(Call& call, std::string_view address, std::string_view scope,
-                          const auth::VerifiedToken& verified);
-  bool admit_new_token(Call& call, std::string_view scope);
-  bool finish_token_checks(Call& call, std::string_view scope, const auth::VerifiedToken& verified,
-                           const CachedTokenChecks& checks);
-  bool report_auth(Call& call, const boost::system::result<void, AuthDenial>& result);
   void answer_options(Call& call);
   void add_cors_headers(std::string_view origin, http::Response& response) const;
   bool origin_allowed(std::string_view origin) const;
-  void finish(Call& call, std::chrono::steady_clock::time_point started);
+  void finish(Call& call);
+
   ApiConfig config_;
   ApiParts parts_;
+  Admission admission_;
   PredictEndpoints predict_;
   ServiceMetrics& metrics_;
   Readiness& readiness_;
   LogSink& log_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
-  std::mutex background_mutex_;
-  CachedTokenLimiter* cached_token_limiter_ = nullptr;  // parts_.limiter, when it combines checks
+  std::mutex background_mutex_;  // the background metrics' series caches are not thread-safe
 };
 
 }  // namespace smlapi::api

@@ -1,6 +1,7 @@
 // Everything an endpoint needs to answer one request.
 #pragma once
 
+#include "api/request_state.h"
 #include "api/routes.h"
 #include "http/handler.h"
 #include "http/request.h"
@@ -13,33 +14,22 @@
 namespace smlapi::api {
 
 struct WorkerState;
-
-// Who is calling, once a bearer token has been verified.
-struct Principal {
-  std::string subject;
-  std::string client_id;
-  std::string jti;
-  std::vector<std::string> scopes;
-  std::int64_t expires_at = 0;
-  bool has_scope(std::string_view scope) const {
-    for (const auto& s : scopes) {
-      if (s == scope) return true;
-    }
-    return false;
-  }
-};
+class AnswerCompletion;
 
 struct Call {
   const http::Request& request;
   http::Response& response;
   http::RequestContext& context;
   WorkerState& worker;
+  RequestState& state;
+  AnswerCompletion& completion;  // finishes a deferred answer (deferred_answer.h)
+  ratelimit::TimePoint started;  // when the request reached the service
   Route route;
   const Principal* principal = nullptr;  // set on routes that require a token
   std::string_view model_name;           // OIP: model named in the path
   std::string_view model_version;        // OIP: requested version, empty for default
-  std::string_view client_address;       // after trusted-proxy resolution
-  bool deferred = false;  // the endpoint will answer later (see ApiService::complete)
+  std::string_view client_address;       // state.client_address
+  bool deferred = false;                 // the endpoint will answer later (see deferred_answer.h)
 };
 
 }  // namespace smlapi::api

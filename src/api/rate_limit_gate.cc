@@ -6,13 +6,9 @@
 
 namespace smlapi::api {
 
-namespace {
-ratelimit::TimePoint steady_now() { return std::chrono::steady_clock::now(); }
-}  // namespace
-
 RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
                              RateLimitPolicies policies, bool limits_enabled,
-                             std::shared_ptr<RequestChecksStore> request_checks)
+                             std::shared_ptr<const Clock> clock)
     : store_(std::move(store)),
       store_name_(std::move(store_name)),
       shared_store_(store_name_ != "memory"),
@@ -23,8 +19,8 @@ RateLimitGate::RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::strin
       token_user_(prepare(policies.token_policy, LimitedBy::subject)),
       predict_user_(prepare(policies.predict_policy, LimitedBy::subject)),
       limits_enabled_(limits_enabled),
-      throttle_(*store_, ratelimit::LoginThrottleConfig{}),
-      request_checks_(std::move(request_checks)) {}
+      clock_(std::move(clock)),
+      throttle_(*store_, ratelimit::LoginThrottleConfig{}) {}
 
 RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy, LimitedBy by) {
   if (by == LimitedBy::subject) policy.name.append("-user");
@@ -34,7 +30,8 @@ RateLimitGate::PreparedPolicy RateLimitGate::prepare(ratelimit::Policy policy, L
 }
 
 // The route table says which policy counts a route (LimitClass).
-const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool by_subject) const {
+const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, LimitedBy by) const {
+  const bool by_subject = by == LimitedBy::subject;
   switch (route_info(route).limit) {
     case LimitClass::token:
       return by_subject ? token_user_ : token_;
@@ -47,71 +44,17 @@ const RateLimitGate::PreparedPolicy& RateLimitGate::policy_for(Route route, bool
   return by_subject ? default_user_ : default_;
 }
 
-LimitVerdict RateLimitGate::check(Route route, LimitedBy by, std::string_view identity,
-                                  WorkerState& worker, http::Response& response) {
-  if (!limits_enabled_) return LimitVerdict::allowed;
-  const PreparedPolicy& prepared = policy_for(route, by == LimitedBy::subject);
-  std::string& store_key = worker.limit_key;  // reused: no allocation once warm
-  store_key.assign(prepared.key_prefix).append(identity);
-  const ratelimit::TimePoint now = steady_now();
-  ratelimit::Decision decision = store_->check(store_key, prepared.policy, now);
-  // Only a shared store's latency is recorded: the in-process store skips the second clock read.
-  const double seconds =
-      shared_store_ ? std::chrono::duration<double>(steady_now() - now).count() : 0.0;
-  return report(route, prepared, decision, seconds, worker, response);
+ratelimit::LimitQuery RateLimitGate::query(Route route, LimitedBy by, std::string_view identity,
+                                           std::string& key) const {
+  const PreparedPolicy& prepared = policy_for(route, by);
+  key.assign(prepared.key_prefix).append(identity);  // reused: no allocation once warm
+  return ratelimit::LimitQuery{key, &prepared.policy};
 }
 
-CachedTokenChecks RateLimitGate::check_cached(Route route, std::string_view address,
-                                              std::string_view jti,
-                                              std::optional<std::string_view> subject,
-                                              WorkerState& worker, http::Response& response) {
-  const PreparedPolicy& by_address = policy_for(route, false);
-  const PreparedPolicy& by_subject = policy_for(route, true);
-  worker.limit_key.assign(by_address.key_prefix).append(address);
-  worker.subject_limit_key.clear();
-  if (subject.has_value()) worker.subject_limit_key.assign(by_subject.key_prefix).append(*subject);
-  const ratelimit::TimePoint now = steady_now();
-  RequestCheckResults results = request_checks_->run(
-      worker.limit_key, by_address.policy, jti, worker.subject_limit_key, by_subject.policy, now);
-  CachedTokenChecks checks;
-  checks.store_seconds = std::chrono::duration<double>(steady_now() - now).count();
-  checks.address =
-      report(route, by_address, results.address, checks.store_seconds, worker, response);
-  checks.revoked = std::move(results.revoked);
-  checks.subject = results.subject;
-  return checks;
-}
-
-CachedTokenChecks RateLimitGate::check_verified_token(Route route, std::string_view jti,
-                                                      std::optional<std::string_view> subject,
-                                                      WorkerState& worker) {
-  const PreparedPolicy& by_subject = policy_for(route, true);
-  worker.subject_limit_key.clear();
-  if (subject.has_value()) worker.subject_limit_key.assign(by_subject.key_prefix).append(*subject);
-  const ratelimit::TimePoint now = steady_now();
-  TokenCheckResults results =
-      request_checks_->run_token_checks(jti, worker.subject_limit_key, by_subject.policy, now);
-  CachedTokenChecks checks;
-  checks.store_seconds = std::chrono::duration<double>(steady_now() - now).count();
-  checks.revoked = std::move(results.revoked);  // a copy would turn an error into "has a value"
-  checks.subject = results.subject;
-  return checks;
-}
-
-LimitVerdict RateLimitGate::report_subject(Route route, std::string_view subject,
-                                           const CachedTokenChecks& checks, WorkerState& worker,
-                                           http::Response& response) {
-  if (!checks.subject.has_value())
-    return check(route, LimitedBy::subject, subject, worker, response);
-  // The step's latency is recorded once per limit decision it carried, so the latency
-  // histogram keeps one observation per limit check, as with separate checks.
-  return report(route, policy_for(route, true), *checks.subject, checks.store_seconds, worker,
-                response);
-}
-
-LimitVerdict RateLimitGate::report(Route route, const PreparedPolicy& prepared,
-                                   const ratelimit::Decision& decision, double store_seconds,
-                                   WorkerState& worker, http::Response& response) {
+LimitVerdict RateLimitGate::report(Route route, LimitedBy by, const ratelimit::Decision& decision,
+                                   double store_seconds, WorkerState& worker,
+                                   http::Response& response) {
+  const PreparedPolicy& prepared = policy_for(route, by);
   if (shared_store_) worker.metrics.store_latency(store_name_, store_seconds);
   if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
   if (decision.source == ratelimit::DecisionSource::store_unavailable) {
@@ -133,13 +76,13 @@ LimitVerdict RateLimitGate::report(Route route, const PreparedPolicy& prepared,
 
 std::optional<std::chrono::seconds> RateLimitGate::blocked(std::string_view account,
                                                            std::string_view address) {
-  ratelimit::LoginVerdict verdict = throttle_.check(account, address, steady_now());
+  ratelimit::LoginVerdict verdict = throttle_.check(account, address, clock_->steady());
   if (verdict.allowed) return std::nullopt;
   return std::chrono::seconds(ratelimit::whole_seconds_ceil(verdict.retry_after));
 }
 
 void RateLimitGate::failed(std::string_view account, std::string_view address) {
-  throttle_.record_failure(account, address, steady_now());
+  throttle_.record_failure(account, address, clock_->steady());
 }
 
 void RateLimitGate::succeeded(std::string_view account, std::string_view) {

@@ -1,13 +1,16 @@
-// Rate limits and the /token brute-force defence of the API over one
-// smlapi_ratelimit Store (in-process or Redis). Each route has one policy:
-// "token" for the OAuth endpoints, "predict" for inference, "default" for the
-// rest (the reference design's 10, 30 and 60 a minute).
+// The API's rate limits over smlapi_ratelimit: which policy counts a route (the route table's
+// LimitClass), the store key of each check, and what a decision does to the answer (RateLimit
+// headers, 429/503, metrics); plus the /token brute-force defence over the same Store. The
+// checks themselves run in the admission step's store (api/admission.h). Each route has one
+// policy: "token" for the OAuth endpoints, "predict" for inference, "default" for the rest
+// (the reference design's 10, 30 and 60 a minute).
 #pragma once
 
-#include "api/cached_token_limiter.h"
+#include "api/clock.h"
 #include "api/login_guard.h"
-#include "api/request_checks_store.h"
-#include "api/request_limiter.h"
+#include "api/routes.h"
+#include "http/response.h"
+#include "ratelimit/admission_store.h"
 #include "ratelimit/login_throttle.h"
 #include "ratelimit/policy.h"
 #include "ratelimit/store.h"
@@ -17,42 +20,43 @@
 
 namespace smlapi::api {
 
+struct WorkerState;
+
 struct RateLimitPolicies {
   ratelimit::Policy default_policy{"default", 60, std::chrono::seconds(60), 20};
   ratelimit::Policy token_policy{"token", 10, std::chrono::seconds(60), 5};
   ratelimit::Policy predict_policy{"predict", 30, std::chrono::seconds(60), 10};
 };
 
-class RateLimitGate final : public RequestLimiter, public CachedTokenLimiter, public LoginGuard {
+enum class LimitVerdict { allowed, limited, unavailable };
+
+// Whom a check counts against: the client address before authentication (IPv6 already reduced
+// to its /64), the token subject after.
+enum class LimitedBy { address, subject };
+
+class RateLimitGate final : public LoginGuard {
  public:
-  // `limits_enabled` false keeps only the brute-force defence. `request_checks` (Redis only;
-  // may be null) runs the three checks of a cached-token request in one step; it must work on
-  // the same keys as `store`.
+  // `limits_enabled` false keeps only the brute-force defence. `store_name` labels the store
+  // metrics ("memory", "redis"); only a shared store's latency is recorded.
   RateLimitGate(std::shared_ptr<ratelimit::Store> store, std::string store_name,
                 RateLimitPolicies policies, bool limits_enabled,
-                std::shared_ptr<RequestChecksStore> request_checks = nullptr);
+                std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>());
 
-  LimitVerdict check(Route route, LimitedBy by, std::string_view identity, WorkerState& worker,
-                     http::Response& response) override;
+  bool limits_enabled() const { return limits_enabled_; }
 
-  // Only usable when combines_checks().
-  CachedTokenChecks check_cached(Route route, std::string_view address, std::string_view jti,
-                                 std::optional<std::string_view> subject, WorkerState& worker,
-                                 http::Response& response) override;
-  CachedTokenChecks check_verified_token(Route route, std::string_view jti,
-                                         std::optional<std::string_view> subject,
-                                         WorkerState& worker) override;
-  LimitVerdict report_subject(Route route, std::string_view subject,
-                              const CachedTokenChecks& checks, WorkerState& worker,
-                              http::Response& response) override;
-  bool combines_checks() const override { return limits_enabled_ && request_checks_ != nullptr; }
+  // The store query of one check of `route`: `key` receives the store key,
+  // "rl:<policy>:ip:<address>" or "rl:<policy>-user:sub:<subject>", and must outlive the query.
+  ratelimit::LimitQuery query(Route route, LimitedBy by, std::string_view identity,
+                              std::string& key) const;
+
+  // Headers, metrics and, when refused, the 429 (or 503) answer for one decision.
+  LimitVerdict report(Route route, LimitedBy by, const ratelimit::Decision& decision,
+                      double store_seconds, WorkerState& worker, http::Response& response);
 
   std::optional<std::chrono::seconds> blocked(std::string_view account,
                                               std::string_view address) override;
   void failed(std::string_view account, std::string_view address) override;
   void succeeded(std::string_view account, std::string_view address) override;
-
-  bool limits_enabled() const { return limits_enabled_; }
 
  private:
   // Everything about a policy that does not change per request, formatted once.
@@ -63,13 +67,8 @@ class RateLimitGate final : public RequestLimiter, public CachedTokenLimiter, pu
   };
   // Per-address checks use the policy as named; per-subject checks the same
   // numbers under "<name>-user", so a client can tell the two RateLimit items apart.
-  const PreparedPolicy& policy_for(Route route, bool by_subject) const;
+  const PreparedPolicy& policy_for(Route route, LimitedBy by) const;
   static PreparedPolicy prepare(ratelimit::Policy policy, LimitedBy by);
-  // Headers, metrics and the refusal answer for one decision: the same for a separate check
-  // and for a decision out of the combined step.
-  LimitVerdict report(Route route, const PreparedPolicy& prepared,
-                      const ratelimit::Decision& decision, double store_seconds,
-                      WorkerState& worker, http::Response& response);
 
   std::shared_ptr<ratelimit::Store> store_;
   std::string store_name_;
@@ -77,8 +76,8 @@ class RateLimitGate final : public RequestLimiter, public CachedTokenLimiter, pu
   PreparedPolicy default_, token_, predict_;
   PreparedPolicy default_user_, token_user_, predict_user_;
   bool limits_enabled_;
+  std::shared_ptr<const Clock> clock_;
   ratelimit::LoginThrottle throttle_;
-  std::shared_ptr<RequestChecksStore> request_checks_;
 };
 
 }  // namespace smlapi::api

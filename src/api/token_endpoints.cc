@@ -1,10 +1,9 @@
 #include "api/token_endpoints.h"
 
-#include "api/api_service.h"
 #include "api/content_type.h"
+#include "api/deferred_answer.h"
 #include "api/errors.h"
 #include "api/form_body.h"
-#include "api/unix_time.h"
 #include "api/worker_state.h"
 #include "auth/scopes.h"
 #include "common/json_writer.h"
@@ -73,9 +72,7 @@ struct TokenEndpoints::Grant {
   std::string secret;  // password or client secret (never logged)
   std::string requested_scope;
   std::string password_client_id;
-  RequestRecord record{};
-  std::vector<std::pair<std::string_view, std::string>> carried_headers;  // e.g. RateLimit
-  http::DeferredReply reply{nullptr};
+  std::optional<DeferredAnswer> answer;  // once the grant goes to the hashing pool
   std::optional<auth::HashingGate::Permit> permit;
 };
 
@@ -88,10 +85,10 @@ TokenEndpoints::TokenEndpoints(TokenEndpointParts parts, LogSink& audit)
 
 TokenEndpoints::~TokenEndpoints() { pool_.join(); }
 
-void TokenEndpoints::answer(Call& call, ApiService& service) {
+void TokenEndpoints::answer(Call& call) {
   switch (call.route) {
     case Route::token:
-      return token(call, service);
+      return token(call);
     case Route::token_revoke:
       return revoke(call);
     default:
@@ -104,7 +101,7 @@ void TokenEndpoints::jwks(Call& call) const {
   call.response.content_type = "application/jwk-set+json";
 }
 
-void TokenEndpoints::token(Call& call, ApiService& service) {
+void TokenEndpoints::token(Call& call) {
   http::Response& response = call.response;
   if (!parts_.issuer) {
     set_error(response, ApiError::not_found, "Token issuance is disabled on this instance");
@@ -158,7 +155,7 @@ void TokenEndpoints::token(Call& call, ApiService& service) {
       response.add_header("Retry-After", std::to_string(wait->count()));
       call.worker.metrics.auth_failure("login_throttled");
       audit("token.refused", "throttled", "login_throttled", grant.name, call.client_address,
-            call.worker.request_id);
+            call.state.request_id);
       return;
     }
   }
@@ -170,38 +167,26 @@ void TokenEndpoints::token(Call& call, ApiService& service) {
     return;
   }
   grant.permit.emplace(std::move(*permit));
-  grant.record = RequestRecord{call.route,
-                               method_label(call.request.method),
-                               call.worker.request_id,
-                               std::string(call.client_address),
-                               grant.name,
-                               call.request.origin,
-                               call.request.body.size(),
-                               std::chrono::steady_clock::now()};
-  for (const http::Header& header : call.response.headers()) {
-    grant.carried_headers.emplace_back(header.name, header.value);
-  }
-  grant.reply = call.context.defer();
-  call.deferred = true;
-  boost::asio::post(pool_, [this, &service, grant = std::move(grant)]() mutable {
-    run_grant(std::move(grant), service);
-  });
+  grant.answer.emplace(call, grant.name);
+  boost::asio::post(pool_,
+                    [this, grant = std::move(grant)]() mutable { run_grant(std::move(grant)); });
 }
 
-void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
+void TokenEndpoints::run_grant(Grant grant) {
   http::Response response;
   auto store = parts_.credentials->current();
   const auto principal = grant.client_credentials
                              ? authenticator_.authenticate_client(*store, grant.name, grant.secret)
                              : authenticator_.authenticate_user(*store, grant.name, grant.secret);
   const bool ok = principal.has_value();
-  WorkerMetrics& metrics = service.background_metrics();
+  DeferredAnswer& answer = *grant.answer;
+  const RequestRecord& record = answer.record();
   std::string_view grant_type = grant.client_credentials ? "client_credentials" : "password";
   if (!ok) {
-    if (parts_.login_guard) parts_.login_guard->failed(grant.name, grant.record.client);
-    metrics.auth_failure(grant.client_credentials ? "invalid_client" : "invalid_grant");
-    audit("token.refused", "denied", grant.client_credentials ? "invalid_client" : "invalid_grant",
-          grant.name, grant.record.client, grant.record.request_id);
+    if (parts_.login_guard) parts_.login_guard->failed(grant.name, record.client);
+    std::string_view reason = grant.client_credentials ? "invalid_client" : "invalid_grant";
+    answer.count([reason](WorkerMetrics& metrics) { metrics.auth_failure(reason); });
+    audit("token.refused", "denied", reason, grant.name, record.client, record.request_id);
     if (grant.client_credentials) {
       set_oauth_error(response, 401, "invalid_client", "Client authentication failed");
       if (grant.used_basic)
@@ -210,19 +195,18 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
       set_oauth_error(response, 400, "invalid_grant", "Invalid username or password");
     }
   } else if (auto scopes = auth::narrow_scopes(grant.requested_scope, principal->scopes); !scopes) {
-    metrics.auth_failure("invalid_scope");
-    audit("token.refused", "denied", "invalid_scope", grant.name, grant.record.client,
-          grant.record.request_id);
+    answer.count([](WorkerMetrics& metrics) { metrics.auth_failure("invalid_scope"); });
+    audit("token.refused", "denied", "invalid_scope", grant.name, record.client, record.request_id);
     set_oauth_error(response, 400, "invalid_scope", "Requested scope is not granted");
   } else {
-    if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, grant.record.client);
+    if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, record.client);
     std::string client_id = grant.client_credentials           ? grant.name
                             : grant.password_client_id.empty() ? std::string("password-grant")
                                                                : grant.password_client_id;
-    auth::IssuedToken token = parts_.issuer->issue(grant.name, client_id, *scopes, unix_now());
-    metrics.token_issued(grant_type);
-    audit("token.issued", "ok", grant_type, grant.name, grant.record.client,
-          grant.record.request_id);
+    auth::IssuedToken token =
+        parts_.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds());
+    answer.count([grant_type](WorkerMetrics& metrics) { metrics.token_issued(grant_type); });
+    audit("token.issued", "ok", grant_type, grant.name, record.client, record.request_id);
     std::string& out = response.body;
     out.assign("{\"access_token\":");
     json::append_string(out, token.access_token);
@@ -233,10 +217,8 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
     out.push_back('}');
     response.add_header("Pragma", "no-cache");
   }
-  for (const auto& [name, value] : grant.carried_headers) response.add_header(name, value);
   grant.permit.reset();  // release the hashing slot before the answer goes out
-  service.complete(grant.record, response);
-  grant.reply.send(std::move(response));
+  answer.send(std::move(response));
 }
 
 // The caller was admitted by the pipeline like every authenticated call (route table: any
@@ -254,13 +236,13 @@ void TokenEndpoints::revoke(Call& call) {
     set_oauth_error(response, 400, "invalid_request", "token is required");
     return;
   }
-  std::int64_t now = unix_now();
+  std::int64_t now = parts_.clock->unix_seconds();
   auto target = call.worker.verifier->verify(field(*form, "token"), now);
   // RFC 7009 section 2.2: an invalid or expired token needs no revocation: 200.
   if (target) {
     if (target->subject != caller.subject && !caller.has_scope("admin")) {
       audit("token.revoke_refused", "denied", "not_owner", caller.subject, call.client_address,
-            call.worker.request_id);
+            call.state.request_id);
       set_oauth_error(response, 403, "unauthorized_client",
                       "Only the token's owner or an admin may revoke it");
       return;
@@ -270,12 +252,12 @@ void TokenEndpoints::revoke(Call& call) {
         target->jti, target->expires_at + parts_.access->leeway_seconds(), now);
     if (!revoked) {
       audit("token.revoke_refused", "unavailable", "revocation_store", caller.subject,
-            call.client_address, call.worker.request_id);
+            call.client_address, call.state.request_id);
       set_error(response, ApiError::unavailable, "Revocation store unavailable");
       response.add_header("Retry-After", "1");
       return;
     }
-    audit("token.revoked", "ok", "", target->subject, call.client_address, call.worker.request_id);
+    audit("token.revoked", "ok", "", target->subject, call.client_address, call.state.request_id);
   }
   response.body.assign("{}");
 }

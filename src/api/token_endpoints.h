@@ -6,6 +6,7 @@
 
 #include "api/access_control.h"
 #include "api/call.h"
+#include "api/clock.h"
 #include "api/credentials_source.h"
 #include "api/log.h"
 #include "api/login_guard.h"
@@ -20,9 +21,6 @@
 
 namespace smlapi::api {
 
-class ApiService;
-struct RequestRecord;
-
 struct TokenEndpointParts {
   std::shared_ptr<CredentialsSource> credentials;
   std::shared_ptr<const auth::PasswordHasher> hasher;
@@ -30,6 +28,7 @@ struct TokenEndpointParts {
   std::shared_ptr<AccessControl> access;
   std::shared_ptr<LoginGuard> login_guard;  // may be null
   std::size_t max_concurrent_hashes = 2;
+  std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
 };
 
 class TokenEndpoints {
@@ -37,14 +36,14 @@ class TokenEndpoints {
   TokenEndpoints(TokenEndpointParts parts, LogSink& audit);
   ~TokenEndpoints();
 
-  void answer(Call& call, ApiService& service);
+  void answer(Call& call);
 
  private:
   struct Grant;
-  void token(Call& call, ApiService& service);
+  void token(Call& call);
   void revoke(Call& call);
   void jwks(Call& call) const;
-  void run_grant(Grant grant, ApiService& service);
+  void run_grant(Grant grant);
   void audit(std::string_view event, std::string_view outcome, std::string_view reason,
              std::string_view subject, std::string_view client, std::string_view request_id);
 

@@ -53,19 +53,19 @@ simdjson::padded_string_view WorkerState::padded(const std::string& body) {
                                       padded_body.capacity());
 }
 
-std::string_view WorkerState::assign_request_id(std::string_view from_client) {
+std::string_view WorkerState::assign_request_id(std::string_view from_client, std::string& id) {
   if (acceptable_request_id(from_client)) {
-    request_id.assign(from_client);
-    return request_id;
+    id.assign(from_client);
+    return id;
   }
   // "<prefix>-<worker in hex>-<counter in hex>", formatted by hand: snprintf
   // was a quarter of the instructions of a whole /healthz request.
-  request_id.assign(request_id_prefix);
-  request_id.push_back('-');
-  append_hex(request_id, index);
-  request_id.push_back('-');
-  append_hex(request_id, ++request_counter);
-  return request_id;
+  id.assign(request_id_prefix);
+  id.push_back('-');
+  append_hex(id, index);
+  id.push_back('-');
+  append_hex(id, ++request_counter);
+  return id;
 }
 
 }  // namespace smlapi::api

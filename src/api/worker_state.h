@@ -1,10 +1,12 @@
-// Per-worker-thread state: parsers, a scorer per model (with its scratch buffers), the token
-// verifier's reusable crypto contexts, the log buffer and the metrics registry.
-// Only its own worker thread touches it, so none of it needs a lock.
+// Per-worker-thread state, kept across requests: parsers, a scorer per model (with its scratch
+// buffers), the token verifier's reusable crypto contexts and cache, the log buffer and the
+// metrics registry. Only its own worker thread touches it, so none of it needs a lock. What
+// belongs to one request lives in a RequestState (request_state.h).
 #pragma once
 
 #include "api/call.h"
 #include "api/log.h"
+#include "api/request_state.h"
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
 #include "auth/token_verifier.h"
@@ -35,18 +37,16 @@ struct WorkerState {
   WorkerMetrics& metrics;
   std::optional<auth::TokenVerifier> verifier;
   VerifiedTokenCache token_cache;
-  std::string request_id;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;
-  std::string client_address;
-  std::string limit_key;          // scratch for rate-limit store keys
-  std::string subject_limit_key;  // the second key of a combined check (CachedTokenLimiter)
-  Principal principal;            // the caller of the current request, once authenticated
+  // The request this worker is answering: one at a time, so one state reused (no allocation
+  // once its strings are warm).
+  RequestState request;
 
   // The body as simdjson wants it: in place when the parser reserved padding.
   simdjson::padded_string_view padded(const std::string& body);
-  // Honours a well-formed X-Request-ID, otherwise makes a unique one.
-  std::string_view assign_request_id(std::string_view from_client);
+  // Honours a well-formed X-Request-ID, otherwise makes a unique one, into `id`.
+  std::string_view assign_request_id(std::string_view from_client, std::string& id);
 };
 
 }  // namespace smlapi::api

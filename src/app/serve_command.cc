@@ -2,6 +2,7 @@
 #include "api/api_service.h"
 #include "api/credentials_source.h"
 #include "api/inference_endpoints.h"
+#include "api/local_admission_store.h"
 #include "api/rate_limit_gate.h"
 #include "api/token_endpoints.h"
 #include "app/build_info.h"
@@ -12,9 +13,9 @@
 #include "auth/memory_revocation_store.h"
 #include "http/server.h"
 #include "ratelimit/memory_store.h"
+#include "redis/redis_admission_store.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
-#include "redis/request_checks.h"
 
 #include <openssl/rand.h>
 
@@ -35,35 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 struct StartupError {
   std::string message;
-};
-
-// The API's one-step request checks over Redis (redis::RequestChecks): a cached token's address
-// limit, deny-list read and subject limit in one round trip instead of three; a new token's
-// deny-list read and subject limit in one after its separate address limit (two instead of three).
-class RedisRequestChecks final : public api::RequestChecksStore {
- public:
-  explicit RedisRequestChecks(redis::RequestChecks checks) : checks_(std::move(checks)) {}
-
-  api::RequestCheckResults run(std::string_view address_key,
-                               const ratelimit::Policy& address_policy, std::string_view jti,
-                               std::string_view subject_key,
-                               const ratelimit::Policy& subject_policy,
-                               ratelimit::TimePoint now) override {
-    redis::RequestCheckResults results =
-        checks_.run(address_key, address_policy, jti, subject_key, subject_policy, now);
-    return api::RequestCheckResults{results.address, std::move(results.revoked), results.subject};
-  }
-
-  api::TokenCheckResults run_token_checks(std::string_view jti, std::string_view subject_key,
-                                          const ratelimit::Policy& subject_policy,
-                                          ratelimit::TimePoint now) override {
-    redis::TokenCheckResults results =
-        checks_.run_token_checks(jti, subject_key, subject_policy, now);
-    return api::TokenCheckResults{std::move(results.revoked), results.subject};
-  }
-
- private:
-  redis::RequestChecks checks_;
 };
 
 boost::system::result<std::shared_ptr<const auth::KeySet>, StartupError> load_keys(
@@ -145,8 +117,11 @@ boost::system::result<void, StartupError> Service::start() {
   server_config.threads = threads;
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
 
+  // Fail-open Redis also means: accept valid tokens while the deny-list is unreadable.
+  const bool fail_open =
+      config_.redis && config_.redis->failure_mode == redis::FailureMode::fail_open;
   std::shared_ptr<auth::RevocationStore> revocations;
-  std::shared_ptr<api::RequestChecksStore> request_checks;  // Redis only
+  std::shared_ptr<ratelimit::AdmissionStore> admission_store;
   if (config_.redis) {
     redis::Config redis_config = *config_.redis;
     redis_config.connections = threads + static_cast<std::uint32_t>(config_.max_concurrent_hashes);
@@ -154,8 +129,7 @@ boost::system::result<void, StartupError> Service::start() {
     if (!store) return StartupError{std::string("Redis: ") + redis::to_string(store.error())};
     std::shared_ptr<redis::RedisStore> redis_store(std::move(*store));
     auto redis_revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
-    request_checks =
-        std::make_shared<RedisRequestChecks>(redis::RequestChecks(redis_store, redis_revocations));
+    admission_store = std::make_shared<redis::RedisAdmissionStore>(redis_store, redis_revocations);
     store_ = redis_store;
     revocations = redis_revocations;
     uses_redis_ = true;
@@ -170,15 +144,14 @@ boost::system::result<void, StartupError> Service::start() {
     store_ = std::make_shared<ratelimit::MemoryStore>(
         store_config, [&background] { background.ratelimit_eviction(); });
     revocations = std::make_shared<auth::MemoryRevocationStore>();
+    admission_store = std::make_shared<api::LocalAdmissionStore>(store_, revocations);
   }
-  auto gate =
-      std::make_shared<api::RateLimitGate>(store_, uses_redis_ ? "redis" : "memory",
-                                           config_.policies, config_.rate_limits, request_checks);
+  auto clock = std::make_shared<const api::SystemClock>();
+  auto gate = std::make_shared<api::RateLimitGate>(store_, uses_redis_ ? "redis" : "memory",
+                                                   config_.policies, config_.rate_limits, clock);
 
   auth::VerifierConfig verifier_config{config_.issuer, config_.audience,
                                        config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};
-  // Fail-open Redis also means: accept valid tokens while the deny-list is unreadable.
-  bool fail_open = config_.redis && config_.redis->failure_mode == redis::FailureMode::fail_open;
   auto access =
       std::make_shared<api::AccessControl>(*keys, verifier_config, revocations, fail_open);
 
@@ -199,7 +172,8 @@ boost::system::result<void, StartupError> Service::start() {
   }
   api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
                                       issuer,       access,
-                                      gate,         config_.max_concurrent_hashes};
+                                      gate,         config_.max_concurrent_hashes,
+                                      clock};
   auto tokens = std::make_shared<api::TokenEndpoints>(std::move(token_parts), log_);
 
   oip::InferLimits infer_limits;
@@ -216,8 +190,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.cors_origins = config_.cors_origins;
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
-  api::ApiParts parts{*models, access, tokens, inference,
-                      std::static_pointer_cast<api::RequestLimiter>(gate)};
+  api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock};
   api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
                                            *metrics_, readiness_, log_);
   server_ = std::make_unique<http::Server>(server_config, *api_);

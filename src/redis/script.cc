@@ -28,6 +28,12 @@ Script::Script(std::string source) : source_(std::move(source)), sha1_(sha1_hex(
 boost::system::result<Reply, Error> Script::run(
     ConnectionPool& pool, std::initializer_list<std::string_view> keys,
     std::initializer_list<std::string_view> args) const {
+  return run(pool, std::span(keys.begin(), keys.size()), std::span(args.begin(), args.size()));
+}
+
+boost::system::result<Reply, Error> Script::run(ConnectionPool& pool,
+                                                std::span<const std::string_view> keys,
+                                                std::span<const std::string_view> args) const {
   const std::string key_count = std::to_string(keys.size());
   std::vector<std::string_view> command{"EVALSHA", sha1_, key_count};
   command.insert(command.end(), keys.begin(), keys.end());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ class Script {
   boost::system::result<Reply, Error> run(ConnectionPool& pool,
                                           std::initializer_list<std::string_view> keys,
                                           std::initializer_list<std::string_view> args) const;
+  boost::system::result<Reply, Error> run(ConnectionPool& pool,
+                                          std::span<const std::string_view> keys,
+                                          std::span<const std::string_view> args) const;
 
   const std::string& sha1() const noexcept { return sha1_; }
 

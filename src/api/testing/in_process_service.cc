@@ -2,6 +2,7 @@
 
 #include "api/credentials_source.h"
 #include "api/inference_endpoints.h"
+#include "api/local_admission_store.h"
 #include "api/rate_limit_gate.h"
 #include "auth/key_set.h"
 #include "auth/memory_revocation_store.h"
@@ -24,12 +25,6 @@ namespace {
 constexpr std::string_view kIssuer = "secure-ml-api";  // the serve defaults
 constexpr std::string_view kAudience = "secure-ml-api";
 constexpr std::string_view kPeer = "127.0.0.1";
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 template <typename Result>
 auto value_or_throw(Result&& result, std::string_view what) {
@@ -75,7 +70,7 @@ class InProcessService::Context final : public http::RequestContext {
 
 InProcessService::InProcessService(std::shared_ptr<const model::ModelRegistry> models,
                                    InProcessOptions options)
-    : context_(std::make_unique<Context>()) {
+    : context_(std::make_unique<Context>()), clock_(options.clock) {
   log_fd_ = ::memfd_create("in-process-log", MFD_CLOEXEC);
   if (log_fd_ < 0) throw std::runtime_error("memfd_create failed");
   log_ = std::make_unique<LogSink>(log_fd_);
@@ -91,22 +86,29 @@ InProcessService::InProcessService(std::shared_ptr<const model::ModelRegistry> m
 
   auth::VerifierConfig verifier{std::string(kIssuer), std::string(kAudience),
                                 auth::kDefaultLeewaySeconds, auth::kDefaultMaxTokenBytes};
-  auto access = std::make_shared<AccessControl>(keys, verifier,
-                                                std::make_shared<auth::MemoryRevocationStore>());
+  auto revocations = std::make_shared<auth::MemoryRevocationStore>();
+  auto access = std::make_shared<AccessControl>(keys, verifier, revocations);
   auto store = std::make_shared<ratelimit::MemoryStore>();
-  auto gate =
-      std::make_shared<RateLimitGate>(store, "memory", unreachable_policies(), options.rate_limits);
+  auto gate = std::make_shared<RateLimitGate>(store, "memory",
+                                              options.policies.value_or(unreachable_policies()),
+                                              options.rate_limits, clock_);
   auto tokens = std::make_shared<TokenEndpoints>(
       TokenEndpointParts{std::make_shared<CredentialsSource>(""),
-                         std::make_shared<const auth::PasswordHasher>(), nullptr, access, gate, 1},
+                         std::make_shared<const auth::PasswordHasher>(), nullptr, access, gate, 1,
+                         clock_},
       *log_);
   auto inference = std::make_shared<InferenceEndpoints>(models, 1, oip::InferLimits{}, "test");
 
   ApiConfig config;
   config.access_log = options.access_log;
   config.cors_origins = std::move(options.cors_origins);
-  ApiParts parts{std::move(models), access, tokens, inference,
-                 std::static_pointer_cast<RequestLimiter>(gate)};
+  ApiParts parts{std::move(models),
+                 access,
+                 tokens,
+                 inference,
+                 gate,
+                 std::make_shared<LocalAdmissionStore>(store, revocations),
+                 clock_};
   service_ = std::make_unique<ApiService>(std::move(config), std::move(parts), 1, *metrics_,
                                           readiness_, *log_);
   readiness_.set_model_loaded(true);
@@ -120,7 +122,8 @@ InProcessService::~InProcessService() {
 
 std::string InProcessService::token(std::string_view subject,
                                     const std::vector<std::string>& scopes) const {
-  return issuer_->issue(std::string(subject), "in-process-client", scopes, unix_now()).access_token;
+  return issuer_->issue(std::string(subject), "in-process-client", scopes, clock_->unix_seconds())
+      .access_token;
 }
 
 unsigned InProcessService::handle(std::string_view raw) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "api/api_service.h"
+#include "api/clock.h"
+#include "api/rate_limit_gate.h"
 #include "api/token_endpoints.h"
 #include "auth/algorithm.h"
 #include "auth/token_issuer.h"
@@ -15,6 +17,7 @@
 #include "model/model_registry.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +26,10 @@ namespace smlapi::api::testing {
 
 struct InProcessOptions {
   auth::Algorithm algorithm = auth::Algorithm::HS256;  // of the signing key and the tokens
-  bool rate_limits = true;  // on: the in-process store with limits no test or bench reaches
+  bool rate_limits = true;                             // on: the in-process store with `policies`
+  // Unset: limits no test or bench reaches (the limiter does all its work, never answers 429).
+  std::optional<RateLimitPolicies> policies;
+  std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();  // tests may drive time
   bool access_log = false;  // on: JSON lines are kept (log_lines())
   std::vector<std::string> cors_origins;
 };
@@ -58,6 +64,7 @@ class InProcessService {
   std::unique_ptr<ServiceMetrics> metrics_;
   Readiness readiness_;
   std::unique_ptr<auth::TokenIssuer> issuer_;
+  std::shared_ptr<const Clock> clock_;
   std::unique_ptr<ApiService> service_;
   http::Request request_;
   http::Response response_;

@@ -1,6 +1,5 @@
-// RateLimitGate: which policy and store key a check uses, and the exact
-// RateLimit headers it adds (the header values are a compatibility contract,
-// and they are now formatted in place instead of built as strings).
+// RateLimitGate: which policy and store key a check uses, and the exact RateLimit headers and
+// refusals a decision adds (the header values are a compatibility contract).
 #include "api/rate_limit_gate.h"
 
 #include "api/log.h"
@@ -52,11 +51,24 @@ class RateLimitGateTest : public ::testing::Test {
   http::Response response_;
 };
 
+// The decision one check of `route` gets from the in-process store, reported as admission
+// reports it; `key` receives the store key.
+LimitVerdict check(RateLimitGate& gate, ratelimit::MemoryStore& store, Route route, LimitedBy by,
+                   std::string_view identity, std::string& key, WorkerState& worker,
+                   http::Response& response) {
+  const ratelimit::LimitQuery query = gate.query(route, by, identity, key);
+  const ratelimit::Decision decision =
+      store.check(query.key, *query.policy, std::chrono::steady_clock::now());
+  return gate.report(route, by, decision, 0.0, worker, response);
+}
+
 TEST_F(RateLimitGateTest, AddressChecksUseThePolicyAsNamedAndAnIpKey) {
   RateLimitGate limiter = gate();
-  EXPECT_EQ(limiter.check(Route::predict, LimitedBy::address, "10.0.0.1", worker_, response_),
+  std::string key;
+  EXPECT_EQ(check(limiter, *store_, Route::predict, LimitedBy::address, "10.0.0.1", key, worker_,
+                  response_),
             LimitVerdict::allowed);
-  EXPECT_EQ(worker_.limit_key, "rl:predict:ip:10.0.0.1");
+  EXPECT_EQ(key, "rl:predict:ip:10.0.0.1");
   EXPECT_EQ(values_of(response_, "RateLimit-Policy"),
             std::vector<std::string>{"\"predict\";q=2;w=60"});
   EXPECT_EQ(values_of(response_, "RateLimit"), std::vector<std::string>{"\"predict\";r=0;t=30"});
@@ -65,11 +77,14 @@ TEST_F(RateLimitGateTest, AddressChecksUseThePolicyAsNamedAndAnIpKey) {
 
 TEST_F(RateLimitGateTest, SubjectChecksUseTheUserPolicyAndASubKey) {
   RateLimitGate limiter = gate();
-  ASSERT_EQ(limiter.check(Route::predict, LimitedBy::address, "10.0.0.1", worker_, response_),
+  std::string key;
+  ASSERT_EQ(check(limiter, *store_, Route::predict, LimitedBy::address, "10.0.0.1", key, worker_,
+                  response_),
             LimitVerdict::allowed);
-  EXPECT_EQ(limiter.check(Route::predict, LimitedBy::subject, "alice", worker_, response_),
-            LimitVerdict::allowed);
-  EXPECT_EQ(worker_.limit_key, "rl:predict-user:sub:alice");
+  EXPECT_EQ(
+      check(limiter, *store_, Route::predict, LimitedBy::subject, "alice", key, worker_, response_),
+      LimitVerdict::allowed);
+  EXPECT_EQ(key, "rl:predict-user:sub:alice");
   EXPECT_EQ(values_of(response_, "RateLimit-Policy"),
             (std::vector<std::string>{"\"predict\";q=2;w=60", "\"predict-user\";q=2;w=60"}));
   EXPECT_EQ(values_of(response_, "RateLimit"),
@@ -77,12 +92,26 @@ TEST_F(RateLimitGateTest, SubjectChecksUseTheUserPolicyAndASubKey) {
   EXPECT_EQ(store_->size(), 2u);  // the address and the subject are counted apart
 }
 
+TEST_F(RateLimitGateTest, EachRouteIsCountedByItsLimitClass) {
+  RateLimitGate limiter = gate();
+  std::string key;
+  EXPECT_EQ(limiter.query(Route::token, LimitedBy::address, "a", key).policy->name, "token");
+  EXPECT_EQ(key, "rl:token:ip:a");
+  (void)limiter.query(Route::v2_infer, LimitedBy::subject, "s", key);
+  EXPECT_EQ(key, "rl:predict-user:sub:s");
+  (void)limiter.query(Route::jwks, LimitedBy::address, "a", key);
+  EXPECT_EQ(key, "rl:default:ip:a");
+}
+
 TEST_F(RateLimitGateTest, AnExhaustedQuotaAnswers429WithRetryAfter) {
   RateLimitGate limiter = gate();
-  ASSERT_EQ(limiter.check(Route::predict, LimitedBy::address, "10.0.0.2", worker_, response_),
+  std::string key;
+  ASSERT_EQ(check(limiter, *store_, Route::predict, LimitedBy::address, "10.0.0.2", key, worker_,
+                  response_),
             LimitVerdict::allowed);
   response_.clear();
-  EXPECT_EQ(limiter.check(Route::predict, LimitedBy::address, "10.0.0.2", worker_, response_),
+  EXPECT_EQ(check(limiter, *store_, Route::predict, LimitedBy::address, "10.0.0.2", key, worker_,
+                  response_),
             LimitVerdict::limited);
   EXPECT_EQ(response_.status, 429u);
   ASSERT_EQ(values_of(response_, "RateLimit").size(), 1u);
@@ -90,12 +119,16 @@ TEST_F(RateLimitGateTest, AnExhaustedQuotaAnswers429WithRetryAfter) {
   EXPECT_EQ(values_of(response_, "Retry-After").size(), 1u);
 }
 
-TEST_F(RateLimitGateTest, DisabledLimitsAddNothing) {
-  RateLimitGate limiter = gate(false);
-  EXPECT_EQ(limiter.check(Route::predict, LimitedBy::address, "10.0.0.3", worker_, response_),
-            LimitVerdict::allowed);
-  EXPECT_TRUE(response_.headers().empty());
-  EXPECT_EQ(store_->size(), 0u);
+TEST_F(RateLimitGateTest, AnUnavailableStoreAnswers503WithoutRateLimitHeaders) {
+  RateLimitGate limiter = gate();
+  ratelimit::Decision down;
+  down.source = ratelimit::DecisionSource::store_unavailable;
+  down.retry_after = 2s;
+  EXPECT_EQ(limiter.report(Route::predict, LimitedBy::address, down, 0.0, worker_, response_),
+            LimitVerdict::unavailable);
+  EXPECT_EQ(response_.status, 503u);
+  EXPECT_EQ(values_of(response_, "Retry-After"), std::vector<std::string>{"2"});
+  EXPECT_TRUE(values_of(response_, "RateLimit").empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// RequestChecks (the combined address-limit / deny-list / subject-limit script) against a real
-// redis-server: every branch leaves Redis and answers as the separate steps do.
-#include "redis/request_checks.h"
+// RedisAdmissionStore (the address limit, deny-list read and subject limit of one admission
+// step, one round trip) against a real redis-server: every branch leaves Redis and answers as
+// the separate steps do.
+#include "redis/redis_admission_store.h"
 
 #include <signal.h>
 
@@ -15,7 +16,11 @@ namespace smlapi::redis {
 namespace {
 
 using namespace std::chrono_literals;
+using ratelimit::AdmissionQuery;
+using ratelimit::AdmissionResults;
 using ratelimit::DecisionSource;
+using ratelimit::LimitQuery;
+using ratelimit::Listing;
 using ratelimit::Policy;
 using ratelimit::testing::FakeClock;
 using testing::RedisServer;
@@ -26,7 +31,7 @@ const Policy kSubject{"predict-user", 10, 3600s, 4};  // 5 in a row
 constexpr std::int64_t kNow = 1'900'000'000;          // deny-list entries expire after it
 constexpr std::int64_t kDenyUntil = kNow + 600;
 
-class RequestChecksTest : public ::testing::Test {
+class RedisAdmissionStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { signal(SIGPIPE, SIG_IGN); }
 
@@ -46,7 +51,7 @@ class RequestChecksTest : public ::testing::Test {
     return config;
   }
 
-  // The stores and the combined checks over them, as the wiring builds them.
+  // The stores and the admission store over them, as the wiring builds them.
   void connect(const Config& config) {
     auto created = RedisStore::create(config, clock_);
     ASSERT_TRUE(created.has_value());
@@ -55,9 +60,25 @@ class RequestChecksTest : public ::testing::Test {
     checks_.emplace(store_, revocations_);
   }
 
-  RequestCheckResults run(std::string_view address, std::string_view jti,
-                          std::string_view subject) {
-    return checks_->run(address, kAddress, jti, subject, kSubject, clock_.now());
+  // A cached token's step: address limit, deny-list, subject limit (none when `subject` is "").
+  AdmissionResults run(std::string_view address, std::string_view jti, std::string_view subject) {
+    AdmissionQuery query;
+    query.address = LimitQuery{address, &kAddress};
+    query.jti = jti;
+    if (!subject.empty()) query.subject = LimitQuery{subject, &kSubject};
+    query.now = clock_.now();
+    query.unix_now = kNow;
+    return checks_->run(query);
+  }
+
+  // A new token's step after its address limit: deny-list and subject limit.
+  AdmissionResults run_token_checks(std::string_view jti, std::string_view subject) {
+    AdmissionQuery query;
+    query.jti = jti;
+    if (!subject.empty()) query.subject = LimitQuery{subject, &kSubject};
+    query.now = clock_.now();
+    query.unix_now = kNow;
+    return checks_->run(query);
   }
 
   long long raw(const RedisServer& server, std::initializer_list<std::string_view> args) {
@@ -67,10 +88,10 @@ class RequestChecksTest : public ::testing::Test {
   FakeClock clock_;
   std::shared_ptr<RedisStore> store_;
   std::shared_ptr<RedisRevocationStore> revocations_;
-  std::optional<RequestChecks> checks_;
+  std::optional<RedisAdmissionStore> checks_;
 };
 
-TEST_F(RequestChecksTest, CountsExactlyLikeTheSeparateSteps) {
+TEST_F(RedisAdmissionStoreTest, CountsExactlyLikeTheSeparateSteps) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
@@ -84,14 +105,14 @@ TEST_F(RequestChecksTest, CountsExactlyLikeTheSeparateSteps) {
       subject = store_->check("rl:predict-user:sub:alice", kSubject, clock_.now());
     }
     const auto combined = run("rl:predict:ip:192.0.2.2", "jti-b", "rl:predict-user:sub:bob");
-    EXPECT_EQ(combined.address.source, DecisionSource::store);
-    EXPECT_EQ(combined.address.allowed, address.allowed);
-    EXPECT_EQ(combined.address.remaining, address.remaining);
-    EXPECT_EQ(combined.address.retry_after > 0us, address.retry_after > 0us);
-    EXPECT_EQ(combined.revoked.has_value(), address.allowed);
+    EXPECT_EQ(combined.address->source, DecisionSource::store);
+    EXPECT_EQ(combined.address->allowed, address.allowed);
+    EXPECT_EQ(combined.address->remaining, address.remaining);
+    EXPECT_EQ(combined.address->retry_after > 0us, address.retry_after > 0us);
+    EXPECT_EQ(combined.listing.has_value(), address.allowed);
     ASSERT_EQ(combined.subject.has_value(), subject.has_value());
     if (subject.has_value()) {
-      EXPECT_FALSE(testing::unwrap(*combined.revoked));
+      EXPECT_EQ(*combined.listing, Listing::absent);
       EXPECT_EQ(combined.subject->allowed, subject->allowed);
       EXPECT_EQ(combined.subject->remaining, subject->remaining);
       EXPECT_EQ(combined.subject->source, DecisionSource::store);
@@ -99,7 +120,7 @@ TEST_F(RequestChecksTest, CountsExactlyLikeTheSeparateSteps) {
   }
 }
 
-TEST_F(RequestChecksTest, KeysAndTimeToLiveAreThoseOfTheSeparateSteps) {
+TEST_F(RedisAdmissionStoreTest, KeysAndTimeToLiveAreThoseOfTheSeparateSteps) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
@@ -115,7 +136,7 @@ TEST_F(RequestChecksTest, KeysAndTimeToLiveAreThoseOfTheSeparateSteps) {
   EXPECT_EQ(raw(server, {"DBSIZE"}), 2) << "the deny-list is only read";
 }
 
-TEST_F(RequestChecksTest, RefusedAddressReadsAndWritesNothingElse) {
+TEST_F(RedisAdmissionStoreTest, RefusedAddressReadsAndWritesNothingElse) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
@@ -124,41 +145,39 @@ TEST_F(RequestChecksTest, RefusedAddressReadsAndWritesNothingElse) {
   }
   ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
-  EXPECT_FALSE(results.address.allowed);
-  EXPECT_EQ(results.address.source, DecisionSource::store);
-  EXPECT_GT(results.address.retry_after, 0us);
-  EXPECT_FALSE(results.revoked.has_value()) << "deny-list not read";
+  EXPECT_FALSE(results.address->allowed);
+  EXPECT_EQ(results.address->source, DecisionSource::store);
+  EXPECT_GT(results.address->retry_after, 0us);
+  EXPECT_FALSE(results.listing.has_value()) << "deny-list not read";
   EXPECT_FALSE(results.subject.has_value());
   EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
 }
 
-TEST_F(RequestChecksTest, RevokedTokenLeavesTheSubjectKeyAbsent) {
+TEST_F(RedisAdmissionStoreTest, RevokedTokenLeavesTheSubjectKeyAbsent) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
   ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
-  EXPECT_TRUE(results.address.allowed);
-  ASSERT_TRUE(results.revoked.has_value());
-  EXPECT_TRUE(testing::unwrap(*results.revoked));
+  EXPECT_TRUE(results.address->allowed);
+  EXPECT_EQ(results.listing, Listing::listed);
   EXPECT_FALSE(results.subject.has_value());
   EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict:ip:192.0.2.1"}), 1) << "address counted";
   EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
 }
 
-TEST_F(RequestChecksTest, WithoutASubjectKeyOnlyTheDenyListIsRead) {
+TEST_F(RedisAdmissionStoreTest, WithoutASubjectKeyOnlyTheDenyListIsRead) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "");
-  EXPECT_TRUE(results.address.allowed);
-  ASSERT_TRUE(results.revoked.has_value());
-  EXPECT_FALSE(testing::unwrap(*results.revoked));
+  EXPECT_TRUE(results.address->allowed);
+  EXPECT_EQ(results.listing, Listing::absent);
   EXPECT_FALSE(results.subject.has_value());
   EXPECT_EQ(raw(server, {"DBSIZE"}), 1);
 }
 
-TEST_F(RequestChecksTest, SubjectLimitRefusesOnceItsBurstIsSpent) {
+TEST_F(RedisAdmissionStoreTest, SubjectLimitRefusesOnceItsBurstIsSpent) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
@@ -173,32 +192,31 @@ TEST_F(RequestChecksTest, SubjectLimitRefusesOnceItsBurstIsSpent) {
   EXPECT_GT(results.subject->retry_after, 0us);
 }
 
-TEST_F(RequestChecksTest, ScriptCacheFlushFallsBackToEval) {
+TEST_F(RedisAdmissionStoreTest, ScriptCacheFlushFallsBackToEval) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
   ASSERT_TRUE(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").subject);
   raw(server, {"SCRIPT", "FLUSH"});
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
-  EXPECT_EQ(results.address.source, DecisionSource::store);
-  EXPECT_EQ(results.address.remaining, 8u);
+  EXPECT_EQ(results.address->source, DecisionSource::store);
+  EXPECT_EQ(results.address->remaining, 8u);
   ASSERT_TRUE(results.subject.has_value());
   EXPECT_EQ(results.subject->source, DecisionSource::store);
   EXPECT_EQ(results.subject->remaining, 3u);
 }
 
-TEST_F(RequestChecksTest, FailOpenDegradesLikeTheSeparateSteps) {
+TEST_F(RedisAdmissionStoreTest, FailOpenDegradesLikeTheSeparateSteps) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server, FailureMode::fail_open));
-  ASSERT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address.source,
+  ASSERT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address->source,
             DecisionSource::store);
   server.stop();  // killed between two requests
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
-  EXPECT_TRUE(results.address.allowed);
-  EXPECT_EQ(results.address.source, DecisionSource::fallback);
-  ASSERT_TRUE(results.revoked.has_value());
-  EXPECT_FALSE(results.revoked->has_value()) << "deny-list unreadable";
+  EXPECT_TRUE(results.address->allowed);
+  EXPECT_EQ(results.address->source, DecisionSource::fallback);
+  EXPECT_EQ(results.listing, Listing::unknown) << "deny-list unreadable";
   ASSERT_TRUE(results.subject.has_value()) << "fail-open accepts an unreadable deny-list";
   EXPECT_EQ(results.subject->source, DecisionSource::fallback);
   EXPECT_EQ(store_->errors(), 2u) << "address and subject, as two failed checks";
@@ -214,11 +232,11 @@ TEST_F(RequestChecksTest, FailOpenDegradesLikeTheSeparateSteps) {
 
   ASSERT_TRUE(server.start());
   clock_.advance(10s);  // past the reconnect back-off
-  EXPECT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address.source,
+  EXPECT_EQ(run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice").address->source,
             DecisionSource::store);
 }
 
-TEST_F(RequestChecksTest, FailClosedStopsAtTheAddress) {
+TEST_F(RedisAdmissionStoreTest, FailClosedStopsAtTheAddress) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   Config config = config_for(server, FailureMode::fail_closed);
@@ -226,10 +244,10 @@ TEST_F(RequestChecksTest, FailClosedStopsAtTheAddress) {
   connect(config);
   server.stop();
   const auto results = run("rl:predict:ip:192.0.2.1", "jti-1", "rl:predict-user:sub:alice");
-  EXPECT_FALSE(results.address.allowed);
-  EXPECT_EQ(results.address.source, DecisionSource::store_unavailable);
-  EXPECT_EQ(results.address.retry_after, 2s);
-  EXPECT_FALSE(results.revoked.has_value());
+  EXPECT_FALSE(results.address->allowed);
+  EXPECT_EQ(results.address->source, DecisionSource::store_unavailable);
+  EXPECT_EQ(results.address->retry_after, 2s);
+  EXPECT_FALSE(results.listing.has_value());
   EXPECT_FALSE(results.subject.has_value());
   EXPECT_EQ(store_->errors(), 1u);
   EXPECT_EQ(revocations_->errors(), 0u);
@@ -237,20 +255,18 @@ TEST_F(RequestChecksTest, FailClosedStopsAtTheAddress) {
 
 // ---- the token part alone (a token verified just now; its address limit ran before) ----------
 
-TEST_F(RequestChecksTest, TokenChecksLimitTheSubjectOfAValidToken) {
+TEST_F(RedisAdmissionStoreTest, TokenChecksLimitTheSubjectOfAValidToken) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
   for (int i = 0; i < 5; ++i) {
-    const auto results =
-        checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
-    EXPECT_FALSE(testing::unwrap(results.revoked));
+    const auto results = run_token_checks("jti-1", "rl:predict-user:sub:alice");
+    EXPECT_EQ(results.listing, Listing::absent);
     ASSERT_TRUE(results.subject.has_value());
     EXPECT_TRUE(results.subject->allowed);
     EXPECT_EQ(results.subject->remaining, static_cast<std::uint32_t>(4 - i));
   }
-  const auto refused =
-      checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
+  const auto refused = run_token_checks("jti-1", "rl:predict-user:sub:alice");
   ASSERT_TRUE(refused.subject.has_value());
   EXPECT_FALSE(refused.subject->allowed);
   const long long ttl = raw(server, {"PTTL", "smlapi:rl:predict-user:sub:alice"});
@@ -258,48 +274,95 @@ TEST_F(RequestChecksTest, TokenChecksLimitTheSubjectOfAValidToken) {
   EXPECT_EQ(raw(server, {"DBSIZE"}), 1);
 }
 
-TEST_F(RequestChecksTest, TokenChecksOfARevokedTokenLeaveTheSubjectKeyAbsent) {
+TEST_F(RedisAdmissionStoreTest, TokenChecksOfARevokedTokenLeaveTheSubjectKeyAbsent) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server));
   ASSERT_TRUE(revocations_->revoke("jti-1", kDenyUntil, kNow).has_value());
-  const auto results =
-      checks_->run_token_checks("jti-1", "rl:predict-user:sub:alice", kSubject, clock_.now());
-  EXPECT_TRUE(testing::unwrap(results.revoked));
+  const auto results = run_token_checks("jti-1", "rl:predict-user:sub:alice");
+  EXPECT_EQ(results.listing, Listing::listed);
   EXPECT_FALSE(results.subject.has_value());
   EXPECT_EQ(raw(server, {"EXISTS", "smlapi:rl:predict-user:sub:alice"}), 0);
-  const auto unscoped = checks_->run_token_checks("jti-2", "", kSubject, clock_.now());
-  EXPECT_FALSE(testing::unwrap(unscoped.revoked));
+  const auto unscoped = run_token_checks("jti-2", "");
+  EXPECT_EQ(unscoped.listing, Listing::absent);
   EXPECT_FALSE(unscoped.subject.has_value());
 }
 
-TEST_F(RequestChecksTest, TokenChecksSurviveAScriptFlushAndDegradeWhenRedisIsDown) {
+TEST_F(RedisAdmissionStoreTest, TokenChecksSurviveAScriptFlushAndDegradeWhenRedisIsDown) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server, FailureMode::fail_open));
-  ASSERT_TRUE(checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now()).subject);
+  ASSERT_TRUE(run_token_checks("jti-1", "rl:s").subject);
   raw(server, {"SCRIPT", "FLUSH"});
-  const auto flushed = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
+  const auto flushed = run_token_checks("jti-1", "rl:s");
   ASSERT_TRUE(flushed.subject.has_value());
   EXPECT_EQ(flushed.subject->source, DecisionSource::store);
   EXPECT_EQ(flushed.subject->remaining, 3u);
   server.stop();
-  const auto down = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
-  EXPECT_FALSE(down.revoked.has_value());
+  const auto down = run_token_checks("jti-1", "rl:s");
+  EXPECT_EQ(down.listing, Listing::unknown);
   ASSERT_TRUE(down.subject.has_value());
   EXPECT_EQ(down.subject->source, DecisionSource::fallback);
   EXPECT_EQ(revocations_->errors(), 1u);
   EXPECT_EQ(store_->errors(), 1u);
 }
 
-TEST_F(RequestChecksTest, TokenChecksFailClosedLeaveTheSubjectUnchecked) {
+TEST_F(RedisAdmissionStoreTest, TokenChecksFailClosedLeaveTheSubjectUnchecked) {
   RedisServer server;
   ASSERT_TRUE(server.running());
   connect(config_for(server, FailureMode::fail_closed));
   server.stop();
-  const auto down = checks_->run_token_checks("jti-1", "rl:s", kSubject, clock_.now());
-  EXPECT_FALSE(down.revoked.has_value()) << "the API answers 503 (deny-list unavailable)";
+  const auto down = run_token_checks("jti-1", "rl:s");
+  EXPECT_EQ(down.listing, Listing::unknown) << "the API answers 503 (deny-list unavailable)";
   EXPECT_FALSE(down.subject.has_value());
+  EXPECT_EQ(store_->errors(), 0u);
+}
+
+// ---- the other shapes of a step ---------------------------------------------------------------
+
+TEST_F(RedisAdmissionStoreTest, AnAddressAloneIsOneLimitCheck) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  AdmissionQuery query;
+  query.address = LimitQuery{"rl:default:ip:192.0.2.1", &kAddress};
+  query.now = clock_.now();
+  const auto results = checks_->run(query);
+  ASSERT_TRUE(results.address.has_value());
+  EXPECT_TRUE(results.address->allowed);
+  EXPECT_EQ(results.address->remaining, 9u);
+  EXPECT_FALSE(results.listing.has_value());
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 1);
+}
+
+TEST_F(RedisAdmissionStoreTest, WithLimitsOffOnlyTheDenyListIsRead) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  ASSERT_TRUE(revocations_->revoke("jti-revoked", kDenyUntil, kNow).has_value());
+  AdmissionQuery query;
+  query.now = clock_.now();
+  query.unix_now = kNow;
+  query.jti = "jti-revoked";
+  EXPECT_EQ(checks_->run(query).listing, Listing::listed);
+  query.jti = "jti-fine";
+  const auto fine = checks_->run(query);
+  EXPECT_EQ(fine.listing, Listing::absent);
+  EXPECT_FALSE(fine.address.has_value());
+  EXPECT_FALSE(fine.subject.has_value());
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 1) << "only the deny-list entry";
+}
+
+TEST_F(RedisAdmissionStoreTest, AnEmptyQueryAnswersNothingAndTouchesNothing) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  const auto results = checks_->run(AdmissionQuery{});
+  EXPECT_FALSE(results.address.has_value());
+  EXPECT_FALSE(results.listing.has_value());
+  EXPECT_FALSE(results.subject.has_value());
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 0);
   EXPECT_EQ(store_->errors(), 0u);
 }
 

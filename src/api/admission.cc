@@ -1,0 +1,191 @@
+#include "api/admission.h"
+
+#include "api/errors.h"
+#include "api/worker_state.h"
+#include "net/client_address.h"
+#include "net/ip_address.h"
+
+#include <chrono>
+
+namespace smlapi::api {
+
+namespace {
+
+using Stage = AdmissionProgress::Stage;
+
+// The address a per-address limit counts. IPv6 clients are limited per /64: one host usually
+// owns the whole prefix; `bucket` then holds its text.
+std::string_view limited_address(std::string_view client, std::string& bucket) {
+  if (client.find(':') == std::string_view::npos) return client;
+  auto address = net::parse_ip(client);
+  if (!address) return client;
+  bucket = net::address_bucket(*address);
+  return bucket;
+}
+
+// What a store that skipped a check it was asked for counts as: unavailable (503), never allowed.
+constexpr ratelimit::Decision kMissingDecision{
+    .allowed = false, .source = ratelimit::DecisionSource::store_unavailable};
+
+}  // namespace
+
+Admission::Admission(AdmissionParts parts, LogSink& audit)
+    : parts_(std::move(parts)), audit_(audit) {}
+
+bool Admission::admit(Call& call) {
+  AdmissionState state = start(call);
+  while (state == AdmissionState::awaiting_store) {
+    state = resume(call, run_store(call.state.admission));
+  }
+  return state == AdmissionState::admitted;
+}
+
+ratelimit::AdmissionResults Admission::run_store(AdmissionProgress& progress) {
+  if (!parts_.store->shared()) return parts_.store->run(progress.query);
+  // Only a shared store's latency is recorded: the in-process store skips the clock reads.
+  const ratelimit::TimePoint before = parts_.clock->steady();
+  ratelimit::AdmissionResults results = parts_.store->run(progress.query);
+  progress.store_seconds = std::chrono::duration<double>(parts_.clock->steady() - before).count();
+  return results;
+}
+
+AdmissionState Admission::start(Call& call) {
+  RequestState& request = call.state;
+  AdmissionProgress& progress = request.admission;
+  const RouteInfo& info = route_info(call.route);
+  request.authenticated = false;
+  call.principal = nullptr;
+  progress.limited = parts_.limits && parts_.limits->limits_enabled() && info.needs_rate_limit();
+  progress.subject_limited = false;
+  progress.query = {};
+  progress.query.now = parts_.clock->steady();
+  progress.query.unix_now = parts_.clock->unix_seconds();
+  if (progress.limited) {
+    // Cheapest refusal first: the per-address limit needs no parsing at all.
+    std::string_view address = limited_address(request.client_address, progress.address_bucket);
+    progress.query.address =
+        parts_.limits->query(call.route, LimitedBy::address, address, progress.address_key);
+  }
+  if (!info.needs_token()) {
+    if (!progress.limited) return AdmissionState::admitted;
+    progress.stage = Stage::address;
+    return AdmissionState::awaiting_store;
+  }
+  if (parts_.access) {
+    const auth::VerifiedToken* cached = parts_.access->cached(
+        bearer_token(call.request.authorization), call.worker, progress.query.unix_now);
+    // Verified before: no crypto, so the address limit can share the token's store step.
+    if (cached != nullptr) return ask_token_checks(call, *cached);
+  }
+  if (!progress.limited) return verify_token(call);
+  progress.stage = Stage::address_before_token;
+  return AdmissionState::awaiting_store;
+}
+
+AdmissionState Admission::resume(Call& call, const ratelimit::AdmissionResults& results) {
+  switch (call.state.admission.stage) {
+    case Stage::address:
+      return report_limit(call, LimitedBy::address, results.address) ? AdmissionState::admitted
+                                                                     : AdmissionState::refused;
+    case Stage::address_before_token:
+      if (!report_limit(call, LimitedBy::address, results.address)) return AdmissionState::refused;
+      return verify_token(call);
+    case Stage::token:
+      return finish_token_checks(call, results);
+    case Stage::subject:
+      return report_limit(call, LimitedBy::subject, results.subject) ? AdmissionState::admitted
+                                                                     : AdmissionState::refused;
+  }
+  return AdmissionState::refused;
+}
+
+// A token not in the worker's cache, after its address limit: verified first, so a bad token
+// costs no store step.
+AdmissionState Admission::verify_token(Call& call) {
+  if (!parts_.access) {
+    set_error(call.response, ApiError::unavailable, "Authentication is not configured");
+    return AdmissionState::refused;
+  }
+  auto verified =
+      parts_.access->verify(call.request, call.worker, call.state.admission.query.unix_now);
+  if (!verified) {
+    report_auth(call, verified.error());
+    return AdmissionState::refused;
+  }
+  call.state.admission.query.address.reset();  // counted already
+  return ask_token_checks(call, **verified);
+}
+
+// The deny-list read and, when the token holds the route's scope, the subject limit.
+AdmissionState Admission::ask_token_checks(Call& call, const auth::VerifiedToken& token) {
+  RequestState& request = call.state;
+  AdmissionProgress& progress = request.admission;
+  request.principal.assign(token);
+  const std::string_view scope = route_info(call.route).token_scope();
+  progress.query.jti = request.principal.jti;
+  progress.subject_limited =
+      progress.limited && (scope.empty() || request.principal.has_scope(scope));
+  if (progress.subject_limited) {
+    progress.query.subject = parts_.limits->query(call.route, LimitedBy::subject,
+                                                  request.principal.subject, progress.subject_key);
+  }
+  progress.stage = Stage::token;
+  return AdmissionState::awaiting_store;
+}
+
+// Each decision of the step reported in the order of the separate checks: nothing about the
+// token is recorded or answered when the address was refused.
+AdmissionState Admission::finish_token_checks(Call& call,
+                                              const ratelimit::AdmissionResults& results) {
+  RequestState& request = call.state;
+  AdmissionProgress& progress = request.admission;
+  if (progress.query.address.has_value() &&
+      !report_limit(call, LimitedBy::address, results.address)) {
+    return AdmissionState::refused;
+  }
+  const ratelimit::Listing listing = results.listing.value_or(ratelimit::Listing::unknown);
+  const std::string_view scope = route_info(call.route).token_scope();
+  if (!report_auth(call, parts_.access->judge(request.principal, listing, scope))) {
+    return AdmissionState::refused;
+  }
+  request.authenticated = true;
+  call.principal = &request.principal;
+  if (!progress.subject_limited) return AdmissionState::admitted;
+  if (!results.subject.has_value()) {
+    // The store skipped the subject (an unreadable deny-list it does not accept, which judge()
+    // accepted): the subject limit alone, as a step of its own.
+    progress.query.address.reset();
+    progress.query.jti.reset();
+    progress.stage = Stage::subject;
+    return AdmissionState::awaiting_store;
+  }
+  return report_limit(call, LimitedBy::subject, results.subject) ? AdmissionState::admitted
+                                                                 : AdmissionState::refused;
+}
+
+bool Admission::report_limit(Call& call, LimitedBy by,
+                             const std::optional<ratelimit::Decision>& decision) {
+  return parts_.limits->report(call.route, by, decision.value_or(kMissingDecision),
+                               call.state.admission.store_seconds, call.worker,
+                               call.response) == LimitVerdict::allowed;
+}
+
+// Records a denial (metrics, audit line) and answers it; true when the request may proceed.
+bool Admission::report_auth(Call& call, const boost::system::result<void, AuthDenial>& verdict) {
+  if (verdict) return true;
+  const AuthDenial& denial = verdict.error();
+  call.worker.metrics.auth_failure(denial.reason);
+  if (denial.kind != AuthDenial::Kind::missing_token) {
+    std::string line;
+    LogLine(line, "warn", "auth.rejected")
+        .str("request_id", call.state.request_id)
+        .str("reason", denial.reason)
+        .str("client", call.state.client_address)
+        .end();
+    audit_.write(line);
+  }
+  set_auth_denial(call.response, denial);
+  return false;
+}
+
+}  // namespace smlapi::api

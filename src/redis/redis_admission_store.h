@@ -1,0 +1,45 @@
+// ratelimit::AdmissionStore over Redis: whatever an admission stage asks for — the per-address
+// limit, the deny-list read, the per-subject limit — in one round trip. Each shape of query has
+// one command: a limit alone is RedisStore's GCRA script, the deny-list with the address limit is
+// lua::kRequestChecksMain, the deny-list without it lua::kTokenChecksMain. Keys, values and TTLs
+// are those of RedisStore::check and RedisRevocationStore::is_revoked, and so is the order (a
+// refused step touches nothing after it).
+//
+// When Redis fails, the results are those of the separate steps with Redis down: the address
+// decision of RedisStore's failure mode; if that allows, the deny-list unknown; and in fail-open
+// mode (which accepts an unknown deny-list) the subject's fallback decision.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "ratelimit/admission_store.h"
+#include "redis/redis_revocation_store.h"
+#include "redis/redis_store.h"
+#include "redis/script.h"
+
+namespace smlapi::redis {
+
+class RedisAdmissionStore final : public ratelimit::AdmissionStore {
+ public:
+  // Both stores must talk to the same Redis (they are built from one Config); the scripts run
+  // on `store`'s connections.
+  RedisAdmissionStore(std::shared_ptr<RedisStore> store,
+                      std::shared_ptr<RedisRevocationStore> revocations);
+
+  ratelimit::AdmissionResults run(const ratelimit::AdmissionQuery& query) override;
+  bool shared() const noexcept override { return true; }
+
+ private:
+  ratelimit::AdmissionResults limits_only(const ratelimit::AdmissionQuery& query);
+  ratelimit::AdmissionResults with_deny_list(const ratelimit::AdmissionQuery& query);
+  ratelimit::AdmissionResults without_redis(const ratelimit::AdmissionQuery& query);
+  bool unknown_listing_accepted() const;
+
+  std::shared_ptr<RedisStore> store_;
+  std::shared_ptr<RedisRevocationStore> revocations_;
+  Script request_script_;  // address limit, deny-list, subject limit
+  Script token_script_;    // deny-list, subject limit
+};
+
+}  // namespace smlapi::redis

@@ -1,0 +1,327 @@
+// Admission (api/admission.h) over a scripted store: which store steps each kind of request
+// asks for (the keys, the order, one step for a cached token), and what each answer does to
+// the response — the same headers, refusals, metrics and audit lines as separate checks. Real
+// tokens signed and verified with a real key; time from a manual clock.
+#include "api/admission.h"
+
+#include "api/deferred_answer.h"
+#include "api/service_metrics.h"
+#include "api/worker_state.h"
+#include "auth/key_set.h"
+#include "auth/token_issuer.h"
+#include "model/model_registry.h"
+#include "ratelimit/memory_store.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace smlapi::api {
+namespace {
+
+using namespace std::chrono_literals;
+using ratelimit::AdmissionQuery;
+using ratelimit::AdmissionResults;
+using ratelimit::Decision;
+using ratelimit::Listing;
+
+constexpr std::int64_t kStart = 1'900'000'000;
+
+class ManualClock final : public Clock {
+ public:
+  ratelimit::TimePoint steady() const noexcept override { return steady_; }
+  std::int64_t unix_seconds() const noexcept override { return unix_; }
+  void advance(std::chrono::seconds by) {
+    steady_ += by;
+    unix_ += by.count();
+  }
+
+ private:
+  ratelimit::TimePoint steady_{1000s};
+  std::int64_t unix_ = kStart;
+};
+
+// What one query asked for, as text: "address=<key> jti=<jti> subject=<key>".
+std::string describe(const AdmissionQuery& query) {
+  std::string text;
+  if (query.address) text.append("address=").append(query.address->key);
+  if (query.jti) text.append(text.empty() ? "" : " ").append("jti=").append(*query.jti);
+  if (query.subject)
+    text.append(text.empty() ? "" : " ").append("subject=").append(query.subject->key);
+  return text;
+}
+
+// Answers each query with the next scripted results (or, when none is left, "everything
+// allowed and absent" for what was asked) and records every query.
+class ScriptedStore final : public ratelimit::AdmissionStore {
+ public:
+  AdmissionResults run(const AdmissionQuery& query) override {
+    queries.push_back(describe(query));
+    unix_times.push_back(query.unix_now);
+    if (!answers.empty()) {
+      AdmissionResults next = answers.front();
+      answers.pop_front();
+      return next;
+    }
+    AdmissionResults all_allowed;
+    if (query.address) all_allowed.address = allowed(5);
+    if (query.jti) all_allowed.listing = Listing::absent;
+    if (query.subject) all_allowed.subject = allowed(3);
+    return all_allowed;
+  }
+  bool shared() const noexcept override { return false; }
+
+  static Decision allowed(std::uint32_t remaining) {
+    return Decision{.allowed = true, .remaining = remaining, .reset_after = 2s};
+  }
+  static Decision refused() {
+    return Decision{.allowed = false, .remaining = 0, .reset_after = 30s, .retry_after = 30s};
+  }
+
+  std::deque<AdmissionResults> answers;
+  std::vector<std::string> queries;
+  std::vector<std::int64_t> unix_times;
+};
+
+std::vector<std::string> header_lines(const http::Response& response) {
+  std::vector<std::string> lines;
+  for (const http::Header& header : response.headers()) {
+    lines.push_back(std::string(header.name) + ": " + header.value);
+  }
+  return lines;
+}
+
+class AdmissionTest : public ::testing::Test {
+ protected:
+  AdmissionTest()
+      : log_fd_(::memfd_create("admission-audit", MFD_CLOEXEC)),
+        sink_(log_fd_),
+        metrics_(1, BuildInfo{"test", "test"}),
+        worker_(0, models_, sink_, false, metrics_.worker(0)),
+        store_(std::make_shared<ScriptedStore>()),
+        clock_(std::make_shared<ManualClock>()) {
+    auto key = auth::SigningKey::generate(auth::Algorithm::HS256, "k1");
+    keys_ = std::make_shared<const auth::KeySet>(*auth::KeySet::create({}, *key));
+    issuer_.emplace(*auth::TokenIssuer::create({"iss", "aud", 900}, *key));
+    access_ = std::make_shared<AccessControl>(keys_, auth::VerifierConfig{"iss", "aud", 0, 8192},
+                                              nullptr, false);
+    access_->attach(worker_);
+    policies_.predict_policy = {"predict", 2, 60s, 0};
+  }
+  ~AdmissionTest() override { ::close(log_fd_); }
+
+  Admission admission(bool limits_on = true, bool fail_open = false) {
+    if (fail_open) {
+      access_ = std::make_shared<AccessControl>(keys_, auth::VerifierConfig{"iss", "aud", 0, 8192},
+                                                nullptr, true);
+    }
+    auto limits = std::make_shared<RateLimitGate>(std::make_shared<ratelimit::MemoryStore>(),
+                                                  "memory", policies_, limits_on, clock_);
+    return Admission(AdmissionParts{access_, limits, store_, clock_}, sink_);
+  }
+
+  std::string token(std::vector<std::string> scopes) {
+    return issuer_->issue("alice", "client", scopes, clock_->unix_seconds()).access_token;
+  }
+
+  // One request to `route` from 10.0.0.1 with `bearer` (empty: none); true when admitted.
+  bool admit(Admission& admission, Route route, std::string_view bearer) {
+    request_.clear();
+    response_.clear();
+    request_.authorization = bearer.empty() ? "" : "Bearer " + std::string(bearer);
+    worker_.request.client_address = "10.0.0.1";
+    worker_.request.request_id = "req-1";
+    Call call{request_,
+              response_,
+              context_,
+              worker_,
+              worker_.request,
+              completion_,
+              clock_->steady(),
+              route,
+              nullptr,
+              {},
+              {},
+              worker_.request.client_address,
+              false};
+    const bool admitted = admission.admit(call);
+    principal_ = call.principal;
+    return admitted;
+  }
+
+  std::string audit_log() const {
+    std::string text(4096, '\0');
+    const ssize_t n = ::pread(log_fd_, text.data(), text.size(), 0);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return text;
+  }
+
+  struct NoContext final : http::RequestContext {
+    unsigned worker_index() const override { return 0; }
+    http::DeferredReply defer() override { throw std::logic_error("not deferred here"); }
+  };
+  struct NoCompletion final : AnswerCompletion {
+    void complete(const RequestRecord&, http::Response&) override {}
+    void count(const std::function<void(WorkerMetrics&)>&) override {}
+  };
+
+  int log_fd_;
+  LogSink sink_;
+  model::ModelRegistry models_;  // no model: nothing is scored here
+  ServiceMetrics metrics_;
+  WorkerState worker_;
+  std::shared_ptr<ScriptedStore> store_;
+  std::shared_ptr<ManualClock> clock_;
+  std::shared_ptr<const auth::KeySet> keys_;
+  std::optional<auth::TokenIssuer> issuer_;
+  std::shared_ptr<AccessControl> access_;
+  RateLimitPolicies policies_;
+  http::Request request_;
+  http::Response response_;
+  NoContext context_;
+  NoCompletion completion_;
+  const Principal* principal_ = nullptr;
+};
+
+TEST_F(AdmissionTest, AnUnlimitedPublicRouteAsksTheStoreNothing) {
+  Admission gate = admission();
+  EXPECT_TRUE(admit(gate, Route::healthz, ""));
+  EXPECT_TRUE(store_->queries.empty());
+}
+
+TEST_F(AdmissionTest, ALimitedPublicRouteAsksForItsAddressAlone) {
+  Admission gate = admission();
+  EXPECT_TRUE(admit(gate, Route::token, ""));
+  EXPECT_EQ(store_->queries, std::vector<std::string>{"address=rl:token:ip:10.0.0.1"});
+  EXPECT_EQ(principal_, nullptr);
+}
+
+TEST_F(AdmissionTest, ANewTokenIsLimitedByAddressBeforeItsSignatureIsChecked) {
+  Admission gate = admission();
+  ASSERT_TRUE(admit(gate, Route::predict, token({"predict"})));
+  EXPECT_EQ(store_->queries, (std::vector<std::string>{"address=rl:predict:ip:10.0.0.1",
+                                                       "jti=" + worker_.request.principal.jti +
+                                                           " subject=rl:predict-user:sub:alice"}));
+  ASSERT_NE(principal_, nullptr);
+  EXPECT_EQ(principal_->subject, "alice");
+}
+
+TEST_F(AdmissionTest, ACachedTokenTakesOneStoreStep) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  store_->queries.clear();
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(store_->queries, std::vector<std::string>{"address=rl:predict:ip:10.0.0.1 jti=" +
+                                                      worker_.request.principal.jti +
+                                                      " subject=rl:predict-user:sub:alice"});
+}
+
+TEST_F(AdmissionTest, ABadTokenCostsNoSecondStepAndIsAudited) {
+  Admission gate = admission();
+  EXPECT_FALSE(admit(gate, Route::predict, "not.a.token"));
+  EXPECT_EQ(response_.status, 401u);
+  EXPECT_EQ(store_->queries, std::vector<std::string>{"address=rl:predict:ip:10.0.0.1"});
+  EXPECT_NE(audit_log().find("\"event\":\"auth.rejected\""), std::string::npos) << audit_log();
+  EXPECT_NE(audit_log().find("\"request_id\":\"req-1\""), std::string::npos);
+}
+
+TEST_F(AdmissionTest, AMissingTokenIsRefusedWithoutAnAuditLine) {
+  Admission gate = admission();
+  EXPECT_FALSE(admit(gate, Route::predict, ""));
+  EXPECT_EQ(response_.status, 401u);
+  EXPECT_EQ(audit_log(), "");
+}
+
+TEST_F(AdmissionTest, ATokenWithoutTheScopeIsNotLimitedBySubjectAndGets403) {
+  Admission gate = admission();
+  EXPECT_FALSE(admit(gate, Route::predict, token({"other"})));
+  EXPECT_EQ(response_.status, 403u);
+  EXPECT_EQ(store_->queries.back(), "jti=" + worker_.request.principal.jti);
+  EXPECT_EQ(principal_, nullptr);
+}
+
+TEST_F(AdmissionTest, HeadersAreThoseOfTwoSeparateChecks) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  store_->answers.push_back(
+      {ScriptedStore::allowed(1), Listing::absent, ScriptedStore::allowed(0)});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(
+      header_lines(response_),
+      (std::vector<std::string>{
+          "RateLimit-Policy: \"predict\";q=2;w=60", "RateLimit: \"predict\";r=1;t=2",
+          "RateLimit-Policy: \"predict-user\";q=2;w=60", "RateLimit: \"predict-user\";r=0;t=2"}));
+}
+
+TEST_F(AdmissionTest, ARefusedAddressAnswers429AndCarriesNoTokenVerdict) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  store_->answers.push_back({ScriptedStore::refused(), std::nullopt, std::nullopt});
+  EXPECT_FALSE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(response_.status, 429u);
+  EXPECT_EQ(principal_, nullptr);
+  EXPECT_EQ(audit_log(), "") << "no token verdict once the address is refused";
+}
+
+TEST_F(AdmissionTest, ARevokedTokenIsRefusedAndAudited) {
+  Admission gate = admission();
+  store_->answers.push_back({ScriptedStore::allowed(1), std::nullopt, std::nullopt});
+  store_->answers.push_back({std::nullopt, Listing::listed, std::nullopt});
+  EXPECT_FALSE(admit(gate, Route::predict, token({"predict"})));
+  EXPECT_EQ(response_.status, 401u);
+  EXPECT_NE(audit_log().find("\"reason\":\"revoked\""), std::string::npos) << audit_log();
+}
+
+TEST_F(AdmissionTest, AnUnreadableDenyListFailsClosed) {
+  Admission gate = admission();
+  store_->answers.push_back({ScriptedStore::allowed(1), std::nullopt, std::nullopt});
+  store_->answers.push_back({std::nullopt, Listing::unknown, std::nullopt});
+  EXPECT_FALSE(admit(gate, Route::predict, token({"predict"})));
+  EXPECT_EQ(response_.status, 503u);
+}
+
+TEST_F(AdmissionTest, AStoreThatSkippedTheSubjectGetsAStepForIt) {
+  Admission gate = admission(true, /*fail_open=*/true);
+  store_->answers.push_back({ScriptedStore::allowed(1), std::nullopt, std::nullopt});
+  store_->answers.push_back({std::nullopt, Listing::unknown, std::nullopt});
+  ASSERT_TRUE(admit(gate, Route::predict, token({"predict"})));
+  EXPECT_EQ(store_->queries.back(), "subject=rl:predict-user:sub:alice");
+}
+
+TEST_F(AdmissionTest, AStoreThatAnswersNothingIsUnavailableNeverAllowed) {
+  Admission gate = admission();
+  store_->answers.push_back(AdmissionResults{});
+  EXPECT_FALSE(admit(gate, Route::token, ""));
+  EXPECT_EQ(response_.status, 503u);
+}
+
+TEST_F(AdmissionTest, WithLimitsOffOnlyTheDenyListIsRead) {
+  Admission gate = admission(/*limits_on=*/false);
+  ASSERT_TRUE(admit(gate, Route::predict, token({"predict"})));
+  EXPECT_EQ(store_->queries, std::vector<std::string>{"jti=" + worker_.request.principal.jti});
+  EXPECT_TRUE(response_.headers().empty());
+}
+
+TEST_F(AdmissionTest, TimeComesFromTheInjectedClock) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});  // valid for 900 s from kStart
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(store_->unix_times.back(), kStart);
+  clock_->advance(901s);
+  EXPECT_FALSE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(response_.status, 401u);
+  EXPECT_NE(audit_log().find("\"reason\":\"expired\""), std::string::npos) << audit_log();
+}
+
+}  // namespace
+}  // namespace smlapi::api
