@@ -150,3 +150,19 @@ export function checkPlaceholderGuard(workflow) {
   if (!workflow?.jobs?.deploy) out.push('release: no deploy job');
   return out;
 }
+
+// --- what the deploy role applies -----------------------------------------------------------
+
+// The deploy job must apply the app namespace minus the admin-owned objects: the same
+// set tests/deploy/lib/k8s-policy.mjs (deploySet) checks the deploy Role against.
+export function checkDeploySelector(workflow, { adminLabel }) {
+  const job = workflow?.jobs?.deploy;
+  const apply = joinLines(jobRuns(job)).split('\n').find((l) => /\bkubectl\s+apply\b/.test(l)) ?? '';
+  const script = joinLines(jobRuns(job));
+  const out = [];
+  if (!/kubectl apply --server-side/.test(script)) out.push('deploy: kubectl apply must be server-side');
+  if (!script.includes('.metadata.namespace == strenv(APP_NAMESPACE)')) out.push('deploy: applies objects outside the app namespace');
+  if (!script.includes(`.metadata.labels["${adminLabel}"] != "cluster-admin"`)) out.push(`deploy: applies admin-owned objects (label ${adminLabel}=cluster-admin): the deploy Role does not cover them`);
+  if (!apply) out.push('deploy: no kubectl apply');
+  return out;
+}

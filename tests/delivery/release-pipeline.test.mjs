@@ -11,8 +11,9 @@ import { createRequire } from 'node:module';
 import { repoPath, renderOverlay, findDoc, byKind, clone } from '../deploy/lib/common.mjs';
 import { loadTerraform, terraformDir } from '../deploy/lib/terraform-model.mjs';
 import { checkDependabot } from './policy.mjs';
+import { ADMIN_LABEL } from '../deploy/lib/k8s-policy.mjs';
 import {
-  canaryBudget, checkDriftPlan, checkPlaceholderGuard, checkRolloutWait, checkVerifiedIsDeployed,
+  checkDeploySelector, canaryBudget, checkDriftPlan, checkPlaceholderGuard, checkRolloutWait, checkVerifiedIsDeployed,
 } from './pipeline.mjs';
 
 const hcl2json = createRequire(import.meta.url)('@cdktf/hcl2json');
@@ -44,6 +45,7 @@ test('release.yml passes every pipeline rule', () => {
   assert.deepEqual(checkRolloutWait(release, rolloutCtx), []);
   assert.deepEqual(checkVerifiedIsDeployed(release), []);
   assert.deepEqual(checkPlaceholderGuard(release), []);
+  assert.deepEqual(checkDeploySelector(release, { adminLabel: ADMIN_LABEL }), []);
 });
 
 test('the pre-issue-14 release workflow fails each defect class', () => {
@@ -131,4 +133,12 @@ test('dependabot also updates the Terraform providers (deploy/terraform)', () =>
   const without = clone(config);
   without.updates = without.updates.filter((u) => u['package-ecosystem'] !== 'terraform');
   flagged(checkDependabot(without), /terraform/);
+});
+
+test('planted: the deploy job applies admin-owned objects its Role does not cover', () => {
+  flagged(checkDeploySelector(before, { adminLabel: ADMIN_LABEL }), /applies admin-owned objects/);
+  const all = clone(release);
+  const s = deployStep(all, /yq -i/);
+  s.run = s.run.replace(' and .metadata.labels["secure-ml-api.io/applied-by"] != "cluster-admin"', '');
+  flagged(checkDeploySelector(all, { adminLabel: ADMIN_LABEL }), /applies admin-owned objects/);
 });

@@ -17,6 +17,7 @@ const SCHEMA_MODULES = {
   'policy/v1': 'kubernetes-models/policy/v1',
   'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'kyverno.io/v1': '@kubernetes-models/kyverno/kyverno.io/v1',
@@ -48,6 +49,7 @@ const { model: tf, errors: tfErrors } = await loadTerraform();
 const tfRepo = variableDefault(tf, 'github_repository');
 const tfBranch = variableDefault(tf, 'github_branch');
 const expectedSubject = `https://github.com/${tfRepo}/.github/workflows/release.yml@refs/heads/${tfBranch}`;
+const deployGroup = variableDefault(tf, 'deploy_kubernetes_group');
 
 const checks = new Checks('k8s');
 checks.run('terraform variables readable for cross-checks', () => [...tfErrors, ...(tfRepo && tfBranch ? [] : ['github_repository/github_branch defaults missing'])]);
@@ -68,6 +70,7 @@ for (const overlay of OVERLAYS) {
   const ctx = {
     overlay,
     expectedSubject,
+    deployGroup,
     expectedRedisCidrs: overlay === 'prod' ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
   };
   for (const { name, violations } of evaluate(docs, ctx)) checks.run(`${overlay}: ${name}`, () => violations);
@@ -143,10 +146,19 @@ const MUTATIONS = [
   ['HPA removed', /no HPA/, (d) => { d.splice(d.findIndex((x) => x.kind === 'HorizontalPodAutoscaler'), 1); }],
   ['RoleBinding for the api ServiceAccount', /binds ClusterRole\/edit to ServiceAccount secure-ml-api/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'api-edit', namespace: 'secure-ml-api' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'ServiceAccount', name: 'secure-ml-api' }] }); }],
   ['ClusterRoleBinding for every service account', /binds ClusterRole\/view to Group system:serviceaccounts/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'all-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts', apiGroup: 'rbac.authorization.k8s.io' }] }); }],
+  ['fixed replicas beside the HPA', /sets spec.replicas \(3\) although HPA/, (d) => { findDoc(d, 'Rollout', 'secure-ml-api').spec.replicas = 3; }],
+  ['deploy Role misses PrometheusRule', /does not allow get,create,patch on monitoring.coreos.com\/prometheusrules/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.find((r) => r.resources.includes('prometheusrules')).resources = ['servicemonitors']; }],
+  ['deploy Role cannot create Rollouts', /does not allow create on argoproj.io\/rollouts/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.find((r) => r.resources.includes('analysistemplates')).verbs = ['get', 'patch']; }],
+  ['deploy Role with a wildcard', /wildcard/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.push({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }); }],
+  ['deploy Role reads Secrets', /grants get on \/secrets|KSV041/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); }],
+  ['deploy Role may delete', /grants delete on/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules[0].verbs.push('delete'); }],
+  ['pipeline applies a NetworkPolicy', /would apply NetworkPolicy\/default-deny-all/, (d) => { delete findDoc(d, 'NetworkPolicy', 'default-deny-all').metadata.labels; }],
+  ['deploy Role bound to another group', /subjects must be exactly Group/, (d) => { findDoc(d, 'RoleBinding', 'secure-ml-api-deployer').subjects[0].name = 'system:masters'; }],
+  ['deploy rights as a ClusterRole', /nothing cluster-wide/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'deployer' }, rules: [] }); }],
   ['Redis egress to another subnet', /ipBlocks/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-redis-egress').spec.egress[0].to[0].ipBlock.cidr = '10.99.0.0/16'; }],
 ];
 if (rendered.prod) {
-  const ctx = { overlay: 'prod', expectedSubject, expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
+  const ctx = { overlay: 'prod', expectedSubject, deployGroup, expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
   checks.run(`self-test: policy detects ${MUTATIONS.length} deliberate defects`, () => {
     const missed = [];
     for (const [label, expected, mutate] of MUTATIONS) {
@@ -158,7 +170,7 @@ if (rendered.prod) {
     return missed;
   });
   const broken = clone(rendered.prod);
-  findDoc(broken, 'Rollout', 'secure-ml-api').spec.replicas = 'three';
+  findDoc(broken, 'Rollout', 'secure-ml-api').spec.revisionHistoryLimit = 'five';
   findDoc(broken, 'NetworkPolicy', 'default-deny-all').spec.policyTypes = ['Sideways'];
   const schemaFound = await schemaViolations(broken);
   const typo = clone(rendered.prod);
