@@ -6,7 +6,7 @@
 # values are examples) and on a copy with real-looking values (must pass).
 #
 #   deploy/check-placeholders.sh [--root DIR] [--env] [--tfvars]
-#     always   the rendered prod overlay (incl. the Kyverno policy): no example
+#     always   the rendered overlay DEPLOY_OVERLAY (default prod; incl. the Kyverno policy): no example
 #              account 111122223333, no example ElastiCache host, no example.com
 #     --env    repository variables of the job: ECR_REPOSITORY, COSIGN_REPOSITORY
 #              set, not examples, and equal to the overlay image / Kyverno
@@ -34,12 +34,14 @@ fail() {
 # Example values used throughout the repository and the docs.
 EXAMPLES='111122223333|\.abc123\.|(^|[./@])example\.com|00000000-0000-0000-0000-000000000000'
 
-if ! render=$(kubectl kustomize "$root/deploy/k8s/overlays/prod"); then
-  echo "placeholder: deploy/k8s/overlays/prod does not render" >&2
+# The overlay the deploy job renders (DEPLOY_OVERLAY: prod or prod-gateway).
+overlay=${DEPLOY_OVERLAY:-prod}
+if ! render=$(kubectl kustomize "$root/deploy/k8s/overlays/$overlay"); then
+  echo "placeholder: deploy/k8s/overlays/$overlay does not render" >&2
   exit 1
 fi
 while IFS= read -r line; do
-  fail "deploy/k8s/overlays/prod renders an example value: ${line#"${line%%[![:space:]]*}"}"
+  fail "deploy/k8s/overlays/$overlay renders an example value: ${line#"${line%%[![:space:]]*}"}"
 done < <(grep -E "$EXAMPLES" <<<"$render")
 
 overlay_image=$(grep -E '^\s+newName:' "$root/deploy/k8s/overlays/prod/kustomization.yaml" | head -n1 | awk '{print $2}')

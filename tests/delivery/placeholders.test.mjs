@@ -42,7 +42,7 @@ const realise = (text) => text
 const files = [
   'deploy/k8s/overlays/prod/kustomization.yaml', 'deploy/k8s/cluster/kyverno-verify-images.yaml',
   'deploy/k8s/base/ingress.yaml', 'deploy/k8s/base/kustomization.yaml', 'deploy/terraform/prod.tfvars',
-  ...['deploy/k8s/overlays/prod/httproute.yaml', 'deploy/k8s/base/gateway/httproute.yaml'],
+  'deploy/k8s/components/gateway-api/httproute.yaml',
 ];
 for (const f of files) {
   try { writeFileSync(join(copy, f), realise(readFileSync(join(copy, f), 'utf8'))); } catch { /* optional file */ }
@@ -57,9 +57,18 @@ test('the committed tree still holds example values: the guard fails and names e
   }
 });
 
-test('real-looking values pass', () => {
-  const { code, out } = guard(copy, ['--env', '--tfvars'], REAL);
-  assert.equal(code, 0, out);
+test('real-looking values pass, for both deployable overlays', () => {
+  for (const overlay of ['prod', 'prod-gateway']) {
+    const { code, out } = guard(copy, ['--env', '--tfvars'], { ...REAL, DEPLOY_OVERLAY: overlay });
+    assert.equal(code, 0, `${overlay}: ${out}`);
+  }
+  const gw = join(copy, 'deploy/k8s/components/gateway-api/httproute.yaml');
+  const good = readFileSync(gw, 'utf8');
+  writeFileSync(gw, good.replace('api.secure-ml.acme.io', 'api.example.com'));
+  const { code, out } = guard(copy, [], { DEPLOY_OVERLAY: 'prod-gateway' });
+  writeFileSync(gw, good);
+  assert.equal(code, 1, out);
+  assert.match(out, /prod-gateway renders an example value: - api\.example\.com/);
 });
 
 test('planted: each placeholder alone fails the guard', () => {

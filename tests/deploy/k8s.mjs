@@ -3,13 +3,16 @@
 // (npm kubernetes-models), asserts the hardening policy (lib/k8s-policy.mjs)
 // on each overlay, cross-checks values shared with Terraform, and finally
 // proves the policy can fail by mutating a good render.
-import { Checks, requireTool, renderOverlay, clone, findDoc } from './lib/common.mjs';
+import { execFileSync } from 'node:child_process';
+import { Checks, requireTool, renderOverlay, clone, findDoc, parseYamlDocs, repoPath } from './lib/common.mjs';
 import { evaluate, apiConfig, apiPod } from './lib/k8s-policy.mjs';
 import { loadTerraform, variableDefault } from './lib/terraform-model.mjs';
 import { unknownFields } from './lib/strict-fields.mjs';
 
 requireTool('kubectl');
-const OVERLAYS = ['dev', 'prod'];
+const OVERLAYS = ['dev', 'prod', 'prod-gateway'];
+// Namespace of the edge proxy each overlay admits API traffic from.
+const EDGE = { dev: 'ingress-nginx', prod: 'ingress-nginx', 'prod-gateway': 'gateway-system' };
 
 const SCHEMA_MODULES = {
   v1: 'kubernetes-models/v1',
@@ -21,14 +24,21 @@ const SCHEMA_MODULES = {
   'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'kyverno.io/v1': '@kubernetes-models/kyverno/kyverno.io/v1',
+  'gateway.networking.k8s.io/v1': '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1',
 };
+// Kinds allowed to go without an offline schema, each with its reason. Any other kind
+// without one fails the schema check (no silent skip). Empty: every rendered kind has one.
+const NO_SCHEMA = new Map([]);
 
 async function schemaViolations(docs) {
   const v = [];
   for (const d of docs) {
     const id = `${d.apiVersion} ${d.kind}/${d.metadata?.name}`;
     const modName = SCHEMA_MODULES[d.apiVersion];
-    if (!modName) { v.push(`${id}: no offline schema for ${d.apiVersion}`); continue; }
+    if (!modName) {
+      if (!NO_SCHEMA.has(`${d.apiVersion}/${d.kind}`)) v.push(`${id}: no offline schema for ${d.apiVersion}`);
+      continue;
+    }
     let mod;
     try {
       mod = await import(`${modName}/${d.kind}`); // per-kind module: much faster than the index
@@ -71,9 +81,25 @@ for (const overlay of OVERLAYS) {
     overlay,
     expectedSubject,
     deployGroup,
-    expectedRedisCidrs: overlay === 'prod' ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
+    edgeNamespace: EDGE[overlay],
+    expectedRedisCidrs: overlay.startsWith('prod') ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
   };
   for (const { name, violations } of evaluate(docs, ctx)) checks.run(`${overlay}: ${name}`, () => violations);
+}
+
+// The cluster and observability kustomizations on their own (what an admin applies and
+// what the base includes): every document has a schema and validates.
+for (const dir of ['deploy/k8s/cluster', 'deploy/observability']) {
+  let docs = [];
+  checks.run(`${dir}: kubectl kustomize renders`, () => {
+    docs = parseYamlDocs(execFileSync('kubectl', ['kustomize', repoPath(dir)], { encoding: 'utf8' }));
+    return docs.length ? [] : ['rendered nothing'];
+  });
+  const schema = await schemaViolations(docs);
+  checks.run(`${dir}: ${docs.length} documents validate against their schemas, no unknown fields`, () => [
+    ...schema,
+    ...docs.flatMap((d) => (SCHEMA_MODULES[d.apiVersion] ? unknownFields(d, SCHEMA_MODULES[d.apiVersion]) : [])),
+  ]);
 }
 
 if (rendered.prod) {
@@ -169,9 +195,27 @@ if (rendered.prod) {
     }
     return missed;
   });
+}
+if (rendered['prod-gateway']) {
+  const ctx = { overlay: 'prod-gateway', expectedSubject, deployGroup, edgeNamespace: 'gateway-system', expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
+  const GATEWAY_MUTATIONS = [
+    ['HTTPRoute exposes /metrics', /exposes \/metrics/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.rules[0].matches.push({ path: { type: 'PathPrefix', value: '/' } }); }],
+    ['HTTPRoute without the canary backend', /backendRefs .* must be exactly/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.rules[0].backendRefs.pop(); }],
+    ['HTTPRoute on the plain-HTTP listener', /sectionName https/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.parentRefs[0].sectionName = 'http'; }],
+    ['plugin names a missing HTTPRoute', /httpRoute api not rendered/, (d) => { findDoc(d, 'Rollout', 'secure-ml-api').spec.strategy.canary.trafficRouting.plugins['argoproj-labs/gatewayAPI'].httpRoute = 'api'; }],
+    ['API traffic still from ingress-nginx', /must be gateway-system and monitoring/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-ingress').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'ingress-nginx'; }],
+  ];
+  checks.run(`self-test: policy detects ${GATEWAY_MUTATIONS.length} deliberate Gateway API defects`, () => GATEWAY_MUTATIONS.flatMap(([label, expected, mutate]) => {
+    const docs = clone(rendered['prod-gateway']);
+    mutate(docs);
+    return evaluate(docs, ctx).flatMap((r) => r.violations).some((msg) => expected.test(msg)) ? [] : [`${label}: not detected`];
+  }));
+}
+if (rendered.prod) {
   const broken = clone(rendered.prod);
   findDoc(broken, 'Rollout', 'secure-ml-api').spec.revisionHistoryLimit = 'five';
   findDoc(broken, 'NetworkPolicy', 'default-deny-all').spec.policyTypes = ['Sideways'];
+  broken.push({ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'no-schema', namespace: 'secure-ml-api' } });
   const schemaFound = await schemaViolations(broken);
   const typo = clone(rendered.prod);
   const r = findDoc(typo, 'Rollout', 'secure-ml-api');
@@ -180,7 +224,7 @@ if (rendered.prod) {
   const typoFound = unknownFields(r, SCHEMA_MODULES[r.apiVersion]);
   checks.run('self-test: unknown-field check catches misspelled fields', () =>
     typoFound.length === 2 ? [] : [`expected 2 unknown fields, got: ${typoFound.join('; ') || 'none'}`]);
-  checks.run('self-test: schema validation rejects a wrong type and a bad enum', () =>
-    schemaFound.length === 2 ? [] : [`expected 2 schema errors, got: ${schemaFound.join('; ') || 'none'}`]);
+  checks.run('self-test: schema validation rejects a wrong type, a bad enum and a kind without schema', () =>
+    schemaFound.length === 3 ? [] : [`expected 3 schema errors, got: ${schemaFound.join('; ') || 'none'}`]);
 }
 checks.finish();

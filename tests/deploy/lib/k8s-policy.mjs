@@ -350,6 +350,10 @@ export const rules = {
     for (const svc of [canary.stableService, canary.canaryService]) if (!findDoc(docs, 'Service', svc)) v.push(`Service ${svc} not rendered`);
     const ing = canary.trafficRouting?.nginx?.stableIngress;
     if (ing && !findDoc(docs, 'Ingress', ing)) v.push(`stableIngress ${ing} not rendered`);
+    const gw = canary.trafficRouting?.plugins?.['argoproj-labs/gatewayAPI'];
+    if (gw && !findDoc(docs, 'HTTPRoute', gw.httpRoute)) v.push(`Gateway API plugin httpRoute ${gw.httpRoute} not rendered`);
+    if (!ing && !gw) v.push('canary needs traffic routing (nginx stableIngress or the Gateway API plugin)');
+    if (ing && gw) v.push('canary must use one traffic router');
     return v;
   },
 
@@ -391,7 +395,7 @@ export const rules = {
   'ingress: TLS, body limit, API paths only': (docs) => {
     const v = [];
     const ings = byKind(docs, 'Ingress');
-    if (!ings.length) v.push('no Ingress');
+    if (!ings.length && !byKind(docs, 'HTTPRoute').length) v.push('no Ingress and no HTTPRoute');
     for (const ing of ings) {
       const hosts = (ing.spec.rules ?? []).map((r) => r.host);
       const tlsHosts = (ing.spec.tls ?? []).flatMap((t) => t.hosts ?? []);
@@ -416,6 +420,36 @@ export const rules = {
           const svc = findDoc(docs, 'Service', p.backend?.service?.name);
           if (!svc) v.push(`path ${p.path}: backend service missing`);
           else if (!svc.spec.ports.some((sp) => sp.name === p.backend.service.port?.name || sp.port === p.backend.service.port?.number)) v.push(`path ${p.path}: backend port missing`);
+        }
+      }
+    }
+    return v;
+  },
+
+  // Issue 14: Gateway API path for the canary (overlays/prod-gateway).
+  'gateway: HTTPRoute on the TLS listener, API paths only, stable and canary backends': (docs) => {
+    const v = [];
+    const canary = findDoc(docs, 'Rollout', APP.name)?.spec.strategy?.canary ?? {};
+    for (const r of byKind(docs, 'HTTPRoute')) {
+      const where = `HTTPRoute/${r.metadata.name}`;
+      const parents = r.spec.parentRefs ?? [];
+      if (!parents.length) v.push(`${where}: no parentRefs`);
+      for (const p of parents) if (p.kind !== 'Gateway' || !p.namespace || p.sectionName !== 'https') v.push(`${where}: parentRef must name a Gateway, its namespace and the TLS listener sectionName https`);
+      if (!(r.spec.hostnames ?? []).length) v.push(`${where}: hostnames required (no catch-all route)`);
+      for (const rule of r.spec.rules ?? []) {
+        if (!(rule.matches ?? []).length) v.push(`${where}: a rule without matches routes every path`);
+        for (const m of rule.matches ?? []) {
+          const p = m.path ?? { type: 'PathPrefix', value: '/' };
+          for (const internal of ['/metrics', '/healthz', '/readyz']) {
+            const exposes = p.type === 'Exact' ? p.value === internal : p.value === '/' || internal === p.value || internal.startsWith(`${p.value.replace(/\/$/, '')}/`);
+            if (exposes || p.type === 'RegularExpression') v.push(`${where}: path ${p.type} ${p.value} exposes ${internal}`);
+          }
+        }
+        const names = (rule.backendRefs ?? []).map((b) => b.name).sort();
+        if (JSON.stringify(names) !== JSON.stringify([canary.canaryService, canary.stableService].sort())) v.push(`${where}: backendRefs ${names} must be exactly the stable and canary Services (the plugin shifts their weights)`);
+        for (const b of rule.backendRefs ?? []) {
+          const svc = findDoc(docs, 'Service', b.name);
+          if (!svc?.spec.ports.some((sp) => sp.port === b.port)) v.push(`${where}: backend ${b.name}:${b.port} is not a Service port`);
         }
       }
     }
@@ -469,7 +503,8 @@ export const rules = {
       if (JSON.stringify(gotOut) !== JSON.stringify(wantOut)) v.push(`${pod.owner}: egress ports ${gotOut} must be exactly ${wantOut}`);
       if (isApi) {
         const sources = ingress.flatMap((r) => r.from ?? []).map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort();
-        if (JSON.stringify(sources) !== JSON.stringify(['ingress-nginx', 'monitoring'])) v.push(`api ingress sources ${sources} must be ingress-nginx and monitoring`);
+        const edge = ctx.edgeNamespace ?? 'ingress-nginx';
+        if (JSON.stringify(sources) !== JSON.stringify([edge, 'monitoring'].sort())) v.push(`api ingress sources ${sources} must be ${edge} and monitoring`);
         if (!ingress.flatMap((r) => r.from ?? []).every((f) => f.podSelector?.matchLabels)) v.push('api ingress peers must also select pods');
         const dns = egress.filter((r) => r.ports?.some((p) => p.port === 53));
         if (!dns.every((r) => r.to?.every((t) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && t.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns')))
