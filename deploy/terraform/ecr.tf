@@ -41,7 +41,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
 # every signature inside it is itself signed and logged in Rekor.
 # Scan on push is on here too (the scanners' rule, and harmless: ECR reports
 # signature and attestation artifacts as unsupported).
-# Mutable tags are the one accepted exception, suppressed for Checkov
+# Mutable tags are an accepted exception, suppressed for Checkov
 # (CKV_AWS_51) and Trivy (AVD-AWS-0031) on this resource only and listed with
 # the reason in the iac job of .github/workflows/ci.yml.
 #trivy:ignore:AVD-AWS-0031
