@@ -73,12 +73,37 @@ resource "aws_vpc_security_group_ingress_rule" "cluster_api" {
 }
 
 # VPC CNI with its network policy agent: without it the NetworkPolicies in
-# deploy/k8s are accepted by the API server but not enforced.
+# deploy/k8s are accepted by the API server but not enforced. EKS installs a
+# self-managed vpc-cni when the cluster is created; without OVERWRITE on create
+# the add-on keeps that configuration (enableNetworkPolicy unset) or fails.
 resource "aws_eks_addon" "vpc_cni" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   configuration_values        = jsonencode({ enableNetworkPolicy = "true" })
+}
+
+# Resource metrics for the HorizontalPodAutoscaler (deploy/k8s/base/hpa.yaml):
+# without metrics-server the HPA never scales and reports <unknown> targets.
+resource "aws_eks_addon" "metrics_server" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "metrics-server"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [aws_eks_node_group.this]
+}
+
+# EKS Pod Identity: the agent (a DaemonSet on every node) hands a pod the
+# credentials of the role associated with its service account. Pods cannot use
+# the node role (IMDS hop limit 1), so this is the only way a pod gets AWS
+# credentials (Kyverno, below).
+resource "aws_eks_addon" "pod_identity_agent" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
 }
 
 resource "aws_eks_addon" "coredns" {

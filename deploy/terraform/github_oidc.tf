@@ -92,6 +92,8 @@ resource "aws_iam_role" "github_deploy" {
 # Plan: read the resources this configuration manages, read the state, and
 # hold the state lock. Read-only verbs (Describe/Get/List) only; the one write
 # is the lock object next to the state file.
+# Trivy AVD-AWS-0057: terraform refresh needs Describe*/List*/Get* on every managed type (read-only; tests/deploy/lib/terraform-policy.mjs).
+#trivy:ignore:AVD-AWS-0057
 data "aws_iam_policy_document" "plan" {
   #checkov:skip=CKV_AWS_356:read-only Describe/List calls of terraform refresh are not resource-restrictable
   statement {
@@ -171,14 +173,38 @@ resource "aws_iam_role_policy" "github_plan" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
-# Deploy: enough IAM to fetch a kubeconfig for this one cluster; what the role
-# may do inside Kubernetes is set by the access entry below (edit rights in
-# the application namespace only).
+# Deploy: fetch a kubeconfig for this one cluster, and read (never write) the
+# image repository and its signatures so the job can verify the exact ECR
+# digest it deploys. Inside Kubernetes the role is the group
+# var.deploy_kubernetes_group, bound by deploy/k8s/cluster/deploy-rbac.yaml
+# to a Role in the application namespace that lists exactly the kinds the
+# pipeline applies (no EKS access policy: AmazonEKSEditPolicy does not cover
+# the Argo Rollouts and Prometheus Operator custom resources).
+# Trivy AVD-AWS-0057: ecr:GetAuthorizationToken has no resource-level permissions (the only "*").
+#trivy:ignore:AVD-AWS-0057
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "DescribeThisCluster"
     actions   = ["eks:DescribeCluster"]
     resources = [aws_eks_cluster.this.arn]
+  }
+
+  #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource-level permissions
+  statement {
+    sid       = "RegistryLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "ReadImageAndSignatures"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [aws_ecr_repository.this.arn, aws_ecr_repository.signatures.arn]
   }
 }
 
@@ -189,21 +215,10 @@ resource "aws_iam_role_policy" "github_deploy" {
 }
 
 resource "aws_eks_access_entry" "github_deploy" {
-  cluster_name  = aws_eks_cluster.this.name
-  principal_arn = aws_iam_role.github_deploy.arn
-}
-
-resource "aws_eks_access_policy_association" "github_deploy" {
-  cluster_name  = aws_eks_cluster.this.name
-  principal_arn = aws_iam_role.github_deploy.arn
-  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
-
-  access_scope {
-    type       = "namespace"
-    namespaces = [var.app_namespace]
-  }
-
-  depends_on = [aws_eks_access_entry.github_deploy]
+  cluster_name      = aws_eks_cluster.this.name
+  principal_arn     = aws_iam_role.github_deploy.arn
+  type              = "STANDARD"
+  kubernetes_groups = [var.deploy_kubernetes_group]
 }
 
 # ECR push: trusted from the branch ref only; may write to the two
@@ -235,6 +250,8 @@ resource "aws_iam_role" "github_ecr_push" {
   max_session_duration = 3600
 }
 
+# Trivy AVD-AWS-0057: ecr:GetAuthorizationToken has no resource-level permissions (the only "*").
+#trivy:ignore:AVD-AWS-0057
 data "aws_iam_policy_document" "ecr_push" {
   #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource-level permissions
   # GetAuthorizationToken has no resource-level permissions.

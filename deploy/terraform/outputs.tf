@@ -72,3 +72,13 @@ output "data_kms_key_arn" {
   description = "KMS key for logs, cache, registry and secrets."
   value       = aws_kms_key.data.arn
 }
+
+output "kyverno_ecr_role_arn" {
+  description = "Role of Kyverno's admission controller (EKS Pod Identity), read-only on the two ECR repositories."
+  value       = aws_iam_role.kyverno.arn
+}
+
+output "deploy_kubernetes_group" {
+  description = "Kubernetes group of the deploy role: subject of the RoleBinding in deploy/k8s/cluster/deploy-rbac.yaml."
+  value       = var.deploy_kubernetes_group
+}

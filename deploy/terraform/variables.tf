@@ -254,6 +254,39 @@ variable "app_namespace" {
   }
 }
 
+variable "deploy_kubernetes_group" {
+  description = "Kubernetes group of the deploy role (EKS access entry). Must match the RoleBinding subject in deploy/k8s/cluster/deploy-rbac.yaml (tests/deploy/k8s.mjs checks)."
+  type        = string
+  default     = "secure-ml-api-deployer"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9:-]*$", var.deploy_kubernetes_group)) && !startswith(var.deploy_kubernetes_group, "system:")
+    error_message = "deploy_kubernetes_group must be a plain group name, not a system: group."
+  }
+}
+
+variable "kyverno_namespace" {
+  description = "Namespace of Kyverno (its admission controller reads image signatures from ECR through EKS Pod Identity)."
+  type        = string
+  default     = "kyverno"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.kyverno_namespace))
+    error_message = "kyverno_namespace must be a DNS-1123 label."
+  }
+}
+
+variable "kyverno_admission_service_account" {
+  description = "Service account of Kyverno's admission controller (Helm chart default kyverno-admission-controller)."
+  type        = string
+  default     = "kyverno-admission-controller"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", var.kyverno_admission_service_account))
+    error_message = "kyverno_admission_service_account must be a DNS-1123 name."
+  }
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider (false if it already exists)."
   type        = bool

@@ -17,7 +17,7 @@
 //     access keys; a job using it has id-token: write
 // Dockerfile: digest-pinned bases, final stage FROM scratch, numeric USER 65532:65532,
 // exec-form HEALTHCHECK / ENTRYPOINT, OCI labels, no ADD of URLs, no curl | sh.
-// Dependabot: github-actions, docker (deploy/docker) and npm are all updated.
+// Dependabot: github-actions, docker (deploy/docker), npm and terraform (deploy/terraform) are all updated.
 
 export const EXPECTED_CERT_IDENTITY =
   'https://github.com/${{ github.repository }}/.github/workflows/release.yml@${{ github.ref }}';
@@ -276,5 +276,6 @@ export function checkDependabot(config) {
   if (!has('github-actions', '/')) out.push('dependabot: github-actions (/) not updated');
   if (!has('docker', '/deploy/docker')) out.push('dependabot: docker (/deploy/docker) not updated');
   if (!has('npm', '/')) out.push('dependabot: npm (/) not updated');
+  if (!has('terraform', '/deploy/terraform')) out.push('dependabot: terraform (/deploy/terraform) not updated');
   return out;
 }

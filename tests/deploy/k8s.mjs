@@ -3,13 +3,16 @@
 // (npm kubernetes-models), asserts the hardening policy (lib/k8s-policy.mjs)
 // on each overlay, cross-checks values shared with Terraform, and finally
 // proves the policy can fail by mutating a good render.
-import { Checks, requireTool, renderOverlay, clone, findDoc } from './lib/common.mjs';
+import { execFileSync } from 'node:child_process';
+import { Checks, requireTool, renderOverlay, clone, findDoc, parseYamlDocs, repoPath } from './lib/common.mjs';
 import { evaluate, apiConfig, apiPod } from './lib/k8s-policy.mjs';
 import { loadTerraform, variableDefault } from './lib/terraform-model.mjs';
 import { unknownFields } from './lib/strict-fields.mjs';
 
 requireTool('kubectl');
-const OVERLAYS = ['dev', 'prod'];
+const OVERLAYS = ['dev', 'prod', 'prod-gateway'];
+// Namespace of the edge proxy each overlay admits API traffic from.
+const EDGE = { dev: 'ingress-nginx', prod: 'ingress-nginx', 'prod-gateway': 'gateway-system' };
 
 const SCHEMA_MODULES = {
   v1: 'kubernetes-models/v1',
@@ -17,17 +20,25 @@ const SCHEMA_MODULES = {
   'policy/v1': 'kubernetes-models/policy/v1',
   'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'kyverno.io/v1': '@kubernetes-models/kyverno/kyverno.io/v1',
+  'gateway.networking.k8s.io/v1': '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1',
 };
+// Kinds allowed to go without an offline schema, each with its reason. Any other kind
+// without one fails the schema check (no silent skip). Empty: every rendered kind has one.
+const NO_SCHEMA = new Map([]);
 
 async function schemaViolations(docs) {
   const v = [];
   for (const d of docs) {
     const id = `${d.apiVersion} ${d.kind}/${d.metadata?.name}`;
     const modName = SCHEMA_MODULES[d.apiVersion];
-    if (!modName) { v.push(`${id}: no offline schema for ${d.apiVersion}`); continue; }
+    if (!modName) {
+      if (!NO_SCHEMA.has(`${d.apiVersion}/${d.kind}`)) v.push(`${id}: no offline schema for ${d.apiVersion}`);
+      continue;
+    }
     let mod;
     try {
       mod = await import(`${modName}/${d.kind}`); // per-kind module: much faster than the index
@@ -48,6 +59,7 @@ const { model: tf, errors: tfErrors } = await loadTerraform();
 const tfRepo = variableDefault(tf, 'github_repository');
 const tfBranch = variableDefault(tf, 'github_branch');
 const expectedSubject = `https://github.com/${tfRepo}/.github/workflows/release.yml@refs/heads/${tfBranch}`;
+const deployGroup = variableDefault(tf, 'deploy_kubernetes_group');
 
 const checks = new Checks('k8s');
 checks.run('terraform variables readable for cross-checks', () => [...tfErrors, ...(tfRepo && tfBranch ? [] : ['github_repository/github_branch defaults missing'])]);
@@ -68,9 +80,26 @@ for (const overlay of OVERLAYS) {
   const ctx = {
     overlay,
     expectedSubject,
-    expectedRedisCidrs: overlay === 'prod' ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
+    deployGroup,
+    edgeNamespace: EDGE[overlay],
+    expectedRedisCidrs: overlay.startsWith('prod') ? variableDefault(tf, 'data_subnet_cidrs') : undefined,
   };
   for (const { name, violations } of evaluate(docs, ctx)) checks.run(`${overlay}: ${name}`, () => violations);
+}
+
+// The cluster and observability kustomizations on their own (what an admin applies and
+// what the base includes): every document has a schema and validates.
+for (const dir of ['deploy/k8s/cluster', 'deploy/observability']) {
+  let docs = [];
+  checks.run(`${dir}: kubectl kustomize renders`, () => {
+    docs = parseYamlDocs(execFileSync('kubectl', ['kustomize', repoPath(dir)], { encoding: 'utf8' }));
+    return docs.length ? [] : ['rendered nothing'];
+  });
+  const schema = await schemaViolations(docs);
+  checks.run(`${dir}: ${docs.length} documents validate against their schemas, no unknown fields`, () => [
+    ...schema,
+    ...docs.flatMap((d) => (SCHEMA_MODULES[d.apiVersion] ? unknownFields(d, SCHEMA_MODULES[d.apiVersion]) : [])),
+  ]);
 }
 
 if (rendered.prod) {
@@ -143,10 +172,19 @@ const MUTATIONS = [
   ['HPA removed', /no HPA/, (d) => { d.splice(d.findIndex((x) => x.kind === 'HorizontalPodAutoscaler'), 1); }],
   ['RoleBinding for the api ServiceAccount', /binds ClusterRole\/edit to ServiceAccount secure-ml-api/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'api-edit', namespace: 'secure-ml-api' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'ServiceAccount', name: 'secure-ml-api' }] }); }],
   ['ClusterRoleBinding for every service account', /binds ClusterRole\/view to Group system:serviceaccounts/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'all-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts', apiGroup: 'rbac.authorization.k8s.io' }] }); }],
+  ['fixed replicas beside the HPA', /sets spec.replicas \(3\) although HPA/, (d) => { findDoc(d, 'Rollout', 'secure-ml-api').spec.replicas = 3; }],
+  ['deploy Role misses PrometheusRule', /does not allow get,create,patch on monitoring.coreos.com\/prometheusrules/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.find((r) => r.resources.includes('prometheusrules')).resources = ['servicemonitors']; }],
+  ['deploy Role cannot create Rollouts', /does not allow create on argoproj.io\/rollouts/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.find((r) => r.resources.includes('analysistemplates')).verbs = ['get', 'patch']; }],
+  ['deploy Role with a wildcard', /wildcard/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.push({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }); }],
+  ['deploy Role reads Secrets', /grants get on \/secrets|KSV041/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); }],
+  ['deploy Role may delete', /grants delete on/, (d) => { findDoc(d, 'Role', 'secure-ml-api-deployer').rules[0].verbs.push('delete'); }],
+  ['pipeline applies a NetworkPolicy', /would apply NetworkPolicy\/default-deny-all/, (d) => { delete findDoc(d, 'NetworkPolicy', 'default-deny-all').metadata.labels; }],
+  ['deploy Role bound to another group', /subjects must be exactly Group/, (d) => { findDoc(d, 'RoleBinding', 'secure-ml-api-deployer').subjects[0].name = 'system:masters'; }],
+  ['deploy rights as a ClusterRole', /nothing cluster-wide/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'deployer' }, rules: [] }); }],
   ['Redis egress to another subnet', /ipBlocks/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-redis-egress').spec.egress[0].to[0].ipBlock.cidr = '10.99.0.0/16'; }],
 ];
 if (rendered.prod) {
-  const ctx = { overlay: 'prod', expectedSubject, expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
+  const ctx = { overlay: 'prod', expectedSubject, deployGroup, expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
   checks.run(`self-test: policy detects ${MUTATIONS.length} deliberate defects`, () => {
     const missed = [];
     for (const [label, expected, mutate] of MUTATIONS) {
@@ -157,9 +195,27 @@ if (rendered.prod) {
     }
     return missed;
   });
+}
+if (rendered['prod-gateway']) {
+  const ctx = { overlay: 'prod-gateway', expectedSubject, deployGroup, edgeNamespace: 'gateway-system', expectedRedisCidrs: variableDefault(tf, 'data_subnet_cidrs') };
+  const GATEWAY_MUTATIONS = [
+    ['HTTPRoute exposes /metrics', /exposes \/metrics/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.rules[0].matches.push({ path: { type: 'PathPrefix', value: '/' } }); }],
+    ['HTTPRoute without the canary backend', /backendRefs .* must be exactly/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.rules[0].backendRefs.pop(); }],
+    ['HTTPRoute on the plain-HTTP listener', /sectionName https/, (d) => { findDoc(d, 'HTTPRoute', 'secure-ml-api').spec.parentRefs[0].sectionName = 'http'; }],
+    ['plugin names a missing HTTPRoute', /httpRoute api not rendered/, (d) => { findDoc(d, 'Rollout', 'secure-ml-api').spec.strategy.canary.trafficRouting.plugins['argoproj-labs/gatewayAPI'].httpRoute = 'api'; }],
+    ['API traffic still from ingress-nginx', /must be gateway-system and monitoring/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-ingress').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'ingress-nginx'; }],
+  ];
+  checks.run(`self-test: policy detects ${GATEWAY_MUTATIONS.length} deliberate Gateway API defects`, () => GATEWAY_MUTATIONS.flatMap(([label, expected, mutate]) => {
+    const docs = clone(rendered['prod-gateway']);
+    mutate(docs);
+    return evaluate(docs, ctx).flatMap((r) => r.violations).some((msg) => expected.test(msg)) ? [] : [`${label}: not detected`];
+  }));
+}
+if (rendered.prod) {
   const broken = clone(rendered.prod);
-  findDoc(broken, 'Rollout', 'secure-ml-api').spec.replicas = 'three';
+  findDoc(broken, 'Rollout', 'secure-ml-api').spec.revisionHistoryLimit = 'five';
   findDoc(broken, 'NetworkPolicy', 'default-deny-all').spec.policyTypes = ['Sideways'];
+  broken.push({ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'no-schema', namespace: 'secure-ml-api' } });
   const schemaFound = await schemaViolations(broken);
   const typo = clone(rendered.prod);
   const r = findDoc(typo, 'Rollout', 'secure-ml-api');
@@ -168,7 +224,7 @@ if (rendered.prod) {
   const typoFound = unknownFields(r, SCHEMA_MODULES[r.apiVersion]);
   checks.run('self-test: unknown-field check catches misspelled fields', () =>
     typoFound.length === 2 ? [] : [`expected 2 unknown fields, got: ${typoFound.join('; ') || 'none'}`]);
-  checks.run('self-test: schema validation rejects a wrong type and a bad enum', () =>
-    schemaFound.length === 2 ? [] : [`expected 2 schema errors, got: ${schemaFound.join('; ') || 'none'}`]);
+  checks.run('self-test: schema validation rejects a wrong type, a bad enum and a kind without schema', () =>
+    schemaFound.length === 3 ? [] : [`expected 3 schema errors, got: ${schemaFound.join('; ') || 'none'}`]);
 }
 checks.finish();

@@ -87,20 +87,47 @@ checks.run('dashboard covers traffic, errors, latency, predictions, auth, limits
     .filter((m) => !all.includes(m)).map((m) => `no panel on ${m}`);
 });
 
-// ---- Canary AnalysisTemplate queries through promtool (args substituted)
+// ---- Canary AnalysisTemplate queries through promtool (args substituted), and unit
+// tests on synthetic series (deploy/observability/tests/analysis-test.yaml): probes and
+// scrapes excluded, too little traffic fails closed. The self-test re-runs them on the
+// pre-issue-14 query shapes (probes counted; no guard) and expects promtool to fail.
 const analysis = YAML.parse(readFileSync(repoPath('deploy', 'k8s', 'base', 'analysis-template.yaml'), 'utf8'));
-const sample = { 'canary-hash': '5d8f9c7b6', namespace: 'secure-ml-api' };
-const analysisRules = {
+const sample = {
+  ...Object.fromEntries((analysis.spec.args ?? []).filter((a) => a.value !== undefined).map((a) => [a.name, a.value])),
+  'canary-hash': '5d8f9c7b6', namespace: 'secure-ml-api',
+};
+const analysisRulesFor = (rewrite = (q) => q) => ({
   groups: [{
     name: 'analysis',
     rules: analysis.spec.metrics.map((m) => ({
       record: `analysis_${m.name.replaceAll('-', '_')}`,
-      expr: m.provider.prometheus.query.replace(/\{\{\s*args\.([a-z0-9-]+)\s*\}\}/g, (_, a) => sample[a] ?? `<${a}>`),
+      expr: rewrite(m.provider.prometheus.query.replace(/\{\{\s*args\.([a-z0-9-]+)\s*\}\}/g, (_, a) => sample[a] ?? `<${a}>`)),
     })),
   }],
-};
-writeFileSync(path.join(work, 'analysis-rules.json'), JSON.stringify(analysisRules));
+});
+writeFileSync(path.join(work, 'analysis-rules.json'), JSON.stringify(analysisRulesFor()));
+copyFileSync(repoPath('deploy', 'observability', 'tests', 'analysis-test.yaml'), path.join(work, 'analysis-test.yaml'));
 checks.run('canary AnalysisTemplate queries parse (promtool check rules)', () => promtool('check', 'rules', 'analysis-rules.json'));
+checks.run('canary analysis on synthetic series: probes/scrapes excluded, low traffic fails closed (promtool test rules)', () => promtool('test', 'rules', 'analysis-test.yaml'));
+checks.run('every analysis query excludes probe and scrape routes and has a traffic guard', () =>
+  analysis.spec.metrics.flatMap((m) => {
+    const q = m.provider.prometheus.query;
+    const v = [];
+    for (const sel of q.match(/smlapi_[a-z_]+\{[\s\S]*?\}\[/g) ?? [])
+      if (!sel.includes('route!~"/healthz|/readyz|/livez|/metrics"')) v.push(`${m.name}: selector without the probe/scrape exclusion: ${sel}`);
+    if (!/\band on \(\)[\s\S]*>= \{\{args\.min-requests\}\}[\s\S]*\bor on \(\)\s*vector\(/.test(q)) v.push(`${m.name}: no minimum-traffic guard with a failing fallback`);
+    if (!/!isNaN\(result\[0\]\)/.test(m.successCondition)) v.push(`${m.name}: successCondition must reject NaN`);
+    return v;
+  }));
+const PLANTED_QUERIES = [
+  ['probes and scrapes counted', (q) => q.replaceAll(', route!~"/healthz|/readyz|/livez|/metrics"', '').replaceAll('route!~"/healthz|/readyz|/livez|/metrics"', 'route!=""')],
+  ['no minimum-traffic guard', (q) => q.replace(/\s*and on \(\)[\s\S]*$/, '')],
+];
+checks.run(`self-test: promtool analysis tests fail on ${PLANTED_QUERIES.length} pre-fix query shapes`, () => PLANTED_QUERIES.flatMap(([label, rewrite]) => {
+  writeFileSync(path.join(work, 'analysis-rules.json'), JSON.stringify(analysisRulesFor(rewrite)));
+  const failed = promtool('test', 'rules', 'analysis-test.yaml').length > 0;
+  return failed ? [] : [`${label}: promtool tests still pass`];
+}));
 
 // ---- Contract sample exposition is valid
 checks.run('fixture contract-metrics.prom passes promtool check metrics', () => {

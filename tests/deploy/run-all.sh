@@ -18,6 +18,7 @@ run() {
 }
 run deploy_k8s node "$here/k8s.mjs"
 run deploy_terraform node "$here/terraform.mjs"
+run deploy_iac_rules node "$here/iac.mjs"
 run deploy_terraform_fmt "$here/terraform-fmt.sh"
 run deploy_observability node "$here/observability.mjs"
 run deploy_falco node "$here/falco.mjs"

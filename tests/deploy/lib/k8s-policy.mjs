@@ -5,7 +5,30 @@ import { byKind, findDoc } from './common.mjs';
 
 export const APP = { namespace: 'secure-ml-api', name: 'secure-ml-api', container: 'api', port: 8000 };
 export const APP_LABELS = { 'app.kubernetes.io/name': 'secure-ml-api', 'app.kubernetes.io/component': 'api' };
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterPolicy']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterPolicy', 'ClusterRole', 'ClusterRoleBinding']);
+// Namespaced objects a cluster admin applies (with the cluster/ kustomization); the
+// release pipeline applies the rest of the app namespace (.github/workflows/release.yml).
+export const ADMIN_LABEL = 'secure-ml-api.io/applied-by';
+export const ADMIN_KINDS = new Set(['Role', 'RoleBinding', 'Service', 'Ingress', 'NetworkPolicy', 'HTTPRoute', 'Gateway']);
+export const DEPLOY_ROLE = 'secure-ml-api-deployer';
+const APPLY_VERBS = ['get', 'create', 'patch'];
+const ROLLOUT_PLUGIN_NEEDS = {
+  'argoproj.io/rollouts': ['list', 'watch'],
+  'argoproj.io/analysisruns': ['list', 'watch'],
+  'argoproj.io/experiments': ['list', 'watch'],
+  'apps/replicasets': ['get', 'list', 'watch'],
+  '/pods': ['get', 'list', 'watch'],
+  'argoproj.io/rollouts/status': ['patch'],
+};
+const FORBIDDEN_RESOURCES = new Set(['secrets', 'roles', 'rolebindings', 'pods/exec', 'pods/attach', 'serviceaccounts/token',
+  'services', 'endpoints', 'endpointslices', 'networkpolicies', 'ingresses', 'httproutes', 'gateways']);
+export const plural = (kind) => {
+  const k = kind.toLowerCase();
+  return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
+};
+// What the deploy job applies: the app namespace minus the admin-owned objects.
+export const deploySet = (docs) =>
+  docs.filter((d) => d.metadata?.namespace === APP.namespace && d.metadata?.labels?.[ADMIN_LABEL] !== 'cluster-admin');
 const WORKLOAD_KINDS = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -161,10 +184,12 @@ export const rules = {
 
   // E2: the api needs no Kubernetes API access: nothing rendered may bind a role to
   // a ServiceAccount of the namespace (by name or through a service-account group).
-  'rbac: no role is bound to the namespace service accounts': (docs) => {
+  // The one Role allowed is the deploy Role, bound to the deploy group only.
+  'rbac: no role is bound to the namespace service accounts': (docs, ctx) => {
     const v = [];
     const groups = new Set(['system:serviceaccounts', `system:serviceaccounts:${APP.namespace}`, 'system:authenticated', 'system:unauthenticated']);
-    for (const b of docs.filter((d) => d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding')) {
+    const bindings = docs.filter((d) => d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding');
+    for (const b of bindings) {
       for (const sub of b.subjects ?? []) {
         const ns = sub.namespace ?? (b.kind === 'RoleBinding' ? b.metadata?.namespace : undefined);
         const coversSa = sub.kind === 'ServiceAccount' && ns === APP.namespace;
@@ -172,7 +197,62 @@ export const rules = {
         if (coversSa || coversGroup) v.push(`${b.kind}/${b.metadata?.name} binds ${b.roleRef?.kind}/${b.roleRef?.name} to ${sub.kind} ${sub.name} (RBAC for the app's service accounts is not allowed)`);
       }
     }
-    for (const r of docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole')) v.push(`${r.kind}/${r.metadata?.name}: the app needs no RBAC role`);
+    for (const r of docs.filter((d) => d.kind === 'ClusterRole' || d.kind === 'ClusterRoleBinding')) v.push(`${r.kind}/${r.metadata?.name}: nothing cluster-wide (the app needs no RBAC, the deploy Role is namespaced)`);
+    for (const r of docs.filter((d) => d.kind === 'Role')) {
+      const users = bindings.filter((b) => b.roleRef?.kind === 'Role' && b.roleRef?.name === r.metadata?.name);
+      const subjects = users.flatMap((b) => b.subjects ?? []);
+      if (!users.length || !subjects.every((x) => x.kind === 'Group' && x.name === ctx.deployGroup))
+        v.push(`Role/${r.metadata?.name}: only the deploy group ${ctx.deployGroup} may be bound to a Role (got ${subjects.map((x) => `${x.kind} ${x.name}`).join(', ') || 'no binding'})`);
+    }
+    return v;
+  },
+
+  // Issue 14: the deploy identity (EKS access entry -> group) gets a namespaced Role
+  // covering exactly the kinds and verbs the pipeline applies (server-side apply of the
+  // deploy set), plus what `kubectl argo rollouts status/abort` reads and patches.
+  'rbac: the deploy Role covers every kind the pipeline applies, and nothing more': (docs, ctx) => {
+    const v = [];
+    const role = findDoc(docs, 'Role', DEPLOY_ROLE);
+    if (!role) return [`Role ${DEPLOY_ROLE} missing (deploy/k8s/cluster/deploy-rbac.yaml)`];
+    if (role.metadata.namespace !== APP.namespace) v.push(`Role ${DEPLOY_ROLE} must be in ${APP.namespace}`);
+    const binding = findDoc(docs, 'RoleBinding', DEPLOY_ROLE);
+    const subjects = binding?.subjects ?? [];
+    if (!binding || binding.roleRef?.kind !== 'Role' || binding.roleRef?.name !== DEPLOY_ROLE) v.push(`RoleBinding ${DEPLOY_ROLE} must bind Role ${DEPLOY_ROLE}`);
+    if (subjects.length !== 1 || subjects[0].kind !== 'Group' || subjects[0].name !== ctx.deployGroup)
+      v.push(`RoleBinding ${DEPLOY_ROLE} subjects must be exactly Group ${ctx.deployGroup} (Terraform deploy_kubernetes_group)`);
+    const granted = new Map(); // "group/resource" -> Set(verbs)
+    for (const r of role.rules ?? []) {
+      for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) {
+        const key = `${g}/${res}`;
+        if (!granted.has(key)) granted.set(key, new Set());
+        for (const verb of r.verbs ?? []) granted.get(key).add(verb);
+      }
+      if ([...(r.apiGroups ?? []), ...(r.resources ?? []), ...(r.verbs ?? [])].includes('*')) v.push(`Role ${DEPLOY_ROLE}: wildcard in ${JSON.stringify(r)} (Checkov CKV_K8S_49, Trivy KSV044-KSV046)`);
+      if (r.resourceNames || r.nonResourceURLs) v.push(`Role ${DEPLOY_ROLE}: resourceNames/nonResourceURLs are not expected`);
+    }
+    const needed = new Map();
+    const need = (key, verbs) => { if (!needed.has(key)) needed.set(key, new Set()); verbs.forEach((x) => needed.get(key).add(x)); };
+    // Dev is applied by a developer (kubectl apply -k); the pipeline deploys the others.
+    const applied = ctx.overlay === 'dev' ? [] : deploySet(docs);
+    for (const d of applied) {
+      const group = d.apiVersion.includes('/') ? d.apiVersion.split('/')[0] : '';
+      need(`${group}/${plural(d.kind)}`, APPLY_VERBS);
+      if (CLUSTER_SCOPED.has(d.kind)) v.push(`the pipeline would apply cluster-scoped ${d.kind}/${d.metadata.name}`);
+      if (ADMIN_KINDS.has(d.kind)) v.push(`the pipeline would apply ${d.kind}/${d.metadata.name}: networking and RBAC objects are admin-owned (label ${ADMIN_LABEL}=cluster-admin)`);
+    }
+    for (const [key, verbs] of Object.entries(ROLLOUT_PLUGIN_NEEDS)) need(key, verbs);
+    if (ctx.overlay === 'dev') return v;
+    for (const [key, verbs] of needed) {
+      const have = granted.get(key) ?? new Set();
+      const missing = [...verbs].filter((x) => !have.has(x));
+      if (missing.length) v.push(`Role ${DEPLOY_ROLE} does not allow ${missing.join(',')} on ${key} (the pipeline needs it)`);
+    }
+    for (const [key, verbs] of granted) {
+      const extra = [...verbs].filter((x) => !needed.get(key)?.has(x));
+      if (extra.length) v.push(`Role ${DEPLOY_ROLE} grants ${extra.join(',')} on ${key}, which the pipeline does not need`);
+      const resource = key.split('/').slice(1).join('/');
+      if (FORBIDDEN_RESOURCES.has(resource)) v.push(`Role ${DEPLOY_ROLE} grants ${key} (Trivy KSV041/KSV050/KSV053/KSV056)`);
+    }
     return v;
   },
 
@@ -270,6 +350,10 @@ export const rules = {
     for (const svc of [canary.stableService, canary.canaryService]) if (!findDoc(docs, 'Service', svc)) v.push(`Service ${svc} not rendered`);
     const ing = canary.trafficRouting?.nginx?.stableIngress;
     if (ing && !findDoc(docs, 'Ingress', ing)) v.push(`stableIngress ${ing} not rendered`);
+    const gw = canary.trafficRouting?.plugins?.['argoproj-labs/gatewayAPI'];
+    if (gw && !findDoc(docs, 'HTTPRoute', gw.httpRoute)) v.push(`Gateway API plugin httpRoute ${gw.httpRoute} not rendered`);
+    if (!ing && !gw) v.push('canary needs traffic routing (nginx stableIngress or the Gateway API plugin)');
+    if (ing && gw) v.push('canary must use one traffic router');
     return v;
   },
 
@@ -311,7 +395,7 @@ export const rules = {
   'ingress: TLS, body limit, API paths only': (docs) => {
     const v = [];
     const ings = byKind(docs, 'Ingress');
-    if (!ings.length) v.push('no Ingress');
+    if (!ings.length && !byKind(docs, 'HTTPRoute').length) v.push('no Ingress and no HTTPRoute');
     for (const ing of ings) {
       const hosts = (ing.spec.rules ?? []).map((r) => r.host);
       const tlsHosts = (ing.spec.tls ?? []).flatMap((t) => t.hosts ?? []);
@@ -342,13 +426,47 @@ export const rules = {
     return v;
   },
 
+  // Issue 14: Gateway API path for the canary (overlays/prod-gateway).
+  'gateway: HTTPRoute on the TLS listener, API paths only, stable and canary backends': (docs) => {
+    const v = [];
+    const canary = findDoc(docs, 'Rollout', APP.name)?.spec.strategy?.canary ?? {};
+    for (const r of byKind(docs, 'HTTPRoute')) {
+      const where = `HTTPRoute/${r.metadata.name}`;
+      const parents = r.spec.parentRefs ?? [];
+      if (!parents.length) v.push(`${where}: no parentRefs`);
+      for (const p of parents) if (p.kind !== 'Gateway' || !p.namespace || p.sectionName !== 'https') v.push(`${where}: parentRef must name a Gateway, its namespace and the TLS listener sectionName https`);
+      if (!(r.spec.hostnames ?? []).length) v.push(`${where}: hostnames required (no catch-all route)`);
+      for (const rule of r.spec.rules ?? []) {
+        if (!(rule.matches ?? []).length) v.push(`${where}: a rule without matches routes every path`);
+        for (const m of rule.matches ?? []) {
+          const p = m.path ?? { type: 'PathPrefix', value: '/' };
+          for (const internal of ['/metrics', '/healthz', '/readyz']) {
+            const exposes = p.type === 'Exact' ? p.value === internal : p.value === '/' || internal === p.value || internal.startsWith(`${p.value.replace(/\/$/, '')}/`);
+            if (exposes || p.type === 'RegularExpression') v.push(`${where}: path ${p.type} ${p.value} exposes ${internal}`);
+          }
+        }
+        const names = (rule.backendRefs ?? []).map((b) => b.name).sort();
+        if (JSON.stringify(names) !== JSON.stringify([canary.canaryService, canary.stableService].sort())) v.push(`${where}: backendRefs ${names} must be exactly the stable and canary Services (the plugin shifts their weights)`);
+        for (const b of rule.backendRefs ?? []) {
+          const svc = findDoc(docs, 'Service', b.name);
+          if (!svc?.spec.ports.some((sp) => sp.port === b.port)) v.push(`${where}: backend ${b.name}:${b.port} is not a Service port`);
+        }
+      }
+    }
+    return v;
+  },
+
   'autoscaling and disruption budget': (docs, ctx) => {
     const v = [];
     const hpa = byKind(docs, 'HorizontalPodAutoscaler')[0];
     if (!hpa) v.push('no HPA');
     else {
       const t = hpa.spec.scaleTargetRef;
-      if (t.kind !== 'Rollout' || t.apiVersion !== 'argoproj.io/v1alpha1' || !findDoc(docs, 'Rollout', t.name)) v.push('HPA must target the Rollout');
+      const target = findDoc(docs, 'Rollout', t.name);
+      if (t.kind !== 'Rollout' || t.apiVersion !== 'argoproj.io/v1alpha1' || !target) v.push('HPA must target the Rollout');
+      // Issue 14: a fixed spec.replicas applied server-side on every release resets
+      // what the HPA scaled to; the HPA alone owns the count.
+      else if (target.spec.replicas !== undefined) v.push(`Rollout/${t.name} sets spec.replicas (${target.spec.replicas}) although HPA/${hpa.metadata.name} scales it: remove replicas`);
       if (!(hpa.spec.minReplicas <= hpa.spec.maxReplicas)) v.push('HPA minReplicas > maxReplicas');
       if (ctx.overlay === 'prod' && !(hpa.spec.minReplicas >= 2)) v.push('prod HPA minReplicas must be >= 2');
     }
@@ -385,7 +503,8 @@ export const rules = {
       if (JSON.stringify(gotOut) !== JSON.stringify(wantOut)) v.push(`${pod.owner}: egress ports ${gotOut} must be exactly ${wantOut}`);
       if (isApi) {
         const sources = ingress.flatMap((r) => r.from ?? []).map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort();
-        if (JSON.stringify(sources) !== JSON.stringify(['ingress-nginx', 'monitoring'])) v.push(`api ingress sources ${sources} must be ingress-nginx and monitoring`);
+        const edge = ctx.edgeNamespace ?? 'ingress-nginx';
+        if (JSON.stringify(sources) !== JSON.stringify([edge, 'monitoring'].sort())) v.push(`api ingress sources ${sources} must be ${edge} and monitoring`);
         if (!ingress.flatMap((r) => r.from ?? []).every((f) => f.podSelector?.matchLabels)) v.push('api ingress peers must also select pods');
         const dns = egress.filter((r) => r.ports?.some((p) => p.port === 53));
         if (!dns.every((r) => r.to?.every((t) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && t.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns')))
