@@ -55,7 +55,8 @@ class DeferredAnswer {
 
  private:
   RequestRecord record_;
-  std::vector<std::pair<std::string, std::string>> carried_headers_;
+  // Header names are static strings (http::Header keeps a view); values are copied.
+  std::vector<std::pair<std::string_view, std::string>> carried_headers_;
   AnswerCompletion* completion_;
   http::DeferredReply reply_;
 };

@@ -10,7 +10,27 @@ namespace smlapi::app {
 
 namespace {
 
+// Option defaults are printed from the values the code uses (common/limits.h and the libraries'
+// own constants), so --help, the config and the libraries cannot drift apart.
+std::string text(std::size_t value) { return std::to_string(value); }
+
+std::string text(std::chrono::milliseconds value) {
+  if (value.count() % 1000 == 0) return std::to_string(value.count() / 1000) + "s";
+  return std::to_string(value.count()) + "ms";
+}
+
+// A policy as --rate-limit-* writes it: N/PERIODs[+BURST].
+std::string text(const ratelimit::Policy& policy) {
+  std::string out =
+      std::to_string(policy.limit) + "/" + std::to_string(policy.period.count()) + "s";
+  if (policy.burst > 0) out += "+" + std::to_string(policy.burst);
+  return out;
+}
+
 const std::vector<OptionSpec>& specs() {
+  const ServeConfig defaults;
+  const http::ServerLimits& limits = defaults.server.limits;
+  const api::RateLimitPolicies& policies = defaults.policies;
   static const std::vector<OptionSpec> kSpecs = {
       {"host", "127.0.0.1", "Address to listen on (0.0.0.0 in containers)"},
       {"port", "8000", "TCP port to listen on (0: any free port)"},
@@ -19,16 +39,22 @@ const std::vector<OptionSpec>& specs() {
        "(empty: plain HTTP, e.g. behind a TLS-terminating proxy)"},
       {"tls-key", "", "PEM private key of --tls-cert (unencrypted; never logged)"},
       {"threads", "0", "Worker threads, each with its own event loop (0: one per core)"},
-      {"max-connections", "10000", "Open connections across all workers; beyond: 503 and close"},
-      {"max-body-bytes", "65536", "Largest request body; beyond: 413"},
-      {"max-header-bytes", "16384", "Largest request header block; beyond: 431"},
-      {"header-timeout", "10s", "Time allowed for a whole request header (slow-loris bound)"},
-      {"body-timeout", "10s", "Time allowed for a request body after its header"},
-      {"idle-timeout", "30s", "Keep-alive wait for the next request on a connection"},
-      {"max-requests-per-connection", "10000",
+      {"max-connections", text(limits.max_connections),
+       "Open connections across all workers; beyond: 503 and close"},
+      {"max-body-bytes", text(limits.max_body_bytes), "Largest request body; beyond: 413"},
+      {"max-header-bytes", text(limits.max_header_bytes),
+       "Largest request header block; beyond: 431"},
+      {"header-timeout", text(limits.header_timeout),
+       "Time allowed for a whole request header (slow-loris bound)"},
+      {"body-timeout", text(limits.body_timeout),
+       "Time allowed for a request body after its header"},
+      {"idle-timeout", text(limits.idle_timeout),
+       "Keep-alive wait for the next request on a connection"},
+      {"max-requests-per-connection", text(limits.max_requests_per_connection),
        "Requests served on one connection before closing it"},
-      {"max-text-chars", "10000", "Largest text to score, in characters"},
-      {"max-batch-texts", "256", "Most texts in one /predict/batch or OIP infer request"},
+      {"max-text-chars", text(defaults.max_text_chars), "Largest text to score, in characters"},
+      {"max-batch-texts", text(defaults.max_batch_texts),
+       "Most texts in one /predict/batch or OIP infer request"},
       {"users-file", "",
        "JSON users/clients file (see `secure-ml-api users`); re-read on change and SIGHUP"},
       {"keys-dir", "",
@@ -37,9 +63,12 @@ const std::vector<OptionSpec>& specs() {
       {"signing-kid", "", "Key to sign with when the keys directory holds several"},
       {"issuer", "secure-ml-api", "Token issuer (iss), checked exactly"},
       {"audience", "secure-ml-api", "Token audience (aud), checked exactly"},
-      {"token-ttl", "900", "Access-token lifetime in seconds (60..3600)"},
-      {"token-leeway", "30", "Clock skew allowed on exp/nbf/iat, seconds (0..300)"},
-      {"max-concurrent-hashes", "2", "Argon2id computations at once; beyond: 503"},
+      {"token-ttl", text(static_cast<std::size_t>(defaults.token_ttl_seconds)),
+       "Access-token lifetime in seconds (60..3600)"},
+      {"token-leeway", text(static_cast<std::size_t>(defaults.token_leeway_seconds)),
+       "Clock skew allowed on exp/nbf/iat, seconds (0..300)"},
+      {"max-concurrent-hashes", text(defaults.max_concurrent_hashes),
+       "Argon2id computations at once; beyond: 503"},
       {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
       {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
       {"redis-host", "",
@@ -55,19 +84,22 @@ const std::vector<OptionSpec>& specs() {
       {"redis-failure-mode", "open",
        "When Redis fails: open (local fallback limits) or closed (503)"},
       {"rate-limits", "on", "on or off (off lifts the request limits; brute-force defence stays)"},
-      {"rate-limit-default", "60/60s+20",
+      {"rate-limit-default", text(policies.default_policy),
        "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
-      {"rate-limit-token", "10/60s+5", "Policy of /token and /token/revoke"},
-      {"rate-limit-predict", "30/60s+10", "Policy of /predict, /predict/batch and OIP infer"},
-      {"rate-limit-max-keys", "250000",
+      {"rate-limit-token", text(policies.token_policy), "Policy of /token and /token/revoke"},
+      {"rate-limit-predict", text(policies.predict_policy),
+       "Policy of /predict, /predict/batch and OIP infer"},
+      {"rate-limit-max-keys", text(defaults.rate_limit_max_keys),
        "Clients the in-process limiter remembers (about 200 bytes each; beyond: least recently "
        "used forgotten)"},
       {"trusted-proxies", "", "Comma-separated CIDRs whose X-Forwarded-For is believed"},
       {"forwarding-header", "x-forwarded-for",
        "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
       {"cors-origins", "", "Comma-separated allowed origins (empty: CORS off)"},
-      {"shutdown-delay", "0s", "After SIGTERM, keep serving with /readyz 503 this long"},
-      {"shutdown-timeout", "10s", "Then let in-flight requests finish for at most this long"},
+      {"shutdown-delay", text(defaults.shutdown_delay),
+       "After SIGTERM, keep serving with /readyz 503 this long"},
+      {"shutdown-timeout", text(defaults.shutdown_timeout),
+       "Then let in-flight requests finish for at most this long"},
       {"access-log", "on", "on or off: one JSON line per request on stdout"},
   };
   return kSpecs;

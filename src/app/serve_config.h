@@ -5,8 +5,12 @@
 
 #include "api/rate_limit_gate.h"
 #include "app/options.h"
+#include "auth/token_issuer.h"
+#include "auth/token_verifier.h"
+#include "common/limits.h"
 #include "http/server.h"
 #include "http/tls_context.h"
+#include "ratelimit/memory_store.h"
 #include "redis/config.h"
 
 #include <boost/system/result.hpp>
@@ -22,22 +26,23 @@ namespace smlapi::app {
 struct ServeConfig {
   http::ServerConfig server;  // server.tls is set when --tls-cert/--tls-key are given
   std::optional<http::TlsCertificateInfo> tls_certificate;  // for the startup log
-  std::size_t max_text_chars = 10'000;
-  std::size_t max_batch_texts = 256;
+  std::size_t max_text_chars = limits::kMaxTextChars;
+  std::size_t max_batch_texts = limits::kMaxBatchTexts;
   std::string users_file;
   std::string keys_dir;
   std::string signing_kid;
   std::string issuer = "secure-ml-api";
   std::string audience = "secure-ml-api";
-  std::int64_t token_ttl_seconds = 900;
-  std::int64_t token_leeway_seconds = 30;
+  std::int64_t token_ttl_seconds = auth::kDefaultTokenLifetimeSeconds;
+  std::int64_t token_leeway_seconds = auth::kDefaultLeewaySeconds;
   std::size_t max_concurrent_hashes = 2;
   std::string lexicon_file;
   std::string lexicon_overrides_file;
   std::optional<redis::Config> redis;  // set when --redis-host is given
   bool rate_limits = true;
   api::RateLimitPolicies policies;
-  std::size_t rate_limit_max_keys = 250'000;  // in-process store only (Redis has its own bound)
+  // In-process store only (Redis has its own bound).
+  std::size_t rate_limit_max_keys = ratelimit::MemoryStoreConfig{}.max_keys;
   std::vector<std::string> trusted_proxies;
   bool rfc7239_forwarded = false;  // read Forwarded: for= instead of X-Forwarded-For
   std::vector<std::string> cors_origins;

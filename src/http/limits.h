@@ -1,6 +1,8 @@
-// Protocol limits and timeouts of the HTTP layer, in one place so operators and
-// reviewers see every bound the server enforces against slow or hostile clients.
+// Protocol limits and timeouts of the HTTP layer: every bound the server enforces against slow
+// or hostile clients. Defaults in common/limits.h, with every other limit of the service.
 #pragma once
+
+#include "common/limits.h"
 
 #include <chrono>
 #include <cstddef>
@@ -9,16 +11,16 @@
 namespace smlapi::http {
 
 struct ServerLimits {
-  std::size_t max_header_bytes = 16 * 1024;            // request line + all fields -> 431 beyond
-  std::size_t max_header_fields = 100;                 // -> 431 beyond
-  std::size_t max_target_bytes = 4096;                 // request-target length -> 414 beyond
-  std::size_t max_body_bytes = 64 * 1024;              // -> 413 beyond
-  std::chrono::milliseconds header_timeout{10'000};    // whole header, not per byte (slow-loris)
-  std::chrono::milliseconds body_timeout{10'000};      // whole body after the header
-  std::chrono::milliseconds idle_timeout{30'000};      // keep-alive wait for the next request
-  std::chrono::milliseconds write_timeout{10'000};     // the client must read our answer
-  std::uint32_t max_requests_per_connection = 10'000;  // then "Connection: close"
-  std::uint32_t max_connections = 10'000;              // across all workers; beyond: 503 + close
+  std::size_t max_header_bytes = limits::kMaxHeaderBytes;             // request line + fields: 431
+  std::size_t max_header_fields = limits::kMaxHeaderFields;           // 431
+  std::size_t max_target_bytes = limits::kMaxTargetBytes;             // request-target length: 414
+  std::size_t max_body_bytes = limits::kMaxBodyBytes;                 // 413
+  std::chrono::milliseconds header_timeout = limits::kHeaderTimeout;  // whole header (slow-loris)
+  std::chrono::milliseconds body_timeout = limits::kBodyTimeout;      // whole body after header
+  std::chrono::milliseconds idle_timeout = limits::kIdleTimeout;      // keep-alive wait
+  std::chrono::milliseconds write_timeout = limits::kWriteTimeout;    // the client reads our answer
+  std::uint32_t max_requests_per_connection = limits::kMaxRequestsPerConnection;  // then close
+  std::uint32_t max_connections = limits::kMaxConnections;  // all workers; beyond: 503 + close
 };
 
 }  // namespace smlapi::http

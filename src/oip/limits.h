@@ -1,23 +1,24 @@
-// Input limits of the inference endpoint. Defaults match POST /predict/batch so both APIs
-// accept exactly the same work per request.
+// Input limits of the inference endpoint. Defaults (common/limits.h) are those of
+// POST /predict/batch, so both APIs accept exactly the same work per request.
 #pragma once
+
+#include "common/limits.h"
 
 #include <cstddef>
 
 namespace smlapi::oip {
 
-// Deepest JSON nesting accepted in an inference request. The deepest legitimate request is
-// object > inputs array > input object > data nested kMaxShapeRank levels.
-inline constexpr std::size_t kMaxJsonDepth = 16;
+// Deepest JSON nesting accepted in an inference request (the same for /predict).
+inline constexpr std::size_t kMaxJsonDepth = limits::kMaxJsonDepth;
 // Most dimensions a `shape` may have; bounds the recursion over nested `data`.
-inline constexpr std::size_t kMaxShapeRank = 8;
+inline constexpr std::size_t kMaxShapeRank = limits::kMaxShapeRank;
 // Most outputs one request may name (no model has more): bounds the duplicate check.
-inline constexpr std::size_t kMaxRequestedOutputs = 16;
+inline constexpr std::size_t kMaxRequestedOutputs = limits::kMaxRequestedOutputs;
 
 struct InferLimits {
-  std::size_t max_texts = 256;              // elements in the `text` tensor
-  std::size_t max_total_bytes = 64 * 1024;  // sum of the UTF-8 sizes of all texts
-  std::size_t max_text_chars = 10'000;      // Unicode code points in one text
+  std::size_t max_texts = limits::kMaxBatchTexts;            // elements in the `text` tensor
+  std::size_t max_total_bytes = limits::kMaxBatchTextBytes;  // summed UTF-8 sizes of all texts
+  std::size_t max_text_chars = limits::kMaxTextChars;        // code points in one text
 };
 
 }  // namespace smlapi::oip
