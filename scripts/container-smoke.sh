@@ -404,6 +404,9 @@ prepare_signing_key() {
   if podman_cmd run --rm --network=none --user "$RUNTIME_USER" --volume "$dir:/keys" "$image" \
     keys generate --alg EdDSA --kid smoke --out /keys >/dev/null 2>>"$work/podman-run.log"; then
     pass "keys generate (run in the image) wrote a signing key"
+    # Closed again before the server reads it, as a Secret volume is: the service refuses a
+    # key directory that anyone but root or itself may write (file trust, docs/threat-model.md).
+    chmod 0755 "$dir"
     keys_dir=$dir
   else
     fail "secure-ml-api keys generate failed in the image: $(tail -n 3 "$work/podman-run.log" 2>/dev/null)"
