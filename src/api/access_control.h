@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/call.h"
+#include "api/keys_source.h"
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
 #include "auth/token_verifier.h"
@@ -26,11 +27,16 @@ class AccessControl {
  public:
   // `revocation_fail_open`: when the deny-list cannot be read (Redis down in
   // fail-open mode), accept otherwise valid tokens instead of answering 503.
+  AccessControl(std::shared_ptr<KeysSource> keys, auth::VerifierConfig config,
+                std::shared_ptr<auth::RevocationStore> revocations,
+                bool revocation_fail_open = false);
+  // A key set that never changes.
   AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);
 
-  // Creates the worker's own verifier (it keeps reusable crypto contexts).
+  // Creates the worker's own verifier (it keeps reusable crypto contexts); verify() and
+  // cached() replace it when the keys source publishes a new generation.
   void attach(WorkerState& worker) const;
 
   // Fills `principal` (reusing its strings' capacity) when the request may proceed.
@@ -58,12 +64,15 @@ class AccessControl {
       const boost::system::result<bool, auth::RevocationError>& revoked,
       std::string_view required_scope, Principal& principal) const;
 
-  const auth::KeySet& keys() const { return *keys_; }
+  std::shared_ptr<const auth::KeySet> keys() const { return keys_->current()->keys; }
   auth::RevocationStore& revocations() const { return *revocations_; }
   std::int64_t leeway_seconds() const { return config_.leeway_seconds; }
 
  private:
-  std::shared_ptr<const auth::KeySet> keys_;
+  void use_keys(WorkerState& worker, const KeyGeneration& generation) const;
+  void follow_key_rotation(WorkerState& worker) const;
+
+  std::shared_ptr<KeysSource> keys_;
   auth::VerifierConfig config_;
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;

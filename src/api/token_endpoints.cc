@@ -77,6 +77,7 @@ struct TokenEndpoints::Grant {
   std::vector<std::pair<std::string_view, std::string>> carried_headers;  // e.g. RateLimit
   http::DeferredReply reply{nullptr};
   std::optional<auth::HashingGate::Permit> permit;
+  std::shared_ptr<const auth::TokenIssuer> issuer;  // the keys current when the request came
 };
 
 TokenEndpoints::TokenEndpoints(TokenEndpointParts parts, LogSink& audit)
@@ -100,13 +101,15 @@ void TokenEndpoints::answer(Call& call, ApiService& service) {
 }
 
 void TokenEndpoints::jwks(Call& call) const {
-  call.response.body = parts_.access->keys().jwks_json();
+  call.response.body = parts_.access->keys()->jwks_json();
   call.response.content_type = "application/jwk-set+json";
 }
 
 void TokenEndpoints::token(Call& call, ApiService& service) {
   http::Response& response = call.response;
-  if (!parts_.issuer) {
+  std::shared_ptr<const auth::TokenIssuer> issuer =
+      parts_.keys ? parts_.keys->current()->issuer : nullptr;
+  if (!issuer) {
     set_error(response, ApiError::not_found, "Token issuance is disabled on this instance");
     return;
   }
@@ -122,6 +125,7 @@ void TokenEndpoints::token(Call& call, ApiService& service) {
   }
   std::string_view grant_type = field(*form, "grant_type");
   Grant grant;
+  grant.issuer = std::move(issuer);
   if (grant_type == "password") {
     grant.name = field(*form, "username");
     grant.secret = field(*form, "password");
@@ -219,7 +223,7 @@ void TokenEndpoints::run_grant(Grant grant, ApiService& service) {
     std::string client_id = grant.client_credentials           ? grant.name
                             : grant.password_client_id.empty() ? std::string("password-grant")
                                                                : grant.password_client_id;
-    auth::IssuedToken token = parts_.issuer->issue(grant.name, client_id, *scopes, unix_now());
+    auth::IssuedToken token = grant.issuer->issue(grant.name, client_id, *scopes, unix_now());
     metrics.token_issued(grant_type);
     audit("token.issued", "ok", grant_type, grant.name, grant.record.client,
           grant.record.request_id);

@@ -34,6 +34,7 @@ struct WorkerState {
   BufferedLog log;
   WorkerMetrics& metrics;
   std::optional<auth::TokenVerifier> verifier;
+  std::uint64_t key_generation = 0;  // of the keys `verifier` holds (KeysSource::generation)
   VerifiedTokenCache token_cache;
   std::string request_id;
   std::string request_id_prefix;
