@@ -48,7 +48,8 @@ def test_swapped_secret_rotates_the_signing_key_without_a_restart(tmp_path):
     volume = tmp_path / "volume" / "keys"
     old = key_files(tmp_path / "staging-old", "EdDSA", "old-key")
     project(volume, old)
-    svc = conftest.start_service(workdir, "--keys-dir", volume, keys=False)
+    # One worker: every request meets the verified-token cache that step 2 must clear.
+    svc = conftest.start_service(workdir, "--keys-dir", volume, "--threads", "1", keys=False)
     try:
         old_token = svc.token()
         assert kid_of(old_token) == "old-key"
