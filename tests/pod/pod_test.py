@@ -382,9 +382,9 @@ def run_pod(args, overlay, plant, image, podman):
         PLANTS[plant][2](pod)
     name = f"smlapi-pod-{os.getpid()}-{overlay}"
     workdir = tempfile.mkdtemp(prefix=f"{name}-", dir="/tmp")
-    network = pod_network.PodNetwork(name)
-    redis = kube = None
+    network = redis = kube = None
     try:
+        network = pod_network.PodNetwork(name)
         fixtures = Fixtures(args.binary, workdir, pod)
         if fixtures.settings.get("SMLAPI_REDIS_HOST"):
             redis = start_redis(network, fixtures.redis_password, workdir)
@@ -408,7 +408,8 @@ def run_pod(args, overlay, plant, image, podman):
         if redis:
             redis.terminate()
             redis.wait(10)
-        network.close()
+        if network:
+            network.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -449,6 +450,9 @@ def main():
     if shutil.which("podman") is None:
         print("SKIP: podman is not installed (scripts/install-deps.sh --test installs it)")
         return SKIP
+    if os.geteuid() != 0:
+        print("FAIL: the pod test needs root (network namespaces, root-owned Secret files)")
+        return 1
     root = os.environ.get("SMLAPI_POD_CTR_ROOT", "/tmp/smlapi-pod-ctr")
     image = build_image(args, root)
     podman = kubelet.Podman(root)
