@@ -4,6 +4,7 @@
 # no-new-privileges, uid/gid 65532, loopback only.
 #
 #   scripts/container-smoke.sh [--full [--pull-base]] [--binary PATH] [--save FILE] [--keep-image]
+#   scripts/container-smoke.sh --build-only TAG [--binary PATH]
 #
 #   (default)  fast: a FROM-scratch image from a binary built on this (Debian 12) host,
 #              using the final stage of deploy/docker/Dockerfile verbatim (seconds).
@@ -14,6 +15,8 @@
 #              the registry (CI), instead of the local debootstrap image.
 #   --binary   host binary for the fast mode (default: build/secure-ml-api).
 #   --save     also write the tested image to FILE (docker-archive, e.g. for Trivy).
+#   --build-only  build the fast image as TAG in the private store, keep it and exit without
+#              checks (tests/pod runs it as a pod spec; it removes the image itself).
 #
 # Exit status: 0 all checks passed, 1 a check failed, 77 skipped (podman unusable here,
 # or no suitable binary), so CTest reports SKIP rather than a pass.
@@ -36,6 +39,7 @@ binary=$repo/build/secure-ml-api
 keep_image=0
 pull_base=0
 save_to=
+build_only=0
 ctr_root=${SMLAPI_CTR_ROOT:-/tmp/smlapi-ctr}
 cache_dir=${SMLAPI_CTR_CACHE:-/var/tmp/smlapi-container-cache}
 image=localhost/secure-ml-api:smoke-$$
@@ -72,6 +76,13 @@ parse_args() {
         shift
         ;;
       --keep-image) keep_image=1 ;;
+      --build-only)
+        [[ $# -ge 2 ]] || die "--build-only needs an image tag"
+        build_only=1
+        image=$2
+        keep_image=1
+        shift
+        ;;
       --pull-base) pull_base=1 ;;
       --save)
         [[ $# -ge 2 ]] || die "--save needs a file"
@@ -404,6 +415,9 @@ prepare_signing_key() {
   if podman_cmd run --rm --network=none --user "$RUNTIME_USER" --volume "$dir:/keys" "$image" \
     keys generate --alg EdDSA --kid smoke --out /keys >/dev/null 2>>"$work/podman-run.log"; then
     pass "keys generate (run in the image) wrote a signing key"
+    # Closed again before the server reads it, as a Secret volume is: the service refuses a
+    # key directory that anyone but root or itself may write (file trust, docs/threat-model.md).
+    chmod 0755 "$dir"
     keys_dir=$dir
   else
     fail "secure-ml-api keys generate failed in the image: $(tail -n 3 "$work/podman-run.log" 2>/dev/null)"
@@ -471,6 +485,10 @@ main() {
   source_metadata
   log "mode=$mode image=$image store=$ctr_root"
   if [[ $mode == full ]]; then build_full; else build_fast; fi
+  if [[ $build_only == 1 ]]; then
+    log "built $image"
+    return 0
+  fi
   check_image_config
   check_filesystem
   if [[ $mode == fast ]]; then check_reproducible_layer; fi

@@ -7,7 +7,7 @@
 
 namespace smlapi::api {
 
-AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
+AccessControl::AccessControl(std::shared_ptr<KeysSource> keys, auth::VerifierConfig config,
                              std::shared_ptr<auth::RevocationStore> revocations,
                              bool revocation_fail_open)
     : keys_(std::move(keys)),
@@ -15,10 +15,27 @@ AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::Ver
       revocations_(std::move(revocations)),
       revocation_fail_open_(revocation_fail_open) {}
 
-void AccessControl::attach(WorkerState& worker) const {
-  auto verifier = auth::TokenVerifier::create(keys_, config_);
+AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
+                             std::shared_ptr<auth::RevocationStore> revocations,
+                             bool revocation_fail_open)
+    : AccessControl(std::make_shared<KeysSource>(std::move(keys), nullptr), std::move(config),
+                    std::move(revocations), revocation_fail_open) {}
+
+void AccessControl::attach(WorkerState& worker) const { use_keys(worker, *keys_->current()); }
+
+// The verifier's configuration was accepted by attach(), so only a bug could make this throw.
+void AccessControl::use_keys(WorkerState& worker, const KeyGeneration& generation) const {
+  auto verifier = auth::TokenVerifier::create(generation.keys, config_);
   if (!verifier) throw std::invalid_argument(verifier.error().message);
   worker.verifier.emplace(std::move(*verifier));
+  worker.key_generation = generation.number;
+  // Tokens verified with the previous keys are verified again: a token of a key that left the
+  // set must stop working now, not when it leaves the cache.
+  worker.token_cache.clear();
+}
+
+void AccessControl::follow_key_rotation(WorkerState& worker) const {
+  if (worker.key_generation != keys_->generation()) use_keys(worker, *keys_->current());
 }
 
 std::string_view bearer_token(std::string_view authorization) {
@@ -34,6 +51,7 @@ std::string_view bearer_token(std::string_view authorization) {
 
 boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::verify(
     const http::Request& request, WorkerState& worker, std::int64_t now) const {
+  follow_key_rotation(worker);
   std::string_view token = bearer_token(request.authorization);
   if (token.empty()) {
     return AuthDenial{AuthDenial::Kind::missing_token, "missing_token", "", ""};
@@ -56,6 +74,7 @@ boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::ver
 
 const auth::VerifiedToken* AccessControl::cached(std::string_view token, WorkerState& worker,
                                                  std::int64_t now) const {
+  follow_key_rotation(worker);
   return worker.token_cache.find(token, now, config_.leeway_seconds);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/call.h"
+#include "api/keys_source.h"
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
 #include "auth/token_verifier.h"
@@ -28,11 +29,16 @@ class AccessControl {
   // `revocation_fail_open`: when the deny-list cannot be read (Redis down in
   // fail-open mode), accept otherwise valid tokens instead of answering 503. `revocations` is
   // the deny-list /token/revoke writes; admission reads it through its store.
+  AccessControl(std::shared_ptr<KeysSource> keys, auth::VerifierConfig config,
+                std::shared_ptr<auth::RevocationStore> revocations,
+                bool revocation_fail_open = false);
+  // A key set that never changes.
   AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::VerifierConfig config,
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);
 
-  // Creates the worker's own verifier (it keeps reusable crypto contexts).
+  // Creates the worker's own verifier (it keeps reusable crypto contexts); verify() and
+  // cached() replace it when the keys source publishes a new generation.
   void attach(WorkerState& worker) const;
 
   // The bearer token's claims, verified now (and cached) or found in the worker's cache. The
@@ -51,12 +57,15 @@ class AccessControl {
   boost::system::result<void, AuthDenial> judge(const Principal& caller, ratelimit::Listing listing,
                                                 std::string_view required_scope) const;
 
-  const auth::KeySet& keys() const { return *keys_; }
+  std::shared_ptr<const auth::KeySet> keys() const { return keys_->current()->keys; }
   auth::RevocationStore& revocations() const { return *revocations_; }
   std::int64_t leeway_seconds() const { return config_.leeway_seconds; }
 
  private:
-  std::shared_ptr<const auth::KeySet> keys_;
+  void use_keys(WorkerState& worker, const KeyGeneration& generation) const;
+  void follow_key_rotation(WorkerState& worker) const;
+
+  std::shared_ptr<KeysSource> keys_;
   auth::VerifierConfig config_;
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;

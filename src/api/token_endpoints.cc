@@ -74,6 +74,7 @@ struct TokenEndpoints::Grant {
   std::string password_client_id;
   std::optional<DeferredAnswer> answer;  // once the grant goes to the hashing pool
   std::optional<auth::HashingGate::Permit> permit;
+  std::shared_ptr<const auth::TokenIssuer> issuer;  // the keys current when the request came
 };
 
 TokenEndpoints::TokenEndpoints(TokenEndpointParts parts, LogSink& audit)
@@ -97,13 +98,15 @@ void TokenEndpoints::answer(Call& call) {
 }
 
 void TokenEndpoints::jwks(Call& call) const {
-  call.response.body = parts_.access->keys().jwks_json();
+  call.response.body = parts_.access->keys()->jwks_json();
   call.response.content_type = "application/jwk-set+json";
 }
 
 void TokenEndpoints::token(Call& call) {
   http::Response& response = call.response;
-  if (!parts_.issuer) {
+  std::shared_ptr<const auth::TokenIssuer> issuer =
+      parts_.keys ? parts_.keys->current()->issuer : nullptr;
+  if (!issuer) {
     set_error(response, ApiError::not_found, "Token issuance is disabled on this instance");
     return;
   }
@@ -119,6 +122,7 @@ void TokenEndpoints::token(Call& call) {
   }
   std::string_view grant_type = field(*form, "grant_type");
   Grant grant;
+  grant.issuer = std::move(issuer);
   if (grant_type == "password") {
     grant.name = field(*form, "username");
     grant.secret = field(*form, "password");
@@ -204,7 +208,7 @@ void TokenEndpoints::run_grant(Grant grant) {
                             : grant.password_client_id.empty() ? std::string("password-grant")
                                                                : grant.password_client_id;
     auth::IssuedToken token =
-        parts_.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds());
+        grant.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds());
     answer.count([grant_type](WorkerMetrics& metrics) { metrics.token_issued(grant_type); });
     audit("token.issued", "ok", grant_type, grant.name, record.client, record.request_id);
     std::string& out = response.body;

@@ -8,6 +8,7 @@
 #include "api/call.h"
 #include "api/clock.h"
 #include "api/credentials_source.h"
+#include "api/keys_source.h"
 #include "api/log.h"
 #include "api/login_guard.h"
 #include "auth/credential_authenticator.h"
@@ -24,7 +25,9 @@ namespace smlapi::api {
 struct TokenEndpointParts {
   std::shared_ptr<CredentialsSource> credentials;
   std::shared_ptr<const auth::PasswordHasher> hasher;
-  std::shared_ptr<const auth::TokenIssuer> issuer;  // null: verify-only replica
+  // /token issues with its current generation's issuer; null (or a verify-only generation):
+  // issuance is disabled on this replica.
+  std::shared_ptr<const KeysSource> keys;
   std::shared_ptr<AccessControl> access;
   std::shared_ptr<LoginGuard> login_guard;  // may be null
   std::size_t max_concurrent_hashes = 2;

@@ -26,4 +26,8 @@ void VerifiedTokenCache::insert(std::string_view token, const auth::VerifiedToke
   slot.verified = verified;
 }
 
+void VerifiedTokenCache::clear() {
+  for (Slot& slot : slots_) slot.token.clear();
+}
+
 }  // namespace smlapi::api

@@ -2,9 +2,10 @@
 // bytes. Asymmetric signatures cost 30-120 us to verify (EdDSA, ES256, RS256 on
 // this machine) while a client reuses one token for its whole lifetime, so the
 // signature is checked once per worker and later requests only compare bytes.
-// Safe because the key set is fixed for the process's life and everything that
-// changes with time is re-checked on a hit: expiry here, revocation and scope
-// by the caller on every request.
+// Safe because the owner clears it whenever the key set changes (AccessControl
+// follows KeysSource's generations) and everything that changes with time is
+// re-checked on a hit: expiry here, revocation and scope by the caller on every
+// request.
 #pragma once
 
 #include "auth/token_verifier.h"
@@ -25,6 +26,7 @@ class VerifiedTokenCache {
   const auth::VerifiedToken* find(std::string_view token, std::int64_t now,
                                   std::int64_t leeway_seconds) const;
   void insert(std::string_view token, const auth::VerifiedToken& verified);
+  void clear();
 
  private:
   struct Slot {

@@ -36,6 +36,7 @@ struct WorkerState {
   BufferedLog log;
   WorkerMetrics& metrics;
   std::optional<auth::TokenVerifier> verifier;
+  std::uint64_t key_generation = 0;  // of the keys `verifier` holds (KeysSource::generation)
   VerifiedTokenCache token_cache;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;

@@ -2,6 +2,7 @@
 #include "api/api_service.h"
 #include "api/credentials_source.h"
 #include "api/inference_endpoints.h"
+#include "api/keys_source.h"
 #include "api/local_admission_store.h"
 #include "api/rate_limit_gate.h"
 #include "api/token_endpoints.h"
@@ -38,8 +39,9 @@ struct StartupError {
   std::string message;
 };
 
-boost::system::result<std::shared_ptr<const auth::KeySet>, StartupError> load_keys(
+boost::system::result<std::shared_ptr<api::KeysSource>, StartupError> load_keys(
     const ServeConfig& config, api::LogSink& log) {
+  const auth::IssuerConfig issuer{config.issuer, config.audience, config.token_ttl_seconds};
   if (config.keys_dir.empty()) {
     unsigned char random[6];
     RAND_bytes(random, sizeof random);
@@ -51,15 +53,19 @@ boost::system::result<std::shared_ptr<const auth::KeySet>, StartupError> load_ke
     api::log_event(log, "warn", "startup.keys",
                    "no --keys-dir: signing with an ephemeral Ed25519 key; tokens will not survive "
                    "a restart nor verify on other replicas");
-    auto set = auth::KeySet::create({}, std::move(*key));
+    auto set = auth::KeySet::create({}, *key);
     if (!set) return StartupError{set.error().message};
-    return std::make_shared<const auth::KeySet>(std::move(*set));
+    auto signer = auth::TokenIssuer::create(issuer, std::move(*key));
+    if (!signer) return StartupError{signer.error().message};
+    return std::make_shared<api::KeysSource>(
+        std::make_shared<const auth::KeySet>(std::move(*set)),
+        std::make_shared<const auth::TokenIssuer>(std::move(*signer)));
   }
   auth::KeyDirectoryOptions options;
   if (!config.signing_kid.empty()) options.active_kid = config.signing_kid;
-  auto set = auth::load_key_directory(config.keys_dir, options);
-  if (!set) return StartupError{"--keys-dir: " + set.error().message};
-  return std::make_shared<const auth::KeySet>(std::move(*set));
+  auto source = api::KeysSource::open(config.keys_dir, options, issuer);
+  if (!source) return StartupError{"--keys-dir: " + source.error().message};
+  return std::move(*source);
 }
 
 // Blocks the signals the main thread handles, before any worker thread exists,
@@ -83,7 +89,9 @@ class Service {
 
  private:
   void housekeeping();
-  void log_reload(const api::ReloadResult& result);
+  void reload_files(bool force);
+  void log_reload(const api::ReloadResult& result, std::string_view event,
+                  std::string_view subject);
 
   const ServeConfig& config_;
   api::LogSink& log_;
@@ -91,6 +99,7 @@ class Service {
   api::Readiness readiness_;
   std::unique_ptr<api::ServiceMetrics> metrics_;
   std::shared_ptr<api::CredentialsSource> credentials_;
+  std::shared_ptr<api::KeysSource> keys_;
   std::shared_ptr<ratelimit::Store> store_;
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
@@ -102,6 +111,7 @@ boost::system::result<void, StartupError> Service::start() {
   if (!models) return StartupError{models.error().message};
   auto keys = load_keys(config_, log_);
   if (!keys) return keys.error();
+  keys_ = *keys;
   auto proxies = net::TrustedProxies::parse(
       config_.trusted_proxies, config_.rfc7239_forwarded ? net::ForwardingHeader::forwarded
                                                          : net::ForwardingHeader::x_forwarded_for);
@@ -161,17 +171,10 @@ boost::system::result<void, StartupError> Service::start() {
     if (loaded.outcome == api::ReloadResult::Outcome::failed) {
       return StartupError{"--users-file: " + loaded.detail};  // no previous store to keep
     }
-    log_reload(loaded);
-  }
-  std::shared_ptr<const auth::TokenIssuer> issuer;
-  if ((*keys)->signing_key()) {
-    auto created = auth::TokenIssuer::create(
-        {config_.issuer, config_.audience, config_.token_ttl_seconds}, *(*keys)->signing_key());
-    if (!created) return StartupError{created.error().message};
-    issuer = std::make_shared<const auth::TokenIssuer>(std::move(*created));
+    log_reload(loaded, "users.reload", "users file");
   }
   api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
-                                      issuer,       access,
+                                      keys_,        access,
                                       gate,         config_.max_concurrent_hashes,
                                       clock};
   auto tokens = std::make_shared<api::TokenEndpoints>(std::move(token_parts), log_);
@@ -226,23 +229,32 @@ boost::system::result<void, StartupError> Service::start() {
   return {};
 }
 
-void Service::log_reload(const api::ReloadResult& result) {
+// `subject` names what was reloaded in the message; a detail never holds secret material.
+void Service::log_reload(const api::ReloadResult& result, std::string_view event,
+                         std::string_view subject) {
   switch (result.outcome) {
     case api::ReloadResult::Outcome::unchanged:
       return;
     case api::ReloadResult::Outcome::loaded:
-      api::log_event(log_, "info", "users.reload", "users file loaded: " + result.detail);
+      api::log_event(log_, "info", event, std::string(subject) + " loaded: " + result.detail);
       return;
     case api::ReloadResult::Outcome::failed:
-      api::log_event(log_, "error", "users.reload",
-                     "users file not loaded, keeping the previous one: " + result.detail);
+      api::log_event(
+          log_, "error", event,
+          std::string(subject) + " not loaded, keeping the previous one: " + result.detail);
       return;
   }
 }
 
-// Once a second: users-file changes, Redis health for readiness and metrics.
+void Service::reload_files(bool force) {
+  log_reload(credentials_->reload(force), "users.reload", "users file");
+  log_reload(keys_->reload(force), "keys.reload", "key directory");
+}
+
+// Once a second: users-file and key-directory changes (the kubelet swaps a Secret volume's
+// files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
-  log_reload(credentials_->reload(false));
+  reload_files(false);
   if (uses_redis_) {
     bool healthy = store_->healthy();
     readiness_.set_store_healthy(healthy);
@@ -255,7 +267,7 @@ int Service::run_until_stopped(const sigset_t& signals) {
   for (;;) {
     int signal = sigtimedwait(&signals, nullptr, &one_second);
     if (signal == SIGHUP) {
-      log_reload(credentials_->reload(true));
+      reload_files(true);
       continue;
     }
     if (signal == SIGTERM || signal == SIGINT) break;

@@ -1,9 +1,9 @@
 #include "app/serve_config.h"
 
+#include "auth/secure_file.h"
 #include "net/trusted_proxies.h"
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
 
 namespace smlapi::app {
@@ -224,6 +224,11 @@ void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time
               " (give both for HTTPS, neither for plain HTTP)");
     return;
   }
+  // The key file passes the same trust rule as every other secret file; OpenSSL reads it after.
+  if (auto trusted = auth::check_file_trust(key, auth::FileAudience::secret); !trusted) {
+    read.fail("--tls-key: " + trusted.error().message);
+    return;
+  }
   auto tls = http::make_tls_context({certificate, key}, now);
   if (!tls) {
     using Code = http::TlsContextErrorCode;
@@ -238,12 +243,12 @@ void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time
   config.tls_certificate = std::move(tls->certificate);
 }
 
-std::optional<std::string> read_secret_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+boost::system::result<std::string, auth::Error> read_secret_file(const std::string& path) {
+  auto read = auth::read_trusted_file(path, auth::FileAudience::secret);
+  if (!read) return read.error();
+  std::string content = std::move(read).value();
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
-  return content;
+  return {boost::system::in_place_value, std::move(content)};
 }
 
 }  // namespace
@@ -295,7 +300,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
     if (std::string file = options.get("redis-password-file"); !file.empty()) {
       auto secret = read_secret_file(file);
       if (!secret)
-        read.fail("--redis-password-file cannot be read");
+        read.fail("--redis-password-file: " + secret.error().message);
       else
         redis.password = *secret;
     }

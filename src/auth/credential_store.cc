@@ -107,7 +107,8 @@ boost::system::result<void, Error> CredentialStore::save(const std::filesystem::
 
 boost::system::result<CredentialStore, Error> CredentialStore::load(
     const std::filesystem::path& path, ScopeSet allowed_scopes) {
-  auto contents = read_small_file(path, kMaxCredentialFileBytes);
+  // Password hashes are secrets, and whoever can write the file can add an account.
+  auto contents = read_trusted_file(path, FileAudience::secret, kMaxCredentialFileBytes);
   if (!contents) return contents.error();
   auto store = parse(contents.value(), std::move(allowed_scopes));
   if (!store) return Error{path.string() + ": " + store.error().message};

@@ -66,6 +66,8 @@ class CredentialStore {
 
   static boost::system::result<CredentialStore, Error> parse(
       std::string_view json, ScopeSet allowed_scopes = default_allowed_scopes());
+  // The file must pass check_file_trust as a secret (secure_file.h): group-readable as a
+  // Kubernetes Secret with fsGroup is, but writable by nobody but its owner.
   static boost::system::result<CredentialStore, Error> load(
       const std::filesystem::path& path, ScopeSet allowed_scopes = default_allowed_scopes());
 

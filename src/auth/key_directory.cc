@@ -18,6 +18,7 @@ constexpr std::string_view kPublicSuffix = ".pub.pem";
 constexpr std::string_view kSecretSuffix = ".hs256";
 constexpr std::string_view kActiveFile = "active";
 constexpr std::size_t kMaxActiveFileBytes = 256;
+constexpr std::string_view kKubernetesDataLink = "..data";
 
 enum class KeyFileKind { private_key, public_key, hs256_secret };
 
@@ -75,13 +76,8 @@ boost::system::result<std::map<std::string, KeyFiles>, Error> list_key_files(con
 }
 
 boost::system::result<SigningKey, Error> load_signing_key(const std::string& kid,
-                                                          const KeyFile& file,
-                                                          const KeyDirectoryOptions& options) {
-  if (options.require_owner_only_private_files && is_accessible_by_others(file.path)) {
-    return Error{file.path.string() +
-                 ": private key file is accessible by group or others (chmod 600 it)"};
-  }
-  auto contents = read_small_file(file.path);
+                                                          const KeyFile& file) {
+  auto contents = read_trusted_file(file.path, FileAudience::secret);
   if (!contents) return contents.error();
   if (file.kind == KeyFileKind::hs256_secret)
     return SigningKey::from_hs256_secret(kid, contents.value());
@@ -103,7 +99,7 @@ boost::system::result<std::optional<std::string>, Error> choose_active_kid(
   const fs::path active = dir / kActiveFile;
   std::error_code error;
   if (fs::is_regular_file(active, error)) {
-    auto contents = read_small_file(active, kMaxActiveFileBytes);
+    auto contents = read_trusted_file(active, FileAudience::public_material, kMaxActiveFileBytes);
     if (!contents) return contents.error();
     return std::optional<std::string>(trim(contents.value()));
   }
@@ -115,10 +111,22 @@ boost::system::result<std::optional<std::string>, Error> choose_active_kid(
   return std::optional<std::string>(signing_keys.begin()->first);
 }
 
+// Kubernetes' atomic writer swaps `..data` to a new timestamped directory when a projected
+// Secret changes; reading through the link once means one load sees one version of the Secret,
+// never old files next to new ones.
+fs::path current_version_of(const fs::path& directory) {
+  std::error_code error;
+  const fs::path data = directory / kKubernetesDataLink;
+  if (!fs::is_symlink(data, error)) return directory;
+  fs::path resolved = fs::canonical(data, error);
+  return error ? directory : resolved;
+}
+
 }  // namespace
 
-boost::system::result<KeySet, Error> load_key_directory(const fs::path& directory,
+boost::system::result<KeySet, Error> load_key_directory(const fs::path& given_directory,
                                                         const KeyDirectoryOptions& options) {
+  const fs::path directory = current_version_of(given_directory);
   auto listed = list_key_files(directory);
   if (!listed) return listed.error();
   const std::map<std::string, KeyFiles> files = std::move(listed).value();
@@ -127,12 +135,12 @@ boost::system::result<KeySet, Error> load_key_directory(const fs::path& director
   std::map<std::string, SigningKey> signing_keys;
   for (const auto& [kid, key_files] : files) {
     if (key_files.secret_or_private) {
-      auto key = load_signing_key(kid, *key_files.secret_or_private, options);
+      auto key = load_signing_key(kid, *key_files.secret_or_private);
       if (!key) return key.error();
       signing_keys.emplace(kid, std::move(key).value());
     }
     if (key_files.public_pem) {
-      auto contents = read_small_file(*key_files.public_pem);
+      auto contents = read_trusted_file(*key_files.public_pem, FileAudience::public_material);
       if (!contents) return contents.error();
       auto key = VerificationKey::from_pem(kid, contents.value());
       if (!key) return key.error();

@@ -11,9 +11,12 @@
 //   active          optional: the kid of the key to sign with (whitespace around it ignored).
 //
 // Other files, sub-directories and names starting with '.' (such as Kubernetes' ..data links)
-// are ignored. kids must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}. Private key and secret files
-// must not be readable or writable by group or others (mode 0600 or 0400) unless the loader is
-// told otherwise.
+// are ignored; a directory with a `..data` link (a Kubernetes Secret volume) is read through
+// that link, so one load sees one version of the Secret. kids must match
+// [A-Za-z0-9][A-Za-z0-9._-]{0,63}. Every file must pass check_file_trust (secure_file.h):
+// owned by root or this uid, writable by nobody else, on a path nobody else can rewrite;
+// private keys and secrets (FileAudience::secret) may be group-readable (fsGroup) but give
+// others no access.
 //
 // The signing key is, in order: the kid passed to load_key_directory, the kid in `active`,
 // the only private key or secret in the directory; with several candidates and no choice the
@@ -34,7 +37,6 @@ namespace smlapi::auth {
 
 struct KeyDirectoryOptions {
   std::optional<std::string> active_kid;
-  bool require_owner_only_private_files = true;
 };
 
 boost::system::result<KeySet, Error> load_key_directory(const std::filesystem::path& directory,

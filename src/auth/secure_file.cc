@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <string>
 #include <utility>
 
 namespace smlapi::auth {
@@ -64,6 +65,85 @@ void sync_directory(const std::filesystem::path& directory) {
   if (fd.get() >= 0) ::fsync(fd.get());
 }
 
+bool is_trusted_owner(uid_t owner) { return owner == 0 || owner == ::geteuid(); }
+
+bool is_writable_by_others(mode_t mode) { return (mode & (S_IWGRP | S_IWOTH)) != 0; }
+
+Error untrusted_owner(const std::filesystem::path& path, uid_t owner) {
+  return file_error(path, "owned by uid " + std::to_string(owner) +
+                              ", neither root nor this process (uid " +
+                              std::to_string(::geteuid()) + ")");
+}
+
+// The rules on the file itself (see check_file_trust).
+boost::system::result<void, Error> check_file_status(const std::filesystem::path& path,
+                                                     const struct stat& info,
+                                                     FileAudience audience) {
+  if (!S_ISREG(info.st_mode)) return file_error(path, "not a regular file");
+  if (!is_trusted_owner(info.st_uid)) return untrusted_owner(path, info.st_uid);
+  if (is_writable_by_others(info.st_mode)) {
+    return file_error(path, "writable by group or others (chmod go-w)");
+  }
+  if (audience == FileAudience::secret && (info.st_mode & S_IRWXO) != 0) {
+    return file_error(path, "secret file accessible by others (chmod o-rwx; group read is fine)");
+  }
+  return {};
+}
+
+// Whoever can write a directory can rename or replace its entries, unless the sticky bit
+// limits that to the entries they own.
+boost::system::result<void, Error> check_directory(const std::filesystem::path& directory) {
+  struct stat info {};
+  if (::stat(directory.c_str(), &info) != 0) return errno_error(directory, "cannot examine");
+  if (!S_ISDIR(info.st_mode)) return file_error(directory, "not a directory");
+  if (!is_trusted_owner(info.st_uid)) return untrusted_owner(directory, info.st_uid);
+  const bool sticky = (info.st_mode & S_ISVTX) != 0;
+  if (is_writable_by_others(info.st_mode) && !sticky) {
+    return file_error(directory, "directory writable by group or others (and not sticky)");
+  }
+  return {};
+}
+
+// Every directory from the one holding `entry` (absolute) up to the root.
+boost::system::result<void, Error> check_directories_above(const std::filesystem::path& entry) {
+  for (std::filesystem::path directory = entry.parent_path();;
+       directory = directory.parent_path()) {
+    if (auto trusted = check_directory(directory); !trusted) return trusted;
+    if (directory == directory.root_path() || !directory.has_parent_path()) return {};
+  }
+}
+
+// The directories above `path` as given, above each symbolic link it leads through (one hop
+// at a time: the kubelet's <name> -> ..data/<name>), and above the resolved file.
+boost::system::result<void, Error> check_directories_on_path(const std::filesystem::path& path) {
+  constexpr int kMaxLinkHops = 40;  // the kernel's own limit (ELOOP)
+  std::error_code error;
+  std::filesystem::path hop = std::filesystem::absolute(path, error);
+  for (int hops = 0; !error && hops < kMaxLinkHops; ++hops) {
+    if (auto trusted = check_directories_above(hop); !trusted) return trusted;
+    if (!std::filesystem::is_symlink(hop, error) || error) break;
+    const std::filesystem::path target = std::filesystem::read_symlink(hop, error);
+    hop = target.is_absolute() ? target : hop.parent_path() / target;
+  }
+  const std::filesystem::path resolved = std::filesystem::canonical(path, error);
+  if (error) return file_error(path, "cannot resolve: " + error.message());
+  return check_directories_above(resolved);
+}
+
+boost::system::result<std::string, Error> read_descriptor(int fd, const std::filesystem::path& path,
+                                                          std::size_t max_bytes) {
+  std::string contents;
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return errno_error(path, "read error");
+    if (got == 0) return {boost::system::in_place_value, std::move(contents)};
+    contents.append(buffer.data(), static_cast<std::size_t>(got));
+    if (contents.size() > max_bytes) return file_error(path, "file too large");
+  }
+}
+
 }  // namespace
 
 boost::system::result<std::string, Error> read_small_file(const std::filesystem::path& path,
@@ -113,10 +193,25 @@ boost::system::result<void, Error> replace_file_atomically(const std::filesystem
   return {};
 }
 
-bool is_accessible_by_others(const std::filesystem::path& path) {
+boost::system::result<void, Error> check_file_trust(const std::filesystem::path& path,
+                                                    FileAudience audience) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return true;
-  return (info.st_mode & (S_IRWXG | S_IRWXO)) != 0;
+  if (::stat(path.c_str(), &info) != 0) return errno_error(path, "cannot examine");
+  if (auto trusted = check_file_status(path, info, audience); !trusted) return trusted;
+  return check_directories_on_path(path);
+}
+
+boost::system::result<std::string, Error> read_trusted_file(const std::filesystem::path& path,
+                                                            FileAudience audience,
+                                                            std::size_t max_bytes) {
+  // O_NONBLOCK: a FIFO planted in place of the file must not block the open; fstat refuses it.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (fd.get() < 0) return errno_error(path, "cannot open");
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) return errno_error(path, "cannot examine");
+  if (auto trusted = check_file_status(path, info, audience); !trusted) return trusted.error();
+  if (auto trusted = check_directories_on_path(path); !trusted) return trusted.error();
+  return read_descriptor(fd.get(), path, max_bytes);
 }
 
 }  // namespace smlapi::auth

@@ -35,8 +35,9 @@ Principal caller_with(std::vector<std::string> scopes) {
 
 // judge() reads neither the keys nor the store: the deny-list answer is its argument.
 AccessControl access(bool fail_open) {
-  return AccessControl(nullptr, auth::VerifierConfig{"https://issuer.test", "secure-ml-api"},
-                       nullptr, fail_open);
+  return AccessControl(std::shared_ptr<const auth::KeySet>(),
+                       auth::VerifierConfig{"https://issuer.test", "secure-ml-api"}, nullptr,
+                       fail_open);
 }
 
 std::string header(const http::Response& response, std::string_view name) {

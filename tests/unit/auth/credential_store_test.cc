@@ -160,5 +160,21 @@ TEST(CredentialFile, MissingFileIsAnError) {
   EXPECT_THAT(loaded, FailsWith(Field(&Error::message, HasSubstr("absent.json"))));
 }
 
+// The users file passes the file-trust rule (secure_file.h) as a secret: group-readable as the
+// kubelet projects it, but never writable by the group nor readable by others.
+TEST(CredentialFile, UntrustedFileIsRefused) {
+  testing::TempDir dir;
+  const auto volume = dir.path() / "users";
+  const std::string json = "{\"version\": 1, \"users\": [], \"clients\": []}";
+  testing::project_secret(volume, {{"users.json", json}}, 0440);
+  EXPECT_THAT(CredentialStore::load(volume / "users.json"), Succeeds());
+  testing::project_secret(volume, {{"users.json", json}}, 0460);
+  EXPECT_THAT(CredentialStore::load(volume / "users.json"),
+              FailsWith(Field(&Error::message, HasSubstr("writable by group or others"))));
+  testing::project_secret(volume, {{"users.json", json}}, 0444);
+  EXPECT_THAT(CredentialStore::load(volume / "users.json"),
+              FailsWith(Field(&Error::message, HasSubstr("accessible by others"))));
+}
+
 }  // namespace
 }  // namespace smlapi::auth

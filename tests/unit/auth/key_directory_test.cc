@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 #include <fstream>
 
 #include "auth/key_directory.h"
@@ -119,14 +120,65 @@ TEST(KeyDirectory, MismatchedPublicAndPrivateFilesFail) {
   EXPECT_TRUE(load_key_directory(dir.path(), {.active_kid = "b"}));
 }
 
+// The file-trust rule itself is proven in file_trust_test.cc; here: the loader applies it to
+// each kind of file it reads, with the audience of that kind.
 TEST(KeyDirectory, PrivateFilesReadableByOthersAreRefused) {
   TempDir dir;
   ASSERT_TRUE(generate_key_files(Algorithm::HS256, "hs", dir.path()));
-  fs::permissions(dir.path() / "hs.hs256", fs::perms::group_read, fs::perm_options::add);
+  fs::permissions(dir.path() / "hs.hs256", fs::perms::others_read, fs::perm_options::add);
   EXPECT_THAT(load_key_directory(dir.path()),
-              FailsWith(Field(&Error::message, HasSubstr("chmod 600"))));
-  EXPECT_TRUE(load_key_directory(
-      dir.path(), {.active_kid = std::nullopt, .require_owner_only_private_files = false}));
+              FailsWith(Field(&Error::message, HasSubstr("accessible by others"))));
+}
+
+TEST(KeyDirectory, GroupReadablePrivateFilesAreAcceptedAsTheKubeletProjectsThem) {
+  TempDir dir;
+  ASSERT_TRUE(generate_key_files(Algorithm::ES256, "es", dir.path()));
+  fs::permissions(dir.path() / "es.pem", fs::perms::group_read, fs::perm_options::add);
+  EXPECT_THAT(load_key_directory(dir.path()), Succeeds());
+}
+
+TEST(KeyDirectory, EveryKindOfKeyFileWritableByTheGroupIsRefused) {
+  for (const char* name : {"es.pem", "es.pub.pem", "active"}) {
+    TempDir dir;
+    ASSERT_TRUE(generate_key_files(Algorithm::ES256, "es", dir.path()));
+    write_file(dir.path() / "active", "es\n", 0644);
+    ASSERT_THAT(load_key_directory(dir.path()), Succeeds());
+    fs::permissions(dir.path() / name, fs::perms::group_write, fs::perm_options::add);
+    EXPECT_THAT(load_key_directory(dir.path()),
+                FailsWith(Field(&Error::message, HasSubstr("writable by group or others"))))
+        << name;
+  }
+}
+
+TEST(KeyDirectory, PublicKeyOfAnotherAccountIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(generate_key_files(Algorithm::ES256, "es", dir.path()));
+  ASSERT_EQ(::chown((dir.path() / "es.pub.pem").c_str(), 65532, 65532), 0);
+  EXPECT_THAT(load_key_directory(dir.path()),
+              FailsWith(Field(&Error::message, HasSubstr("owned by uid 65532"))));
+}
+
+// A Secret volume (kubelet layout, fsGroup, mode 0440) loads, and is read through its `..data`
+// link: one load sees one version of the Secret, whatever else sits next to it.
+TEST(KeyDirectory, KubeletSecretVolumeLoadsThroughItsDataLink) {
+  TempDir dir;
+  ASSERT_TRUE(generate_key_files(Algorithm::EdDSA, "a", dir.path() / "staging"));
+  ASSERT_TRUE(generate_key_files(Algorithm::EdDSA, "b", dir.path() / "staging"));
+  const auto file = [&](const std::string& name) {
+    return read_small_file(dir.path() / "staging" / name).value();
+  };
+  const fs::path volume = dir.path() / "keys";
+  testing::project_secret(volume, {{"a.pem", file("a.pem")}, {"a.pub.pem", file("a.pub.pem")}});
+  write_file(volume / "b.pub.pem", file("b.pub.pem"), 0644);  // not part of the Secret
+  const auto first = load_key_directory(volume);
+  ASSERT_THAT(first, Succeeds());
+  EXPECT_EQ(first->kids(), (std::vector<std::string>{"a"}));
+
+  testing::project_secret(volume, {{"b.pem", file("b.pem")}});  // an update: ..data swapped
+  const auto second = load_key_directory(volume);
+  ASSERT_THAT(second, Succeeds());
+  EXPECT_EQ(second->kids(), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(second->signing_key()->kid(), "b");
 }
 
 TEST(KeyDirectory, ShortHs256SecretIsRefused) {

@@ -1,5 +1,8 @@
 #include "test_support.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -8,6 +11,7 @@
 
 #include "auth/jws.h"
 #include "auth/random.h"
+#include "auth/secure_file.h"
 #include "result_matchers.h"
 
 namespace smlapi::auth::testing {
@@ -90,6 +94,50 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+
+void must(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error("project_secret: " + what);
+}
+
+void own(const std::filesystem::path& path, gid_t group, mode_t mode) {
+  must(::lchown(path.c_str(), 0, group) == 0, "chown " + path.string());
+  must(::chmod(path.c_str(), mode) == 0, "chmod " + path.string());
+}
+
+}  // namespace
+
+std::filesystem::path project_secret(const std::filesystem::path& volume,
+                                     const std::map<std::string, std::string>& files, mode_t mode,
+                                     gid_t fs_group) {
+  namespace fs = std::filesystem;
+  static int version = 0;
+  fs::create_directories(volume);
+  own(volume, fs_group, 03777);
+  const fs::path data = volume / "..data";
+  std::error_code previous_missing;
+  const fs::path previous = fs::read_symlink(data, previous_missing);
+  const std::string stamp = "..2026_12_02_10_00_00." + std::to_string(++version);
+  fs::create_directory(volume / stamp);
+  own(volume / stamp, fs_group, 02755);
+  for (const auto& [name, contents] : files) {
+    must(write_new_file(volume / stamp / name, contents, mode).has_value(), "write " + name);
+    own(volume / stamp / name, fs_group, mode);
+  }
+  fs::create_symlink(stamp, volume / "..data_tmp");
+  fs::rename(volume / "..data_tmp", data);  // the atomic swap
+  for (const auto& entry : fs::directory_iterator(volume)) {
+    const std::string name = entry.path().filename().string();
+    if (name.front() != '.' && !files.contains(name)) fs::remove(entry.path());
+  }
+  for (const auto& [name, contents] : files) {
+    if (!fs::is_symlink(volume / name))
+      fs::create_symlink(fs::path("..data") / name, volume / name);
+  }
+  if (!previous_missing) fs::remove_all(volume / previous);
+  return volume / stamp;
 }
 
 }  // namespace smlapi::auth::testing

@@ -2,8 +2,10 @@
 // claim builders, and a way to sign arbitrary header/payload JSON (to forge attack tokens).
 #pragma once
 
+#include <sys/types.h>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,5 +50,16 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Lays `files` (name -> contents) out in `volume` as the kubelet's atomic writer projects a
+// Secret volume with an fsGroup: the volume directory (a tmpfs: mode 3777) root:fs_group, a
+// timestamped directory `..2026_12_02_...` (2755, root:fs_group) holding the files (root:fs_group,
+// `mode`: the kubelet's defaultMode | 0440), `..data` -> that directory, and `<name>` ->
+// `..data/<name>`. Called again on the same volume it writes a new timestamped directory,
+// swaps `..data` with one rename (as on a Secret update) and removes the old directory.
+// Returns the timestamped directory. Tests run as root, so the chowns work.
+std::filesystem::path project_secret(const std::filesystem::path& volume,
+                                     const std::map<std::string, std::string>& files,
+                                     mode_t mode = 0440, gid_t fs_group = 65532);
 
 }  // namespace smlapi::auth::testing

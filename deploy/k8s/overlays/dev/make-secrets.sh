@@ -26,6 +26,7 @@ if command -v secure-ml-api > /dev/null; then
 else
   openssl genpkey -algorithm ed25519 -out "$work/keys/$kid.pem"
 fi
+printf '%s\n' "$kid" >"$work/keys/active" # the signing kid travels with the Secret
 apply_secret smlapi-signing-keys --from-file="$work/keys"
 
 # Users file with one predict user; password printed once for the developer.
