@@ -14,13 +14,19 @@ std::shared_ptr<const model::ModelRegistry> vader_only() {
   return registry;
 }
 
+api::testing::InProcessOptions service_options(const InProcessApiOptions& options) {
+  api::testing::InProcessOptions service;
+  service.algorithm = options.algorithm;
+  service.rate_limits = options.rate_limits;
+  service.access_log = options.access_log;
+  return service;
+}
+
 }  // namespace
 
 InProcessApi::InProcessApi(InProcessApiOptions options)
-    : service_(std::make_unique<api::testing::InProcessService>(
-          vader_only(),
-          api::testing::InProcessOptions{
-              options.algorithm, options.rate_limits, options.access_log, {}})),
+    : service_(
+          std::make_unique<api::testing::InProcessService>(vader_only(), service_options(options))),
       token_(service_->token("bench-user", {"predict"})) {}
 
 std::string healthz_request() { return api::testing::get_request("/healthz"); }

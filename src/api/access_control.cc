@@ -3,8 +3,6 @@
 #include "api/errors.h"
 #include "api/worker_state.h"
 
-#include <boost/beast/core/string.hpp>
-
 namespace smlapi::api {
 
 AccessControl::AccessControl(std::shared_ptr<KeysSource> keys, auth::VerifierConfig config,
@@ -40,9 +38,13 @@ void AccessControl::follow_key_rotation(WorkerState& worker) const {
 
 std::string_view bearer_token(std::string_view authorization) {
   constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() ||
-      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
-    return {};
+  if (authorization.size() <= kScheme.size()) return {};
+  // The scheme is case-insensitive (RFC 9110 section 11.1). ASCII folding by hand: this runs on
+  // every authenticated request, and beast::iequals cost several times as many instructions.
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    char c = authorization[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[i]) return {};
   }
   std::string_view token = authorization.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);

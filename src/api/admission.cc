@@ -6,6 +6,7 @@
 #include "net/ip_address.h"
 
 #include <chrono>
+#include <stdexcept>
 
 namespace smlapi::api {
 
@@ -30,7 +31,10 @@ constexpr ratelimit::Decision kMissingDecision{
 }  // namespace
 
 Admission::Admission(AdmissionParts parts, LogSink& audit)
-    : parts_(std::move(parts)), audit_(audit) {}
+    : parts_(std::move(parts)), audit_(audit) {
+  if (!parts_.store || !parts_.clock) throw std::invalid_argument("Admission: no store or clock");
+  shared_store_ = parts_.store->shared();
+}
 
 bool Admission::admit(Call& call) {
   AdmissionState state = start(call);
@@ -41,7 +45,7 @@ bool Admission::admit(Call& call) {
 }
 
 ratelimit::AdmissionResults Admission::run_store(AdmissionProgress& progress) {
-  if (!parts_.store->shared()) return parts_.store->run(progress.query);
+  if (!shared_store_) return parts_.store->run(progress.query);
   // Only a shared store's latency is recorded: the in-process store skips the clock reads.
   const ratelimit::TimePoint before = parts_.clock->steady();
   ratelimit::AdmissionResults results = parts_.store->run(progress.query);
@@ -57,6 +61,7 @@ AdmissionState Admission::start(Call& call) {
   call.principal = nullptr;
   progress.limited = parts_.limits && parts_.limits->limits_enabled() && info.needs_rate_limit();
   progress.subject_limited = false;
+  if (!progress.limited && !info.needs_token()) return AdmissionState::admitted;  // health
   progress.query = {};
   progress.query.now = parts_.clock->steady();
   progress.query.unix_now = parts_.clock->unix_seconds();
@@ -67,7 +72,6 @@ AdmissionState Admission::start(Call& call) {
         parts_.limits->query(call.route, LimitedBy::address, address, progress.address_key);
   }
   if (!info.needs_token()) {
-    if (!progress.limited) return AdmissionState::admitted;
     progress.stage = Stage::address;
     return AdmissionState::awaiting_store;
   }

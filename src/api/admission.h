@@ -60,6 +60,7 @@ class Admission {
 
   AdmissionParts parts_;
   LogSink& audit_;
+  bool shared_store_ = false;  // parts_.store->shared(), asked once
 };
 
 }  // namespace smlapi::api

@@ -38,7 +38,6 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
   std::vector<std::string_view> families;
   for (const model::Family& family : parts_.models->families()) families.push_back(family.name);
   metrics_.declare_models(families);
-  if (!parts_.admission_store) throw std::invalid_argument("ApiService: no admission store");
   for (unsigned i = 0; i < workers; ++i) {
     auto state = std::make_unique<WorkerState>(i, *parts_.models, log_, config_.access_log,
                                                metrics_.worker(i));
