@@ -3,6 +3,7 @@
 #include "api/errors.h"
 #include "api/health_endpoint.h"
 #include "api/inference_endpoints.h"
+#include "api/kept_fields.h"
 #include "api/static_assets.h"
 #include "api/token_endpoints.h"
 #include "net/client_address.h"
@@ -50,12 +51,14 @@ ApiService::~ApiService() {
   for (auto& worker : workers_) worker->log.flush();
 }
 
+std::span<const std::string_view> ApiService::kept_fields() const { return kKeptFieldNames; }
+
 http::Outcome ApiService::handle(const http::Request& request, http::Response& response,
                                  http::RequestContext& context) {
   WorkerState& worker = *workers_[context.worker_index()];
   RequestState& state = worker.request;
   worker.metrics.in_flight().Increment();
-  worker.assign_request_id(request.request_id, state.request_id);
+  worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
   resolve_client(request, state);
   Call call{request,
             response,

@@ -56,6 +56,7 @@ class ApiService final : public http::Handler, public AnswerCompletion {
              Readiness& readiness, LogSink& log);
   ~ApiService() override;
 
+  std::span<const std::string_view> kept_fields() const override;
   http::Outcome handle(const http::Request& request, http::Response& response,
                        http::RequestContext& context) override;
   void refused(unsigned worker_index, http::RefusalKind kind, const http::Request& request,

@@ -1,6 +1,7 @@
 #include "api/inference_endpoints.h"
 
 #include "api/content_type.h"
+#include "api/kept_fields.h"
 #include "api/worker_state.h"
 #include "oip/binary_extension.h"
 #include "oip/metadata.h"
@@ -129,7 +130,7 @@ void InferenceEndpoints::model_metadata(Call& call, const model::Family& family)
 }
 
 void InferenceEndpoints::infer(Call& call, std::size_t slot) {
-  if (call.request.has_inference_header_content_length) {
+  if (has_kept_field(call.request, KeptField::inference_header_content_length)) {
     return fail(call, oip::binary_extension_unsupported_error());
   }
   if (!is_json(call.request.content_type)) {

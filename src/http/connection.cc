@@ -90,7 +90,7 @@ void Connection::write_bytes(asio::const_buffer bytes, Done&& done) {
 void Connection::begin_request() {
   request_.clear();
   response_.clear();
-  parser_.emplace(request_, limits_);
+  parser_.emplace(request_, limits_, worker_.handler().kept_fields());
   continue_sent_ = false;
   timed_out_ = false;
   deferred_ = false;

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
 
 namespace smlapi::http {
@@ -54,6 +55,9 @@ enum class TlsHandshakeFailure {
 class Handler {
  public:
   virtual ~Handler() = default;
+  // Extension header fields (lower-case names, at most kMaxKeptFields) the parser keeps in
+  // Request::kept for this handler, by position: the HTTP layer knows only standard fields.
+  virtual std::span<const std::string_view> kept_fields() const { return {}; }
   // Called on the connection's worker thread for each complete request.
   virtual Outcome handle(const Request& request, Response& response, RequestContext& context) = 0;
   // The HTTP layer refused a request on its own (malformed, limits, timeouts):

@@ -7,6 +7,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ namespace smlapi::http {
 // Spare capacity kept after a body so SIMD JSON parsers can read past its end.
 inline constexpr std::size_t kBodyPadding = 64;
 
+// Most extension header fields a handler may ask the parser to keep (Handler::kept_fields).
+inline constexpr std::size_t kMaxKeptFields = 4;
+
 struct Request {
   boost::beast::http::verb method = boost::beast::http::verb::unknown;
   std::string method_text;
@@ -23,17 +27,19 @@ struct Request {
   unsigned version = 11;
   bool keep_alive = true;
 
-  // Header fields of interest (empty when absent). Repeated list-valued fields
-  // (X-Forwarded-For, Forwarded) are joined with ", ".
+  // The standard header fields the server and any handler need (empty when absent). Repeated
+  // list-valued fields (X-Forwarded-For, Forwarded) are joined with ", ".
   std::string host;
   std::string content_type;
   std::string authorization;
-  std::string request_id;
   std::string x_forwarded_for;
   std::string forwarded;
   std::string origin;
   std::string access_control_request_method;
-  bool has_inference_header_content_length = false;
+  // The extension fields the handler asked for (Handler::kept_fields), by position. Each is
+  // single-valued: a repeat is refused (400).
+  std::array<std::string, kMaxKeptFields> kept;
+  unsigned kept_present = 0;  // bit i: kept[i] was sent (possibly empty)
   bool expect_continue = false;
   bool has_body = false;
 
@@ -52,16 +58,19 @@ struct Request {
     return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
   }
 
+  bool has_kept(std::size_t index) const { return (kept_present & (1u << index)) != 0; }
+
   void clear() {
     method = boost::beast::http::verb::unknown;
     for (std::string* s :
-         {&method_text, &target, &host, &content_type, &authorization, &request_id,
-          &x_forwarded_for, &forwarded, &origin, &access_control_request_method, &body}) {
+         {&method_text, &target, &host, &content_type, &authorization, &x_forwarded_for, &forwarded,
+          &origin, &access_control_request_method, &body}) {
       s->clear();
     }
+    for (std::string& field : kept) field.clear();
+    kept_present = 0;
     version = 11;
     keep_alive = true;
-    has_inference_header_content_length = false;
     expect_continue = false;
     has_body = false;
   }

@@ -1,5 +1,7 @@
 #include "http/request_parser.h"
 
+#include <algorithm>
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -7,8 +9,11 @@ namespace smlapi::http {
 
 namespace bhttp = boost::beast::http;
 
-RequestParser::RequestParser(Request& request, const ServerLimits& limits)
-    : request_(request), limits_(limits) {
+RequestParser::RequestParser(Request& request, const ServerLimits& limits,
+                             std::span<const std::string_view> kept_fields)
+    : request_(request),
+      limits_(limits),
+      kept_fields_(kept_fields.first(std::min(kept_fields.size(), kMaxKeptFields))) {
   header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   body_limit(limits.max_body_bytes);
   eager(true);
@@ -102,14 +107,21 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
       request_.expect_continue = boost::beast::iequals(value, "100-continue");
       break;
     default:
-      if (boost::beast::iequals(name_string, "x-request-id")) {
-        set_single(request_.request_id, 32, value, ec);
-      } else if (boost::beast::iequals(name_string, "x-forwarded-for")) {
+      if (boost::beast::iequals(name_string, "x-forwarded-for")) {
         append_list(request_.x_forwarded_for, value);
-      } else if (boost::beast::iequals(name_string, "inference-header-content-length")) {
-        request_.has_inference_header_content_length = true;
+      } else {
+        keep_extension_field(name_string, value, ec);
       }
       break;
+  }
+}
+
+void RequestParser::keep_extension_field(string_view name, string_view value, error_code& ec) {
+  for (std::size_t i = 0; i < kept_fields_.size(); ++i) {
+    if (!boost::beast::iequals(name, kept_fields_[i])) continue;
+    set_single(request_.kept[i], kKeptFieldBit << i, value, ec);
+    request_.kept_present |= 1u << i;
+    return;
   }
 }
 

@@ -1,7 +1,8 @@
 // Incremental HTTP/1.1 request parser on top of Beast's basic_parser: Beast does
 // the grammar (and request-smuggling defences such as conflicting
-// Content-Length / Transfer-Encoding); this class keeps only the fields the API
-// uses and enforces the field-count and target-length limits Beast lacks.
+// Content-Length / Transfer-Encoding); this class keeps the standard fields the server and
+// handlers use plus the extension fields its handler asks for, and enforces the field-count and
+// target-length limits Beast lacks.
 #pragma once
 
 #include "http/limits.h"
@@ -9,6 +10,9 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+
+#include <span>
+#include <string_view>
 
 namespace smlapi::http {
 
@@ -24,7 +28,10 @@ enum class ParseRefusal {
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  RequestParser(Request& request, const ServerLimits& limits);
+  // `kept_fields`: extension fields to keep in Request::kept (Handler::kept_fields); the span
+  // must outlive the parser.
+  RequestParser(Request& request, const ServerLimits& limits,
+                std::span<const std::string_view> kept_fields = {});
 
   ParseRefusal refusal() const { return refusal_; }
 
@@ -45,6 +52,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code& ec) override;
   void on_header_impl(error_code& ec) override;
+  void keep_extension_field(string_view name, string_view value, error_code& ec);
+  // set_single bits: the standard fields use 1..16, kept field i uses kKeptFieldBit << i.
+  static constexpr unsigned kKeptFieldBit = 32;
   void on_body_init_impl(boost::optional<std::uint64_t> const& content_length,
                          error_code& ec) override;
   std::size_t on_body_impl(string_view body, error_code& ec) override;
@@ -60,6 +70,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::size_t field_count_ = 0;
   bool has_transfer_encoding_ = false;
   unsigned seen_single_ = 0;  // bit per single-valued field already received
+  std::span<const std::string_view> kept_fields_;
   // Header bytes consumed by earlier put() calls; the current call's buffer.
   std::size_t header_bytes_before_ = 0;
   const char* put_start_ = nullptr;

@@ -129,7 +129,8 @@ std::string InProcessService::token(std::string_view subject,
 unsigned InProcessService::handle(std::string_view raw) {
   request_.clear();
   response_.clear();
-  http::RequestParser parser(request_, limits_);  // one per request, as a connection does
+  // One per request, as a connection does, keeping the fields the service asks for.
+  http::RequestParser parser(request_, limits_, service_->kept_fields());
   boost::system::error_code ec;
   parser.put(boost::asio::const_buffer(raw.data(), raw.size()), ec);
   if (ec || !parser.is_done()) throw std::runtime_error("request does not parse");

@@ -9,6 +9,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -37,6 +38,10 @@ const ServerLimits& limits() {
   return kLimits;
 }
 
+// The extension fields the API asks the parser to keep (api/kept_fields.h).
+constexpr std::array<std::string_view, 2> kKeptFields = {"x-request-id",
+                                                         "inference-header-content-length"};
+
 struct Outcome {
   std::vector<std::string> requests;  // one summary per completed request
   ParseRefusal refusal = ParseRefusal::none;
@@ -55,8 +60,8 @@ struct Outcome {
 std::string summary(const Request& r) {
   std::string s = r.method_text + ' ' + r.target + ' ' + std::to_string(r.version) + ' ' +
                   (r.keep_alive ? 'k' : 'c') + (r.expect_continue ? 'e' : '-') + ' ' + r.host +
-                  '|' + r.content_type + '|' + r.authorization + '|' + r.request_id + '|' +
-                  r.x_forwarded_for + '|' + r.forwarded + '|' + r.origin + '|' + r.body;
+                  '|' + r.content_type + '|' + r.authorization + '|' + r.kept[0] + '|' + r.kept[1] +
+                  '|' + r.x_forwarded_for + '|' + r.forwarded + '|' + r.origin + '|' + r.body;
   return s;
 }
 
@@ -68,7 +73,7 @@ Outcome run(const std::vector<std::string_view>& pieces) {
   std::string message;  // bytes the parser consumed for the current request
   bool header_checked = false;
   Request request;
-  auto parser = std::make_unique<RequestParser>(request, limits());
+  auto parser = std::make_unique<RequestParser>(request, limits(), kKeptFields);
   for (std::size_t p = 0; p < pieces.size() && !outcome.refused; ++p) {
     pending.append(pieces[p]);
     while (!pending.empty() && outcome.requests.size() < 8) {
@@ -101,7 +106,7 @@ Outcome run(const std::vector<std::string_view>& pieces) {
       if (parser->is_done()) {
         outcome.requests.push_back(summary(request));
         request.clear();
-        parser = std::make_unique<RequestParser>(request, limits());
+        parser = std::make_unique<RequestParser>(request, limits(), kKeptFields);
         message.clear();
         header_checked = false;
       } else if (used == 0) {

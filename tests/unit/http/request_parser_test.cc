@@ -6,6 +6,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -22,13 +23,17 @@ struct Parsed {
   std::size_t consumed = 0;
 };
 
+// The extension fields a handler asks for (as the API does: api/kept_fields.h).
+constexpr std::array<std::string_view, 2> kKeptFields = {"x-request-id",
+                                                         "inference-header-content-length"};
+
 // Feeds `wire` in pieces of `piece` bytes (0: all at once), keeping unconsumed
 // bytes for the next call as the server's connection does. Stops at the end of
 // the first message. `eof` signals the end of the stream after the last byte.
 Parsed parse(std::string_view wire, const ServerLimits& limits = {}, std::size_t piece = 0,
              bool eof = false) {
   Parsed out;
-  RequestParser parser(out.request, limits);
+  RequestParser parser(out.request, limits, kKeptFields);
   std::string pending;
   std::size_t offered = 0;
   while (!parser.is_done() && !out.error) {
@@ -99,16 +104,39 @@ TEST(RequestParser, KeepsTheFieldsTheApiUses) {
   EXPECT_EQ(r.host, "api.example");
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_EQ(r.authorization, "Bearer abc.def.ghi");
-  EXPECT_EQ(r.request_id, "req-1");
+  EXPECT_EQ(r.kept[0], "req-1");
   EXPECT_EQ(r.origin, "https://app.example");
   EXPECT_EQ(r.access_control_request_method, "POST");
   EXPECT_EQ(r.x_forwarded_for, "203.0.113.1, 10.0.0.1");
   EXPECT_EQ(r.forwarded, "for=192.0.2.1, for=192.0.2.2");
-  EXPECT_TRUE(r.has_inference_header_content_length);
+  EXPECT_TRUE(r.has_kept(1));
+  EXPECT_EQ(r.kept[1], "2");
   EXPECT_TRUE(r.has_body);
   EXPECT_EQ(r.body, "{\"text\":\"a\"}");
   EXPECT_FALSE(r.expect_continue);
   EXPECT_TRUE(r.keep_alive);
+}
+
+TEST(RequestParser, KeepsOnlyTheExtensionFieldsItWasAskedFor) {
+  Request request;
+  RequestParser parser(request, ServerLimits{});  // a handler that asks for none
+  constexpr std::string_view kWire = "GET / HTTP/1.1\r\nHost: h\r\nX-Request-ID: r\r\n\r\n";
+  boost::beast::error_code ec;
+  parser.put(boost::asio::const_buffer(kWire.data(), kWire.size()), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(request.kept_present, 0u);
+  EXPECT_EQ(request.kept[0], "");
+
+  Parsed empty = parse("GET / HTTP/1.1\r\nHost: h\r\nInference-Header-Content-Length:\r\n\r\n");
+  ASSERT_TRUE(empty.done);
+  EXPECT_TRUE(empty.request.has_kept(1)) << "sent, though empty";
+  EXPECT_FALSE(empty.request.has_kept(0));
+}
+
+TEST(RequestParser, ARepeatedExtensionFieldIsRefused) {
+  Parsed parsed = parse("GET / HTTP/1.1\r\nHost: h\r\nX-Request-ID: a\r\nX-Request-ID: b\r\n\r\n");
+  EXPECT_FALSE(parsed.done);
+  EXPECT_EQ(parsed.refusal, ParseRefusal::bad_request);
 }
 
 TEST(RequestParser, ReservesPaddingAfterAContentLengthBody) {
