@@ -119,7 +119,8 @@ TEST(RequestParser, KeepsTheFieldsTheApiUses) {
 
 TEST(RequestParser, KeepsOnlyTheExtensionFieldsItWasAskedFor) {
   Request request;
-  RequestParser parser(request, ServerLimits{});  // a handler that asks for none
+  const ServerLimits limits;  // the parser keeps a reference: it must outlive the parser
+  RequestParser parser(request, limits);  // a handler that asks for none
   constexpr std::string_view kWire = "GET / HTTP/1.1\r\nHost: h\r\nX-Request-ID: r\r\n\r\n";
   boost::beast::error_code ec;
   parser.put(boost::asio::const_buffer(kWire.data(), kWire.size()), ec);
