@@ -5,6 +5,8 @@
 #include "http/request.h"
 #include "http/response.h"
 
+#include <boost/asio/io_context.hpp>
+
 #include <functional>
 #include <memory>
 #include <span>
@@ -64,6 +66,12 @@ class Handler {
   // fill the error answer, record it. `request` may be partially filled.
   virtual void refused(unsigned worker_index, RefusalKind kind, const Request& request,
                        Response& response) = 0;
+  // A worker's event loop starts (called on its thread, before any connection): a handler
+  // with I/O of its own per worker (e.g. an asynchronous Redis client) attaches it here.
+  virtual void worker_started(unsigned /*worker_index*/, boost::asio::io_context& /*io*/) {}
+  // A draining worker has no connection left: release what worker_started attached, so the
+  // loop can run dry and the thread end. Called on the worker's thread, once.
+  virtual void worker_stopping(unsigned /*worker_index*/) {}
   // Periodic, on each worker thread (about twice a second): flush buffers, etc.
   virtual void tick(unsigned worker_index) = 0;
   // Connection accounting for metrics (called on worker threads).

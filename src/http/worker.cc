@@ -38,6 +38,7 @@ void Worker::listen(const asio::ip::tcp::endpoint& endpoint) {
 std::uint16_t Worker::local_port() const { return acceptor_.local_endpoint().port(); }
 
 void Worker::run() {
+  handler_.worker_started(index_, io_);
   accept();
   schedule_sweep();
   io_.run();
@@ -92,7 +93,10 @@ void Worker::schedule_sweep() {
   sweep_timer_.async_wait([this](const error_code& ec) {
     if (ec) return;
     sweep();
-    if (draining_ && connections_.empty()) return;  // nothing left: let run() return
+    if (draining_ && connections_.empty()) {  // nothing left: let run() return
+      handler_.worker_stopping(index_);
+      return;
+    }
     schedule_sweep();
   });
 }
