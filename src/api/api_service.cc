@@ -35,7 +35,9 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
       predict_(config_.input, parts_.models),
       metrics_(metrics),
       readiness_(readiness),
-      log_(log) {
+      log_(log),
+      asynchronous_store_(parts_.admission_store->asynchronous()),
+      pending_(workers) {
   std::vector<std::string_view> families;
   for (const model::Family& family : parts_.models->families()) families.push_back(family.name);
   metrics_.declare_models(families);
@@ -55,8 +57,10 @@ std::span<const std::string_view> ApiService::kept_fields() const { return kKept
 
 http::Outcome ApiService::handle(const http::Request& request, http::Response& response,
                                  http::RequestContext& context) {
-  WorkerState& worker = *workers_[context.worker_index()];
-  RequestState& state = worker.request;
+  const unsigned index = context.worker_index();
+  WorkerState& worker = *workers_[index];
+  PendingRequest* pending = asynchronous_store_ ? &pending_[index].take(*this, index) : nullptr;
+  RequestState& state = pending != nullptr ? pending->state : worker.request;
   worker.metrics.in_flight().Increment();
   worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
   resolve_client(request, state);
@@ -74,11 +78,12 @@ http::Outcome ApiService::handle(const http::Request& request, http::Response& r
             state.client_address,
             false};
   call.route = resolve_route(call);
-  route_request(call);
+  route_request(call, pending);
   worker.metrics.in_flight().Decrement();
-  if (call.deferred) return http::Outcome::deferred;  // answered later through complete()
-  finish(call);
-  return http::Outcome::done;
+  if (!call.deferred) finish(call);
+  if (pending != nullptr) pending_[index].drop(*pending);
+  // Deferred: answered later, through complete() or when the store step is answered.
+  return call.deferred ? http::Outcome::deferred : http::Outcome::done;
 }
 
 // The address limits and audit logs attribute a request to: the TCP peer,
@@ -109,7 +114,7 @@ Route ApiService::resolve_route(Call& call) const {
   return route;
 }
 
-void ApiService::route_request(Call& call) {
+void ApiService::route_request(Call& call, PendingRequest* pending) {
   const http::Request& request = call.request;
   if (request.method == bhttp::verb::options) return answer_options(call);
   if (call.route == Route::not_found) {
@@ -121,8 +126,70 @@ void ApiService::route_request(Call& call) {
     call.response.add_header("Allow", allow_header(call.route));
     return;
   }
+  if (pending != nullptr) {
+    pending->request = &call.request;
+    pending->context = &call.context;
+    pending->route = call.route;
+    pending->model_name = call.model_name;
+    pending->model_version = call.model_version;
+    pending->started = call.started;
+    return after_admission_step(call, admission_.start(call), *pending);
+  }
   if (!admission_.admit(call)) return;
   dispatch(call, route_info(call.route).endpoint);
+}
+
+// With an asynchronous store: wait for the step the admission asked for, or answer.
+void ApiService::after_admission_step(Call& call, AdmissionState state, PendingRequest& pending) {
+  if (state == AdmissionState::awaiting_store) return await_store(call, pending);
+  if (state == AdmissionState::admitted) dispatch(call, route_info(call.route).endpoint);
+}
+
+void ApiService::await_store(Call& call, PendingRequest& pending) {
+  if (!pending.reply.has_value()) {
+    // The first wait: from here on the answer is the request's own, sent when it is complete.
+    pending.response = std::move(call.response);
+    pending.reply.emplace(call.context.defer());
+    call.deferred = true;
+  }
+  pending_[pending.worker].hold(pending);
+  pending.asked = parts_.clock->steady();
+  parts_.admission_store->run_async(pending.worker, pending);
+}
+
+// The request as its endpoint sees it, on the worker that started it.
+Call ApiService::resumed_call(PendingRequest& pending) {
+  WorkerState& worker = *workers_[pending.worker];
+  return Call{*pending.request,
+              pending.response,
+              *pending.context,
+              worker,
+              pending.state,
+              *this,
+              pending.started,
+              pending.route,
+              nullptr,
+              pending.model_name,
+              pending.model_version,
+              pending.state.client_address,
+              false};
+}
+
+void ApiService::continue_admission(PendingRequest& pending,
+                                    const ratelimit::AdmissionResults& results) {
+  Call call = resumed_call(pending);
+  pending.state.admission.store_seconds =
+      std::chrono::duration<double>(parts_.clock->steady() - pending.asked).count();
+  const AdmissionState state = admission_.resume(call, results);
+  after_admission_step(call, state, pending);
+  if (state != AdmissionState::awaiting_store) {
+    if (!call.deferred) {  // else the endpoint took the answer over (deferred_answer.h)
+      finish(call);
+      http::DeferredReply reply = std::move(*pending.reply);
+      reply.send(std::move(pending.response));
+    }
+  }
+  pending_[pending.worker].drop(pending);
 }
 
 void ApiService::dispatch(Call& call, Endpoint endpoint) {
@@ -303,6 +370,14 @@ void ApiService::connection_opened(unsigned worker_index) {
 
 void ApiService::connection_closed(unsigned worker_index) {
   workers_[worker_index]->metrics.connections().Decrement();
+}
+
+void ApiService::worker_started(unsigned worker_index, boost::asio::io_context& io) {
+  if (parts_.worker_started) parts_.worker_started(worker_index, io);
+}
+
+void ApiService::worker_stopping(unsigned worker_index) {
+  if (parts_.worker_stopping) parts_.worker_stopping(worker_index);
 }
 
 void ApiService::tls_handshake_failed(unsigned worker_index, http::TlsHandshakeFailure why) {

@@ -11,6 +11,7 @@
 #include "api/deferred_answer.h"
 #include "api/input_limits.h"
 #include "api/log.h"
+#include "api/pending_request.h"
 #include "api/predict_endpoint.h"
 #include "api/rate_limit_gate.h"
 #include "api/readiness.h"
@@ -48,9 +49,15 @@ struct ApiParts {
   // The shared state admission reads (limits, deny-list): in-process or Redis. Required.
   std::shared_ptr<ratelimit::AdmissionStore> admission_store;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
+  // Per-worker I/O started and stopped with each worker's event loop (an asynchronous
+  // admission store's connections). Optional.
+  std::function<void(unsigned worker, boost::asio::io_context& io)> worker_started;
+  std::function<void(unsigned worker)> worker_stopping;
 };
 
-class ApiService final : public http::Handler, public AnswerCompletion {
+class ApiService final : public http::Handler,
+                         public AnswerCompletion,
+                         private AdmissionContinuation {
  public:
   ApiService(ApiConfig config, ApiParts parts, unsigned workers, ServiceMetrics& metrics,
              Readiness& readiness, LogSink& log);
@@ -65,6 +72,8 @@ class ApiService final : public http::Handler, public AnswerCompletion {
   void connection_opened(unsigned worker_index) override;
   void tls_handshake_failed(unsigned worker_index, http::TlsHandshakeFailure why) override;
   void connection_closed(unsigned worker_index) override;
+  void worker_started(unsigned worker_index, boost::asio::io_context& io) override;
+  void worker_stopping(unsigned worker_index) override;
 
   // Completes a deferred answer from any thread: headers, metrics, access log.
   void complete(const RequestRecord& record, http::Response& response) override;
@@ -73,7 +82,12 @@ class ApiService final : public http::Handler, public AnswerCompletion {
  private:
   void resolve_client(const http::Request& request, RequestState& state) const;
   Route resolve_route(Call& call) const;
-  void route_request(Call& call);
+  void route_request(Call& call, PendingRequest* pending);
+  void after_admission_step(Call& call, AdmissionState state, PendingRequest& pending);
+  void await_store(Call& call, PendingRequest& pending);
+  void continue_admission(PendingRequest& pending,
+                          const ratelimit::AdmissionResults& results) override;
+  Call resumed_call(PendingRequest& pending);
   void dispatch(Call& call, Endpoint endpoint);
   void answer_options(Call& call);
   void add_cors_headers(std::string_view origin, http::Response& response) const;
@@ -88,6 +102,10 @@ class ApiService final : public http::Handler, public AnswerCompletion {
   Readiness& readiness_;
   LogSink& log_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
+  // With an asynchronous admission store: each request has its own state, from its worker's
+  // pool, so that the worker can answer others while it waits.
+  bool asynchronous_store_ = false;
+  std::vector<PendingPool> pending_;  // by worker
   std::mutex background_mutex_;  // the background metrics' series caches are not thread-safe
 };
 

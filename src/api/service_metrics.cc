@@ -207,6 +207,27 @@ ServiceMetrics::ServiceMetrics(unsigned workers, const BuildInfo& build)
                    .Help("1 when the shared Redis store answers, 0 otherwise.")
                    .Register(*process_)
                    .Add({});
+  auto& connections = pm::BuildGauge()
+                          .Name("smlapi_redis_connections")
+                          .Help("The workers' Redis connections by link state.")
+                          .Register(*process_);
+  redis_links_.up = &connections.Add({{"state", "up"}});
+  redis_links_.down = &connections.Add({{"state", "down"}});
+  redis_links_.in_flight = &pm::BuildGauge()
+                                .Name("smlapi_redis_in_flight_commands")
+                                .Help("Redis commands sent or queued and not yet answered.")
+                                .Register(*process_)
+                                .Add({});
+  redis_links_.pipelined = &pm::BuildGauge()
+                                .Name("smlapi_redis_pipeline_depth")
+                                .Help("Redis commands written and awaiting their reply.")
+                                .Register(*process_)
+                                .Add({});
+  redis_links_.reconnects = &pm::BuildCounter()
+                                 .Name("smlapi_redis_reconnects_total")
+                                 .Help("Reconnections of the workers' Redis connections.")
+                                 .Register(*process_)
+                                 .Add({});
 }
 
 namespace {

@@ -99,6 +99,15 @@ class ServiceMetrics {
   // Recording from threads that are not workers (e.g. the hashing pool).
   WorkerMetrics& background() { return *background_; }
   prometheus::Gauge& redis_up() { return *redis_up_; }
+  // The workers' pipelined Redis connections (sampled once a second by the wiring).
+  struct RedisLinks {
+    prometheus::Gauge* up;           // connections whose link is up
+    prometheus::Gauge* down;         // ... backing off after a failure
+    prometheus::Gauge* in_flight;    // commands accepted, reply not yet read
+    prometheus::Gauge* pipelined;    // ... of which written: the pipeline depth
+    prometheus::Counter* reconnects;
+  };
+  RedisLinks& redis_links() { return redis_links_; }
   // Every model's prediction series in every registry, from the first scrape on.
   void declare_models(std::span<const std::string_view> models);
   // Text exposition format 0.0.4 of all registries, merged.
@@ -109,6 +118,7 @@ class ServiceMetrics {
   std::unique_ptr<WorkerMetrics> background_;
   std::shared_ptr<prometheus::Registry> process_;
   prometheus::Gauge* redis_up_;
+  RedisLinks redis_links_{};
 };
 
 }  // namespace smlapi::api

@@ -9,11 +9,13 @@
 #include "app/build_info.h"
 #include "app/commands.h"
 #include "app/model_catalog.h"
+#include "app/redis_link_monitor.h"
 #include "app/serve_config.h"
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
 #include "http/server.h"
 #include "ratelimit/memory_store.h"
+#include "redis/async_admission_store.h"
 #include "redis/redis_admission_store.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
@@ -101,6 +103,10 @@ class Service {
   std::shared_ptr<api::CredentialsSource> credentials_;
   std::shared_ptr<api::KeysSource> keys_;
   std::shared_ptr<ratelimit::Store> store_;
+  // Before api_ and server_: the workers' Redis connections report to it until they stop.
+  std::unique_ptr<RedisLinkMonitor> link_monitor_;
+  std::shared_ptr<redis::AsyncAdmissionStore> async_store_;
+  std::uint64_t reconnects_counted_ = 0;
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
   bool uses_redis_ = false;
@@ -139,7 +145,14 @@ boost::system::result<void, StartupError> Service::start() {
     if (!store) return StartupError{std::string("Redis: ") + redis::to_string(store.error())};
     std::shared_ptr<redis::RedisStore> redis_store(std::move(*store));
     auto redis_revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
-    admission_store = std::make_shared<redis::RedisAdmissionStore>(redis_store, redis_revocations);
+    auto blocking = std::make_shared<redis::RedisAdmissionStore>(redis_store, redis_revocations);
+    // Requests' admission steps run on the workers' loops, pipelined (one connection each);
+    // the blocking pool stays for the work done off the loops (logins, revocations).
+    link_monitor_ =
+        std::make_unique<RedisLinkMonitor>(threads, redis::describe(redis_config), log_);
+    async_store_ = std::make_shared<redis::AsyncAdmissionStore>(blocking, redis_config, threads,
+                                                                link_monitor_.get());
+    admission_store = async_store_;
     store_ = redis_store;
     revocations = redis_revocations;
     uses_redis_ = true;
@@ -193,7 +206,13 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.cors_origins = config_.cors_origins;
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
-  api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock};
+  api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock, {}, {}};
+  if (async_store_) {
+    parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {
+      store->attach(worker, io);
+    };
+    parts.worker_stopping = [store = async_store_](unsigned worker) { store->detach(worker); };
+  }
   api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
                                            *metrics_, readiness_, log_);
   server_ = std::make_unique<http::Server>(server_config, *api_);
@@ -259,6 +278,16 @@ void Service::housekeeping() {
     bool healthy = store_->healthy();
     readiness_.set_store_healthy(healthy);
     metrics_->redis_up().Set(healthy ? 1 : 0);
+  }
+  if (async_store_) {
+    const redis::LinkTotals totals = async_store_->totals();
+    api::ServiceMetrics::RedisLinks& links = metrics_->redis_links();
+    links.up->Set(totals.up);
+    links.down->Set(totals.down);
+    links.in_flight->Set(totals.in_flight);
+    links.pipelined->Set(totals.sent);
+    links.reconnects->Increment(static_cast<double>(totals.reconnects - reconnects_counted_));
+    reconnects_counted_ = totals.reconnects;
   }
 }
 

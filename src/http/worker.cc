@@ -42,6 +42,13 @@ void Worker::run() {
   accept();
   schedule_sweep();
   io_.run();
+  stopping();  // stopped at the deadline: release the handler's per-worker I/O all the same
+}
+
+void Worker::stopping() {
+  if (stopping_reported_) return;
+  stopping_reported_ = true;
+  handler_.worker_stopping(index_);
 }
 
 void Worker::accept() {
@@ -94,7 +101,7 @@ void Worker::schedule_sweep() {
     if (ec) return;
     sweep();
     if (draining_ && connections_.empty()) {  // nothing left: let run() return
-      handler_.worker_stopping(index_);
+      stopping();
       return;
     }
     schedule_sweep();

@@ -62,6 +62,7 @@ class Worker {
   void schedule_sweep();
   void sweep();
   void reject_over_budget(boost::asio::ip::tcp::socket& socket);
+  void stopping();
 
   unsigned index_;
   const ServerLimits& limits_;
@@ -75,6 +76,7 @@ class Worker {
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer sweep_timer_{io_};
   bool draining_ = false;
+  bool stopping_reported_ = false;
 };
 
 }  // namespace smlapi::http

@@ -49,12 +49,31 @@ struct AdmissionResults {
   std::optional<Decision> subject;
 };
 
+// A request waiting for an asynchronous store's answer (AdmissionStore::run_async).
+class AdmissionWaiter {
+ public:
+  // The query being answered: the store reads it until it calls admission_done().
+  virtual const AdmissionQuery& admission_query() const = 0;
+  virtual void admission_done(const AdmissionResults& results) = 0;
+
+ protected:
+  ~AdmissionWaiter() = default;
+};
+
 class AdmissionStore {
  public:
   virtual ~AdmissionStore() = default;
+  // Answers before returning (a shared store: blocking on its round trip).
   virtual AdmissionResults run(const AdmissionQuery& query) = 0;
   // Not the in-process store: its step latency is worth a histogram, its failures a counter.
   virtual bool shared() const noexcept = 0;
+  // True: run_async answers later, on the event loop of the worker that asked, and that loop
+  // answers other requests meanwhile. False: run_async answers before it returns.
+  virtual bool asynchronous() const noexcept { return false; }
+  // `worker`: the calling event loop's index. `waiter` must outlive the call to admission_done.
+  virtual void run_async(unsigned /*worker*/, AdmissionWaiter& waiter) {
+    waiter.admission_done(run(waiter.admission_query()));
+  }
 };
 
 // The rule both stores follow after the deny-list read: whether the subject limit runs.

@@ -14,9 +14,9 @@
 #include <optional>
 
 #include "ratelimit/admission_store.h"
+#include "redis/admission_command.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
-#include "redis/script.h"
 
 namespace smlapi::redis {
 
@@ -30,16 +30,21 @@ class RedisAdmissionStore final : public ratelimit::AdmissionStore {
   ratelimit::AdmissionResults run(const ratelimit::AdmissionQuery& query) override;
   bool shared() const noexcept override { return true; }
 
+  // The results of a step Redis could not answer, as the separate steps give them.
+  ratelimit::AdmissionResults without_redis(const ratelimit::AdmissionQuery& query);
+
+  const RedisStore& limits() const noexcept { return *store_; }
+  const RedisRevocationStore& deny_list() const noexcept { return *revocations_; }
+  const AdmissionScripts& scripts() const noexcept { return scripts_; }
+
  private:
   ratelimit::AdmissionResults limits_only(const ratelimit::AdmissionQuery& query);
   ratelimit::AdmissionResults with_deny_list(const ratelimit::AdmissionQuery& query);
-  ratelimit::AdmissionResults without_redis(const ratelimit::AdmissionQuery& query);
   bool unknown_listing_accepted() const;
 
   std::shared_ptr<RedisStore> store_;
   std::shared_ptr<RedisRevocationStore> revocations_;
-  Script request_script_;  // address limit, deny-list, subject limit
-  Script token_script_;    // deny-list, subject limit
+  AdmissionScripts scripts_;
 };
 
 }  // namespace smlapi::redis

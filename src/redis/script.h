@@ -25,6 +25,7 @@ class Script {
                                           std::span<const std::string_view> args) const;
 
   const std::string& sha1() const noexcept { return sha1_; }
+  const std::string& source() const noexcept { return source_; }
 
  private:
   std::string source_;

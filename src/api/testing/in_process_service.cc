@@ -108,7 +108,9 @@ InProcessService::InProcessService(std::shared_ptr<const model::ModelRegistry> m
                  inference,
                  gate,
                  std::make_shared<LocalAdmissionStore>(store, revocations),
-                 clock_};
+                 clock_,
+                 {},
+                 {}};
   service_ = std::make_unique<ApiService>(std::move(config), std::move(parts), 1, *metrics_,
                                           readiness_, *log_);
   readiness_.set_model_loaded(true);

@@ -111,8 +111,17 @@ long long run_command(const Config& config, std::initializer_list<std::string_vi
   return reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
 }
 
+void RedisServer::pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 void RedisServer::stop() {
   if (pid_ <= 0) return;
+  kill(pid_, SIGCONT);  // a paused server cannot act on SIGTERM
   kill(pid_, SIGTERM);
   for (int i = 0; i < kPollAttempts; ++i) {
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {

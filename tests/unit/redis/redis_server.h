@@ -33,6 +33,9 @@ class RedisServer {
 
   void stop();
   bool start();  // (re)starts on the same port; true once it answers
+  // SIGSTOP / SIGCONT: a server that accepts connections (the kernel does) and never answers.
+  void pause();
+  void resume();
 
  private:
   std::vector<std::string> extra_args_;
