@@ -106,7 +106,7 @@ class ApiService final : public http::Handler,
   // pool, so that the worker can answer others while it waits.
   bool asynchronous_store_ = false;
   std::vector<PendingPool> pending_;  // by worker
-  std::mutex background_mutex_;  // the background metrics' series caches are not thread-safe
+  std::mutex background_mutex_;       // the background metrics' series caches are not thread-safe
 };
 
 }  // namespace smlapi::api

@@ -36,9 +36,9 @@ class AdmissionContinuation {
 
 struct PendingRequest final : ratelimit::AdmissionWaiter {
   RequestState state;
-  http::Response response;                  // the answer, once the request waited
+  http::Response response;                   // the answer, once the request waited
   std::optional<http::DeferredReply> reply;  // set at the first wait
-  const http::Request* request = nullptr;   // the connection keeps it until the reply is sent
+  const http::Request* request = nullptr;    // the connection keeps it until the reply is sent
   http::RequestContext* context = nullptr;
   unsigned worker = 0;
   Route route = Route::not_found;

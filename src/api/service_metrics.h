@@ -101,10 +101,10 @@ class ServiceMetrics {
   prometheus::Gauge& redis_up() { return *redis_up_; }
   // The workers' pipelined Redis connections (sampled once a second by the wiring).
   struct RedisLinks {
-    prometheus::Gauge* up;           // connections whose link is up
-    prometheus::Gauge* down;         // ... backing off after a failure
-    prometheus::Gauge* in_flight;    // commands accepted, reply not yet read
-    prometheus::Gauge* pipelined;    // ... of which written: the pipeline depth
+    prometheus::Gauge* up;         // connections whose link is up
+    prometheus::Gauge* down;       // ... backing off after a failure
+    prometheus::Gauge* in_flight;  // commands accepted, reply not yet read
+    prometheus::Gauge* pipelined;  // ... of which written: the pipeline depth
     prometheus::Counter* reconnects;
   };
   RedisLinks& redis_links() { return redis_links_; }

@@ -55,17 +55,15 @@ bool AdmissionCommand::single_command(const ratelimit::AdmissionQuery& query) no
   return query.jti.has_value() || !(query.address.has_value() && query.subject.has_value());
 }
 
-AdmissionCommand::AdmissionCommand(const ratelimit::AdmissionQuery& query,
-                                   const RedisStore& limits,
+AdmissionCommand::AdmissionCommand(const ratelimit::AdmissionQuery& query, const RedisStore& limits,
                                    const RedisRevocationStore& deny_list,
-                                   const AdmissionScripts& scripts)
-{
+                                   const AdmissionScripts& scripts) {
   if (query.address.has_value()) add_limit(*query.address, limits);
   if (query.jti.has_value()) add_key(deny_list.redis_key(*query.jti));
   if (query.subject.has_value()) add_limit(*query.subject, limits);
-  script_ = !query.jti.has_value()       ? &scripts.gcra
+  script_ = !query.jti.has_value()      ? &scripts.gcra
             : query.address.has_value() ? &scripts.request
-                                         : &scripts.token;
+                                        : &scripts.token;
   key_count_text_ = std::to_string(key_count_);
   evalsha_[evalsha_count_++] = "EVALSHA";
   evalsha_[evalsha_count_++] = script_->sha1();
@@ -90,7 +88,7 @@ void AdmissionCommand::add_limit(const ratelimit::LimitQuery& limit, const Redis
 }
 
 std::optional<AdmissionResults> AdmissionCommand::read(const redisReply& reply,
-                                                      const ratelimit::AdmissionQuery& query) {
+                                                       const ratelimit::AdmissionQuery& query) {
   if (query.jti.has_value()) {
     return read_checks(reply, query.address.has_value(), query.subject.has_value());
   }

@@ -47,9 +47,8 @@ void AsyncAdmissionStore::run_async(unsigned worker, ratelimit::AdmissionWaiter&
   }
   const AdmissionCommand command(query, blocking_->limits(), blocking_->deny_list(),
                                  blocking_->scripts());
-  client->execute(command.evalsha(), [this, &waiter](AsyncClient::Result reply) {
-    answer(waiter, reply);
-  });
+  client->execute(command.evalsha(),
+                  [this, &waiter](AsyncClient::Result reply) { answer(waiter, reply); });
 }
 
 void AsyncAdmissionStore::answer(ratelimit::AdmissionWaiter& waiter,

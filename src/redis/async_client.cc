@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include <hiredis/hiredis.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <hiredis/hiredis.h>
 
 #include "redis/resp_command.h"
 
@@ -218,24 +218,23 @@ void AsyncClient::flush() {
   writing_now_ = true;
   unsent_ = 0;
   update_stats();
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this(), generation = generation_](const error_code& ec,
-                                                                          std::size_t) {
-                      if (generation != self->generation_) return;
-                      self->writing_now_ = false;
-                      self->writing_.clear();
-                      if (ec) return self->broken(read_error(ec), true);
-                      self->flush();
-                    });
+  asio::async_write(
+      socket_, asio::buffer(writing_),
+      [self = shared_from_this(), generation = generation_](const error_code& ec, std::size_t) {
+        if (generation != self->generation_) return;
+        self->writing_now_ = false;
+        self->writing_.clear();
+        if (ec) return self->broken(read_error(ec), true);
+        self->flush();
+      });
 }
 
 void AsyncClient::read() {
-  socket_.async_read_some(
-      asio::buffer(in_), [self = shared_from_this(), generation = generation_](
-                             const error_code& ec, std::size_t bytes) {
-        if (generation != self->generation_) return;
-        self->on_read(ec, bytes);
-      });
+  socket_.async_read_some(asio::buffer(in_), [self = shared_from_this(), generation = generation_](
+                                                 const error_code& ec, std::size_t bytes) {
+    if (generation != self->generation_) return;
+    self->on_read(ec, bytes);
+  });
 }
 
 void AsyncClient::on_read(const error_code& ec, std::size_t bytes) {
@@ -355,8 +354,8 @@ void AsyncClient::back_off(std::string_view reason) {
   set_state(LinkState::down, reason);
   out_.clear();
   unsent_ = 0;
-  backoff_ = backoff_.count() == 0 ? config_.reconnect_min
-                                   : std::min(backoff_ * 2, config_.reconnect_max);
+  backoff_ =
+      backoff_.count() == 0 ? config_.reconnect_min : std::min(backoff_ * 2, config_.reconnect_max);
   retry_timer_.expires_after(backoff_);
   retry_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || self->state_ != LinkState::down) return;

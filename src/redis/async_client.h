@@ -133,7 +133,7 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer retry_timer_;
   std::unique_ptr<redisReader, ReaderDeleter> reader_;
-  std::deque<Waiting> waiting_;  // in the order sent: replies come back in this order
+  std::deque<Waiting> waiting_;    // in the order sent: replies come back in this order
   std::size_t setup_pending_ = 0;  // set-up replies still expected at the front of waiting_
   std::string out_;                // commands not yet written
   std::size_t unsent_ = 0;         // how many commands out_ holds
@@ -141,12 +141,12 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   std::vector<char> in_;           // read buffer
   LinkState state_ = LinkState::connecting;
   bool attempt_underway_ = false;  // connect() ran and the attempt has not ended
-  bool connected_ = false;       // the socket is open (set-up may still be running)
-  bool commands_wait_ = false;   // while connecting: queue commands (else fail them at once)
+  bool connected_ = false;         // the socket is open (set-up may still be running)
+  bool commands_wait_ = false;     // while connecting: queue commands (else fail them at once)
   bool writing_now_ = false;
   bool flush_posted_ = false;
   bool deadline_armed_ = false;
-  bool ever_up_ = false;  // a connection worked since the last failure
+  bool ever_up_ = false;          // a connection worked since the last failure
   std::uint64_t generation_ = 0;  // bumped per connection: stale handlers ignore themselves
   Clock::time_point connect_deadline_{};
   std::chrono::milliseconds backoff_{0};

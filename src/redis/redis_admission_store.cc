@@ -15,8 +15,7 @@ using ratelimit::Listing;
 
 RedisAdmissionStore::RedisAdmissionStore(std::shared_ptr<RedisStore> store,
                                          std::shared_ptr<RedisRevocationStore> revocations)
-    : store_(std::move(store)),
-      revocations_(std::move(revocations)) {}
+    : store_(std::move(store)), revocations_(std::move(revocations)) {}
 
 AdmissionResults RedisAdmissionStore::run(const AdmissionQuery& query) {
   if (query.jti.has_value()) return with_deny_list(query);

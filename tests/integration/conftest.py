@@ -237,8 +237,16 @@ class RedisServer:
             args += ["-a", self.password, "--no-auth-warning"]
         return subprocess.run(args + list(parts), capture_output=True, text=True, timeout=10).stdout
 
+    def pause(self):
+        """SIGSTOP: the kernel still accepts connections; nothing answers them."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a stopped process cannot act on SIGTERM
             self.proc.terminate()
             self.proc.wait(timeout=10)
 

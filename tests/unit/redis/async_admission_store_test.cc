@@ -119,7 +119,9 @@ TEST_F(AsyncAdmissionStoreTest, AnswersEveryShapeAsTheBlockingStoreDoes) {
       const Waiter& waiter = waiters[round * std::size(shapes) + s];
       ASSERT_TRUE(waiter.results.has_value());
       // The twin: same query, keys under another name, through the blocking store.
-      auto twin = [&](const char* key) { return key[0] == '\0' ? std::string() : std::string("twin:") + key; };
+      auto twin = [&](const char* key) {
+        return key[0] == '\0' ? std::string() : std::string("twin:") + key;
+      };
       const std::string a = twin(shapes[s].address), j = twin(shapes[s].jti),
                         u = twin(shapes[s].subject);
       Waiter expected;

@@ -48,8 +48,7 @@ class AsyncClientTest : public ::testing::Test {
   }
 
   std::shared_ptr<AsyncClient> client(Config config, std::vector<std::string> scripts = {}) {
-    auto made = AsyncClient::create(io_, std::move(config), std::move(scripts), 0, nullptr,
-                                    stats_);
+    auto made = AsyncClient::create(io_, std::move(config), std::move(scripts), 0, nullptr, stats_);
     made->start();
     return made;
   }
@@ -140,9 +139,8 @@ TEST_F(AsyncClientTest, ReconnectsAtOnceWhenARestartedServerClosedTheConnection)
   ASSERT_TRUE(server.start());
   // The closed connection is noticed, replaced, and the new one set up; no command is lost
   // to it after that.
-  ASSERT_TRUE(run_until([&] {
-    return stats_.reconnects.load() >= 1 && stats_.state.load() == LinkState::up;
-  }));
+  ASSERT_TRUE(run_until(
+      [&] { return stats_.reconnects.load() >= 1 && stats_.state.load() == LinkState::up; }));
   EXPECT_EQ(integer_of(call(*redis, {"INCR", "k"})), 1);  // a fresh server, no persistence
 }
 
