@@ -46,7 +46,7 @@ ratelimit::Listing DenyListMirror::outage_listing(std::string_view jti,
 
 bool DenyListMirror::contains(std::string_view key, std::int64_t unix_now) const {
   const std::shared_lock lock(mutex_);
-  const auto found = entries_.find(std::string(key));
+  const auto found = entries_.find(key);
   return found != entries_.end() && found->second.deny_until > unix_now;
 }
 
@@ -85,7 +85,7 @@ bool DenyListMirror::add_unpublished(const DenyListEntry& entry) {
 
 void DenyListMirror::published(std::string_view key) {
   const std::unique_lock lock(mutex_);
-  const auto found = entries_.find(std::string(key));
+  const auto found = entries_.find(key);
   if (found == entries_.end() || !found->second.unpublished) return;
   found->second.unpublished = false;
   --unpublished_;

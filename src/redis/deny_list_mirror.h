@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -78,7 +79,14 @@ class DenyListMirror {
     std::uint64_t generation = 0;
     bool unpublished = false;
   };
-  using Map = std::unordered_map<std::string, Entry>;
+  // Transparent, so a lookup by string_view copies nothing.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  using Map = std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>>;
 
   void merge_locked(const std::string& key, const Entry& entry);
 
