@@ -26,9 +26,10 @@ struct AuthDenial {
 
 class AccessControl {
  public:
-  // `revocation_fail_open`: when the deny-list cannot be read (Redis down in
-  // fail-open mode), accept otherwise valid tokens instead of answering 503. `revocations` is
-  // the deny-list /token/revoke writes; admission reads it through its store.
+  // `revocation_fail_open`: when the deny-list cannot be read (Redis down, and
+  // --revocation-failure-mode is not closed), accept otherwise valid tokens instead of
+  // answering 503. `revocations` is the deny-list /token/revoke writes; admission reads it
+  // through its store.
   AccessControl(std::shared_ptr<KeysSource> keys, auth::VerifierConfig config,
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);

@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "ratelimit/memory_store.h"
 #include "redis/async_admission_store.h"
+#include "redis/deny_list_mirror_sync.h"
 #include "redis/redis_admission_store.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
@@ -110,6 +111,8 @@ class Service {
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
   bool uses_redis_ = false;
+  // Keeps the deny-list mirror current; destroyed (its thread joined) before the rest.
+  std::unique_ptr<redis::DenyListMirrorSync> deny_list_sync_;
 };
 
 boost::system::result<void, StartupError> Service::start() {
@@ -133,9 +136,10 @@ boost::system::result<void, StartupError> Service::start() {
   server_config.threads = threads;
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
 
-  // Fail-open Redis also means: accept valid tokens while the deny-list is unreadable.
+  // Without --revocation-failure-mode closed, a deny-list Redis cannot answer is not a reason
+  // to refuse a token (the mirror has refused the revoked ones already).
   const bool fail_open =
-      config_.redis && config_.redis->failure_mode == redis::FailureMode::fail_open;
+      config_.redis && config_.revocation_failure_mode != redis::RevocationFailureMode::closed;
   std::shared_ptr<auth::RevocationStore> revocations;
   std::shared_ptr<ratelimit::AdmissionStore> admission_store;
   if (config_.redis) {
@@ -144,7 +148,13 @@ boost::system::result<void, StartupError> Service::start() {
     auto store = redis::RedisStore::create(redis_config, clock_);
     if (!store) return StartupError{std::string("Redis: ") + redis::to_string(store.error())};
     std::shared_ptr<redis::RedisStore> redis_store(std::move(*store));
-    auto redis_revocations = std::make_shared<redis::RedisRevocationStore>(redis_config, clock_);
+    auto mirror =
+        std::make_shared<redis::DenyListMirror>(redis_config, config_.revocation_failure_mode);
+    deny_list_sync_ = std::make_unique<redis::DenyListMirrorSync>(redis_config, mirror,
+                                                                  config_.revocation_resync);
+    deny_list_sync_->start();
+    auto redis_revocations =
+        std::make_shared<redis::RedisRevocationStore>(redis_config, clock_, mirror);
     auto blocking = std::make_shared<redis::RedisAdmissionStore>(redis_store, redis_revocations);
     // Requests' admission steps run on the workers' loops, pipelined (one connection each);
     // the blocking pool stays for the work done off the loops (logins, revocations).

@@ -82,7 +82,12 @@ const std::vector<OptionSpec>& specs() {
       {"redis-key-prefix", "smlapi:", "Prefix of every Redis key"},
       {"redis-timeout-ms", "50", "Per-command Redis timeout in milliseconds"},
       {"redis-failure-mode", "open",
-       "When Redis fails: open (local fallback limits) or closed (503)"},
+       "Rate limits when Redis fails: open (local fallback limits) or closed (503)"},
+      {"revocation-failure-mode", "mirror",
+       "Revoked tokens when Redis fails: mirror (refuse those this replica's copy of the "
+       "deny-list holds, accept the rest) or closed (503 for every token)"},
+      {"revocation-resync", text(defaults.revocation_resync),
+       "How often each replica rereads the whole deny-list from Redis (1s..1h)"},
       {"rate-limits", "on", "on or off (off lifts the request limits; brute-force defence stays)"},
       {"rate-limit-default", text(policies.default_policy),
        "Default policy: N/PERIOD[+BURST] (GCRA: N per PERIOD sustained, BURST more at once)"},
@@ -251,6 +256,20 @@ boost::system::result<std::string, auth::Error> read_secret_file(const std::stri
   return {boost::system::in_place_value, std::move(content)};
 }
 
+// Read even without Redis, like the other Redis options.
+void read_revocation_options(const ParsedOptions& options, ServeConfig& config, Reader& read) {
+  const std::string mode = options.get("revocation-failure-mode");
+  if (mode != "mirror" && mode != "closed") {
+    read.fail("--revocation-failure-mode must be mirror or closed");
+  }
+  config.revocation_failure_mode = mode == "closed" ? redis::RevocationFailureMode::closed
+                                                    : redis::RevocationFailureMode::mirror;
+  config.revocation_resync = read.duration("revocation-resync", std::chrono::hours(1));
+  if (config.revocation_resync < std::chrono::seconds(1)) {
+    read.fail("--revocation-resync must be at least 1s");
+  }
+}
+
 }  // namespace
 
 std::span<const OptionSpec> serve_options() { return specs(); }
@@ -291,6 +310,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   auto redis_port = static_cast<std::uint16_t>(read.integer("redis-port", 1, 65535));
   std::string mode = options.get("redis-failure-mode");
   if (mode != "open" && mode != "closed") read.fail("--redis-failure-mode must be open or closed");
+  read_revocation_options(options, config, read);
   if (!options.get("redis-host").empty()) {
     redis::Config redis;
     redis.host = options.get("redis-host");

@@ -12,6 +12,7 @@
 #include "http/tls_context.h"
 #include "ratelimit/memory_store.h"
 #include "redis/config.h"
+#include "redis/deny_list_mirror.h"
 
 #include <boost/system/result.hpp>
 
@@ -39,6 +40,10 @@ struct ServeConfig {
   std::string lexicon_file;
   std::string lexicon_overrides_file;
   std::optional<redis::Config> redis;  // set when --redis-host is given
+  // The deny-list's answer while Redis is down (the limiter's is redis->failure_mode), and how
+  // often each replica's mirror of it is reread in full.
+  redis::RevocationFailureMode revocation_failure_mode = redis::RevocationFailureMode::mirror;
+  std::chrono::milliseconds revocation_resync{60'000};
   bool rate_limits = true;
   api::RateLimitPolicies policies;
   // In-process store only (Redis has its own bound).

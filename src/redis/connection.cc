@@ -1,5 +1,7 @@
 #include "redis/connection.h"
 
+#include <poll.h>
+
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -90,6 +92,33 @@ boost::system::result<Reply, Error> Connection::command(std::span<const std::str
       redisCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(), argv_len.data());
   const int saved_errno = errno;
   if (raw == nullptr) return context_error(*context_, saved_errno);
+  Reply reply(static_cast<redisReply*>(raw));
+  if (reply->type == REDIS_REPLY_ERROR) {
+    return Error{ErrorKind::server, std::string(reply->str, reply->len)};
+  }
+  return reply;
+}
+
+// hiredis' blocking read would fail with a timeout that breaks the context for good; poll(2)
+// waits instead, and the reply is read only once bytes are there.
+boost::system::result<Reply, Error> Connection::receive(std::chrono::milliseconds wait) {
+  if (broken()) return Error{ErrorKind::closed, "connection is broken"};
+  void* raw = nullptr;
+  if (redisGetReplyFromReader(context_.get(), &raw) != REDIS_OK) {
+    return context_error(*context_, 0);
+  }
+  if (raw == nullptr) {
+    pollfd ready{context_->fd, POLLIN, 0};
+    const int polled = poll(&ready, 1, static_cast<int>(wait.count()));
+    if (polled == 0 || (polled < 0 && errno == EINTR)) return Reply{};
+    if (polled < 0) return Error{ErrorKind::io, "poll failed"};
+    errno = 0;
+    if (redisBufferRead(context_.get()) != REDIS_OK) return context_error(*context_, errno);
+    if (redisGetReplyFromReader(context_.get(), &raw) != REDIS_OK) {
+      return context_error(*context_, 0);
+    }
+    if (raw == nullptr) return Reply{};  // part of a reply: the rest comes with the next call
+  }
   Reply reply(static_cast<redisReply*>(raw));
   if (reply->type == REDIS_REPLY_ERROR) {
     return Error{ErrorKind::server, std::string(reply->str, reply->len)};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -33,6 +34,11 @@ class Connection {
   // Sends one command (binary-safe arguments) and reads its reply. An error reply from Redis is
   // ErrorKind::server and leaves the connection usable; any other error breaks it (broken()).
   boost::system::result<Reply, Error> command(std::span<const std::string_view> args);
+
+  // Reads one reply the server pushes unasked (a pub/sub message after SUBSCRIBE), waiting at
+  // most `wait`: an empty Reply when none arrived. Unlike a socket timeout, an empty wait
+  // leaves the connection usable. Errors as for command().
+  boost::system::result<Reply, Error> receive(std::chrono::milliseconds wait);
 
   bool broken() const noexcept;
 

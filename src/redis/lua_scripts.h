@@ -93,4 +93,27 @@ if wait < 0 then wait = 0 end
 return {n, wait}
 )lua";
 
+// A revocation: the deny-list key until the token's deadline, and its announcement to every
+// replica's mirror (DenyListMirror), in one step so no replica can see one without the other.
+// KEYS[1] = deny-list key; ARGV[1] = deny_until (Unix s), ARGV[2] = channel, ARGV[3] = message.
+inline constexpr const char* kRevokeAndPublish = R"lua(
+redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+)lua";
+
+// The deadlines of deny-list keys found by SCAN, for a mirror's resync. PTTL and TIME rather
+// than EXPIRETIME, which needs Redis 7. KEYS = deny-list keys. Returns one number per key: the
+// Unix second it expires at (rounded up), -1 without expiry, -2 when the key is gone.
+inline constexpr const char* kDenyListDeadlines = R"lua(
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local deadlines = {}
+for i, key in ipairs(KEYS) do
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then deadlines[i] = ttl else deadlines[i] = math.ceil((now_ms + ttl) / 1000) end
+end
+return deadlines
+)lua";
+
 }  // namespace smlapi::redis::lua

@@ -23,7 +23,7 @@ AdmissionResults RedisAdmissionStore::run(const AdmissionQuery& query) {
 }
 
 bool RedisAdmissionStore::unknown_listing_accepted() const {
-  return store_->pool().config().failure_mode == FailureMode::fail_open;
+  return revocations_->unknown_listing_accepted();
 }
 
 // No deny-list read: the limits as RedisStore checks them (each falls back by itself).
@@ -55,10 +55,18 @@ AdmissionResults RedisAdmissionStore::without_redis(const AdmissionQuery& query)
     // Fail-closed stops here (its address decision is store_unavailable).
     if (!results.address->allowed) return results;
   }
+  if (!query.jti.has_value()) {  // a limit alone
+    if (query.subject.has_value()) {
+      results.subject =
+          store_->without_redis(query.subject->key, *query.subject->policy, query.now);
+    }
+    return results;
+  }
   revocations_->count_error();
-  results.listing = Listing::unknown;
+  // The mirror's answer keeps a revoked token refused through the outage.
+  results.listing = revocations_->outage_listing(*query.jti, query.unix_now);
   if (query.subject.has_value() &&
-      ratelimit::subject_limit_runs(Listing::unknown, unknown_listing_accepted())) {
+      ratelimit::subject_limit_runs(*results.listing, unknown_listing_accepted())) {
     results.subject = store_->without_redis(query.subject->key, *query.subject->policy, query.now);
   }
   return results;

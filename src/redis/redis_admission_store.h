@@ -6,8 +6,9 @@
 // refused step touches nothing after it).
 //
 // When Redis fails, the results are those of the separate steps with Redis down: the address
-// decision of RedisStore's failure mode; if that allows, the deny-list unknown; and in fail-open
-// mode (which accepts an unknown deny-list) the subject's fallback decision.
+// decision of RedisStore's failure mode; if that allows, the deny-list answer of
+// RedisRevocationStore::outage_listing (its mirror's); and, when that is absent or an accepted
+// unknown, the subject's fallback decision.
 #pragma once
 
 #include <memory>

@@ -455,7 +455,7 @@ def test_cached_token_when_redis_goes_down(redis_server, replicas, mode):
     assert predict_on(session, svc, token).status_code == 200
     redis_server.stop()
     for r in (predict_on(session, svc, token), predict_on(session, svc, fresh)):
-        if mode == "open":  # local fallback limits, deny-list accepted as unreadable
+        if mode == "open":  # local fallback limits, deny-list answered by the mirror
             assert r.status_code == 200, (r.status_code, r.text)
             assert r.headers["RateLimit-Policy"] == \
                 '"predict";q=1;w=3600, "predict-user";q=1;w=3600'
@@ -491,10 +491,11 @@ def test_new_token_costs_two_round_trips_and_a_bad_one_one(redis_server, replica
 # ---- threat model S4 and D5: the deny-list and a slow Redis -------------------------------------
 
 def test_unreadable_deny_list_fails_closed(redis_server, replicas):
-    """S4, closed mode: while the revocation deny-list cannot be read, a valid token is not
-    accepted (a revoked one would look the same). Rate limits are off, so the deny-list read is
-    the only Redis work on /predict and the 503 is authentication's, not the limiter's."""
-    svc = replicas(redis_server, "--redis-failure-mode", "closed")
+    """S4, closed revocation mode: while the revocation deny-list cannot be read, a valid token
+    is not accepted (a revoked one would look the same). Rate limits are off, so the deny-list
+    read is the only Redis work on /predict and the 503 is authentication's, not the limiter's.
+    (The default, --revocation-failure-mode mirror: test_revocation_outage.py.)"""
+    svc = replicas(redis_server, "--revocation-failure-mode", "closed")
     token = svc.token()
     session = requests.Session()
     assert predict_on(session, svc, token).status_code == 200  # cached on this worker
