@@ -198,7 +198,9 @@ void AsyncClient::queue(std::span<const std::string_view> args, Done done,
   ++unsent_;
   update_stats();
   arm_deadline();
-  if (connected_) schedule_flush();
+  // Written at once when the connection is idle, so Redis starts on it while the loop parses
+  // the requests behind it; those gather in out_ and follow in one write when this one is done.
+  if (connected_) flush();
 }
 
 // Commands queued while this turn of the loop runs leave together in one write.
