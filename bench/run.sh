@@ -12,6 +12,7 @@
 #   BENCH_ALG=HS256          signing algorithm of the bench key (HS256|EdDSA|ES256|RS256)
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
 #   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token predict_limiter predict_redis
+#                            redis_stalled
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -24,7 +25,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
 ALG=${BENCH_ALG:-HS256}
 BATCH_TEXTS=${BENCH_BATCH_TEXTS:-100}
-SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token predict_limiter predict_redis}
+SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token predict_limiter predict_redis redis_stalled}
 BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
 WRK_DIR=$ROOT/bench/wrk
 # The limiter does all its work but never answers 429. The burst (10 s worth)
@@ -88,6 +89,28 @@ start_bench_server() {  # NAME EXTRA_ARGS...
   start_server "$name" --access-log off "$@"
   READY_NOTES+=("$(printf '%-16s start-up to /readyz 200: %d ms, idle RSS %d MiB' \
     "$name" "$SERVER_STARTUP_MS" $(( SERVER_RSS_IDLE / 1024 )))")
+}
+
+# Redis stopped (SIGSTOP) for the middle third of a /predict run, while a second wrk reads
+# /healthz from the same workers: both keep being answered (fail-open: /predict from the local
+# fallback limit), and their p99 shows what the stall cost. The two rows share the server's
+# CPU columns (they run at once).
+measure_redis_stalled() {
+  local third_ms=$(( DURATION * 1000 / 3 ))
+  ( sleep "$(awk -v ms="$third_ms" 'BEGIN { print ms / 1000 }')"
+    kill -STOP "$REDIS_PID"
+    sleep "$(awk -v ms="$third_ms" 'BEGIN { print ms / 1000 }')"
+    kill -CONT "$REDIS_PID" ) &
+  local staller=$!
+  measure healthz_stalled healthz.lua "$(server_url /healthz)" 8 1 1 "$SERVER_RSS_IDLE" \
+    "$SERVER_PID" &
+  local healthz=$!
+  measure predict_stalled predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
+    "$SERVER_RSS_IDLE" "$SERVER_PID"
+  wait "$healthz" || true
+  wait "$staller" || true
+  kill -CONT "$REDIS_PID" 2>/dev/null || true
+  READY_NOTES+=("redis_stalled    Redis SIGSTOPped for the middle third of both runs (timeout 50 ms, fail-open): p99 must stay below 55 ms")
 }
 
 # --- nginx (the ceiling) -------------------------------------------------------
@@ -181,7 +204,7 @@ check_tools() {
   for tool in wrk nginx curl python3 awk; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
   done
-  if want predict_redis; then
+  if want predict_redis || want redis_stalled; then
     command -v redis-server >/dev/null || die "redis-server is not installed"
   fi
 }
@@ -260,9 +283,11 @@ main() {
     stop_server
   fi
 
-  if want predict_redis; then
+  if want predict_redis || want redis_stalled; then
     start_redis
     start_bench_server redis-limiter "${limited[@]}" --redis-host 127.0.0.1 --redis-port "$REDIS_PORT"
+  fi
+  if want predict_redis; then
     local redis_cpu0 redis_cpu1 t0 t1
     redis_cpu0=$(cpu_ticks "$REDIS_PID")
     t0=$(now_ns)
@@ -273,6 +298,9 @@ main() {
     READY_NOTES+=("$(awk -v d=$(( redis_cpu1 - redis_cpu0 )) -v tck="$CLK_TCK" -v w=$(( t1 - t0 )) \
       'BEGIN { printf "redis-server     CPU during predict_redis: %.0f%%", d / tck / (w / 1e9) * 100 }')")
     READY_NOTES+=("$(redis_commands_per_request predict_redis)")
+  fi
+  want redis_stalled && measure_redis_stalled
+  if want predict_redis || want redis_stalled; then
     stop_server
     stop_pid "$REDIS_PID"
   fi
