@@ -76,6 +76,7 @@ class WorkerMetrics {
   prometheus::Counter& evictions_;
   prometheus::Family<prometheus::Counter>& store_errors_;
   prometheus::Family<prometheus::Histogram>& store_latency_;
+  prometheus::Histogram* redis_latency_ = nullptr;
   prometheus::Family<prometheus::Counter>& tls_handshake_failures_;
   struct ModelPredictions {
     std::string name;
