@@ -274,6 +274,9 @@ int Service::run_until_stopped(const sigset_t& signals) {
     housekeeping();
   }
   readiness_.set_draining();
+  // Still accepting and serving through the delay (load balancers take a while
+  // to see readiness false), but each answer now closes its connection.
+  server_->begin_drain();
   api::log_event(log_, "info", "shutdown", "draining: readiness is now false");
   if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);
   bool in_time = server_->shutdown(config_.shutdown_timeout);

@@ -225,8 +225,8 @@ void Connection::refuse(RefusalKind kind) {
 }
 
 void Connection::finish_response() {
-  bool keep_alive = request_.keep_alive && !response_.close_connection && !draining_ &&
-                    !worker_.draining() && requests_served_ < limits_.max_requests_per_connection;
+  bool keep_alive = request_.keep_alive && !response_.close_connection && !announces_close() &&
+                    requests_served_ < limits_.max_requests_per_connection;
   out_.clear();
   ResponseContext context{.request_id = {},
                           .keep_alive = keep_alive,
@@ -236,6 +236,11 @@ void Connection::finish_response() {
   write_out(keep_alive);
 }
 
+// While the server drains, an answer carries Connection: close unless the client
+// already sent more (pipelined): a request we hold is answered, so the close is
+// announced by the last answer instead, and nothing sent before it is dropped.
+bool Connection::announces_close() { return worker_.closing_connections() && !has_unread_input(); }
+
 void Connection::write_out(bool keep_alive) {
   phase_ = Phase::writing;
   deadline_ = Clock::now() + limits_.write_timeout;
@@ -244,7 +249,7 @@ void Connection::write_out(bool keep_alive) {
                 // A drain that began while this answer was being written found the
                 // connection busy and left it: it is settled here, as drain() would have
                 // (a request already sent is still answered, then with Connection: close).
-                const bool drained = self->draining_ && !self->has_unread_input();
+                const bool drained = self->worker_.draining() && !self->has_unread_input();
                 if (ec || !keep_alive || drained) {
                   if (!ec && self->tls_) return self->say_goodbye();
                   error_code ignored;
@@ -276,11 +281,13 @@ void Connection::expire() {
   socket_.cancel(ignored);  // on_read sees operation_aborted and answers 408
 }
 
+// Only a connection idle after an answer is closed: nothing is in flight, and
+// it is the one close a drain cannot avoid (its client may be sending right now;
+// during the delay such a connection was left open for its next request to
+// announce the close). A new connection (handshaking, or no request yet) was
+// opened to send one: it is served, within the header timeout.
 void Connection::drain() {
-  draining_ = true;
-  // Idle, and nothing sent that we have not read yet: nothing is in flight. A
-  // handshake in progress has no request yet either.
-  if ((phase_ == Phase::idle && !has_unread_input()) || phase_ == Phase::handshake) close();
+  if (phase_ == Phase::idle && requests_served_ > 0 && !has_unread_input()) close();
 }
 
 bool Connection::has_unread_input() {

@@ -38,7 +38,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void start();
   // Called by the worker's sweep when the deadline has passed.
   void expire();
-  // Server shutdown: close now if idle, otherwise after the current answer.
+  // Server shutdown: close now if idle after an answer; otherwise finish what
+  // the client sent (a new connection's first request included), then close.
   void drain();
   Clock::time_point deadline() const { return deadline_; }
 
@@ -61,6 +62,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void dispatch();
   void refuse(RefusalKind kind);
   void finish_response();
+  bool announces_close();
   void write_out(bool keep_alive);
   void send_continue();
   template <typename Done>
@@ -83,7 +85,6 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   Clock::time_point deadline_;
   std::uint32_t requests_served_ = 0;
   bool timed_out_ = false;
-  bool draining_ = false;
   bool continue_sent_ = false;
   bool deferred_ = false;
   std::list<Connection*>::iterator registration_;
