@@ -1,0 +1,115 @@
+// The graceful drain as a client sees it, in-process over loopback: after
+// begin_drain() every answer says Connection: close while new connections are
+// still served; requests already sent (pipelined, or on a connection accepted
+// but not yet read) are answered before the connection closes, at
+// begin_drain() and at shutdown() alike.
+#include "http/server.h"
+
+#include "echo_server.h"
+#include "wire_client.h"
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace smlapi::http {
+namespace {
+
+using testing::EchoHandler;
+using testing::kHangGuard;
+using testing::short_limits;
+using testing::start_server;
+using testing::WireClient;
+
+constexpr std::string_view kGetA = "GET /a HTTP/1.1\r\nHost: t\r\n\r\n";
+
+class DrainTest : public ::testing::Test {
+ protected:
+  void SetUp() override { server_ = start_server(handler_, short_limits()); }
+  void TearDown() override {
+    if (server_) {
+      EXPECT_TRUE(server_->shutdown(kHangGuard)) << "workers did not drain";
+    }
+  }
+
+  std::uint16_t port() const { return server_->port(); }
+
+  // True while a connection to the port is accepted (by us or by the backlog).
+  bool accepting() const {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    boost::system::error_code ec;
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()}, ec);
+    return !ec;
+  }
+
+  EchoHandler handler_;
+  std::unique_ptr<Server> server_;
+};
+
+// One request on `client`; the answer's Connection field ("" when absent).
+std::string exchange(WireClient& client) {
+  client.send(kGetA);
+  auto response = client.read_response();
+  EXPECT_TRUE(response.has_value());
+  if (!response) return "no answer";
+  EXPECT_EQ(response->status, 200u);
+  return response->header("Connection").value_or("");
+}
+
+TEST_F(DrainTest, AnswersAnnounceTheCloseAndTheListenerStaysOpen) {
+  WireClient open_before(port());
+  EXPECT_EQ(exchange(open_before), "");
+  server_->begin_drain();
+  EXPECT_EQ(exchange(open_before), "close");
+  EXPECT_TRUE(open_before.closed_by_server());
+  WireClient opened_after(port());
+  EXPECT_EQ(exchange(opened_after), "close");
+  EXPECT_TRUE(opened_after.closed_by_server());
+}
+
+TEST_F(DrainTest, PipelinedRequestsAreAnsweredAndOnlyTheLastAnnouncesTheClose) {
+  WireClient client(port());
+  EXPECT_EQ(exchange(client), "");
+  server_->begin_drain();
+  std::string three;
+  for (int i = 0; i < 3; ++i) three.append(kGetA);
+  client.send(three);
+  for (std::string_view expected : {"", "", "close"}) {
+    auto response = client.read_response();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->header("Connection").value_or(""), expected);
+  }
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(handler_.handled.load(), 4);
+}
+
+TEST_F(DrainTest, IdleConnectionsStayOpenUntilShutdown) {
+  WireClient idle(port());
+  EXPECT_EQ(exchange(idle), "");
+  server_->begin_drain();
+  // Still open: its next request would announce the close.
+  EXPECT_FALSE(idle.closed_by_server(std::chrono::milliseconds(300)));
+  EXPECT_TRUE(server_->shutdown(kHangGuard));
+  server_.reset();
+  EXPECT_TRUE(idle.closed_by_server());
+}
+
+TEST_F(DrainTest, ShutdownServesTheFirstRequestOfANewConnection) {
+  WireClient fresh(port());
+  auto stopped = std::async(std::launch::async, [this] { return server_->shutdown(kHangGuard); });
+  // Each probe is a connection of its own (within the connection ceiling): a few.
+  while (accepting()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(exchange(fresh), "close");
+  EXPECT_TRUE(fresh.closed_by_server());
+  EXPECT_TRUE(stopped.get()) << "the workers had to be stopped";
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace smlapi::http
