@@ -44,8 +44,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   Clock::time_point deadline() const { return deadline_; }
 
  private:
-  // handshake: TLS only, before the first request. closing: TLS only, sending
-  // close_notify after the last answer.
+  // handshake: TLS only, before the first request. closing: after the last
+  // answer, sending close_notify (TLS) or lingering (plain, see linger()).
   enum class Phase { handshake, idle, header, body, handling, writing, closing, closed };
   using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
 
@@ -68,6 +68,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   template <typename Done>
   void write_bytes(boost::asio::const_buffer bytes, Done&& done);
   bool has_unread_input();
+  void linger();
+  void discard_input();
   void say_goodbye();
   void close();
 
