@@ -45,7 +45,9 @@ class Worker {
   // Thread-safe: from now on every answer says Connection: close and its
   // connection closes after it; the acceptor stays open (see Server::begin_drain).
   void begin_drain();
-  // Thread-safe: stop accepting, close idle connections, let answers finish.
+  // Thread-safe: stop accepting (after taking in what the kernel already
+  // accepted), close connections idle after an answer, let the rest finish
+  // (Connection::drain).
   void drain();
   // Thread-safe: stop the loop now, whatever is in flight.
   void stop_now();
