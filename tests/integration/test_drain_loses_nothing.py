@@ -120,6 +120,7 @@ def test_keep_alive_load_through_sigterm_loses_no_request(fresh_service):
         [link.statuses for link in links if any(s != 200 for s in link.statuses)]
     # Clients that reconnected during the delay were served.
     assert any(link.opened_after_sigterm and link.answered for link in links), links
+    assert_finished_before_the_timeout(svc)
 
 
 def test_pipelined_requests_during_the_delay_are_all_answered(fresh_service):
@@ -138,6 +139,7 @@ def test_pipelined_requests_during_the_delay_are_all_answered(fresh_service):
         assert [a.closes() for a in answers] == [False, False, False, True], answers
         assert conn.closed_by_peer(EXIT_BOUND)
     assert svc.proc.wait(timeout=EXIT_BOUND) == 0, svc.log_text()[-3000:]
+    assert_finished_before_the_timeout(svc)
 
 
 def test_requests_buffered_when_the_listener_closes_are_answered(fresh_service):
@@ -161,6 +163,7 @@ def test_requests_buffered_when_the_listener_closes_are_answered(fresh_service):
         assert answers[-1].closes(), answers
         assert conn.closed_by_peer(EXIT_BOUND)
     assert svc.proc.wait(timeout=EXIT_BOUND) == 0, svc.log_text()[-3000:]
+    assert_finished_before_the_timeout(svc)
 
 
 def test_new_connection_at_the_end_of_the_delay_is_served(fresh_service):
@@ -174,6 +177,15 @@ def test_new_connection_at_the_end_of_the_delay_is_served(fresh_service):
         answer = fresh.read_response()
         assert answer.status == 200 and answer.closes(), answer
     assert svc.proc.wait(timeout=EXIT_BOUND) == 0, svc.log_text()[-3000:]
+    assert_finished_before_the_timeout(svc)
+
+
+def assert_finished_before_the_timeout(svc):
+    """The exit came from the work running out, not from --shutdown-timeout cutting it off."""
+    events = [(line.get("level"), line.get("message", line.get("msg")))
+              for line in svc.log_lines() if line.get("event") == "shutdown"]
+    assert events and events[-1] == ("info", "stopped after finishing in-flight requests"), \
+        svc.log_text()[-2000:]
 
 
 def listening(svc):
