@@ -312,6 +312,10 @@ int Service::run_until_stopped(const sigset_t& signals) {
     if (signal == SIGTERM || signal == SIGINT) break;
     housekeeping();
   }
+  // Still accepting and serving through the delay (load balancers take a while
+  // to see readiness false), but each answer now closes its connection; asked
+  // first, so that an answer sent after a 503 from /readyz says so.
+  server_->begin_drain();
   readiness_.set_draining();
   api::log_event(log_, "info", "shutdown", "draining: readiness is now false");
   if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);

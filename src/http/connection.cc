@@ -16,6 +16,10 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
+// How long a plain connection waits, after its last answer, for its client to
+// close too (see linger()): enough for a client reading the answer, short
+// enough not to hold a shutdown for one that never closes.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
 
 // The client went away during the handshake (closed, reset, or ended the TCP
 // stream without a TLS close), as opposed to sending something we refused.
@@ -225,8 +229,8 @@ void Connection::refuse(RefusalKind kind) {
 }
 
 void Connection::finish_response() {
-  bool keep_alive = request_.keep_alive && !response_.close_connection && !draining_ &&
-                    !worker_.draining() && requests_served_ < limits_.max_requests_per_connection;
+  bool keep_alive = request_.keep_alive && !response_.close_connection && !announces_close() &&
+                    requests_served_ < limits_.max_requests_per_connection;
   out_.clear();
   ResponseContext context{.request_id = {},
                           .keep_alive = keep_alive,
@@ -236,6 +240,11 @@ void Connection::finish_response() {
   write_out(keep_alive);
 }
 
+// While the server drains, an answer carries Connection: close unless the client
+// already sent more (pipelined): a request we hold is answered, so the close is
+// announced by the last answer instead, and nothing sent before it is dropped.
+bool Connection::announces_close() { return worker_.closing_connections() && !has_unread_input(); }
+
 void Connection::write_out(bool keep_alive) {
   phase_ = Phase::writing;
   deadline_ = Clock::now() + limits_.write_timeout;
@@ -244,13 +253,10 @@ void Connection::write_out(bool keep_alive) {
                 // A drain that began while this answer was being written found the
                 // connection busy and left it: it is settled here, as drain() would have
                 // (a request already sent is still answered, then with Connection: close).
-                const bool drained = self->draining_ && !self->has_unread_input();
-                if (ec || !keep_alive || drained) {
-                  if (!ec && self->tls_) return self->say_goodbye();
-                  error_code ignored;
-                  self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-                  return self->close();
-                }
+                const bool drained = self->worker_.draining() && !self->has_unread_input();
+                if (ec) return self->close();
+                if (!keep_alive || drained)
+                  return self->tls_ ? self->say_goodbye() : self->linger();
                 self->begin_request();
                 if (self->buffer_.size() > 0) {
                   self->parse_buffered();  // pipelined requests already buffered
@@ -276,11 +282,13 @@ void Connection::expire() {
   socket_.cancel(ignored);  // on_read sees operation_aborted and answers 408
 }
 
+// Only a connection idle after an answer is closed: nothing is in flight, and
+// it is the one close a drain cannot avoid (its client may be sending right now;
+// during the delay such a connection was left open for its next request to
+// announce the close). A new connection (handshaking, or no request yet) was
+// opened to send one: it is served, within the header timeout.
 void Connection::drain() {
-  draining_ = true;
-  // Idle, and nothing sent that we have not read yet: nothing is in flight. A
-  // handshake in progress has no request yet either.
-  if ((phase_ == Phase::idle && !has_unread_input()) || phase_ == Phase::handshake) close();
+  if (phase_ == Phase::idle && requests_served_ > 0 && !has_unread_input()) close();
 }
 
 bool Connection::has_unread_input() {
@@ -291,6 +299,31 @@ bool Connection::has_unread_input() {
   // the memory BIO between the socket and OpenSSL.
   SSL* ssl = tls_->native_handle();
   return SSL_pending(ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+}
+
+// Ends a plain connection after its last answer. Closing a socket that has, or
+// then receives, input makes the kernel reset the connection and drop what it
+// has not sent yet, the answer included: a client whose next request crossed the
+// answer announcing the close would lose that answer. So only the sending side
+// is shut (the client reads the answer, then end of stream), and what still
+// arrives is read and discarded until the client closes too, within
+// kLingerTimeout (the sweep closes it then).
+void Connection::linger() {
+  phase_ = Phase::closing;
+  deadline_ = Clock::now() + kLingerTimeout;
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  buffer_.consume(buffer_.size());
+  discard_input();
+}
+
+void Connection::discard_input() {
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](const error_code& ec, std::size_t) {
+                            if (self->phase_ == Phase::closed) return;
+                            if (ec) return self->close();
+                            self->discard_input();
+                          });
 }
 
 // Ends a TLS connection after its last answer with close_notify, so the client

@@ -38,13 +38,14 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void start();
   // Called by the worker's sweep when the deadline has passed.
   void expire();
-  // Server shutdown: close now if idle, otherwise after the current answer.
+  // Server shutdown: close now if idle after an answer; otherwise finish what
+  // the client sent (a new connection's first request included), then close.
   void drain();
   Clock::time_point deadline() const { return deadline_; }
 
  private:
-  // handshake: TLS only, before the first request. closing: TLS only, sending
-  // close_notify after the last answer.
+  // handshake: TLS only, before the first request. closing: after the last
+  // answer, sending close_notify (TLS) or lingering (plain, see linger()).
   enum class Phase { handshake, idle, header, body, handling, writing, closing, closed };
   using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
 
@@ -61,11 +62,14 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void dispatch();
   void refuse(RefusalKind kind);
   void finish_response();
+  bool announces_close();
   void write_out(bool keep_alive);
   void send_continue();
   template <typename Done>
   void write_bytes(boost::asio::const_buffer bytes, Done&& done);
   bool has_unread_input();
+  void linger();
+  void discard_input();
   void say_goodbye();
   void close();
 
@@ -83,7 +87,6 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   Clock::time_point deadline_;
   std::uint32_t requests_served_ = 0;
   bool timed_out_ = false;
-  bool draining_ = false;
   bool continue_sent_ = false;
   bool deferred_ = false;
   std::list<Connection*>::iterator registration_;

@@ -38,6 +38,10 @@ void Server::start() {
   for (auto& worker : workers_) threads_.emplace_back([w = worker.get()] { w->run(); });
 }
 
+void Server::begin_drain() {
+  for (auto& worker : workers_) worker->begin_drain();
+}
+
 bool Server::shutdown(std::chrono::milliseconds deadline) {
   for (auto& worker : workers_) worker->drain();
   // Wait for the loops to run dry, then stop whatever is left.

@@ -43,8 +43,15 @@ class Server {
   void start();
   std::uint16_t port() const { return bound_port_; }
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
-  // Stop accepting, finish in-flight answers, close; after `deadline` stop hard.
-  // Returns true when everything finished in time.
+  // The start of a graceful shutdown (SIGTERM): keep accepting and serving, but
+  // every answer from now on says Connection: close and its connection closes
+  // after it, so each client learns with an answer, never by a close that could
+  // cross its next request. Idle connections are left open: closing one races
+  // the request its client may be sending.
+  void begin_drain();
+  // Stop accepting, close idle connections, finish in-flight answers (and the
+  // requests already buffered behind them), close; after `deadline` stop hard.
+  // Returns true when everything finished in time. Implies begin_drain().
   bool shutdown(std::chrono::milliseconds deadline);
 
  private:

@@ -58,15 +58,32 @@ void Worker::accept() {
       accept();  // e.g. EMFILE: keep serving the connections we have
       return;
     }
-    if (budget_.open.fetch_add(1, std::memory_order_relaxed) >= budget_.max) {
-      budget_.open.fetch_sub(1, std::memory_order_relaxed);
-      reject_over_budget(socket);
-    } else {
-      auto connection = std::make_shared<Connection>(*this, std::move(socket));
-      connection->start();
-    }
-    accept();
+    adopt(std::move(socket));
+    if (acceptor_.is_open()) accept();
   });
+}
+
+void Worker::adopt(asio::ip::tcp::socket socket) {
+  if (budget_.open.fetch_add(1, std::memory_order_relaxed) >= budget_.max) {
+    budget_.open.fetch_sub(1, std::memory_order_relaxed);
+    reject_over_budget(socket);
+    return;
+  }
+  auto connection = std::make_shared<Connection>(*this, std::move(socket));
+  connection->start();
+}
+
+// Connections the kernel completed but we have not accepted yet are reset when
+// the acceptor closes, and their clients may already have sent a request: take
+// them in (they are served like any other) before closing.
+void Worker::adopt_pending_accepts() {
+  error_code ec;
+  acceptor_.non_blocking(true, ec);
+  while (!ec) {
+    asio::ip::tcp::socket socket(io_);
+    acceptor_.accept(socket, ec);
+    if (!ec) adopt(std::move(socket));
+  }
 }
 
 // Over the connection ceiling: a best-effort 503 without blocking the loop. A
@@ -118,9 +135,15 @@ void Worker::sweep() {
   handler_.tick(index_);
 }
 
+void Worker::begin_drain() {
+  asio::post(io_, [this] { closing_connections_ = true; });
+}
+
 void Worker::drain() {
   asio::post(io_, [this] {
     draining_ = true;
+    closing_connections_ = true;
+    adopt_pending_accepts();
     error_code ignored;
     acceptor_.close(ignored);
     for (Connection* connection : connections_) connection->drain();

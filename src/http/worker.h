@@ -42,7 +42,12 @@ class Worker {
   std::uint16_t local_port() const;
   // Runs the event loop until drained (thread body).
   void run();
-  // Thread-safe: stop accepting, close idle connections, let answers finish.
+  // Thread-safe: from now on every answer says Connection: close and its
+  // connection closes after it; the acceptor stays open (see Server::begin_drain).
+  void begin_drain();
+  // Thread-safe: stop accepting (after taking in what the kernel already
+  // accepted), close connections idle after an answer, let the rest finish
+  // (Connection::drain).
   void drain();
   // Thread-safe: stop the loop now, whatever is in flight.
   void stop_now();
@@ -53,12 +58,16 @@ class Worker {
   unsigned index() const { return index_; }
   boost::asio::ssl::context* tls() const { return tls_; }
   bool draining() const { return draining_; }
+  // Answers announce Connection: close (begin_drain or drain was called).
+  bool closing_connections() const { return closing_connections_; }
 
   std::list<Connection*>::iterator add(Connection* connection);
   void remove(std::list<Connection*>::iterator registration);
 
  private:
   void accept();
+  void adopt(boost::asio::ip::tcp::socket socket);
+  void adopt_pending_accepts();
   void schedule_sweep();
   void sweep();
   void reject_over_budget(boost::asio::ip::tcp::socket& socket);
@@ -77,6 +86,7 @@ class Worker {
   boost::asio::steady_timer sweep_timer_{io_};
   bool draining_ = false;
   bool stopping_reported_ = false;
+  bool closing_connections_ = false;
 };
 
 }  // namespace smlapi::http

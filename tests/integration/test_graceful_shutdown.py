@@ -59,9 +59,8 @@ def test_sigterm_during_load(fresh_service):
         load.sigterm_sent.set()
         svc.proc.send_signal(signal.SIGTERM)
 
-        # During the delay: not ready, but alive and still answering API requests.
-        # The probes run on the connection that saw readiness turn false: the 5 s delay
-        # keeps the server answering on it long after these three requests.
+        # During the delay: not ready, but alive, still accepting and answering API requests,
+        # each answer with Connection: close (issue 15), so the session reconnects for the next.
         probe = requests.Session()
         drained = []
 
@@ -73,11 +72,14 @@ def test_sigterm_during_load(fresh_service):
         wait_until(draining, timeout=EXIT_BOUND)
         assert drained[-1].json()["status"] == "draining", drained[-1].text
         assert all(r.status_code == 200 for r in drained[:-1]), [r.status_code for r in drained]
-        assert probe.get(svc.url("/healthz"), timeout=REQUEST_TIMEOUT).status_code == 200
+        healthy = probe.get(svc.url("/healthz"), timeout=REQUEST_TIMEOUT)
+        assert healthy.status_code == 200
+        assert healthy.headers.get("Connection", "").lower() == "close", healthy.headers
         served = probe.post(svc.url("/predict"), json={"text": "still serving"},
                             headers={"Authorization": f"Bearer {token}"},
                             timeout=REQUEST_TIMEOUT)
         assert served.status_code == 200, served.text
+        assert served.headers.get("Connection", "").lower() == "close", served.headers
         assert svc.proc.wait(timeout=EXIT_BOUND) == 0
     # Every answer the load got was a real result: nothing was cut off with a 5xx.
     assert all(status == 200 for _, status in load.statuses), load.statuses
