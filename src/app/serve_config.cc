@@ -2,6 +2,7 @@
 
 #include "auth/secure_file.h"
 #include "net/trusted_proxies.h"
+#include "redis/tls.h"
 
 #include <charconv>
 #include <sstream>
@@ -72,7 +73,8 @@ const std::vector<OptionSpec>& specs() {
       {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
       {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
       {"redis-host", "",
-       "Redis for shared rate limits and revocations (IP address; empty: in-process)"},
+       "Redis for shared rate limits and revocations (host name or IP address, resolved again "
+       "on every reconnect; empty: in-process)"},
       {"redis-port", "6379", "Redis port"},
       {"redis-username", "", "Redis ACL user (empty: requirepass AUTH)"},
       {"redis-password-file", "", "File holding the Redis password (or set SMLAPI_REDIS_PASSWORD)"},
@@ -81,6 +83,14 @@ const std::vector<OptionSpec>& specs() {
       {"redis-db", "0", "Redis database number"},
       {"redis-key-prefix", "smlapi:", "Prefix of every Redis key"},
       {"redis-timeout-ms", "50", "Per-command Redis timeout in milliseconds"},
+      {"redis-tls", "off", "on: TLS to Redis (rediss://), the server's certificate verified"},
+      {"redis-tls-ca-file", "",
+       "PEM CA certificates Redis' certificate must chain to (empty: "
+       "the system's trust store)"},
+      {"redis-tls-server-name", "",
+       "Name Redis' certificate must carry, also sent as SNI (empty: --redis-host)"},
+      {"redis-tls-cert-file", "", "PEM client certificate for Redis (tls-auth-clients)"},
+      {"redis-tls-key-file", "", "PEM private key of --redis-tls-cert-file (owner-only file)"},
       {"redis-failure-mode", "open",
        "Rate limits when Redis fails: open (local fallback limits) or closed (503)"},
       {"revocation-failure-mode", "mirror",
@@ -215,6 +225,28 @@ struct Reader {
   }
 };
 
+// --redis-tls and its files. The client key is a secret: the file-trust rule applies to it.
+void read_redis_tls(const ParsedOptions& options, redis::Config& redis, Reader& read) {
+  if (!read.on_off("redis-tls")) {
+    for (const char* name : {"redis-tls-ca-file", "redis-tls-server-name", "redis-tls-cert-file",
+                             "redis-tls-key-file"}) {
+      if (!options.get(name).empty()) read.fail(std::string("--") + name + " needs --redis-tls on");
+    }
+    return;
+  }
+  redis::TlsFiles files{options.get("redis-tls-ca-file"), options.get("redis-tls-cert-file"),
+                        options.get("redis-tls-key-file"), options.get("redis-tls-server-name")};
+  if (!files.key_file.empty()) {
+    if (auto trusted = auth::check_file_trust(files.key_file, auth::FileAudience::secret);
+        !trusted) {
+      return read.fail("--redis-tls-key-file: " + trusted.error().message);
+    }
+  }
+  if (auto enabled = redis::enable_tls(redis, files); !enabled) {
+    read.fail("--redis-tls: " + enabled.error());
+  }
+}
+
 // Both --tls-cert and --tls-key, or neither. Each failure names its option
 // and the file; the key's content never appears.
 void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time_point now,
@@ -330,6 +362,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
     redis.connect_timeout = redis.timeout;
     redis.failure_mode =
         mode == "closed" ? redis::FailureMode::fail_closed : redis::FailureMode::fail_open;
+    read_redis_tls(options, redis, read);
     if (auto valid = redis::validate(redis); !valid) {
       read.fail(std::string("Redis configuration rejected: ") + redis::to_string(valid.error()));
     }

@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 
 #include "redis/resp_command.h"
@@ -80,7 +81,6 @@ AsyncClient::AsyncClient(asio::io_context& io, Config config, std::vector<std::s
       id_(id),
       observer_(observer),
       resolver_(io),
-      socket_(io),
       deadline_timer_(io),
       retry_timer_(io),
       in_(kReadChunk),
@@ -117,7 +117,8 @@ void AsyncClient::close() {
   resolver_.cancel();
   deadline_timer_.cancel();
   retry_timer_.cancel();
-  socket_.close(ignored);
+  if (link_) link_->socket.close(ignored);
+  link_.reset();
   connected_ = false;
   attempt_underway_ = false;
   fail_waiting(Error{ErrorKind::closed, "client closed"});
@@ -132,6 +133,7 @@ void AsyncClient::connect(bool commands_wait) {
   out_.clear();
   unsent_ = 0;
   reader_.reset(redisReaderCreate());
+  link_ = std::make_shared<Link>(io_);
   connect_deadline_ = Clock::now() + config_.connect_timeout + config_.timeout;
   queue_setup();
   // Resolved on every attempt: after a failover the name points at the new primary.
@@ -147,8 +149,8 @@ void AsyncClient::connect(bool commands_wait) {
 void AsyncClient::on_resolved(const error_code& ec,
                               const asio::ip::tcp::resolver::results_type& endpoints) {
   if (ec) return broken(Error{ErrorKind::connect, "cannot resolve the Redis host"}, false);
-  asio::async_connect(socket_, endpoints,
-                      [self = shared_from_this(), generation = generation_](
+  asio::async_connect(link_->socket, endpoints,
+                      [self = shared_from_this(), link = link_, generation = generation_](
                           const error_code& connect_ec, const asio::ip::tcp::endpoint&) {
                         if (generation != self->generation_) return;
                         self->on_connected(connect_ec);
@@ -157,9 +159,35 @@ void AsyncClient::on_resolved(const error_code& ec,
 
 void AsyncClient::on_connected(const error_code& ec) {
   if (ec) return broken(Error{ErrorKind::connect, ec.message()}, false);
-  connected_ = true;
   error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  link_->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (!config_.tls) return start_flowing();
+  link_->tls.emplace(link_->socket, *config_.tls);
+  // The name the server's certificate must carry, also sent as SNI.
+  const std::string& name =
+      config_.tls_server_name.empty() ? config_.host : config_.tls_server_name;
+  boost::system::error_code not_an_address;
+  asio::ip::make_address(name, not_an_address);
+  if (not_an_address) {  // SNI carries host names only (RFC 6066)
+    SSL_ctrl(link_->tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(name.c_str()));
+  }
+  link_->tls->set_verify_callback(asio::ssl::host_name_verification(name));
+  link_->tls->async_handshake(asio::ssl::stream_base::client,
+                              [self = shared_from_this(), link = link_,
+                               generation = generation_](const error_code& tls_ec) {
+                                if (generation != self->generation_) return;
+                                self->on_handshake(tls_ec);
+                              });
+}
+
+void AsyncClient::on_handshake(const error_code& ec) {
+  if (ec) return broken(Error{ErrorKind::connect, "TLS handshake failed: " + ec.message()}, false);
+  start_flowing();
+}
+
+void AsyncClient::start_flowing() {
+  connected_ = true;
   read();
   schedule_flush();  // the set-up, and the commands that waited for the connection
 }
@@ -220,23 +248,32 @@ void AsyncClient::flush() {
   writing_now_ = true;
   unsent_ = 0;
   update_stats();
-  asio::async_write(
-      socket_, asio::buffer(writing_),
-      [self = shared_from_this(), generation = generation_](const error_code& ec, std::size_t) {
-        if (generation != self->generation_) return;
-        self->writing_now_ = false;
-        self->writing_.clear();
-        if (ec) return self->broken(read_error(ec), true);
-        self->flush();
-      });
+  auto done = [self = shared_from_this(), link = link_, generation = generation_](
+                  const error_code& ec, std::size_t) {
+    if (generation != self->generation_) return;
+    self->writing_now_ = false;
+    self->writing_.clear();
+    if (ec) return self->broken(read_error(ec), true);
+    self->flush();
+  };
+  if (link_->tls) {
+    asio::async_write(*link_->tls, asio::buffer(writing_), std::move(done));
+  } else {
+    asio::async_write(link_->socket, asio::buffer(writing_), std::move(done));
+  }
 }
 
 void AsyncClient::read() {
-  socket_.async_read_some(asio::buffer(in_), [self = shared_from_this(), generation = generation_](
-                                                 const error_code& ec, std::size_t bytes) {
+  auto done = [self = shared_from_this(), link = link_, generation = generation_](
+                  const error_code& ec, std::size_t bytes) {
     if (generation != self->generation_) return;
     self->on_read(ec, bytes);
-  });
+  };
+  if (link_->tls) {
+    link_->tls->async_read_some(asio::buffer(in_), std::move(done));
+  } else {
+    link_->socket.async_read_some(asio::buffer(in_), std::move(done));
+  }
 }
 
 void AsyncClient::on_read(const error_code& ec, std::size_t bytes) {
@@ -259,6 +296,11 @@ bool AsyncClient::deliver_replies() {
     if (raw == nullptr) return true;
     Reply reply(static_cast<redisReply*>(raw));
     if (waiting_.empty()) {
+      if (push_) {
+        push_(std::move(reply));
+        if (generation != generation_) return false;
+        continue;
+      }
       broken(Error{ErrorKind::bad_reply, "a reply no command asked for"}, false);
       return false;
     }
@@ -275,8 +317,9 @@ bool AsyncClient::deliver_replies() {
     } else {
       std::string detail(reply->str, reply->len);
       const bool unusable = node_unusable(detail);
-      // A script flushed from the server: reconnect at once, loading the scripts again.
-      const bool reload = starts_with(detail, "NOSCRIPT");
+      // A script flushed from the server: reconnect at once, loading the scripts again (a
+      // client without scripts of its own leaves it to the caller: EVAL, see script.h).
+      const bool reload = starts_with(detail, "NOSCRIPT") && !scripts_.empty();
       waiting.done(Error{ErrorKind::server, detail});
       if (generation == generation_ && (unusable || reload)) {
         broken(Error{ErrorKind::server, detail}, reload);
@@ -292,7 +335,7 @@ bool AsyncClient::on_setup_reply(const Reply& reply) {
     broken(Error{ErrorKind::auth, std::string(reply->str, reply->len)}, false);
     return false;
   }
-  if (reply->type == REDIS_REPLY_ARRAY && !is_primary_role(*reply)) {
+  if (config_.require_primary && reply->type == REDIS_REPLY_ARRAY && !is_primary_role(*reply)) {
     broken(Error{ErrorKind::server, "READONLY the Redis endpoint is a replica"}, false);
     return false;
   }
@@ -328,9 +371,11 @@ void AsyncClient::on_deadline() {
 // that were waiting on it fail, after the state says what a command sent now gets.
 void AsyncClient::broken(Error error, bool reconnect_at_once) {
   ++generation_;
+  last_error_ = error;
   error_code ignored;
   resolver_.cancel();
-  socket_.close(ignored);
+  if (link_) link_->socket.close(ignored);
+  link_.reset();
   connected_ = false;
   attempt_underway_ = false;
   writing_now_ = false;

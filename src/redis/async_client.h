@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,12 +31,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/result.hpp>
 
 #include "redis/config.h"
-#include "redis/connection.h"
 #include "redis/error.h"
+#include "redis/reply.h"
 
 struct redisReader;
 
@@ -89,6 +91,11 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   void execute(std::span<const std::string_view> args, Done done);
   // Fails every waiting command (ErrorKind::closed) and stops reconnecting.
   void close();
+  // Replies no command asked for — pub/sub messages after SUBSCRIBE — go here; without a
+  // handler such a reply breaks the connection.
+  void on_push(std::function<void(Reply)> handler) { push_ = std::move(handler); }
+  // Why the last connection failed or ended (empty detail while none did).
+  const Error& last_error() const noexcept { return last_error_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -99,6 +106,13 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   struct ReaderDeleter {
     void operator()(redisReader* reader) const noexcept;
   };
+  // One connection: its socket and, with TLS, the stream over it. Each attempt has its own,
+  // kept alive by the handlers of its operations, so a new one never meets an old one's.
+  struct Link {
+    explicit Link(boost::asio::io_context& io) : socket(io) {}
+    boost::asio::ip::tcp::socket socket;
+    std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls;
+  };
 
   AsyncClient(boost::asio::io_context& io, Config config, std::vector<std::string> scripts,
               unsigned id, LinkObserver* observer, LinkStats& stats);
@@ -107,6 +121,8 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   void on_resolved(const boost::system::error_code& ec,
                    const boost::asio::ip::tcp::resolver::results_type& endpoints);
   void on_connected(const boost::system::error_code& ec);
+  void on_handshake(const boost::system::error_code& ec);
+  void start_flowing();
   void queue_setup();
   void queue(std::span<const std::string_view> args, Done done, Clock::time_point deadline);
   void schedule_flush();
@@ -129,7 +145,7 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   unsigned id_;
   LinkObserver* observer_;
   boost::asio::ip::tcp::resolver resolver_;
-  boost::asio::ip::tcp::socket socket_;
+  std::shared_ptr<Link> link_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer retry_timer_;
   std::unique_ptr<redisReader, ReaderDeleter> reader_;
@@ -148,6 +164,8 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   bool deadline_armed_ = false;
   bool ever_up_ = false;          // a connection worked since the last failure
   std::uint64_t generation_ = 0;  // bumped per connection: stale handlers ignore themselves
+  std::function<void(Reply)> push_;
+  Error last_error_{ErrorKind::io, ""};
   Clock::time_point connect_deadline_{};
   std::chrono::milliseconds backoff_{0};
   LinkStats& stats_;

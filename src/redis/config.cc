@@ -16,9 +16,6 @@ bool printable_without_space(std::string_view text) {
 
 const char* to_string(ConfigError error) noexcept {
   switch (error) {
-    case ConfigError::tls_unsupported:
-      return "redis TLS is not supported by hiredis 0.14.1 (Debian 12): run a TLS sidecar "
-             "(stunnel/ghostunnel) on loopback and point host/port at it, tls=false";
     case ConfigError::bad_host:
       return "redis host must be a non-empty host name or IP address";
     case ConfigError::bad_port:
@@ -38,7 +35,6 @@ const char* to_string(ConfigError error) noexcept {
 }
 
 boost::system::result<void, ConfigError> validate(const Config& config) {
-  if (config.tls) return ConfigError::tls_unsupported;
   if (config.host.empty() || !printable_without_space(config.host)) return ConfigError::bad_host;
   if (config.port == 0) return ConfigError::bad_port;
   if (config.db < 0) return ConfigError::bad_db;
@@ -57,7 +53,7 @@ boost::system::result<void, ConfigError> validate(const Config& config) {
 }
 
 std::string describe(const Config& config) {
-  std::string out = "redis://";
+  std::string out = config.tls ? "rediss://" : "redis://";
   if (!config.username.empty()) out.append(config.username).append("@");
   out.append(config.host).append(":").append(std::to_string(config.port));
   out.append("/").append(std::to_string(config.db));

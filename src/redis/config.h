@@ -2,9 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <boost/system/result.hpp>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace smlapi::redis {
 
@@ -26,9 +31,13 @@ struct Config {
   std::string key_prefix = "smlapi:";
   std::chrono::milliseconds timeout{50};          // per command (socket send/receive timeout)
   std::chrono::milliseconds connect_timeout{50};  // TCP connect
-  // hiredis 0.14 (Debian 12) has no TLS: validate() refuses `true` with an explanation.
-  // Use a TLS sidecar (stunnel/ghostunnel) on loopback, see docs/rate-limiting.md.
-  bool tls = false;
+  // TLS (ElastiCache in-transit encryption, redis-server --tls-port): the client context built
+  // once by enable_tls() (redis/tls.h) for every connection. Null: plain TCP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::string tls_server_name;  // the name the certificate must carry (and SNI); empty: host
+  // A connection is usable only once ROLE says "master": after a failover the endpoint may
+  // still reach the old primary, now a replica. false: any node (tools and tests).
+  bool require_primary = true;
   FailureMode failure_mode = FailureMode::fail_open;
   std::uint32_t fallback_replicas = 1;
   // One connection per worker thread: make this >= the number of threads calling the store.
@@ -43,7 +52,6 @@ struct Config {
 };
 
 enum class ConfigError {
-  tls_unsupported,
   bad_host,
   bad_port,
   bad_db,

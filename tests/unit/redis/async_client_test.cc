@@ -12,7 +12,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <hiredis/hiredis.h>
+#include "result_matchers.h"
 
 #include "redis/lua_scripts.h"
 #include "redis/script.h"
@@ -22,6 +24,7 @@ namespace smlapi::redis {
 namespace {
 
 using namespace std::chrono_literals;
+using result_testing::ErrorOf;
 using testing::RedisServer;
 
 // Generous: only a bound on how long a broken test may hang, never an assertion on speed.
@@ -121,14 +124,14 @@ TEST_F(AsyncClientTest, AWrongPasswordFailsAndCommandsThenFailAtOnce) {
   auto redis = client(config);
   auto first = call(*redis, {"PING"});
   ASSERT_FALSE(first.has_value());
-  EXPECT_EQ(first.error().kind, ErrorKind::auth);
-  EXPECT_EQ(first.error().detail.find("wrong"), std::string::npos);  // never the password
+  EXPECT_EQ(ErrorOf(first).kind, ErrorKind::auth);
+  EXPECT_EQ(ErrorOf(first).detail.find("wrong"), std::string::npos);  // never the password
   // Backing off: refused without waiting for a timeout.
   std::optional<AsyncClient::Result> second;
   const std::string_view ping[] = {"PING"};
   redis->execute(ping, [&](AsyncClient::Result r) { second.emplace(std::move(r)); });
   ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(second->error().kind, ErrorKind::backing_off);
+  EXPECT_EQ(ErrorOf(*second).kind, ErrorKind::backing_off);
 }
 
 TEST_F(AsyncClientTest, ReconnectsAtOnceWhenARestartedServerClosedTheConnection) {
@@ -151,13 +154,13 @@ TEST_F(AsyncClientTest, AServerThatStopsAnsweringTimesOutThenRecovers) {
   server.pause();
   auto stuck = call(*redis, {"PING"});
   ASSERT_FALSE(stuck.has_value());
-  EXPECT_EQ(stuck.error().kind, ErrorKind::timeout);
+  EXPECT_EQ(ErrorOf(stuck).kind, ErrorKind::timeout);
   // Backing off (or probing a server that failed): commands fail at once, nobody waits.
   std::optional<AsyncClient::Result> next;
   const std::string_view ping[] = {"PING"};
   redis->execute(ping, [&](AsyncClient::Result r) { next.emplace(std::move(r)); });
   ASSERT_TRUE(next.has_value());
-  EXPECT_EQ(next->error().kind, ErrorKind::backing_off);
+  EXPECT_EQ(ErrorOf(*next).kind, ErrorKind::backing_off);
   server.resume();
   ASSERT_TRUE(run_until_state(LinkState::up));
   EXPECT_TRUE(call(*redis, {"PING"}).has_value());
@@ -172,7 +175,7 @@ TEST_F(AsyncClientTest, LoadsItsScriptsOnEveryConnectionEvenAfterAFlush) {
   testing::run_command(config_for(server.port()), {"SCRIPT", "FLUSH"});
   auto flushed = call(*redis, evalsha);
   ASSERT_FALSE(flushed.has_value());  // this one meets the empty cache...
-  EXPECT_EQ(flushed.error().detail.rfind("NOSCRIPT", 0), 0u);
+  EXPECT_EQ(ErrorOf(flushed).detail.rfind("NOSCRIPT", 0), 0u);
   ASSERT_TRUE(run_until_state(LinkState::up));  // ... and the connection loads them again
   EXPECT_TRUE(call(*redis, evalsha).has_value());
 }
@@ -185,7 +188,7 @@ TEST_F(AsyncClientTest, AReplicaRefusingWritesIsLeftUntilItIsPromoted) {
   auto redis = client(config_for(replica.port()));
   auto refused = call(*redis, {"INCR", "k"});
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().detail.rfind("READONLY", 0), 0u);
+  EXPECT_EQ(ErrorOf(refused).detail.rfind("READONLY", 0), 0u);
   EXPECT_NE(stats_.state.load(), LinkState::up);
   testing::run_command(config_for(replica.port()), {"REPLICAOF", "NO", "ONE"});
   ASSERT_TRUE(run_until_state(LinkState::up));
@@ -200,9 +203,9 @@ TEST_F(AsyncClientTest, ClosingFailsWhatWaitsAndEverythingAfter) {
   redis->execute(ping, [&](AsyncClient::Result r) { waiting.emplace(std::move(r)); });
   redis->close();
   ASSERT_TRUE(waiting.has_value());
-  EXPECT_EQ(waiting->error().kind, ErrorKind::closed);
+  EXPECT_EQ(ErrorOf(*waiting).kind, ErrorKind::closed);
   auto after = call(*redis, {"PING"});
-  EXPECT_EQ(after.error().kind, ErrorKind::closed);
+  EXPECT_EQ(ErrorOf(after).kind, ErrorKind::closed);
 }
 
 }  // namespace

@@ -105,7 +105,9 @@ bool RedisServer::start() {
 }
 
 long long run_command(const Config& config, std::initializer_list<std::string_view> args) {
-  Connection connection = unwrap(Connection::open(config));
+  Config any_node = config;
+  any_node.require_primary = false;  // tests also talk to replicas
+  Connection connection = unwrap(Connection::open(any_node));
   const Reply reply = unwrap(connection.command(std::vector<std::string_view>(args)));
   if (reply == nullptr) throw std::runtime_error("no reply");
   return reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
