@@ -19,7 +19,7 @@ import pytest
 
 import conftest
 import helpers_auth as h
-from topology import Load, Topology, metric, redis_keys, rss_bytes, tool_missing
+from topology import Load, Topology, redis_keys, rss_bytes, tool_missing
 
 PREFIX = "topo:"
 LIMIT = 10  # --rate-limit-default 1/3600s+9: exactly 10 requests per client in the test's time
@@ -32,7 +32,7 @@ SERVICE_ARGS = [
 ]
 BEFORE, AFTER = 20, 20  # load requests answered before a fault and after recovery
 DURING = 30             # load requests answered while the fault lasts
-RSS_BOUND = 200 * 1024 * 1024  # per replica, ASan build (quarantine included); release: ~20 MiB
+RSS_BOUND = 160 * 2**20  # per replica: ASan build, 16 MiB quarantine (topology.start_replica)
 ADDRESSES = (f"10.15.0.{n}" for n in itertools.count(1))  # a fresh client per limit check
 
 
@@ -49,42 +49,64 @@ def topo(tmp_path_factory):
         topology.stop()
 
 
+class Tokens:
+    """The load's valid token, the revoked one it also sends, and every token revoked so far."""
+
+    def __init__(self, topo):
+        svc = topo.services[0]
+        self.valid, self.revoked = svc.token(), svc.token()
+        r = h.revoke(topo.services[1], self.revoked, self.revoked)
+        assert r.status_code == 200, r.text
+        self.all_revoked = [self.revoked]
+        # On the replica Redis before any fault, as any acknowledged write would be.
+        topo.wait_replicated()
+        assert redis_keys(topo.replica, PREFIX + "revoked:*")
+
+    def load(self, topo):
+        return Load(topo.base_url, self.valid, self.revoked)
+
+
 @pytest.fixture(scope="module")
 def tokens(topo):
-    """(valid, revoked): the revoked one revoked through the LB before any fault, and known to
-    the replica Redis before any fault (so a failover keeps it)."""
-    svc = topo.services[0]
-    valid, revoked = svc.token(), svc.token()
-    r = h.revoke(topo.services[1], revoked, revoked)
-    assert r.status_code == 200, r.text
-    topo.wait_replicated()
-    assert redis_keys(topo.replica, PREFIX + "revoked:*")
-    return valid, revoked
+    return Tokens(topo)
 
 
-def assert_refused_everywhere(topo, token):
-    """Straight to each replica, past the LB: each must refuse the token on its own."""
-    for svc in topo.services:
-        h.assert_invalid_token(h.predict(svc, token))
+def assert_refused_everywhere(topo, tokens):
+    """Straight to each replica, past the LB: each must refuse every revoked token itself."""
+    for token in tokens.all_revoked:
+        for svc in topo.services:
+            h.assert_invalid_token(h.predict(svc, token))
 
 
 def assert_exact_limit(topo):
     """Redis reachable: one client gets exactly LIMIT answers 200 across both replicas, then
     429 with Retry-After, and both replicas took part in both."""
-    answers = topo.burst(next(ADDRESSES), LIMIT + 6)
+    address = next(ADDRESSES)
+    answers = topo.burst(address, LIMIT + 6)
     statuses = [status for status, _, _ in answers]
     assert statuses == [200] * LIMIT + [429] * 6, (answers, topo.diagnostics())
     assert {by for status, by, _ in answers if status == 200} == {"s0", "s1"}, answers
     assert {by for status, by, _ in answers if status == 429} == {"s0", "s1"}, answers
     assert all(wait and wait.isdigit() for status, _, wait in answers if status == 429), answers
+    return PREFIX + "rl:default:ip:" + address  # the one counter both replicas shared
 
 
-def assert_no_loss(load, kinds=("valid", "revoked")):
+def assert_fallback_limit(topo):
+    """Redis unreachable, fail-open: each replica's local fallback allows the full limit on its
+    own, so one client gets between LIMIT and replicas x LIMIT answers 200, the rest 429."""
+    answers = topo.burst(next(ADDRESSES), 3 * LIMIT)
+    passed = [status for status, _, _ in answers].count(200)
+    assert LIMIT <= passed <= len(topo.services) * LIMIT, answers
+    assert {status for status, _, _ in answers} == {200, 429}, answers
+
+
+def assert_no_loss(load):
     """Every request the load sent has an answer: 200 for the valid token, 401 for the revoked
-    one, in every phase (fail-open: Redis faults cost no request)."""
+    one, in every phase (fail-open: a Redis fault costs no request). No connection error."""
     summary = load.summary()
+    print("load outcomes:", dict(summary))  # shown with -s or on a failure
     wrong = {key: n for key, n in summary.items()
-             if key[2] != {"valid": 200, "revoked": 401}[key[1]] and key[1] in kinds}
+             if key[2] != {"valid": 200, "revoked": 401}[key[1]]}
     assert not wrong, (wrong, summary)
 
 
@@ -96,67 +118,76 @@ def run_phase(load, phase, count):
 # ---- Redis up: one limit --------------------------------------------------------------------------
 
 def test_limit_is_shared_across_replicas(topo, tokens):
-    assert_exact_limit(topo)
-    keys = redis_keys(topo.primary, PREFIX + "*")
-    assert keys, "the limit lives in the primary"
+    """The baseline: Redis up, one exact limit across the replicas."""
+    key = assert_exact_limit(topo)
+    assert topo.primary.command("EXISTS", key).strip() == "1", "the count lives in the primary"
     topo.wait_replicated()
-    assert set(redis_keys(topo.replica, PREFIX + "*")) >= set(keys), "and in its replica"
-    assert_refused_everywhere(topo, tokens[1])
+    assert topo.replica.command("EXISTS", key).strip() == "1", "and in its replica"
+    assert_refused_everywhere(topo, tokens)
 
 
 # ---- Redis primary stopped (SIGSTOP): it accepts connections and answers nothing -------------------
 
 def test_redis_primary_paused_under_load(topo, tokens):
-    with Load(topo.base_url, *tokens) as load:
+    """Requests keep being answered while Redis hangs; a revocation made meanwhile is refused
+    at once where it was made, and everywhere once Redis answers (documented staleness)."""
+    later = topo.services[0].token()
+    with tokens.load(topo) as load:
         run_phase(load, "before", BEFORE)
         load.set_phase("paused")
         topo.primary.pause()
         try:
             topo.wait_redis_up(False)
             load.wait_for("paused", DURING)
-            # The fallback limiter: each replica allows the full limit on its own.
-            answers = topo.burst(next(ADDRESSES), 3 * LIMIT)
-            passed = [status for status, _, _ in answers].count(200)
-            assert LIMIT <= passed <= 2 * LIMIT, answers
-            assert {status for status, _, _ in answers} == {200, 429}, answers
-            assert_refused_everywhere(topo, tokens[1])
+            assert_fallback_limit(topo)
+            assert_refused_everywhere(topo, tokens)
+            r = h.revoke(topo.services[0], later, later)
+            assert r.status_code == 200, r.text
+            h.assert_invalid_token(h.predict(topo.services[0], later))
         finally:
             topo.primary.resume()
         load.set_phase("resumed")
         topo.wait_redis_up(True)
         run_phase(load, "resumed", AFTER)
     assert_no_loss(load)
+    tokens.all_revoked.append(later)
+    conftest.wait_until(lambda: h.predict(topo.services[1], later).status_code == 401,
+                        timeout=60, interval=0.2)
+    assert_refused_everywhere(topo, tokens)
     assert_exact_limit(topo)
-    assert_refused_everywhere(topo, tokens[1])
 
 
 # ---- Redis primary killed and restarted (same port, data from its AOF) ------------------------------
 
 def test_redis_primary_killed_and_restarted_under_load(topo, tokens):
-    with Load(topo.base_url, *tokens) as load:
+    with tokens.load(topo) as load:
         run_phase(load, "before", BEFORE)
         load.set_phase("down")
         topo.primary.kill()
         topo.wait_redis_up(False)
         load.wait_for("down", DURING)
-        assert_refused_everywhere(topo, tokens[1])
+        assert_fallback_limit(topo)
+        assert_refused_everywhere(topo, tokens)
         load.set_phase("restarted")
         topo.primary.start()
         topo.wait_redis_up(True)
         run_phase(load, "restarted", AFTER)
     assert_no_loss(load)
-    assert redis_keys(topo.primary, PREFIX + "revoked:*"), "the AOF kept the revocation"
+    revoked = redis_keys(topo.primary, PREFIX + "revoked:*")
+    assert len(revoked) == len(tokens.all_revoked), "the AOF kept every revocation"
     topo.wait_replicated()
     assert_exact_limit(topo)
-    assert_refused_everywhere(topo, tokens[1])
+    assert_refused_everywhere(topo, tokens)
 
 
 # ---- failover: the primary crashes, the replica is promoted, the router follows -----------------------
 
 def test_failover_under_load(topo, tokens):
-    topo.wait_replicated()  # what the old primary acknowledged is on the replica
+    """Replication is asynchronous: what the old primary had not sent is lost with it, so the
+    test starts from a caught-up replica (as a managed failover waits for one)."""
+    topo.wait_replicated()
     old_primary_port = topo.primary.port
-    with Load(topo.base_url, *tokens) as load:
+    with tokens.load(topo) as load:
         run_phase(load, "before", BEFORE)
         load.set_phase("failover")
         topo.fail_over()
@@ -167,11 +198,10 @@ def test_failover_under_load(topo, tokens):
         run_phase(load, "after", AFTER)
     assert_no_loss(load)
     assert topo.primary.port != old_primary_port
-    assert_refused_everywhere(topo, tokens[1])
+    assert_refused_everywhere(topo, tokens)
     # The limit is shared again, through the new primary.
-    before = set(redis_keys(topo.primary, PREFIX + "*"))
-    assert_exact_limit(topo)
-    assert set(redis_keys(topo.primary, PREFIX + "*")) - before, "new counters on the new primary"
+    key = assert_exact_limit(topo)
+    assert topo.primary.command("EXISTS", key).strip() == "1", "counted by the new primary"
     topo.heal()  # the crashed node returns as a replica: the next test starts from two nodes
     assert_exact_limit(topo)
 
@@ -179,26 +209,33 @@ def test_failover_under_load(topo, tokens):
 # ---- a service replica sent SIGTERM mid-load ---------------------------------------------------------
 
 def test_replica_sigterm_under_load(topo, tokens):
+    """--shutdown-delay 1s: /readyz turns 503, the LB's check (every 200 ms) takes the replica
+    out while it still serves, then it drains and exits 0. No client request may be lost."""
     victim = topo.services[1]
-    with Load(topo.base_url, *tokens) as load:
+    with tokens.load(topo) as load:
         run_phase(load, "before", BEFORE)
+        assert "s1" in {by for _, by in load.answered("before")}, "the victim was serving"
         load.set_phase("sigterm")
         victim.proc.send_signal(signal.SIGTERM)
         assert victim.proc.wait(timeout=60) == 0
         run_phase(load, "after", AFTER)
     topo.start_service(1, port=victim.port)  # the replacement takes its place in the LB
     topo.wait_all_in_lb()
-    assert_refused_everywhere(topo, tokens[1])
-    assert_exact_limit(topo)
+    topo.wait_redis_up(True)
     assert_no_loss(load)
+    assert_refused_everywhere(topo, tokens)
+    assert_exact_limit(topo)
 
 
 # ---- memory ---------------------------------------------------------------------------------------------
 
 def test_memory_stays_bounded(topo, tokens):
-    """After the load phases above (the first replica served every one of them)."""
+    """After the load phases above and one more on the whole topology: RSS, not timing."""
+    with tokens.load(topo) as load:
+        run_phase(load, "memory", 500)
+    assert_no_loss(load)
     for svc in topo.services:
         assert svc.alive()
         rss = rss_bytes(svc.pid)
+        print(f"replica pid {svc.pid}: VmRSS {rss / 2**20:.0f} MiB")
         assert rss < RSS_BOUND, (svc.pid, rss)
-    assert metric(topo.services[0], "smlapi_redis_up") == 1

@@ -143,12 +143,16 @@ class Haproxy:
 # ---- the services -------------------------------------------------------------------------------
 
 def start_replica(workdir, shared_keys, redis_port, *args):
-    """A service whose keys are a copy of shared_keys, so a token verifies on every replica."""
+    """A service whose keys are a copy of shared_keys, so a token verifies on every replica.
+
+    Under ASan, freed memory is held in a quarantine of up to 256 MiB by default, which would
+    make RSS measure the sanitizer; 16 MiB keeps the memory check about the service."""
     workdir = h.prepare_workdir(workdir)
     if not (workdir / "keys").exists():
         shutil.copytree(shared_keys, workdir / "keys")
+    asan = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "quarantine_size_mb=16"]))
     return conftest.start_service(workdir, "--redis-host", "127.0.0.1", "--redis-port",
-                                  str(redis_port), *args)
+                                  str(redis_port), *args, env={"ASAN_OPTIONS": asan})
 
 
 def rss_bytes(pid):
@@ -207,7 +211,7 @@ class Load:
         self.phase = "start"
         self.stop_event = threading.Event()
         self.lock = threading.Lock()
-        self.outcomes = []  # (phase, "valid" | "revoked", status code or error text)
+        self.outcomes = []  # (phase, "valid" | "revoked", status or error text, served by)
         self.threads = [threading.Thread(target=self._run, args=("valid", token), daemon=True)
                         for _ in range(clients)]
         self.threads.append(threading.Thread(target=self._run, args=("revoked", revoked_token),
@@ -221,27 +225,29 @@ class Load:
             try:
                 r = session.post(self.url, json={"text": "steady and good"}, headers=headers,
                                  timeout=REQUEST_TIMEOUT)
-                outcome = r.status_code
+                outcome, served_by = r.status_code, r.headers.get("X-Served-By")
             except requests.RequestException as error:
-                outcome = f"error: {error!r}"
+                outcome, served_by = f"error: {error!r}", None
                 session = requests.Session()
             with self.lock:
-                self.outcomes.append((phase, kind, outcome))
+                self.outcomes.append((phase, kind, outcome, served_by))
 
     def set_phase(self, phase):
         self.phase = phase
 
     def answered(self, phase, kind="valid"):
+        """The outcomes of `kind` requests sent in `phase`, as (status or error, served by)."""
         with self.lock:
-            return [o for p, k, o in self.outcomes if p == phase and k == kind]
+            return [(o, by) for p, k, o, by in self.outcomes if p == phase and k == kind]
 
     def wait_for(self, phase, count, timeout=60):
         """Waits until `count` valid requests sent in `phase` have an outcome."""
         conftest.wait_until(lambda: len(self.answered(phase)) >= count, timeout=timeout)
 
     def summary(self):
+        """How many requests of each (phase, kind, status or error)."""
         with self.lock:
-            return Counter((p, k, o) for p, k, o in self.outcomes)
+            return Counter((p, k, o) for p, k, o, _ in self.outcomes)
 
     def __enter__(self):
         for thread in self.threads:
