@@ -115,7 +115,7 @@ def run_phase(load, phase, count):
     load.wait_for(phase, count)
 
 
-# ---- Redis up: one limit --------------------------------------------------------------------------
+# ---- Redis up: one limit ------------------------------------------------------------------------
 
 def test_limit_is_shared_across_replicas(topo, tokens):
     """The baseline: Redis up, one exact limit across the replicas."""
@@ -126,7 +126,7 @@ def test_limit_is_shared_across_replicas(topo, tokens):
     assert_refused_everywhere(topo, tokens)
 
 
-# ---- Redis primary stopped (SIGSTOP): it accepts connections and answers nothing -------------------
+# ---- Redis primary stopped (SIGSTOP): it accepts connections and answers nothing ----------------
 
 def test_redis_primary_paused_under_load(topo, tokens):
     """Requests keep being answered while Redis hangs; a revocation made meanwhile is refused
@@ -157,7 +157,7 @@ def test_redis_primary_paused_under_load(topo, tokens):
     assert_exact_limit(topo)
 
 
-# ---- Redis primary killed and restarted (same port, data from its AOF) ------------------------------
+# ---- Redis primary killed and restarted (same port, data from its AOF) --------------------------
 
 def test_redis_primary_killed_and_restarted_under_load(topo, tokens):
     with tokens.load(topo) as load:
@@ -180,7 +180,7 @@ def test_redis_primary_killed_and_restarted_under_load(topo, tokens):
     assert_refused_everywhere(topo, tokens)
 
 
-# ---- failover: the primary crashes, the replica is promoted, the router follows -----------------------
+# ---- failover: the primary crashes, the replica is promoted, the router follows -----------------
 
 def test_failover_under_load(topo, tokens):
     """Replication is asynchronous: what the old primary had not sent is lost with it, so the
@@ -206,7 +206,7 @@ def test_failover_under_load(topo, tokens):
     assert_exact_limit(topo)
 
 
-# ---- a service replica sent SIGTERM mid-load ---------------------------------------------------------
+# ---- a service replica sent SIGTERM mid-load ----------------------------------------------------
 
 def test_replica_sigterm_under_load(topo, tokens):
     """--shutdown-delay 1s: /readyz turns 503, the LB's check (every 200 ms) takes the replica
@@ -227,7 +227,7 @@ def test_replica_sigterm_under_load(topo, tokens):
     assert_exact_limit(topo)
 
 
-# ---- memory ---------------------------------------------------------------------------------------------
+# ---- memory -------------------------------------------------------------------------------------
 
 def test_memory_stays_bounded(topo, tokens):
     """After the load phases above and one more on the whole topology: RSS, not timing."""

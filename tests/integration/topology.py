@@ -10,7 +10,6 @@ Every process here is started in the foreground with its own PID and stopped by 
 """
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import threading
@@ -260,7 +259,7 @@ class Load:
             thread.join(timeout=REQUEST_TIMEOUT + 5)
 
 
-# ---- the whole topology ---------------------------------------------------------------------------
+# ---- the whole topology -------------------------------------------------------------------------
 
 class Topology:
     """Redis primary + replica behind a Redis router, service replicas behind an HTTP LB.
@@ -284,6 +283,7 @@ class Topology:
                               redis_router_config(port, [self.primary, self.replica]))
         self.services = [None] * replicas
         self.lb = None
+        self.base_url = None  # the LB's, once started
 
     def _dir(self, name):
         path = self.workdir / name
@@ -365,7 +365,7 @@ class Topology:
         for index, svc in enumerate(self.services):
             text = requests.get(svc.url("/metrics"), timeout=REQUEST_TIMEOUT).text
             lines += [f"s{index} {line}" for line in text.splitlines()
-                      if line.startswith("smlapi_redis") and not line.startswith("smlapi_redis_store")]
+                      if line.startswith(("smlapi_redis_up", "smlapi_redis_connections"))]
         return "\n".join(lines)
 
     # ---- faults ------------------------------------------------------------------------------
