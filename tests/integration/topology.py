@@ -371,9 +371,11 @@ class Topology:
     # ---- faults ------------------------------------------------------------------------------
 
     def fail_over(self):
-        """The primary crashes (SIGKILL); the replica is promoted (REPLICAOF NO ONE). The router
-        moves once its check sees role:master on the new node."""
+        """The primary crashes (SIGKILL); once every service has seen Redis go (as a failover
+        takes a detection delay in production too) the replica is promoted (REPLICAOF NO ONE).
+        The router moves once its check sees role:master on the new node."""
         self.primary.kill()
+        self.wait_redis_up(False)
         assert "OK" in self.replica.command("REPLICAOF", "NO", "ONE")
         self.primary, self.replica = self.replica, self.primary
 
