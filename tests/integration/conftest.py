@@ -206,10 +206,11 @@ def fresh_service(tmp_path):
 class RedisServer:
     """A real redis-server on a free loopback port, stopped by PID."""
 
-    def __init__(self, workdir, password=None):
+    def __init__(self, workdir, password=None, extra_args=()):
         self.port = free_port()
         self.password = password
         self.workdir = Path(workdir)
+        self.extra_args = list(extra_args)  # e.g. --replicaof, --appendonly (topology tests)
         self.proc = None
 
     def start(self):
@@ -218,6 +219,7 @@ class RedisServer:
                 "--dir", str(self.workdir)]
         if self.password:
             argv += ["--requirepass", self.password]
+        argv += [str(a) for a in self.extra_args]
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(self._pong, timeout=10)
         return self
@@ -243,6 +245,12 @@ class RedisServer:
 
     def resume(self):
         self.proc.send_signal(signal.SIGCONT)
+
+    def kill(self):
+        """SIGKILL: a crash, nothing written on the way out (start() brings it back)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
