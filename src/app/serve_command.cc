@@ -284,13 +284,13 @@ void Service::reload_files(bool force) {
 // files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
   reload_files(false);
-  if (uses_redis_) {
-    bool healthy = store_->healthy();
+  if (async_store_) {
+    // The workers' own connections say whether Redis answers: no PING that a stalled Redis
+    // would hold for a whole timeout, on the thread that also handles signals.
+    const redis::LinkTotals totals = async_store_->totals();
+    const bool healthy = totals.up > 0;
     readiness_.set_store_healthy(healthy);
     metrics_->redis_up().Set(healthy ? 1 : 0);
-  }
-  if (async_store_) {
-    const redis::LinkTotals totals = async_store_->totals();
     api::ServiceMetrics::RedisLinks& links = metrics_->redis_links();
     links.up->Set(totals.up);
     links.down->Set(totals.down);
@@ -298,6 +298,10 @@ void Service::housekeeping() {
     links.pipelined->Set(totals.sent);
     links.reconnects->Increment(static_cast<double>(totals.reconnects - reconnects_counted_));
     reconnects_counted_ = totals.reconnects;
+  } else if (uses_redis_) {
+    bool healthy = store_->healthy();
+    readiness_.set_store_healthy(healthy);
+    metrics_->redis_up().Set(healthy ? 1 : 0);
   }
 }
 

@@ -3,6 +3,7 @@ the other requests of its worker, its answer follows the failure mode once the R
 passes, the connections' state is logged once per change and exported as metrics."""
 import shutil
 import threading
+import time
 
 import pytest
 import requests
@@ -22,14 +23,16 @@ def metric(svc, name):
 
 def test_a_stalled_redis_never_stalls_the_worker(redis_server, replicas):  # noqa: F811
     # One worker: with a blocking Redis call, everything after the waiting request would wait.
-    svc = replicas(redis_server, *WIDE_PREDICT, "--threads", "1", "--redis-timeout-ms", "4000")
+    svc = replicas(redis_server, *WIDE_PREDICT, "--threads", "1", "--redis-timeout-ms", "10000")
     token = svc.token()
     assert predict_on(requests.Session(), svc, token).status_code == 200
     redis_server.pause()
     answers = {}
 
     def waiting_predict():
+        started = time.monotonic()
         answers["predict"] = predict_on(requests.Session(), svc, token)
+        answers["seconds"] = time.monotonic() - started
 
     waiter = threading.Thread(target=waiting_predict)
     try:
@@ -39,7 +42,9 @@ def test_a_stalled_redis_never_stalls_the_worker(redis_server, replicas):  # noq
             lambda: (metric(svc, "smlapi_redis_in_flight_commands") or 0) >= 1, timeout=30)
         # ... and the same worker answers others meanwhile.
         assert requests.get(svc.url("/healthz"), timeout=30).status_code == 200
-        assert waiter.is_alive(), "the waiting request was answered before the timeout"
+        assert waiter.is_alive(), ("the waiting request was answered before the timeout",
+                                   answers, [line for line in svc.log_lines()
+                                             if line.get("event") != "access"][-5:])
         waiter.join(timeout=60)
     finally:
         redis_server.resume()
