@@ -279,7 +279,8 @@ expect_config() {
   if [[ $actual == "$expected" ]]; then pass "$what"; else fail "$what (got '$actual')"; fi
 }
 
-# The whole filesystem must be: the binary, libraries, identity files, dpkg metadata.
+# The whole filesystem must be: the binary, libraries, identity files, the CA bundle (trust
+# anchors for --redis-tls), dpkg metadata.
 check_filesystem() {
   local id listing files bad unexpected
   id=$(podman_cmd create "$image")
@@ -293,13 +294,19 @@ check_filesystem() {
   else
     fail "image contains a shell, package manager or downloader: $(tr '\n' ' ' <<<"$bad")"
   fi
-  unexpected=$(grep -Ev '^(etc/(passwd|group|nsswitch\.conf|os-release)|usr/local/bin/secure-ml-api|(usr/)?lib(64)?/([a-z0-9_]+-linux-gnu[a-z0-9_]*/)?[^/]+\.so[.0-9]*|var/lib/dpkg/status\.d/[a-z0-9.+-]+)$' <<<"$files" || true)
+  unexpected=$(grep -Ev '^(etc/(passwd|group|nsswitch\.conf|os-release|ssl/certs/ca-certificates\.crt)|usr/local/bin/secure-ml-api|(usr/)?lib(64)?/([a-z0-9_]+-linux-gnu[a-z0-9_]*/)?[^/]+\.so[.0-9]*|var/lib/dpkg/status\.d/[a-z0-9.+-]+)$' <<<"$files" || true)
   if [[ -z $unexpected ]]; then
-    pass "filesystem holds only the binary, its libraries, identity files and dpkg metadata"
+    pass "filesystem holds only the binary, its libraries, identity files, the CA bundle and dpkg metadata"
   else
     fail "unexpected files in the image: $(tr '\n' ' ' <<<"$unexpected")"
   fi
   if grep -q '^etc/passwd$' <<<"$files"; then pass "/etc/passwd present"; else fail "/etc/passwd missing"; fi
+  # The prod overlay's SMLAPI_REDIS_TLS_CA_FILE: a regular file, root-owned, read-only.
+  if grep -Eq '^-r--r--r-- (root|0)/(root|0) +[0-9]{5,} .* (\./)?etc/ssl/certs/ca-certificates\.crt$' <<<"$listing"; then
+    pass "/etc/ssl/certs/ca-certificates.crt present (root-owned, 0444, not empty)"
+  else
+    fail "/etc/ssl/certs/ca-certificates.crt missing, empty, writable or not root-owned: $(grep 'ca-certificates' <<<"$listing")"
+  fi
 }
 
 # --- runtime checks --------------------------------------------------------------------

@@ -2,9 +2,10 @@
 # Assembles the complete root filesystem of the runtime image (FROM scratch) in DEST:
 # the binary (the VADER model is embedded in it), exactly the shared libraries `ldd`
 # resolves for it plus the dynamic loader, /etc/passwd + /etc/group with the nonroot user
-# 65532, and dpkg metadata
+# 65532, Debian's CA bundle (/etc/ssl/certs/ca-certificates.crt: the trust anchors for
+# --redis-tls, e.g. ElastiCache's Amazon roots), and dpkg metadata
 # (distroless-style /var/lib/dpkg/status.d) so Trivy and Syft can still tell which Debian
-# packages - and so which CVEs - the copied libraries come from.
+# packages - and so which CVEs - the copied libraries and certificates come from.
 #
 # Used by the Dockerfile's build stage and, on a Debian 12 host, by
 # scripts/container-smoke.sh (fast mode), so both images have the same layout.
@@ -75,6 +76,20 @@ write_identity_files() {
   fi
 }
 
+# The CA bundle update-ca-certificates built from the ca-certificates package (installed in
+# the build stage; present on a Debian host): root-owned (the image build stores it as
+# root), read-only. The service reads it only when told to (--redis-tls-ca-file): OpenSSL's
+# default paths (/usr/lib/ssl) do not exist in the image.
+readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+stage_ca_bundle() {
+  [[ -s $CA_BUNDLE ]] || die "no CA bundle at $CA_BUNDLE (apt-get install ca-certificates)"
+  install -d -m 0755 "$dest${CA_BUNDLE%/*}"
+  install -m 0444 "$CA_BUNDLE" "$dest$CA_BUNDLE"
+  install -d -m 0755 "$dest/var/lib/dpkg/status.d"
+  dpkg-query -s ca-certificates >"$dest/var/lib/dpkg/status.d/ca-certificates"
+  chmod 0444 "$dest/var/lib/dpkg/status.d/ca-certificates"
+}
+
 stage_binary() {
   install -d -m 0755 "$dest${BIN_PATH%/*}"
   install -m 0555 "$binary" "$dest$BIN_PATH"
@@ -115,5 +130,6 @@ install -d -m 0755 "$dest"
 write_identity_files
 stage_binary
 stage_libraries
+stage_ca_bundle
 clamp_timestamps
 echo "stage-rootfs: staged $(find "$dest" -type f | wc -l) files, $(du -sk "$dest" | cut -f1) KiB in $dest"

@@ -29,7 +29,7 @@ output "data_subnet_cidrs" {
 }
 
 output "redis_primary_endpoint" {
-  description = "ElastiCache primary endpoint (TLS): REDIS_TLS_TARGET host in deploy/k8s/overlays/prod."
+  description = "ElastiCache primary endpoint (TLS): SMLAPI_REDIS_HOST in deploy/k8s/overlays/prod."
   value       = aws_elasticache_replication_group.this.primary_endpoint_address
 }
 

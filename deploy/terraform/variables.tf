@@ -93,13 +93,13 @@ variable "data_subnet_cidrs" {
 }
 
 variable "kubernetes_version" {
-  description = "EKS control plane version (native sidecars need >= 1.29)."
+  description = "EKS control plane version (>= 1.29: see the validation)."
   type        = string
   default     = "1.32"
 
   validation {
     condition     = can(regex("^1\\.(29|3[0-9])$", var.kubernetes_version))
-    error_message = "kubernetes_version must be 1.29 or newer (the prod overlay uses native sidecar containers)."
+    error_message = "kubernetes_version must be 1.29 or newer: the manifests need 1.27+ (topologySpreadConstraints matchLabelKeys), and EKS versions before 1.29 are past the end of extended support (1.28: November 2025)."
   }
 }
 

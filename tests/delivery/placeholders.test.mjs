@@ -91,7 +91,7 @@ test('planted: each placeholder alone fails the guard', () => {
   const { code, out } = guard(copy, [], {});
   writeFileSync(overlay, good);
   assert.equal(code, 1, out);
-  assert.match(out, /REDIS_TLS_TARGET[^\n]*abc123/);
+  assert.match(out, /SMLAPI_REDIS_HOST[^\n]*abc123/);
   const tfvars = join(copy, 'deploy/terraform/prod.tfvars');
   const goodVars = readFileSync(tfvars, 'utf8');
   writeFileSync(tfvars, goodVars.replace('444455556666:role', '111122223333:role'));

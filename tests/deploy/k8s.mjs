@@ -8,6 +8,12 @@ import { Checks, requireTool, renderOverlay, clone, findDoc, parseYamlDocs, repo
 import { evaluate, apiConfig, apiPod } from './lib/k8s-policy.mjs';
 import { loadTerraform, variableDefault } from './lib/terraform-model.mjs';
 import { unknownFields } from './lib/strict-fields.mjs';
+import { readFileSync } from 'node:fs';
+
+// The CA bundle the image carries (deploy/docker/stage-rootfs.sh), which the prod overlay
+// points --redis-tls-ca-file at.
+const IMAGE_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const stageRootfs = readFileSync(repoPath('deploy/docker/stage-rootfs.sh'), 'utf8');
 
 requireTool('kubectl');
 const OVERLAYS = ['dev', 'prod', 'prod-gateway'];
@@ -108,15 +114,20 @@ if (rendered.prod) {
     const want = [...(variableDefault(tf, 'private_subnet_cidrs') ?? [])].sort();
     return JSON.stringify(got) === JSON.stringify(want) ? [] : [`SMLAPI_TRUSTED_PROXIES ${got} != private_subnet_cidrs ${want}`];
   });
-  checks.run('prod: Redis reached through a loopback TLS sidecar', () => {
+  checks.run('prod: the service speaks TLS to the ElastiCache primary endpoint itself (no sidecar)', () => {
     const pod = apiPod(rendered.prod);
     const cfg = apiConfig(rendered.prod) ?? {};
-    const side = (pod?.spec.initContainers ?? []).find((c) => c.restartPolicy === 'Always');
     const v = [];
-    if (cfg.SMLAPI_REDIS_HOST !== '127.0.0.1') v.push('SMLAPI_REDIS_HOST must be 127.0.0.1 (the sidecar)');
-    if (!side) return [...v, 'no native sidecar (initContainer with restartPolicy Always)'];
-    if (!side.args?.includes('client') || !side.args.includes(`--listen=127.0.0.1:${cfg.SMLAPI_REDIS_PORT}`)) v.push('sidecar must listen on loopback at SMLAPI_REDIS_PORT');
-    if (side.args.some((a) => /insecure|skip-verify|unsafe/.test(a))) v.push('sidecar must verify the server certificate');
+    if (!/^master\.[a-z0-9-]+\.[a-z0-9]+\.[a-z0-9]+\.cache\.amazonaws\.com$/.test(cfg.SMLAPI_REDIS_HOST ?? ''))
+      v.push(`SMLAPI_REDIS_HOST ${cfg.SMLAPI_REDIS_HOST} must be the ElastiCache primary endpoint (terraform output redis_primary_endpoint)`);
+    if (cfg.SMLAPI_REDIS_TLS !== 'on') v.push('SMLAPI_REDIS_TLS must be on (ElastiCache in-transit encryption)');
+    if (cfg.SMLAPI_REDIS_TLS_CA_FILE !== IMAGE_CA_BUNDLE) v.push(`SMLAPI_REDIS_TLS_CA_FILE must be ${IMAGE_CA_BUNDLE}, the bundle the image carries`);
+    if (!stageRootfs.includes(IMAGE_CA_BUNDLE)) v.push(`deploy/docker/stage-rootfs.sh does not stage ${IMAGE_CA_BUNDLE}`);
+    if (cfg.SMLAPI_REDIS_TLS_SERVER_NAME && cfg.SMLAPI_REDIS_TLS_SERVER_NAME !== cfg.SMLAPI_REDIS_HOST) v.push('SMLAPI_REDIS_TLS_SERVER_NAME must be the endpoint name (or unset)');
+    if (!cfg.SMLAPI_REDIS_PASSWORD_FILE) v.push('SMLAPI_REDIS_PASSWORD_FILE must be set (ElastiCache AUTH token)');
+    if (cfg.SMLAPI_REDIS_PORT !== '6379') v.push('SMLAPI_REDIS_PORT must be 6379 (the port redis-egress.yaml allows)');
+    if ((pod?.spec.initContainers ?? []).length) v.push(`no init or sidecar containers expected: ${pod.spec.initContainers.map((c) => c.name)}`);
+    if ((pod?.spec.containers ?? []).length !== 1) v.push(`the API pod must run the API container only: ${pod?.spec.containers.map((c) => c.name)}`);
     return v;
   });
 }
@@ -181,6 +192,7 @@ const MUTATIONS = [
   ['pipeline applies a NetworkPolicy', /would apply NetworkPolicy\/default-deny-all/, (d) => { delete findDoc(d, 'NetworkPolicy', 'default-deny-all').metadata.labels; }],
   ['deploy Role bound to another group', /subjects must be exactly Group/, (d) => { findDoc(d, 'RoleBinding', 'secure-ml-api-deployer').subjects[0].name = 'system:masters'; }],
   ['deploy rights as a ClusterRole', /nothing cluster-wide/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'deployer' }, rules: [] }); }],
+  ['TLS sidecar image back in the pod', /initContainers image docker\.io\/ghostunnel\/ghostunnel:v1\.11\.3-distroless would be rejected by restrict-image-sources/, (d) => { apiPod(d).spec.initContainers = [{ name: 'redis-tls', image: 'docker.io/ghostunnel/ghostunnel:v1.11.3-distroless', restartPolicy: 'Always' }]; }],
   ['Redis egress to another subnet', /ipBlocks/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-redis-egress').spec.egress[0].to[0].ipBlock.cidr = '10.99.0.0/16'; }],
 ];
 if (rendered.prod) {

@@ -1,7 +1,8 @@
 """What the kubelet does for one pod, done with podman: project its Secrets and ConfigMaps,
-start the sidecar stand-in and the container with the spec's security settings, run its probes
+start the container with the spec's security settings (Redis' name -> the stand-in), run its probes
 on their schedules, and stop it (preStop, SIGTERM, SIGKILL after the grace period)."""
 
+import ipaddress
 import json
 import os
 import subprocess
@@ -118,15 +119,18 @@ class Kubelet:
 
     # ---- start ----------------------------------------------------------------------------------
 
-    def start(self, secrets, name):
+    def start(self, secrets, name, extra_args=()):
         self.project_volumes(secrets)
         security = self.pod.security()
         if security.get("runAsNonRoot") and security.get("runAsUser", 0) == 0:
             raise PodFailure("never-ready", "runAsNonRoot with runAsUser 0: the kubelet refuses")
         args = pod_spec.run_arguments(self.pod, self.pod.env(secrets), self.volume_dirs,
                                       f"ns:{self.network.path}")
-        if "redis" in self.pod.env(secrets).get("SMLAPI_REDIS_HOST", ""):
-            args += ["--add-host", "redis:127.0.0.1"]  # the dev Service name -> the stand-in
+        redis_host = self.pod.env(secrets).get("SMLAPI_REDIS_HOST", "")
+        if redis_host and not is_ip_address(redis_host):
+            # dev's Service name `redis`, prod's ElastiCache endpoint -> the stand-in.
+            args += ["--add-host", f"{redis_host}:127.0.0.1"]
+        args += list(extra_args)
         self.container = self.podman("run", "--detach", "--name", name, *args, self.image,
                                      *pod_spec.container_argv(self.pod))
         self.log(f"container {self.container[:12]} started")
@@ -241,6 +245,14 @@ class Kubelet:
         self.stopping.set()
         if self.container:
             self.podman("rm", "--force", "--time", "0", self.container, check=False)
+
+
+def is_ip_address(text):
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 def process_status(pid):

@@ -48,7 +48,7 @@ class PodNetwork:
         return self.pool.submit(function, *args)
 
     def popen(self, argv, **kwargs):
-        """A process in the pod's namespace (a sidecar's stand-in)."""
+        """A process in the pod's namespace (e.g. the Redis stand-in)."""
         return subprocess.Popen(["ip", "netns", "exec", self.name, *argv], **kwargs)
 
     def close(self):

@@ -11,6 +11,7 @@ Exit status: 0 passed, 1 failed, 77 skipped (podman is not installed).
 """
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -23,6 +24,11 @@ import time
 import urllib.parse
 import uuid
 from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -92,6 +98,37 @@ class Fixtures:
             self.redis_password = secrets.token_hex(16)
             self.put(*os.path.split(self.settings["SMLAPI_REDIS_PASSWORD_FILE"]),
                      self.redis_password.encode())
+        self.redis_tls = None
+        if self.settings.get("SMLAPI_REDIS_TLS") == "on":
+            self.redis_tls = self.tls_files()
+
+    def tls_files(self):
+        """prod's ElastiCache stand-in: a test CA and a server certificate for the name the
+        overlay connects to (SMLAPI_REDIS_TLS_SERVER_NAME, else SMLAPI_REDIS_HOST). The CA is
+        mounted over the overlay's SMLAPI_REDIS_TLS_CA_FILE (the image's bundle), so the
+        service verifies chain and name exactly as configured."""
+        name = (self.settings.get("SMLAPI_REDIS_TLS_SERVER_NAME")
+                or self.settings["SMLAPI_REDIS_HOST"])
+        ca_path = self.settings.get("SMLAPI_REDIS_TLS_CA_FILE")
+        if not ca_path:
+            raise RuntimeError("SMLAPI_REDIS_TLS=on without SMLAPI_REDIS_TLS_CA_FILE: the image "
+                               "has no system trust store")
+        tls = self.workdir / "redis-tls"
+        tls.mkdir()
+        ca_key, ca_cert = self_signed_ca("pod-test Redis CA")
+        server_key, server_cert = leaf_certificate(ca_key, ca_cert, name)
+        (tls / "ca.crt").write_bytes(pem(ca_cert))
+        (tls / "server.crt").write_bytes(pem(server_cert))
+        (tls / "server.key").write_bytes(pem(server_key))
+        os.chmod(tls / "server.key", 0o600)
+        os.chmod(tls / "ca.crt", 0o444)
+        return {"dir": tls, "ca_mount": ca_path}
+
+    def container_args(self):
+        """Extra `podman run` options for the stand-ins (beyond what the spec declares)."""
+        if not self.redis_tls:
+            return []
+        return ["--volume", f"{self.redis_tls['dir'] / 'ca.crt'}:{self.redis_tls['ca_mount']}:ro"]
 
     def secret_of(self, mount_path):
         """The Secret volume mounted at `mount_path` and its volume name."""
@@ -123,6 +160,46 @@ class Fixtures:
     def cli(self, *args, stdin=""):
         subprocess.run([self.binary, *args], input=stdin, text=True, check=True,
                        capture_output=True, timeout=60)
+
+
+def self_signed_ca(common_name):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                         content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False,
+                                         encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def leaf_certificate(ca_key, ca_cert, dns_name):
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    return key, cert
+
+
+def pem(obj):
+    if isinstance(obj, x509.Certificate):
+        return obj.public_bytes(serialization.Encoding.PEM)
+    return obj.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
 
 
 # ---- the pod's checks -----------------------------------------------------------------------
@@ -162,7 +239,22 @@ class PodRun:
                         if event.get("event") == "startup"), {})
         if startup.get("rate_limit_store") != "redis":
             raise PodFailure("check", f"Redis not in use: {startup}")
-        log("rate limits and revocations on the Redis stand-in")
+        # Connected (TLS verified and AUTH accepted in prod), not only configured.
+        up = 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            status, body = self.http("GET", "/metrics")
+            found = re.search(r'^smlapi_redis_connections\{[^}]*state="up"[^}]*\} ([0-9.e+]+)$',
+                              body.decode() if isinstance(body, bytes) else body, re.M)
+            up = float(found.group(1)) if status == 200 and found else 0
+            if up >= 1:
+                break
+            time.sleep(0.2)
+        if up < 1:
+            links = [e for e in log_events(self.kube.logs()) if e.get("event") == "redis.link"]
+            raise PodFailure("check", f"no Redis connection is up: {links[-3:]}")
+        tls = " over TLS (test CA at SMLAPI_REDIS_TLS_CA_FILE)" if self.fixtures.redis_tls else ""
+        log(f"rate limits and revocations on the Redis stand-in{tls}, connection up")
 
     def token(self):
         form = urllib.parse.urlencode({"grant_type": "password", "username": USER,
@@ -360,14 +452,21 @@ def wait_for(predicate, timeout, failure):
     raise PodFailure("rotation", failure)
 
 
-def start_redis(network, password, workdir):
-    """The stand-in for what the overlay's SMLAPI_REDIS_HOST points to (prod: the ghostunnel
-    sidecar on 127.0.0.1:6379; dev: the in-cluster `redis` Service): a real redis-server in the
-    pod's network namespace, with the Secret's password."""
+def start_redis(network, password, workdir, tls=None):
+    """The stand-in for what the overlay's SMLAPI_REDIS_HOST points to (prod: the ElastiCache
+    primary endpoint, TLS only; dev: the in-cluster `redis` Service): a real redis-server in the
+    pod's network namespace on 127.0.0.1:6379 (the name resolves there), with the Secret's
+    password, and with `tls` the test CA's server certificate on a TLS-only port."""
     log_file = open(Path(workdir) / "redis.log", "w")  # noqa: SIM115 - closed with the process
     process = network.popen(["redis-server", "-"], stdin=subprocess.PIPE, stdout=log_file,
                             stderr=subprocess.STDOUT, text=True)
-    process.stdin.write(f"port 6379\nbind 127.0.0.1\nsave \"\"\nappendonly no\n"
+    if tls:
+        listen = (f"port 0\ntls-port 6379\ntls-cert-file {tls['dir'] / 'server.crt'}\n"
+                  f"tls-key-file {tls['dir'] / 'server.key'}\n"
+                  f"tls-ca-cert-file {tls['dir'] / 'ca.crt'}\ntls-auth-clients no\n")
+    else:
+        listen = "port 6379\n"
+    process.stdin.write(f"{listen}bind 127.0.0.1\nsave \"\"\nappendonly no\n"
                         f"requirepass {password}\n")
     process.stdin.close()
     if not network.run(pod_network.wait_for_tcp, 6379):
@@ -387,9 +486,9 @@ def run_pod(args, overlay, plant, image, podman):
         network = pod_network.PodNetwork(name)
         fixtures = Fixtures(args.binary, workdir, pod)
         if fixtures.settings.get("SMLAPI_REDIS_HOST"):
-            redis = start_redis(network, fixtures.redis_password, workdir)
+            redis = start_redis(network, fixtures.redis_password, workdir, fixtures.redis_tls)
         kube = kubelet.Kubelet(pod, podman, image, network, workdir, log)
-        kube.start(fixtures.secrets, name)
+        kube.start(fixtures.secrets, name, fixtures.container_args())
         kube.wait_ready()
         log(f"{overlay}: ready")
         run = PodRun(kube, fixtures, network)

@@ -40,6 +40,7 @@ export const CONTRACT_ENV = new Set(
     'host', 'port', 'threads', 'max-connections', 'users-file', 'keys-dir', 'signing-kid',
     'issuer', 'audience', 'token-ttl', 'lexicon', 'lexicon-overrides', 'redis-host', 'redis-port',
     'redis-username', 'redis-password-file', 'redis-key-prefix', 'redis-timeout-ms', 'redis-failure-mode',
+    'redis-tls', 'redis-tls-ca-file', 'redis-tls-server-name', 'redis-tls-cert-file', 'redis-tls-key-file',
     'rate-limit-default', 'rate-limit-token', 'rate-limit-predict', 'rate-limits', 'trusted-proxies',
     'cors-origins', 'tls-cert', 'tls-key', 'shutdown-delay', 'shutdown-timeout',
   ].map((f) => `SMLAPI_${f.toUpperCase().replaceAll('-', '_')}`),
