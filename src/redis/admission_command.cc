@@ -49,8 +49,7 @@ std::optional<AdmissionResults> read_checks(const redisReply& reply, bool addres
 AdmissionScripts::AdmissionScripts()
     : gcra(std::string(lua::kGcraFunction) + lua::kGcraMain),
       request(std::string(lua::kGcraFunction) + lua::kRequestChecksMain),
-      token(std::string(lua::kGcraFunction) + lua::kTokenChecksMain),
-      batch(std::string(lua::kGcraFunction) + lua::kBatchMain) {}
+      token(std::string(lua::kGcraFunction) + lua::kTokenChecksMain) {}
 
 bool AdmissionCommand::single_command(const ratelimit::AdmissionQuery& query) noexcept {
   return query.jti.has_value() || !(query.address.has_value() && query.subject.has_value());
@@ -98,64 +97,6 @@ std::optional<AdmissionResults> AdmissionCommand::read(const redisReply& reply,
   AdmissionResults results;
   (query.address.has_value() ? results.address : results.subject) = decision;
   return results;
-}
-
-void AdmissionBatch::clear() noexcept {
-  key_count_ = 0;
-  arg_count_ = 0;
-  steps_ = 0;
-}
-
-std::string& AdmissionBatch::next_key() {
-  if (key_count_ == keys_.size()) keys_.emplace_back();
-  return keys_[key_count_++];
-}
-
-std::string& AdmissionBatch::next_arg() {
-  if (arg_count_ == args_.size()) args_.emplace_back();
-  return args_[arg_count_++];
-}
-
-void AdmissionBatch::add_limit_args(const ratelimit::LimitQuery& limit) {
-  next_arg() = emission_interval_us(*limit.policy);
-  next_arg() = burst_arg(*limit.policy);
-}
-
-void AdmissionBatch::add(const ratelimit::AdmissionQuery& query, const RedisStore& limits,
-                         const RedisRevocationStore& deny_list) {
-  ++steps_;
-  const char* const with_subject = query.subject.has_value() ? "1" : "0";
-  if (!query.jti.has_value()) {  // one limit
-    const ratelimit::LimitQuery& limit =
-        query.address.has_value() ? *query.address : *query.subject;
-    next_arg() = "g";
-    add_limit_args(limit);
-    next_key() = limits.redis_key(limit.key);
-    return;
-  }
-  next_arg() = std::string(query.address.has_value() ? "r" : "t") + with_subject;
-  if (query.address.has_value()) {
-    add_limit_args(*query.address);
-    next_key() = limits.redis_key(query.address->key);
-  }
-  next_key() = deny_list.redis_key(*query.jti);
-  if (query.subject.has_value()) {
-    add_limit_args(*query.subject);
-    next_key() = limits.redis_key(query.subject->key);
-  }
-}
-
-std::span<const std::string_view> AdmissionBatch::evalsha(const Script& batch_script) {
-  key_count_text_ = std::to_string(key_count_);
-  step_count_text_ = std::to_string(steps_);
-  argv_.clear();
-  argv_.push_back("EVALSHA");
-  argv_.push_back(batch_script.sha1());
-  argv_.push_back(key_count_text_);
-  for (std::size_t i = 0; i < key_count_; ++i) argv_.push_back(keys_[i]);
-  argv_.push_back(step_count_text_);
-  for (std::size_t i = 0; i < arg_count_; ++i) argv_.push_back(args_[i]);
-  return argv_;
 }
 
 }  // namespace smlapi::redis

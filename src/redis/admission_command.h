@@ -12,7 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "ratelimit/admission_store.h"
 #include "redis/script.h"
@@ -30,7 +29,6 @@ struct AdmissionScripts {
   Script gcra;     // one limit
   Script request;  // address limit, deny-list, subject limit
   Script token;    // deny-list, subject limit
-  Script batch;    // any number of the above, in order (AdmissionBatch)
 };
 
 class AdmissionCommand {
@@ -73,35 +71,6 @@ class AdmissionCommand {
   std::string key_count_text_;
   std::array<std::string_view, 10> evalsha_;
   std::size_t evalsha_count_ = 0;
-};
-
-// Several steps as one command of lua::kBatchMain: what an event loop's requests ask for in one
-// turn costs Redis one script run instead of one each. Reused: its strings keep their capacity.
-class AdmissionBatch {
- public:
-  static constexpr std::size_t kMaxSteps = 128;
-
-  void clear() noexcept;
-  // Adds a single_command() step.
-  void add(const ratelimit::AdmissionQuery& query, const RedisStore& limits,
-           const RedisRevocationStore& deny_list);
-  std::size_t size() const noexcept { return steps_; }
-  // EVALSHA <sha1> <key count> <keys...> <step count> <each step's shape and arguments...>
-  std::span<const std::string_view> evalsha(const Script& batch_script);
-
- private:
-  std::string& next_key();
-  std::string& next_arg();
-  void add_limit_args(const ratelimit::LimitQuery& limit);
-
-  std::vector<std::string> keys_;
-  std::vector<std::string> args_;
-  std::size_t key_count_ = 0;
-  std::size_t arg_count_ = 0;
-  std::size_t steps_ = 0;
-  std::string key_count_text_;
-  std::string step_count_text_;
-  std::vector<std::string_view> argv_;
 };
 
 }  // namespace smlapi::redis

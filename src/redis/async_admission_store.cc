@@ -1,7 +1,6 @@
 #include "redis/async_admission_store.h"
 
 #include <hiredis/hiredis.h>
-#include <boost/asio/post.hpp>
 
 #include "redis/admission_command.h"
 
@@ -14,10 +13,9 @@ AsyncAdmissionStore::AsyncAdmissionStore(std::shared_ptr<RedisAdmissionStore> bl
       observer_(observer),
       clients_(workers),
       stats_(std::make_unique<LinkStats[]>(workers)),
-      turns_(std::make_unique<Turn[]>(workers)),
       workers_(workers) {
   const AdmissionScripts& scripts = blocking_->scripts();
-  for (const Script* script : {&scripts.batch}) {
+  for (const Script* script : {&scripts.gcra, &scripts.request, &scripts.token}) {
     script_sources_.push_back(script->source());
   }
 }
@@ -28,7 +26,6 @@ ratelimit::AdmissionResults AsyncAdmissionStore::run(const ratelimit::AdmissionQ
 
 void AsyncAdmissionStore::attach(unsigned worker, boost::asio::io_context& io) {
   if (worker >= workers_) return;
-  turns_[worker].io = &io;
   clients_[worker] =
       AsyncClient::create(io, config_, script_sources_, worker, observer_, stats_[worker]);
   clients_[worker]->start();
@@ -48,48 +45,18 @@ void AsyncAdmissionStore::run_async(unsigned worker, ratelimit::AdmissionWaiter&
     waiter.admission_done(blocking_->run(query));
     return;
   }
-  Turn& turn = turns_[worker];
-  turn.gathering.push_back(&waiter);
-  if (turn.gathering.size() >= AdmissionBatch::kMaxSteps) return send(worker);
-  if (turn.send_posted) return;
-  // Sent once the loop has run what is ready now: every request parsed in this turn joins.
-  turn.send_posted = true;
-  boost::asio::post(*turn.io, [this, worker] {
-    turns_[worker].send_posted = false;
-    send(worker);
-  });
+  const AdmissionCommand command(query, blocking_->limits(), blocking_->deny_list(),
+                                 blocking_->scripts());
+  client->execute(command.evalsha(),
+                  [this, &waiter](AsyncClient::Result reply) { answer(waiter, reply); });
 }
 
-void AsyncAdmissionStore::send(unsigned worker) {
-  Turn& turn = turns_[worker];
-  AsyncClient* client = clients_[worker].get();
-  if (turn.gathering.empty()) return;
-  turn.batch.clear();
-  for (ratelimit::AdmissionWaiter* waiter : turn.gathering) {
-    turn.batch.add(waiter->admission_query(), blocking_->limits(), blocking_->deny_list());
-  }
-  turn.sent.push_back(std::move(turn.gathering));
-  turn.gathering.clear();
-  const auto command = turn.batch.evalsha(blocking_->scripts().batch);
-  if (client == nullptr) return answer(worker, Error{ErrorKind::closed, "detached"});
-  client->execute(command, [this, worker](AsyncClient::Result reply) { answer(worker, reply); });
-}
-
-// Replies come in the order the commands were sent: this one is the oldest batch's.
-void AsyncAdmissionStore::answer(unsigned worker, const AsyncClient::Result& reply) {
-  Turn& turn = turns_[worker];
-  std::vector<ratelimit::AdmissionWaiter*> waiters = std::move(turn.sent.front());
-  turn.sent.pop_front();
-  const redisReply* steps = reply.has_value() ? reply->get() : nullptr;
-  const bool whole =
-      steps != nullptr && steps->type == REDIS_REPLY_ARRAY && steps->elements == waiters.size();
-  for (std::size_t i = 0; i < waiters.size(); ++i) {
-    ratelimit::AdmissionWaiter& waiter = *waiters[i];
-    const ratelimit::AdmissionQuery& query = waiter.admission_query();
-    std::optional<ratelimit::AdmissionResults> results;
-    if (whole) results = AdmissionCommand::read(*steps->element[i], query);
-    waiter.admission_done(results.has_value() ? *results : blocking_->without_redis(query));
-  }
+void AsyncAdmissionStore::answer(ratelimit::AdmissionWaiter& waiter,
+                                 const AsyncClient::Result& reply) {
+  const ratelimit::AdmissionQuery& query = waiter.admission_query();
+  std::optional<ratelimit::AdmissionResults> results;
+  if (reply.has_value()) results = AdmissionCommand::read(**reply, query);
+  waiter.admission_done(results.has_value() ? *results : blocking_->without_redis(query));
 }
 
 LinkTotals AsyncAdmissionStore::totals() const {

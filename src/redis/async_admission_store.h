@@ -1,10 +1,9 @@
 // ratelimit::AdmissionStore answered on the workers' event loops: each worker has its own
 // pipelined Redis connection (AsyncClient), so a request waiting for its admission step never
 // holds up the other requests of its worker, and every step a loop asks for in one turn leaves
-// as one command: the steps a loop's requests ask for in one turn are gathered and sent as one
-// lua::kBatchMain script (AdmissionBatch), each step exactly as its own script would run it, so
-// Redis pays one script run per turn instead of one per request. A failed step answers as the
-// blocking store does without Redis (RedisAdmissionStore::without_redis).
+// in one write. The commands and their replies are those of the blocking store
+// (AdmissionCommand, one round trip per step); a failed step answers as the blocking store
+// does without Redis (RedisAdmissionStore::without_redis).
 //
 // The wiring attaches a client to each worker's loop when the loop starts and closes it when
 // the worker stops (http::Handler::worker_started / worker_stopping); run() — for callers off
@@ -12,14 +11,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
 #include "ratelimit/admission_store.h"
-#include "redis/admission_command.h"
 #include "redis/async_client.h"
 #include "redis/redis_admission_store.h"
 
@@ -52,17 +49,7 @@ class AsyncAdmissionStore final : public ratelimit::AdmissionStore {
   LinkTotals totals() const;
 
  private:
-  // One worker's steps: those gathered in this turn, and those sent, by command, in order.
-  struct Turn {
-    boost::asio::io_context* io = nullptr;
-    std::vector<ratelimit::AdmissionWaiter*> gathering;
-    bool send_posted = false;
-    AdmissionBatch batch;
-    std::deque<std::vector<ratelimit::AdmissionWaiter*>> sent;
-  };
-
-  void send(unsigned worker);
-  void answer(unsigned worker, const AsyncClient::Result& reply);
+  void answer(ratelimit::AdmissionWaiter& waiter, const AsyncClient::Result& reply);
 
   std::shared_ptr<RedisAdmissionStore> blocking_;
   Config config_;
@@ -70,7 +57,6 @@ class AsyncAdmissionStore final : public ratelimit::AdmissionStore {
   std::vector<std::string> script_sources_;
   std::vector<std::shared_ptr<AsyncClient>> clients_;  // by worker; each touched by its loop only
   std::unique_ptr<LinkStats[]> stats_;                 // by worker; read by any thread
-  std::unique_ptr<Turn[]> turns_;                      // by worker; touched by its loop only
   unsigned workers_;
 };
 

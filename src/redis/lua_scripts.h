@@ -65,53 +65,6 @@ if revoked ~= 0 or #KEYS < 2 then return {revoked} end
 return {revoked, gcra(KEYS[2], ARGV[1], ARGV[2], redis_now())}
 )lua";
 
-// The admission steps of every request an event loop sent in one turn, as one script: each step
-// exactly as its own script (kGcraMain, kRequestChecksMain, kTokenChecksMain) would run it, in
-// order, one after the other — Redis runs scripts one at a time, so this is what the separate
-// scripts would do back to back, at a fraction of the per-script cost. One clock reading for
-// the batch. ARGV[1] = the number of steps; then per step its shape and its arguments:
-//   "g" interval burst              one limit                     KEYS: key
-//   "r0" ai ab | "r1" ai ab si sb   address, deny-list[, subject] KEYS: address revoked [subject]
-//   "t0" | "t1" si sb               deny-list[, subject]          KEYS: revoked [subject]
-// Returns one reply per step, each the shape its own script returns.
-inline constexpr const char* kBatchMain = R"lua(
-local now = redis_now()
-local out = {}
-local k, a = 1, 2
-for i = 1, tonumber(ARGV[1]) do
-  local shape = ARGV[a]
-  a = a + 1
-  if shape == 'g' then
-    out[i] = gcra(KEYS[k], ARGV[a], ARGV[a + 1], now)
-    k, a = k + 1, a + 2
-  elseif shape == 'r0' or shape == 'r1' then
-    local address = gcra(KEYS[k], ARGV[a], ARGV[a + 1], now)
-    local with_subject = shape == 'r1'
-    if address[1] == 0 then
-      out[i] = {address}
-    else
-      local revoked = redis.call('EXISTS', KEYS[k + 1])
-      if revoked ~= 0 or not with_subject then
-        out[i] = {address, revoked}
-      else
-        out[i] = {address, revoked, gcra(KEYS[k + 2], ARGV[a + 2], ARGV[a + 3], now)}
-      end
-    end
-    if with_subject then k, a = k + 3, a + 4 else k, a = k + 2, a + 2 end
-  else
-    local with_subject = shape == 't1'
-    local revoked = redis.call('EXISTS', KEYS[k])
-    if revoked ~= 0 or not with_subject then
-      out[i] = {revoked}
-    else
-      out[i] = {revoked, gcra(KEYS[k + 1], ARGV[a], ARGV[a + 1], now)}
-    end
-    if with_subject then k, a = k + 2, a + 2 else k = k + 1 end
-  end
-end
-return out
-)lua";
-
 // Failure counter, one hash per key (n = failures, u = locked until, µs). KEYS[1] = key;
 // ARGV = free_failures, base_lockout_us, max_lockout_us, forget_after_us.
 // Returns {failures, lockout_us}. Mirrors ratelimit::lockout_after.
