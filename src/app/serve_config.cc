@@ -93,6 +93,9 @@ const std::vector<OptionSpec>& specs() {
       {"redis-tls-key-file", "", "PEM private key of --redis-tls-cert-file (owner-only file)"},
       {"redis-failure-mode", "open",
        "Rate limits when Redis fails: open (local fallback limits) or closed (503)"},
+      {"redis-fallback-replicas", "1",
+       "Fail-open: each replica's local limit is the limit divided by this (set it to the "
+       "replica count, so that together they stay near the shared limit)"},
       {"revocation-failure-mode", "mirror",
        "Revoked tokens when Redis fails: mirror (refuse those this replica's copy of the "
        "deny-list holds, accept the rest) or closed (503 for every token)"},
@@ -362,6 +365,8 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
     redis.connect_timeout = redis.timeout;
     redis.failure_mode =
         mode == "closed" ? redis::FailureMode::fail_closed : redis::FailureMode::fail_open;
+    redis.fallback_replicas =
+        static_cast<std::uint32_t>(read.integer("redis-fallback-replicas", 1, 1000));
     read_redis_tls(options, redis, read);
     if (auto valid = redis::validate(redis); !valid) {
       read.fail(std::string("Redis configuration rejected: ") + redis::to_string(valid.error()));

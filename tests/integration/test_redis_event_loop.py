@@ -135,3 +135,15 @@ def test_an_untrusted_redis_certificate_is_refused_and_said_so(tmp_path):
             svc.stop()
     finally:
         server.stop()
+
+
+def test_fail_open_fallback_is_this_replicas_share_of_the_limit(redis_server, replicas):  # noqa: F811
+    """--redis-fallback-replicas N: during an outage each replica allows limit / N (burst / N),
+    so N replicas together stay near the shared limit."""
+    svc = replicas(redis_server, "--rate-limit-predict", "10/3600s+9",
+                   "--redis-fallback-replicas", "2")
+    token = svc.token()
+    redis_server.stop()
+    session = requests.Session()
+    statuses = [predict_on(session, svc, token).status_code for _ in range(8)]
+    assert statuses == [200] * 5 + [429] * 3, statuses  # 10 in a row shared; 5 here
