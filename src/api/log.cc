@@ -11,7 +11,20 @@ namespace smlapi::api {
 
 namespace {
 constexpr std::size_t kFlushThreshold = 32 * 1024;
+constexpr std::string_view kTruncationMarker = "\xE2\x80\xA6";  // U+2026 "…"
+
+// The first kMaxLogValueBytes bytes of `value`, moved back to the start of a code point so a
+// well-formed character is never split into U+FFFD replacements (at most 3 steps: a UTF-8
+// character has at most 3 continuation bytes; longer runs are ill-formed anyway).
+std::string_view bounded_prefix(std::string_view value) {
+  std::size_t cut = kMaxLogValueBytes;
+  const auto is_continuation = [&](std::size_t i) {
+    return (static_cast<unsigned char>(value[i]) & 0xC0) == 0x80;
+  };
+  while (cut > kMaxLogValueBytes - 3 && is_continuation(cut)) --cut;
+  return value.substr(0, cut);
 }
+}  // namespace
 
 namespace {
 
@@ -75,7 +88,14 @@ LogLine::LogLine(std::string& out, std::string_view level, std::string_view even
 
 LogLine& LogLine::str(std::string_view key, std::string_view value) {
   append_key(key);
-  json::append_string(out_, value);
+  if (value.size() <= kMaxLogValueBytes) {
+    json::append_string(out_, value);
+    return *this;
+  }
+  // Rare (only oversized values), so a temporary string is fine here.
+  std::string kept(bounded_prefix(value));
+  kept.append(kTruncationMarker);
+  json::append_string(out_, kept);
   return *this;
 }
 

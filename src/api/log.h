@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -12,10 +13,17 @@
 
 namespace smlapi::api {
 
-// Builds one JSON log object.
+// A string value longer than this is cut (on a code-point boundary) and ends with "…" (U+2026).
+// Values include what clients send (attempted user names, client ids, request ids): no caller
+// can make a line larger than its fields' bounds, whatever it passes.
+inline constexpr std::size_t kMaxLogValueBytes = 512;
+
+// Builds one JSON log object. Every string is valid JSON and valid UTF-8 whatever the caller
+// passes: ill-formed UTF-8 becomes U+FFFD and control characters are escaped (json::append_string).
 class LogLine {
  public:
   LogLine(std::string& out, std::string_view level, std::string_view event);
+  // `value` is bounded by kMaxLogValueBytes (input bytes, before escaping).
   LogLine& str(std::string_view key, std::string_view value);
   LogLine& num(std::string_view key, long long value);
   LogLine& dbl(std::string_view key, double value);

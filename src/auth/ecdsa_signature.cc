@@ -1,54 +1,60 @@
 #include "auth/ecdsa_signature.h"
 
-#include <algorithm>
-#include <array>
-#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <utility>
 
 #include <openssl/crypto.h>
+#include <openssl/obj_mac.h>
 
 #include "auth/openssl_handles.h"
 
 namespace smlapi::auth {
 namespace {
 
-constexpr std::size_t kScalarBytes = 32;
+constexpr int kScalarBytes = 32;
 
-// The order n of the P-256 group (FIPS 186-4 D.1.2.3), big-endian.
-constexpr std::array<std::uint8_t, kScalarBytes> kP256Order = {
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+using EcGroupPtr = std::unique_ptr<EC_GROUP, detail::OpenSslDeleter<&EC_GROUP_free>>;
 
-const std::uint8_t* as_bytes(std::string_view text) {
-  return reinterpret_cast<const std::uint8_t*>(text.data());
+// The P-256 group order n and floor(n/2), taken from OpenSSL rather than typed in. Built once and
+// only read afterwards (BN_cmp, BN_sub read their operands), so sharing them across threads is
+// safe.
+struct P256Order {
+  detail::BignumPtr order;
+  detail::BignumPtr half;
+};
+
+const P256Order& p256_order() {
+  static const P256Order value = [] {
+    const EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+    if (!group) throw std::runtime_error("P-256 is not available in OpenSSL");
+    P256Order built{detail::BignumPtr(BN_dup(EC_GROUP_get0_order(group.get()))),
+                    detail::BignumPtr(BN_new())};
+    if (!built.order || !built.half || BN_rshift1(built.half.get(), built.order.get()) != 1) {
+      throw std::runtime_error("cannot compute the P-256 group order");
+    }
+    return built;
+  }();
+  return value;
 }
 
-// 1 <= scalar <= n-1, comparing fixed-width big-endian numbers lexicographically.
-bool is_valid_scalar(std::string_view scalar) {
-  const std::uint8_t* bytes = as_bytes(scalar);
-  const bool is_zero =
-      std::all_of(bytes, bytes + kScalarBytes, [](std::uint8_t b) { return b == 0; });
-  const bool below_order = std::lexicographical_compare(bytes, bytes + kScalarBytes,
-                                                        kP256Order.begin(), kP256Order.end());
-  return !is_zero && below_order;
+const unsigned char* as_bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-}  // namespace
+// 1 <= scalar <= n-1.
+bool in_group_range(const BIGNUM* scalar) {
+  return !BN_is_zero(scalar) && BN_cmp(scalar, p256_order().order.get()) < 0;
+}
 
-std::optional<std::string> es256_jose_to_der(std::string_view jose) {
-  if (jose.size() != kEs256SignatureBytes) return std::nullopt;
-  const std::string_view r = jose.substr(0, kScalarBytes);
-  const std::string_view s = jose.substr(kScalarBytes);
-  if (!is_valid_scalar(r) || !is_valid_scalar(s)) return std::nullopt;
+// s <= n/2. (r, s) and (r, n-s) both verify, so only the low half is a valid spelling.
+bool is_low_s(const BIGNUM* s) { return BN_cmp(s, p256_order().half.get()) <= 0; }
 
+std::optional<std::string> to_der(detail::BignumPtr r, detail::BignumPtr s) {
   detail::EcdsaSigPtr signature(ECDSA_SIG_new());
-  BIGNUM* r_number = BN_bin2bn(as_bytes(r), kScalarBytes, nullptr);
-  BIGNUM* s_number = BN_bin2bn(as_bytes(s), kScalarBytes, nullptr);
-  if (!signature || r_number == nullptr || s_number == nullptr ||
-      ECDSA_SIG_set0(signature.get(), r_number, s_number) != 1) {
-    BN_free(r_number);
-    BN_free(s_number);
-    return std::nullopt;
-  }
+  if (!signature || ECDSA_SIG_set0(signature.get(), r.get(), s.get()) != 1) return std::nullopt;
+  r.release();  // owned by `signature` now
+  s.release();
   unsigned char* der = nullptr;
   const int length = i2d_ECDSA_SIG(signature.get(), &der);
   if (length <= 0) return std::nullopt;
@@ -57,15 +63,33 @@ std::optional<std::string> es256_jose_to_der(std::string_view jose) {
   return out;
 }
 
+}  // namespace
+
+std::optional<std::string> es256_jose_to_der(std::string_view jose) {
+  if (jose.size() != kEs256SignatureBytes) return std::nullopt;
+  detail::BignumPtr r(BN_bin2bn(as_bytes(jose), kScalarBytes, nullptr));
+  detail::BignumPtr s(BN_bin2bn(as_bytes(jose) + kScalarBytes, kScalarBytes, nullptr));
+  if (!r || !s || !in_group_range(r.get()) || !in_group_range(s.get()) || !is_low_s(s.get())) {
+    return std::nullopt;
+  }
+  return to_der(std::move(r), std::move(s));
+}
+
 std::optional<std::string> es256_der_to_jose(std::string_view der) {
   const unsigned char* cursor = as_bytes(der);
   detail::EcdsaSigPtr signature(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));
   if (!signature) return std::nullopt;
+  const BIGNUM* s = ECDSA_SIG_get0_s(signature.get());
+  detail::BignumPtr low_s(BN_new());
+  if (!low_s) return std::nullopt;
+  // OpenSSL signs with either half; we publish only the low one (n - s when s > n/2).
+  const bool copied = is_low_s(s) ? BN_copy(low_s.get(), s) != nullptr
+                                  : BN_sub(low_s.get(), p256_order().order.get(), s) == 1;
   std::string out(kEs256SignatureBytes, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(signature.get()), bytes, kScalarBytes) != kScalarBytes ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(signature.get()), bytes + kScalarBytes, kScalarBytes) !=
-          kScalarBytes) {
+  if (!copied ||
+      BN_bn2binpad(ECDSA_SIG_get0_r(signature.get()), bytes, kScalarBytes) != kScalarBytes ||
+      BN_bn2binpad(low_s.get(), bytes + kScalarBytes, kScalarBytes) != kScalarBytes) {
     return std::nullopt;
   }
   return out;

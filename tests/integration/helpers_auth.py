@@ -136,12 +136,30 @@ def header(alg, kid, **extra):
     return head
 
 
+# Order n of the P-256 group. ECDSA (r, s) and (r, n-s) both verify; the service accepts only
+# the low-S spelling (s <= n/2), while PyJWT/cryptography return either half.
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def negate_s(jose_signature):
+    """The other spelling r||(n-s) of an ES256 JOSE signature."""
+    s = int.from_bytes(jose_signature[32:], "big")
+    return jose_signature[:32] + (P256_ORDER - s).to_bytes(32, "big")
+
+
+def low_s(jose_signature):
+    """The low-S spelling of an ES256 JOSE signature (the same signature)."""
+    s = int.from_bytes(jose_signature[32:], "big")
+    return jose_signature if s <= P256_ORDER // 2 else negate_s(jose_signature)
+
+
 def sign_raw(alg, key, signing_input):
-    """Signature bytes in JOSE form (ECDSA r||s) computed by PyJWT's algorithm objects."""
+    """Signature bytes in JOSE form (ECDSA r||s, low-S) computed by PyJWT's algorithm objects."""
     if isinstance(signing_input, str):
         signing_input = signing_input.encode()
     algorithm = get_default_algorithms()[alg]
-    return algorithm.sign(signing_input, algorithm.prepare_key(key))
+    signature = algorithm.sign(signing_input, algorithm.prepare_key(key))
+    return low_s(signature) if alg == "ES256" else signature
 
 
 def forge(head, payload, signature=b""):
@@ -163,8 +181,12 @@ def sign_token(alg, key, head, payload):
 
 def pyjwt_token(keys_dir, kid, alg, **claim_overrides):
     """A token PyJWT signs with the service's private key (interop, other direction)."""
-    return jwt.encode(claims(**claim_overrides), private_pem(keys_dir, kid), algorithm=alg,
-                      headers={"kid": kid, "typ": "at+jwt"})
+    token = jwt.encode(claims(**claim_overrides), private_pem(keys_dir, kid), algorithm=alg,
+                       headers={"kid": kid, "typ": "at+jwt"})
+    if alg != "ES256":
+        return token
+    signing_input, signature = token.rsplit(".", 1)
+    return f"{signing_input}.{b64url(low_s(b64url_decode(signature)))}"
 
 
 def hs256_with_secret(secret, kid, payload):

@@ -2,6 +2,7 @@
 generated, echoed in X-Request-ID), method, route template, status, duration, bytes, client and
 user; lifecycle events; never a token, password, secret or request body."""
 import base64
+import json
 import re
 import signal
 import uuid
@@ -205,3 +206,47 @@ def test_access_log_can_be_turned_off(fresh_service):
     assert svc.proc.wait(timeout=60) == 0
     assert not any(line.get("event") == "access" for line in svc.log_lines())
     assert any(line.get("event") == "startup" for line in svc.log_lines())
+
+
+# Bound of one logged string value (kMaxLogValueBytes in src/api/log.h), before JSON escaping.
+MAX_LOG_VALUE_BYTES = 512
+
+
+@pytest.mark.parametrize("username", [b"mallory\xff\xfe\xc3(\xed\xa0\x80\x1b[31m\n",
+                                      b"n" * (60 * 1024), b"\xff" * (20 * 1024)],
+                         ids=["invalid-utf8", "60kb", "20kb-invalid-utf8"])
+def test_attempted_user_names_are_logged_as_bounded_valid_utf8(fresh_service, username):
+    """Issue 16: what a client sends as a user name reaches the audit line as valid UTF-8 JSON
+    (U+FFFD for ill-formed bytes, control characters escaped), cut to a bounded length."""
+    svc = fresh_service()
+    request_id = f"hostile-name-{uuid.uuid4()}"
+    # Percent-encoded (3 bytes each) except letters, so 60 KB of name fits the 64 KiB body limit.
+    body = b"grant_type=password&password=wrong&username=" + b"".join(
+        bytes([byte]) if chr(byte).isalpha() and byte < 0x80 else b"%%%02X" % byte
+        for byte in username)
+    r = requests.post(svc.url("/token"), data=body, timeout=REQUEST_TIMEOUT,
+                      headers={"Content-Type": "application/x-www-form-urlencoded",
+                               "X-Request-ID": request_id})
+    assert r.status_code == 400, r.text
+    marker = request_id.encode()
+
+    def refused_line():
+        raw = [line for line in svc.log_path.read_bytes().splitlines()
+               if marker in line and b'"token.refused"' in line]
+        return raw[0] if raw else None
+
+    wait_until(refused_line, timeout=15)
+    raw = refused_line()
+    text = raw.decode("utf-8")  # strict: raises on any ill-formed byte
+    line = json.loads(text)
+    assert line["subject"]
+    assert len(line["subject"]) <= MAX_LOG_VALUE_BYTES + 1  # at most a code point per byte, +…
+    assert len(raw) < 6 * MAX_LOG_VALUE_BYTES + 512
+    if len(username) > MAX_LOG_VALUE_BYTES:
+        assert line["subject"].endswith("…")
+    else:  # ill-formed bytes -> U+FFFD (one per maximal bad subpart); controls kept, escaped
+        assert line["subject"] == "mallory\ufffd\ufffd\ufffd(\ufffd\ufffd\ufffd\x1b[31m\n"
+        assert "\\u001b" in text and "\\n" in text
+    # Every line of the log stays valid UTF-8 JSON.
+    for other in svc.log_path.read_bytes().splitlines():
+        json.loads(other.decode("utf-8"))

@@ -384,7 +384,25 @@ def test_ecdsa_der_signature_is_not_jose(keyed):
     attack(es, f"{head}.{body}.{h.b64url(der)}")
 
 
-def test_ecdsa_high_s_and_wrong_length(keyed):
+def test_ecdsa_high_s_twin_of_a_valid_token(keyed):
+    """(r, n-s) verifies whenever (r, s) does; only the low-S spelling is accepted, so a
+    token has exactly one valid signature encoding (issue 16)."""
+    es = keyed("ES256")
+    good = es.sign()  # helpers sign low-S
+    head, body, signature = good.split(".")
+    assert h.predict(es.svc, good).status_code == 200
+    attack(es, f"{head}.{body}.{h.b64url(h.negate_s(h.b64url_decode(signature)))}")
+    # The same for a token the service itself issued.
+    issued = es.svc.token()
+    head, body, signature = issued.split(".")
+    assert h.predict(es.svc, issued).status_code == 200
+    attack(es, f"{head}.{body}.{h.b64url(h.negate_s(h.b64url_decode(signature)))}")
+    conftest.wait_until(lambda: any(
+        line.get("event") == "auth.rejected" and line.get("reason") == "bad_signature"
+        for line in es.svc.log_lines()), timeout=10)
+
+
+def test_ecdsa_wrong_length(keyed):
     es = keyed("ES256")
     good = es.sign()
     head, body, signature = good.split(".")

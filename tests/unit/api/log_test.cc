@@ -110,6 +110,70 @@ TEST(LogLine, HostileValuesCannotSplitOrBreakTheLine) {
   EXPECT_EQ(std::string_view(line["level"]), "warn");
 }
 
+// One line with `value` under "v": checks it is one valid JSON object (simdjson also validates
+// UTF-8) and returns the value as parsed.
+std::string logged_value(std::string_view value, std::size_t* line_bytes = nullptr) {
+  std::string out;
+  LogLine(out, "warn", "token.refused").str("v", value).end();
+  EXPECT_EQ(out.find('\n'), out.size() - 1);
+  if (line_bytes != nullptr) *line_bytes = out.size();
+  simdjson::dom::parser parser;
+  simdjson::dom::object line = parse_line(parser, std::string_view(out).substr(0, out.size() - 1));
+  return std::string(std::string_view(line["v"]));
+}
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026
+
+TEST(LogLine, InvalidUtf8BecomesReplacementCharacters) {
+  const std::string expected = "ab" + std::string(kReplacement) + std::string(kReplacement) + "(" +
+                               std::string(kReplacement) + "\xC3\xA9";
+  // A stray byte, a lead byte without continuation, a surrogate's first byte, then valid é.
+  EXPECT_EQ(logged_value("ab\xFF\xC3(\xED\xC3\xA9"), expected);
+}
+
+TEST(LogLine, EveryControlCharacterIsEscapedAndRoundTrips) {
+  std::string controls;
+  for (char c = 0; c < 0x20; ++c) controls.push_back(c);
+  controls.push_back('\x7F');
+  EXPECT_EQ(logged_value(controls), controls);
+}
+
+TEST(LogLine, ValueOfExactlyTheBoundIsKeptWhole) {
+  const std::string value(kMaxLogValueBytes, 'n');
+  EXPECT_EQ(logged_value(value), value);
+}
+
+TEST(LogLine, HugeValueIsTruncatedWithAMarker) {
+  const std::string value(60 * 1024, 'n');  // an attempted user name of 60 KB
+  std::size_t line_bytes = 0;
+  EXPECT_EQ(logged_value(value, &line_bytes),
+            std::string(kMaxLogValueBytes, 'n') + std::string(kEllipsis));
+  EXPECT_LT(line_bytes, kMaxLogValueBytes + 100);
+}
+
+TEST(LogLine, HugeHostileValueStaysBoundedAfterEscaping) {
+  // Worst case per input byte: a control character (6 bytes: \u001b) or an ill-formed byte (3).
+  std::string value;
+  for (int i = 0; i < 20 * 1024; ++i) value += "\x1b\xFF\xC3";
+  std::size_t line_bytes = 0;
+  const std::string logged = logged_value(value, &line_bytes);
+  EXPECT_TRUE(logged.ends_with(kEllipsis));
+  EXPECT_LT(line_bytes, 6 * kMaxLogValueBytes + 100);
+}
+
+TEST(LogLine, TruncationDoesNotSplitACharacter) {
+  std::string value = "a";  // then 3-byte characters: the bound falls inside one
+  while (value.size() < 2 * kMaxLogValueBytes) value += "\xE2\x82\xAC";  // €
+  const std::string logged = logged_value(value);
+  EXPECT_EQ(logged.find(kReplacement), std::string::npos) << "a character was cut in two";
+  ASSERT_TRUE(logged.ends_with(kEllipsis));
+  const std::string kept = logged.substr(0, logged.size() - kEllipsis.size());
+  EXPECT_TRUE(value.starts_with(kept));
+  EXPECT_GT(kept.size(), kMaxLogValueBytes - 3);
+  EXPECT_LE(kept.size(), kMaxLogValueBytes);
+}
+
 TEST(LogLine, NonFiniteNumbersStayValidJson) {
   std::string out;
   LogLine(out, "info", "x").dbl("v", std::numeric_limits<double>::infinity()).end();
@@ -186,9 +250,9 @@ TEST(BufferedLog, FlushesByItselfOnceLarge) {
   Pipe pipe;
   LogSink sink(pipe.write_end());
   BufferedLog log(sink, true);
-  std::string pad(1024, 'x');
+  std::string pad(500, 'x');  // under kMaxLogValueBytes: kept whole
   std::size_t appended = 0;
-  for (int i = 0; i < 40; ++i) {  // about 44 KiB: one automatic flush, within a pipe's buffer
+  for (int i = 0; i < 80; ++i) {  // about 45 KiB: one automatic flush, within a pipe's buffer
     std::size_t before = log.buffer().size();
     LogLine(log.buffer(), "info", "access").str("pad", pad).end();
     appended += log.buffer().size() - before;

@@ -292,6 +292,14 @@ TEST_F(AttackBattery, EcdsaZeroAndOutOfRangeScalarsAreRejected) {
             TokenError::bad_signature);
 }
 
+// ECDSA malleability: (r, n-s) verifies mathematically whenever (r, s) does. The verifier accepts
+// only s <= n/2, so exactly one of the two spellings of a valid signature passes.
+TEST_F(AttackBattery, EcdsaHighSTwinOfAValidTokenIsRejected) {
+  const std::string token = valid_token(Algorithm::ES256);
+  ASSERT_TRUE(verifier_.verify(token, kNow));
+  EXPECT_EQ(rejection(testing::with_negated_s(token)), TokenError::bad_signature);
+}
+
 TEST_F(AttackBattery, TokenFromARotatedOutKeyIsRejected) {
   // The old key signed the token; the new key set no longer contains it.
   const auto old_key = SigningKey::generate(Algorithm::ES256, "old");

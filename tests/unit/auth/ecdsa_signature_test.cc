@@ -22,9 +22,28 @@ const std::string kOrderMinusOne =
 const std::string kOne = std::string(31, '\0') + '\x01';
 const std::string kZero(32, '\0');
 
+// floor(n/2): the largest s accepted (low-S), and one more.
+const std::string kHalfOrder =
+    from_hex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8");
+const std::string kHalfOrderPlusOne =
+    from_hex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a9");
+
 TEST(EcdsaSignature, AcceptsScalarsInRange) {
   EXPECT_TRUE(es256_jose_to_der(kOne + kOne));
-  EXPECT_TRUE(es256_jose_to_der(kOrderMinusOne + kOrderMinusOne));
+  EXPECT_TRUE(es256_jose_to_der(kOrderMinusOne + kHalfOrder));
+}
+
+TEST(EcdsaSignature, RejectsHighS) {
+  EXPECT_FALSE(es256_jose_to_der(kOne + kHalfOrderPlusOne));
+  EXPECT_FALSE(es256_jose_to_der(kOne + kOrderMinusOne));
+}
+
+TEST(EcdsaSignature, DerToJoseNormalisesHighSToLowS) {
+  // DER (r = 1, s = n-1): SEQUENCE { INTEGER 1, INTEGER 0x00 || n-1 }. n - (n-1) = 1.
+  const std::string der = from_hex("3026020101022100") + kOrderMinusOne;
+  EXPECT_EQ(es256_der_to_jose(der), kOne + kOne);
+  // s = floor(n/2) is already low: kept as it is.
+  EXPECT_EQ(es256_der_to_jose(from_hex("30250201010220") + kHalfOrder), kOne + kHalfOrder);
 }
 
 TEST(EcdsaSignature, RejectsZeroScalars) {

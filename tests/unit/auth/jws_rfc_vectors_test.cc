@@ -12,6 +12,7 @@
 #include "auth/key_set.h"
 #include "auth/token_verifier.h"
 #include "result_matchers.h"
+#include "test_support.h"
 
 namespace smlapi::auth {
 namespace {
@@ -141,12 +142,16 @@ TEST(JwsRfcVectors, Rfc7515A2Rs256Verifies) {
   EXPECT_FALSE(verifies(*key, flip_last_signature_char(kA2Token)));
 }
 
-TEST(JwsRfcVectors, Rfc7515A3Es256Verifies) {
+// The published A.3 signature happens to be high-S (s > n/2), a spelling we refuse: its low-S
+// twin r||(n-s), the same signature, verifies.
+TEST(JwsRfcVectors, Rfc7515A3Es256VerifiesInItsLowSSpelling) {
   const auto key = VerificationKey::from_pem("a3", kA3PrivatePem);
   ASSERT_THAT(key, Succeeds());
   EXPECT_EQ(key->algorithm(), Algorithm::ES256);
-  EXPECT_TRUE(verifies(*key, kA3Token));
-  EXPECT_FALSE(verifies(*key, flip_last_signature_char(kA3Token)));
+  EXPECT_FALSE(verifies(*key, kA3Token));
+  const std::string low_s = testing::with_negated_s(kA3Token);
+  EXPECT_TRUE(verifies(*key, low_s));
+  EXPECT_FALSE(verifies(*key, flip_last_signature_char(low_s)));
 }
 
 TEST(JwsRfcVectors, Rfc7515A3JwkMatchesThePublishedCoordinates) {

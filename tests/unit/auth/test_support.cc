@@ -9,7 +9,13 @@
 #include <mutex>
 #include <stdexcept>
 
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+
+#include "auth/base64url.h"
 #include "auth/jws.h"
+#include "auth/openssl_handles.h"
 #include "auth/random.h"
 #include "auth/secure_file.h"
 #include "result_matchers.h"
@@ -82,6 +88,30 @@ std::string claims_json(std::int64_t now) {
 
 std::string sign_raw(const SigningKey& key, std::string_view header, std::string_view payload) {
   return make_compact_jws(key, header, payload);
+}
+
+std::string es256_negate_s(std::string_view jose) {
+  if (jose.size() != 64) throw std::invalid_argument("not a JOSE ES256 signature");
+  std::unique_ptr<EC_GROUP, detail::OpenSslDeleter<&EC_GROUP_free>> group(
+      EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  const auto* bytes = reinterpret_cast<const unsigned char*>(jose.data());
+  detail::BignumPtr s(BN_bin2bn(bytes + 32, 32, nullptr));
+  detail::BignumPtr negated(BN_new());
+  std::string out(jose.substr(0, 32));
+  out.resize(64);
+  if (!group || !s || !negated ||
+      BN_sub(negated.get(), EC_GROUP_get0_order(group.get()), s.get()) != 1 ||
+      BN_bn2binpad(negated.get(), reinterpret_cast<unsigned char*>(out.data()) + 32, 32) != 32) {
+    throw std::runtime_error("cannot compute n - s");
+  }
+  return out;
+}
+
+std::string with_negated_s(std::string_view token) {
+  const std::size_t dot = token.rfind('.');
+  const auto signature = base64url_decode(token.substr(dot + 1));
+  if (!signature) throw std::invalid_argument("signature is not base64url");
+  return std::string(token.substr(0, dot + 1)) + base64url_encode(es256_negate_s(*signature));
 }
 
 TempDir::TempDir() {

@@ -38,6 +38,13 @@ std::string claims_json(std::int64_t now = kNow);
 // header.payload.signature with the JSON exactly as given, signed with `key`.
 std::string sign_raw(const SigningKey& key, std::string_view header, std::string_view payload);
 
+// The other spelling of an ES256 JOSE signature r||s: r||(n-s), n the P-256 group order, computed
+// with OpenSSL's BIGNUM. Both verify mathematically; the verifier must accept only the low-S one.
+std::string es256_negate_s(std::string_view jose);
+
+// A compact token with its ES256 signature replaced by es256_negate_s() of it.
+std::string with_negated_s(std::string_view token);
+
 // A fresh empty directory under the test temp dir, removed by the destructor.
 class TempDir {
  public:

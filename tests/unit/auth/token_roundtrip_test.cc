@@ -67,6 +67,25 @@ TEST(TokenIssuer, JtiIsUnique128BitBase64Url) {
   EXPECT_EQ(base64url_decode(first.jti)->size(), 16u);
 }
 
+// ECDSA signing is randomised and OpenSSL returns high-S half the time: 200 tokens all low-S
+// (s <= n/2, and their high-S twin refused) would happen by chance with probability 2^-200.
+TEST(TokenIssuer, Es256SignaturesAreAlwaysLowS) {
+  // floor(n/2) for the P-256 order n, big-endian: fixed-width, so byte order compares numbers.
+  const std::string half_order = *base64url_decode("f____4AAAAB__________95zfVbTi89CedzlYX4xkqg");
+  const TokenIssuer issuer = testing::make_issuer(Algorithm::ES256);
+  TokenVerifier verifier = testing::make_verifier(testing::all_test_keys());
+  for (int i = 0; i < 200; ++i) {
+    const std::string token = issuer.issue("alice", "cli", {"predict"}, kNow).access_token;
+    const auto signature = base64url_decode(token.substr(token.rfind('.') + 1));
+    ASSERT_TRUE(signature);
+    ASSERT_EQ(signature->size(), 64u);
+    EXPECT_LE(signature->substr(32), half_order) << token;
+    EXPECT_THAT(verifier.verify(token, kNow), Succeeds());
+    EXPECT_THAT(verifier.verify(testing::with_negated_s(token), kNow),
+                FailsWith(TokenError::bad_signature));
+  }
+}
+
 TEST(TokenIssuer, LifetimeIsBounded) {
   const auto make = [](std::int64_t lifetime) {
     return TokenIssuer::create(IssuerConfig{"i", "a", lifetime}, test_key(Algorithm::HS256));

@@ -3,7 +3,12 @@
 
 Usage: sign_with_our_keys.py KEY_DIR ISSUER AUDIENCE NOW KID:ALG [KID:ALG ...]
 Prints one "<kid> <token>" line per key.
+
+ES256 signatures are rewritten to their low-S spelling (s <= n/2): PyJWT/cryptography return
+either half, and secure-ml-api accepts only the low one (one spelling per token). The rewrite
+is the same signature, not a re-signing: (r, n-s) verifies whenever (r, s) does.
 """
+import base64
 import sys
 import uuid
 
@@ -19,6 +24,19 @@ def load_key(key_dir, kid, alg):
         return serialization.load_pem_private_key(f.read(), password=None)
 
 
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def low_s(token):
+    head, body, signature = token.split(".")
+    raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    s = int.from_bytes(raw[32:], "big")
+    if s <= P256_ORDER // 2:
+        return token
+    raw = raw[:32] + (P256_ORDER - s).to_bytes(32, "big")
+    return f"{head}.{body}.{base64.urlsafe_b64encode(raw).rstrip(b'=').decode()}"
+
+
 def main():
     key_dir, issuer, audience, now = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     for spec in sys.argv[5:]:
@@ -30,7 +48,7 @@ def main():
         }
         token = jwt.encode(claims, load_key(key_dir, kid, alg), algorithm=alg,
                            headers={"kid": kid, "typ": "at+jwt"})
-        print(kid, token)
+        print(kid, low_s(token) if alg == "ES256" else token)
 
 
 if __name__ == "__main__":
