@@ -62,10 +62,6 @@ const char* to_string(LinkState state) noexcept {
   return "unknown";
 }
 
-void AsyncClient::ReaderDeleter::operator()(redisReader* reader) const noexcept {
-  redisReaderFree(reader);
-}
-
 std::shared_ptr<AsyncClient> AsyncClient::create(asio::io_context& io, Config config,
                                                  std::vector<std::string> scripts, unsigned id,
                                                  LinkObserver* observer, LinkStats& stats) {
@@ -132,7 +128,7 @@ void AsyncClient::connect(bool commands_wait) {
   writing_now_ = false;
   out_.clear();
   unsent_ = 0;
-  reader_.reset(redisReaderCreate());
+  reader_.emplace();
   link_ = std::make_shared<Link>(io_);
   connect_deadline_ = Clock::now() + config_.connect_timeout + config_.timeout;
   queue_setup();
@@ -278,7 +274,7 @@ void AsyncClient::read() {
 
 void AsyncClient::on_read(const error_code& ec, std::size_t bytes) {
   if (ec) return broken(read_error(ec), true);
-  if (redisReaderFeed(reader_.get(), in_.data(), bytes) != REDIS_OK) {
+  if (!reader_->feed(in_.data(), bytes)) {
     return broken(Error{ErrorKind::bad_reply, "unreadable reply"}, false);
   }
   if (deliver_replies()) read();
@@ -288,13 +284,13 @@ void AsyncClient::on_read(const error_code& ec, std::size_t bytes) {
 bool AsyncClient::deliver_replies() {
   const std::uint64_t generation = generation_;
   for (;;) {
-    void* raw = nullptr;
-    if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
+    Reply reply;
+    const ReplyReader::Next next = reader_->next(reply);
+    if (next == ReplyReader::Next::error) {
       broken(Error{ErrorKind::bad_reply, "unreadable reply"}, false);
       return false;
     }
-    if (raw == nullptr) return true;
-    Reply reply(static_cast<redisReply*>(raw));
+    if (next == ReplyReader::Next::more) return true;
     if (waiting_.empty()) {
       if (push_) {
         push_(std::move(reply));

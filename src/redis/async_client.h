@@ -38,8 +38,7 @@
 #include "redis/config.h"
 #include "redis/error.h"
 #include "redis/reply.h"
-
-struct redisReader;
+#include "redis/reply_reader.h"
 
 namespace smlapi::redis {
 
@@ -103,9 +102,6 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
     Done done;  // empty for the connection's own set-up commands
     Clock::time_point deadline;
   };
-  struct ReaderDeleter {
-    void operator()(redisReader* reader) const noexcept;
-  };
   // One connection: its socket and, with TLS, the stream over it. Each attempt has its own,
   // kept alive by the handlers of its operations, so a new one never meets an old one's.
   struct Link {
@@ -148,7 +144,7 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   std::shared_ptr<Link> link_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer retry_timer_;
-  std::unique_ptr<redisReader, ReaderDeleter> reader_;
+  std::optional<ReplyReader> reader_;
   std::deque<Waiting> waiting_;    // in the order sent: replies come back in this order
   std::size_t setup_pending_ = 0;  // set-up replies still expected at the front of waiting_
   std::string out_;                // commands not yet written
