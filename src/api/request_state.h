@@ -18,6 +18,8 @@ namespace smlapi::api {
 
 // Who is calling, once a bearer token has been verified.
 struct Principal {
+  auth::SubjectKind kind = auth::SubjectKind::user;
+  std::string issuer_name;  // empty for the local issuer
   std::string subject;
   std::string client_id;
   std::string jti;
@@ -29,6 +31,10 @@ struct Principal {
       if (s == scope) return true;
     }
     return false;
+  }
+  // The same principal: same namespace (kind and issuer) and same subject.
+  bool same_owner(const Principal& other) const {
+    return kind == other.kind && issuer_name == other.issuer_name && subject == other.subject;
   }
   // Copies the token's claims, reusing the strings' capacity.
   void assign(const auth::VerifiedToken& token);

@@ -40,7 +40,17 @@ struct VerifierConfig {
   std::size_t max_token_bytes = kDefaultMaxTokenBytes;
 };
 
+// Whose token it is. Users, clients and each external issuer's subjects are disjoint
+// namespaces: "alice" the user and "alice" the client are different principals.
+enum class SubjectKind : std::uint8_t {
+  user,      // the local issuer, password grant
+  client,    // the local issuer, client_credentials grant
+  external,  // a trusted external issuer (federation); issuer_name says which
+};
+
 struct VerifiedToken {
+  SubjectKind kind = SubjectKind::user;
+  std::string issuer_name;  // empty for the local issuer, else the configured issuer's name
   std::string subject;
   std::string client_id;
   std::string jti;
