@@ -95,6 +95,8 @@ boost::system::result<VerifiedToken, TokenError> TokenVerifier::check_claims(
     return TokenError::wrong_audience;
   }
   return VerifiedToken{
+      .kind = SubjectKind::user,
+      .issuer_name = {},
       .subject = std::move(claims.subject).value_or(""),
       .client_id = std::move(claims.client_id).value_or(""),
       .jti = std::move(claims.jwt_id).value_or(""),

@@ -18,7 +18,9 @@ using ::smlapi::result_testing::ErrorOf;
 using ::smlapi::result_testing::Succeeds;
 
 auth::VerifiedToken token_with(std::vector<std::string> scopes) {
-  return auth::VerifiedToken{.subject = "alice",
+  return auth::VerifiedToken{.kind = auth::SubjectKind::user,
+                             .issuer_name = {},
+                             .subject = "alice",
                              .client_id = "password-grant",
                              .jti = "jti-1",
                              .kid = "k",
