@@ -228,7 +228,20 @@ struct Reader {
   }
 };
 
-// --redis-tls and its files. The client key is a secret: the file-trust rule applies to it.
+// The file-trust rule (auth/secure_file.h) for a file named by --<option>: a key is a secret; a
+// CA bundle or a certificate is public but decides whom the service trusts (or who it claims to
+// be), so whoever may write it could redirect trust. An empty path (option not given) passes.
+bool trust_file(Reader& read, std::string_view option, const std::string& path,
+                auth::FileAudience audience) {
+  if (path.empty()) return true;
+  if (auto trusted = auth::check_file_trust(path, audience); !trusted) {
+    read.fail("--" + std::string(option) + ": " + trusted.error().message);
+    return false;
+  }
+  return true;
+}
+
+// --redis-tls and its files, each under the file-trust rule.
 void read_redis_tls(const ParsedOptions& options, redis::Config& redis, Reader& read) {
   if (!read.on_off("redis-tls")) {
     for (const char* name : {"redis-tls-ca-file", "redis-tls-server-name", "redis-tls-cert-file",
@@ -239,11 +252,11 @@ void read_redis_tls(const ParsedOptions& options, redis::Config& redis, Reader& 
   }
   redis::TlsFiles files{options.get("redis-tls-ca-file"), options.get("redis-tls-cert-file"),
                         options.get("redis-tls-key-file"), options.get("redis-tls-server-name")};
-  if (!files.key_file.empty()) {
-    if (auto trusted = auth::check_file_trust(files.key_file, auth::FileAudience::secret);
-        !trusted) {
-      return read.fail("--redis-tls-key-file: " + trusted.error().message);
-    }
+  if (!trust_file(read, "redis-tls-ca-file", files.ca_file, auth::FileAudience::public_material) ||
+      !trust_file(read, "redis-tls-cert-file", files.cert_file,
+                  auth::FileAudience::public_material) ||
+      !trust_file(read, "redis-tls-key-file", files.key_file, auth::FileAudience::secret)) {
+    return;
   }
   if (auto enabled = redis::enable_tls(redis, files); !enabled) {
     read.fail("--redis-tls: " + enabled.error());
@@ -264,9 +277,10 @@ void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time
               " (give both for HTTPS, neither for plain HTTP)");
     return;
   }
-  // The key file passes the same trust rule as every other secret file; OpenSSL reads it after.
-  if (auto trusted = auth::check_file_trust(key, auth::FileAudience::secret); !trusted) {
-    read.fail("--tls-key: " + trusted.error().message);
+  // The files pass the same trust rule as every other secret or trust file; OpenSSL reads them
+  // after.
+  if (!trust_file(read, "tls-key", key, auth::FileAudience::secret) ||
+      !trust_file(read, "tls-cert", certificate, auth::FileAudience::public_material)) {
     return;
   }
   auto tls = http::make_tls_context({certificate, key}, now);

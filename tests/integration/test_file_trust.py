@@ -87,3 +87,24 @@ def test_tls_key_writable_by_the_group_is_refused(tmp_path):
     key.chmod(0o660)
     result = serve_refused(conftest.BIN, ["--tls-cert", tmp_path / "tls.crt", "--tls-key", key])
     assert_config_refused(result, "--tls-key", "writable by group or others")
+
+
+def test_redis_ca_file_writable_by_others_is_refused(tmp_path):
+    # A CA bundle is public, but whoever can write it decides which Redis the service trusts.
+    ca = tmp_path / "redis-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+    ca.chmod(0o666)
+    result = serve_refused(conftest.BIN, ["--redis-host", "127.0.0.1", "--redis-tls", "on",
+                                          "--redis-tls-ca-file", ca])
+    assert_config_refused(result, "--redis-tls-ca-file", "writable by group or others")
+
+
+def test_tls_certificate_writable_by_the_group_is_refused(tmp_path):
+    cert = tmp_path / "tls.crt"
+    cert.write_text("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+    cert.chmod(0o664)
+    key = tmp_path / "tls.key"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    key.chmod(0o600)
+    result = serve_refused(conftest.BIN, ["--tls-cert", cert, "--tls-key", key])
+    assert_config_refused(result, "--tls-cert", "writable by group or others")
