@@ -355,6 +355,12 @@ void ApiService::refused(unsigned worker_index, http::RefusalKind kind,
     case http::RefusalKind::too_many_connections:
       worker.metrics.shed("connections");
       return;
+    case http::RefusalKind::too_many_client_connections:
+      worker.metrics.shed("client_connections");
+      return;
+    case http::RefusalKind::out_of_descriptors:
+      worker.metrics.shed("descriptors");
+      return;
   }
   set_error(response, error, detail);
   worker.metrics.error(kind_of(error));

@@ -8,6 +8,7 @@
 #include "api/token_endpoints.h"
 #include "app/build_info.h"
 #include "app/commands.h"
+#include "app/descriptor_budget.h"
 #include "app/model_catalog.h"
 #include "app/redis_link_monitor.h"
 #include "app/serve_config.h"
@@ -134,6 +135,8 @@ boost::system::result<void, StartupError> Service::start() {
                          : std::max(1u, std::thread::hardware_concurrency());
   http::ServerConfig server_config = config_.server;
   server_config.threads = threads;
+  server_config.proxies = *proxies;
+  const DescriptorBudget descriptors = apply_descriptor_budget(server_config.limits, threads);
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
 
   // Without --revocation-failure-mode closed, a deny-list Redis cannot answer is not a reason
@@ -243,13 +246,24 @@ boost::system::result<void, StartupError> Service::start() {
       .str("model_version", (*models)->at(0).info().version)
       .str("version", kVersion)
       .str("rate_limit_store", uses_redis_ ? "redis" : "memory")
-      .str("tls", config_.server.tls ? "on" : "off");
+      .str("tls", config_.server.tls ? "on" : "off")
+      .num("max_connections", server_config.limits.max_connections)
+      .num("max_connections_per_client", server_config.limits.max_connections_per_client)
+      .num("descriptor_limit", static_cast<long long>(std::min<std::uint64_t>(
+                                   descriptors.descriptor_limit, INT64_MAX)));
   if (config_.tls_certificate) {  // public facts only: never anything about the key
     startup.str("tls_certificate_subject", config_.tls_certificate->subject)
         .str("tls_certificate_not_after", config_.tls_certificate->not_after);
   }
   startup.end();
   log_.write(line);
+  if (descriptors.above_limit) {
+    api::log_event(log_, "warn", "startup.connections",
+                   "--max-connections " + std::to_string(server_config.limits.max_connections) +
+                       " is more than the descriptor limit (" +
+                       std::to_string(descriptors.descriptor_limit) +
+                       ") can hold: beyond it new clients get 503 from the reserve descriptor");
+  }
   if (config_.tls_certificate && config_.tls_certificate->expired) {
     api::log_event(log_, "warn", "startup.tls",
                    "the TLS certificate expired on " + config_.tls_certificate->not_after +

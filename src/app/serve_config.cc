@@ -1,5 +1,7 @@
 #include "app/serve_config.h"
 
+#include "app/descriptor_budget.h"
+
 #include "auth/secure_file.h"
 #include "net/trusted_proxies.h"
 #include "redis/tls.h"
@@ -40,8 +42,14 @@ const std::vector<OptionSpec>& specs() {
        "(empty: plain HTTP, e.g. behind a TLS-terminating proxy)"},
       {"tls-key", "", "PEM private key of --tls-cert (unencrypted; never logged)"},
       {"threads", "0", "Worker threads, each with its own event loop (0: one per core)"},
-      {"max-connections", text(limits.max_connections),
-       "Open connections across all workers; beyond: 503 and close"},
+      {"max-connections", "auto",
+       "Open connections across all workers; beyond: 503 and close (auto: min(" +
+           text(limits.max_connections) +
+           ", the descriptor limit minus a reserve); the start-up line logs the figure"},
+      {"max-connections-per-client", "auto",
+       "Open connections one client address (IPv6: its /64) may hold; beyond: 503 and close "
+       "(auto: a quarter of --max-connections, at least 64; 0: no cap; trusted proxies are "
+       "exempt)"},
       {"max-body-bytes", text(limits.max_body_bytes), "Largest request body; beyond: 413"},
       {"max-header-bytes", text(limits.max_header_bytes),
        "Largest request header block; beyond: 431"},
@@ -331,8 +339,15 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   config.server.port = static_cast<std::uint16_t>(read.integer("port", 0, 65535));
   config.server.threads = static_cast<unsigned>(read.integer("threads", 0, 256));
   http::ServerLimits& limits = config.server.limits;
+  // 0 and kAutoPerClient: "auto", derived from RLIMIT_NOFILE at start (descriptor_budget.h).
   limits.max_connections =
-      static_cast<std::uint32_t>(read.integer("max-connections", 1, 1'000'000));
+      options.get("max-connections") == "auto"
+          ? 0
+          : static_cast<std::uint32_t>(read.integer("max-connections", 1, 1'000'000));
+  limits.max_connections_per_client =
+      options.get("max-connections-per-client") == "auto"
+          ? kAutoPerClient
+          : static_cast<std::uint32_t>(read.integer("max-connections-per-client", 0, 1'000'000));
   limits.max_body_bytes = read.integer("max-body-bytes", 1024, 16 * 1024 * 1024);
   limits.max_header_bytes = read.integer("max-header-bytes", 1024, 1024 * 1024);
   limits.header_timeout = read.duration("header-timeout", std::chrono::minutes(10));

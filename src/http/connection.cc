@@ -29,8 +29,11 @@ bool is_peer_close(const error_code& ec) {
 }
 }  // namespace
 
-Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
-    : worker_(worker), limits_(worker.limits()), socket_(std::move(socket)) {
+Connection::Connection(Worker& worker, asio::ip::tcp::socket socket, std::string client_key)
+    : worker_(worker),
+      limits_(worker.limits()),
+      socket_(std::move(socket)),
+      client_key_(std::move(client_key)) {
   error_code ec;
   auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) peer_address_ = endpoint.address().to_string();
@@ -41,7 +44,7 @@ Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
 }
 
 Connection::~Connection() {
-  worker_.remove(registration_);
+  worker_.remove(registration_, client_key_);
   worker_.handler().connection_closed(worker_.index());
 }
 

@@ -30,7 +30,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
  public:
   using Clock = std::chrono::steady_clock;
 
-  Connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+  // `client_key`: the connection's share of its client's cap (Worker::adopt), given back on close.
+  Connection(Worker& worker, boost::asio::ip::tcp::socket socket, std::string client_key = {});
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -90,6 +91,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool continue_sent_ = false;
   bool deferred_ = false;
   std::list<Connection*>::iterator registration_;
+  std::string client_key_;
 };
 
 }  // namespace smlapi::http

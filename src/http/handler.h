@@ -44,7 +44,9 @@ enum class RefusalKind {
   body_too_large,
   length_required,
   timeout,
-  too_many_connections
+  too_many_connections,         // the server's connection budget is spent
+  too_many_client_connections,  // this client (address or IPv6 /64) holds its share already
+  out_of_descriptors            // the process ran out of file descriptors (EMFILE/ENFILE)
 };
 
 // Why a TLS handshake did not complete (TLS listeners only).

@@ -21,6 +21,7 @@ struct ServerLimits {
   std::chrono::milliseconds write_timeout = limits::kWriteTimeout;    // the client reads our answer
   std::uint32_t max_requests_per_connection = limits::kMaxRequestsPerConnection;  // then close
   std::uint32_t max_connections = limits::kMaxConnections;  // all workers; beyond: 503 + close
+  std::uint32_t max_connections_per_client = 0;             // one address or IPv6 /64; 0: no cap
 };
 
 }  // namespace smlapi::http

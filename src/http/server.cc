@@ -13,9 +13,9 @@ namespace smlapi::http {
 namespace asio = boost::asio;
 
 Server::Server(ServerConfig config, Handler& handler)
-    : config_(std::move(config)), handler_(handler), budget_(std::make_unique<ConnectionBudget>()) {
-  budget_->max = config_.limits.max_connections;
-}
+    : config_(std::move(config)),
+      handler_(handler),
+      budget_(std::make_unique<ConnectionBudget>(config_.limits, config_.proxies)) {}
 
 Server::~Server() {
   if (!threads_.empty()) shutdown(std::chrono::milliseconds(0));

@@ -5,6 +5,7 @@
 
 #include "http/handler.h"
 #include "http/limits.h"
+#include "net/trusted_proxies.h"
 
 #include <chrono>
 #include <memory>
@@ -29,6 +30,8 @@ struct ServerConfig {
   // Set: every connection speaks TLS (see tls_context.h), answers carry HSTS.
   // Shared read-only by the workers (OpenSSL contexts are thread-safe once built).
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // Peers exempt from limits.max_connections_per_client (an ingress carries many clients).
+  net::TrustedProxies proxies;
 };
 
 class Server {

@@ -8,6 +8,8 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
+#include <optional>
 #include <string>
 
 namespace smlapi::http {
@@ -51,25 +53,82 @@ void Worker::stopping() {
   handler_.worker_stopping(index_);
 }
 
+namespace {
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+
+bool out_of_descriptors(const error_code& ec) {
+  return ec == asio::error::no_descriptors ||
+         ec == error_code(ENFILE, boost::system::system_category());
+}
+
+// Errors of one connection (it was reset while queued, a firewall rule...): the next one may
+// be fine, accept again at once. Anything else (no buffer space, no memory) pauses accepting.
+bool error_of_one_connection(const error_code& ec) {
+  return ec == asio::error::connection_aborted || ec == asio::error::connection_reset ||
+         ec == error_code(EPROTO, boost::system::system_category()) ||
+         ec == error_code(EPERM, boost::system::system_category());
+}
+}  // namespace
+
 void Worker::accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      accept();  // e.g. EMFILE: keep serving the connections we have
-      return;
+      if (out_of_descriptors(ec)) return shed_with_reserve();
+      if (error_of_one_connection(ec)) return accept();
+      return accept_after_pause();  // accepting again at once would spin on the same error
     }
     adopt(std::move(socket));
     if (acceptor_.is_open()) accept();
   });
 }
 
+void Worker::accept_after_pause() {
+  accept_pause_.expires_after(kAcceptPause);
+  accept_pause_.async_wait([this](const error_code& ec) {
+    if (!ec && acceptor_.is_open()) accept();
+  });
+}
+
+// Out of descriptors (see reserve_descriptor.h): the reserve lets the waiting client hear a
+// 503 instead of hanging, and empties the backlog so the loop goes idle. Without the reserve
+// back (another thread took the descriptor), pause before accepting again.
+void Worker::shed_with_reserve() {
+  error_code ec = asio::error::no_descriptors;
+  if (reserve_.release()) {
+    asio::ip::tcp::socket socket(io_);
+    acceptor_.non_blocking(true, ec);
+    if (!ec) acceptor_.accept(socket, ec);
+    if (!ec) reject(socket, RefusalKind::out_of_descriptors);
+  }
+  const bool reserve_back = reserve_.acquire();
+  if (ec == asio::error::would_block && reserve_back) {
+    // Nobody waiting. Linux takes the descriptor before it looks at the backlog, so accept()
+    // would fail with EMFILE at once again: wait until a client is really there.
+    return acceptor_.async_wait(asio::socket_base::wait_read, [this](const error_code& waited) {
+      if (!waited && acceptor_.is_open()) accept();
+    });
+  }
+  if (!ec && reserve_back) return accept();
+  accept_after_pause();  // no reserve: the waiting clients stay queued until descriptors free
+}
+
 void Worker::adopt(asio::ip::tcp::socket socket) {
   if (budget_.open.fetch_add(1, std::memory_order_relaxed) >= budget_.max) {
     budget_.open.fetch_sub(1, std::memory_order_relaxed);
-    reject_over_budget(socket);
+    reject(socket, RefusalKind::too_many_connections);
     return;
   }
-  auto connection = std::make_shared<Connection>(*this, std::move(socket));
+  error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  std::optional<std::string> client_key =
+      ec ? std::optional<std::string>(std::string()) : budget_.per_client.try_open(peer.address());
+  if (!client_key) {
+    budget_.open.fetch_sub(1, std::memory_order_relaxed);
+    reject(socket, RefusalKind::too_many_client_connections);
+    return;
+  }
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(*client_key));
   connection->start();
 }
 
@@ -86,29 +145,34 @@ void Worker::adopt_pending_accepts() {
   }
 }
 
-// Over the connection ceiling: a best-effort 503 without blocking the loop. A
+// Over a connection ceiling: a best-effort 503 without blocking the loop. A
 // TLS client cannot read plaintext and a handshake would cost what the ceiling
 // protects, so TLS connections are just closed.
-void Worker::reject_over_budget(asio::ip::tcp::socket& socket) {
+void Worker::reject(asio::ip::tcp::socket& socket, RefusalKind why) {
+  Request none;
+  Response ignored;
+  handler_.refused(index_, why, none, ignored);  // counted before the client can hear it
   error_code ec;
   if (tls_ == nullptr) {
     std::string answer;
-    write_simple_error(503, "too many connections", answer);
+    write_simple_error(503,
+                       why == RefusalKind::too_many_client_connections
+                           ? "too many connections from this client"
+                           : "too many connections",
+                       answer);
     socket.non_blocking(true, ec);
     socket.write_some(asio::buffer(answer), ec);
   }
   socket.close(ec);
-  Request none;
-  Response ignored;
-  handler_.refused(index_, RefusalKind::too_many_connections, none, ignored);
 }
 
 std::list<Connection*>::iterator Worker::add(Connection* connection) {
   return connections_.insert(connections_.end(), connection);
 }
 
-void Worker::remove(std::list<Connection*>::iterator registration) {
+void Worker::remove(std::list<Connection*>::iterator registration, std::string_view client_key) {
   connections_.erase(registration);
+  budget_.per_client.close(client_key);
   budget_.open.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -146,6 +210,7 @@ void Worker::drain() {
     adopt_pending_accepts();
     error_code ignored;
     acceptor_.close(ignored);
+    accept_pause_.cancel();
     for (Connection* connection : connections_) connection->drain();
   });
 }

@@ -4,8 +4,10 @@
 // which is far cheaper than arming a timer for each read and write.
 #pragma once
 
+#include "http/client_connection_counts.h"
 #include "http/handler.h"
 #include "http/limits.h"
+#include "http/reserve_descriptor.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -25,8 +27,12 @@ class Connection;
 // Shared across workers: the only cross-thread state, touched once per
 // connection (accept and close), never per request.
 struct ConnectionBudget {
+  ConnectionBudget(const ServerLimits& limits, net::TrustedProxies proxies)
+      : max(limits.max_connections),
+        per_client(limits.max_connections_per_client, std::move(proxies)) {}
   std::atomic<std::uint32_t> open{0};
   std::uint32_t max = 0;
+  ClientConnectionCounts per_client;
 };
 
 class Worker {
@@ -62,15 +68,18 @@ class Worker {
   bool closing_connections() const { return closing_connections_; }
 
   std::list<Connection*>::iterator add(Connection* connection);
-  void remove(std::list<Connection*>::iterator registration);
+  // `client_key`: what budget.per_client.try_open gave the connection.
+  void remove(std::list<Connection*>::iterator registration, std::string_view client_key);
 
  private:
   void accept();
+  void accept_after_pause();
+  void shed_with_reserve();
   void adopt(boost::asio::ip::tcp::socket socket);
   void adopt_pending_accepts();
   void schedule_sweep();
   void sweep();
-  void reject_over_budget(boost::asio::ip::tcp::socket& socket);
+  void reject(boost::asio::ip::tcp::socket& socket, RefusalKind why);
   void stopping();
 
   unsigned index_;
@@ -84,6 +93,8 @@ class Worker {
   boost::asio::io_context io_{1};
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer sweep_timer_{io_};
+  boost::asio::steady_timer accept_pause_{io_};
+  ReserveDescriptor reserve_;
   bool draining_ = false;
   bool stopping_reported_ = false;
   bool closing_connections_ = false;

@@ -109,8 +109,11 @@ class Service:
         return self.proc.poll() is None
 
 
-def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_ready=True):
+def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_ready=True,
+                  preexec=None):
     """Starts the binary on a free port (--port 0, read back from the startup log).
+
+    `preexec`: runs in the child before exec (e.g. to lower its descriptor limit).
 
     Rate limits are lifted unless the caller passes its own --rate-limits/--rate-limit-*.
     """
@@ -134,7 +137,8 @@ def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_rea
     log = open(log_path, "w")
     proc_env = dict(os.environ)
     proc_env.update(env or {})
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=proc_env)
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=proc_env,
+                            preexec_fn=preexec)
     deadline = time.monotonic() + START_TIMEOUT
     port = None
     while time.monotonic() < deadline and port is None:

@@ -23,6 +23,8 @@ unsigned status_for(RefusalKind kind) {
     case RefusalKind::timeout:
       return 408;
     case RefusalKind::too_many_connections:
+    case RefusalKind::too_many_client_connections:
+    case RefusalKind::out_of_descriptors:
       return 503;
   }
   return 500;

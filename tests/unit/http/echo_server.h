@@ -44,7 +44,7 @@ class EchoHandler final : public Handler {
   std::atomic<int> handled{0};
   std::atomic<int> opened{0};
   std::atomic<int> closed{0};
-  std::array<std::atomic<int>, 7> refusals{};
+  std::array<std::atomic<int>, 9> refusals{};
   std::array<std::atomic<int>, 3> handshake_failures{};
 
  private:

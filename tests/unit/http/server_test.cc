@@ -12,6 +12,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace smlapi::http {
 namespace {
@@ -294,6 +296,40 @@ TEST_F(ServerTest, ConnectionsBeyondTheCeilingGet503) {
   auto still = first.read_response();
   ASSERT_TRUE(still.has_value());
   EXPECT_EQ(still->status, 200u);
+}
+
+TEST_F(ServerTest, OneClientCannotHoldMoreThanItsShareOfConnections) {
+  ServerLimits limits = short_limits();
+  limits.max_connections_per_client = 2;
+  start(limits);
+  std::vector<std::unique_ptr<WireClient>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<WireClient>(port()));
+    held.back()->send(kGetA);
+    ASSERT_TRUE(held.back()->read_response().has_value());
+  }
+  WireClient third(port());
+  auto refused = third.read_response();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_NE(refused->body.find("too many connections from this client"), std::string::npos);
+  EXPECT_TRUE(third.closed_by_server());
+  EXPECT_EQ(
+      handler_.refusals[static_cast<std::size_t>(RefusalKind::too_many_client_connections)].load(),
+      1);
+
+  // A closed connection gives its share back.
+  const int closed_before = handler_.closed.load();
+  held.front().reset();
+  for (auto waited = 0ms; handler_.closed.load() == closed_before && waited < kHangGuard;
+       waited += 10ms) {
+    std::this_thread::sleep_for(10ms);
+  }
+  WireClient again(port());
+  again.send(kGetB);
+  auto served = again.read_response();
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->status, 200u);
 }
 
 TEST_F(ServerTest, ShutdownClosesIdleConnectionsWithoutForcing) {
