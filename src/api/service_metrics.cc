@@ -1,5 +1,7 @@
 #include "api/service_metrics.h"
 
+#include "api/process_metrics.h"
+
 #include <prometheus/text_serializer.h>
 
 #include <map>
@@ -288,6 +290,9 @@ std::string ServiceMetrics::scrape() const {
   absorb(*process_);
   for (const auto& worker : workers_) absorb(worker->registry());
   absorb(background_->registry());
+  for (pm::MetricFamily& family : collect_process_metrics()) {
+    merged.try_emplace(family.name, std::move(family));
+  }
   std::vector<pm::MetricFamily> families;
   families.reserve(merged.size());
   for (auto& [name, family] : merged) families.push_back(std::move(family));

@@ -1,6 +1,7 @@
 """GET /metrics (issue 3): valid Prometheus exposition (promtool), bounded route labels (the route
 template, never the raw path), counters that count, and every metric family the alerts,
 dashboards and canary analysis use present after traffic on every route family."""
+import os
 import shutil
 import subprocess
 import uuid
@@ -199,6 +200,26 @@ def test_build_info(exposition):
     labels, value = info[0]
     assert value == 1
     assert labels.get("version") and labels.get("git_commit"), labels
+
+
+def test_process_metrics_follow_the_client_conventions(busy_service, exposition):
+    # The families every Prometheus client library exports, which dashboards assume.
+    samples, types = parse_metrics(exposition)
+    value = {name: v for name, labels, v in samples if name.startswith("process_") and not labels}
+    assert types.get("process_cpu_seconds_total") == "counter", types
+    for gauge in ("process_open_fds", "process_max_fds", "process_virtual_memory_bytes",
+                  "process_resident_memory_bytes", "process_start_time_seconds"):
+        assert types.get(gauge) == "gauge", (gauge, types)
+    assert value["process_cpu_seconds_total"] > 0
+    assert 0 < value["process_open_fds"] <= value["process_max_fds"]
+    open_now = len(os.listdir(f"/proc/{busy_service.pid}/fd"))
+    assert abs(value["process_open_fds"] - open_now) < 32, (value["process_open_fds"], open_now)
+    assert value["process_resident_memory_bytes"] > 1 << 20
+    assert value["process_virtual_memory_bytes"] >= value["process_resident_memory_bytes"]
+    ticks = int(open(f"/proc/{busy_service.pid}/stat").read().rsplit(")", 1)[1].split()[19])
+    boot = next(int(line.split()[1]) for line in open("/proc/stat") if line.startswith("btime "))
+    started = boot + ticks / os.sysconf("SC_CLK_TCK")
+    assert abs(value["process_start_time_seconds"] - started) < 1, (value, started)
 
 
 def test_errors_and_auth_failures_are_counted(exposition):
