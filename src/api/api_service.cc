@@ -362,10 +362,32 @@ void ApiService::refused(unsigned worker_index, http::RefusalKind kind,
       worker.metrics.shed("descriptors");
       return;
   }
+  // Answered like any request (request id, CORS), counted, and logged within a bound: a
+  // refusal is often the first sign of a scanner or a broken client.
+  RequestState& state = worker.request;  // free: refusals never happen inside handle()
+  worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
+  resolve_client(request, state);
   set_error(response, error, detail);
+  response.add_header("X-Request-ID", state.request_id);
+  add_cors_headers(request.origin, response);
   worker.metrics.error(kind_of(error));
   worker.metrics.observe_request(Route::not_found, method_label(request.method), response.status,
                                  0.0, request.body.size(), response.body.size());
+  log_refusal(state, response.status, kind_of(error));
+}
+
+void ApiService::log_refusal(const RequestState& state, unsigned status, std::string_view reason) {
+  auto unlogged = refusal_log_.admit(state.client_address, parts_.clock->steady());
+  if (!unlogged) return;
+  std::string line;
+  LogLine(line, "warn", "http.refused")
+      .str("request_id", state.request_id)
+      .num("status", status)
+      .str("reason", reason)
+      .str("client", state.client_address)
+      .num("unlogged_before", static_cast<long long>(*unlogged))
+      .end();
+  log_.write(line);
 }
 
 void ApiService::tick(unsigned worker_index) { workers_[worker_index]->log.flush(); }

@@ -15,6 +15,7 @@
 #include "api/predict_endpoint.h"
 #include "api/rate_limit_gate.h"
 #include "api/readiness.h"
+#include "api/refusal_log_limiter.h"
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
 #include "http/handler.h"
@@ -81,6 +82,8 @@ class ApiService final : public http::Handler,
 
  private:
   void resolve_client(const http::Request& request, RequestState& state) const;
+  // An "http.refused" line, unless the client's refusals were logged less than a second ago.
+  void log_refusal(const RequestState& state, unsigned status, std::string_view reason);
   Route resolve_route(Call& call) const;
   void route_request(Call& call, PendingRequest* pending);
   void after_admission_step(Call& call, AdmissionState state, PendingRequest& pending);
@@ -101,6 +104,7 @@ class ApiService final : public http::Handler,
   ServiceMetrics& metrics_;
   Readiness& readiness_;
   LogSink& log_;
+  RefusalLogLimiter refusal_log_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   // With an asynchronous admission store: each request has its own state, from its worker's
   // pool, so that the worker can answer others while it waits.
