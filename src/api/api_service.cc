@@ -36,6 +36,7 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
       metrics_(metrics),
       readiness_(readiness),
       log_(log),
+      docs_(config_.root_path),
       asynchronous_store_(parts_.admission_store->asynchronous()),
       pending_(workers) {
   std::vector<std::string_view> families;
@@ -202,7 +203,7 @@ void ApiService::dispatch(Call& call, Endpoint endpoint) {
       call.response.body = metrics_.scrape();
       return;
     case Endpoint::docs:
-      return call.route == Route::openapi ? answer_openapi(call) : answer_docs(call);
+      return call.route == Route::openapi ? docs_.answer_openapi(call) : docs_.answer_docs(call);
     case Endpoint::prediction:
       return call.route == Route::predict_batch ? predict_.predict_batch(call)
                                                 : predict_.predict(call);

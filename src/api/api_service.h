@@ -17,6 +17,7 @@
 #include "api/readiness.h"
 #include "api/refusal_log_limiter.h"
 #include "api/service_metrics.h"
+#include "api/static_assets.h"
 #include "api/worker_state.h"
 #include "http/handler.h"
 #include "net/trusted_proxies.h"
@@ -38,6 +39,7 @@ struct ApiConfig {
   std::vector<std::string> cors_origins;  // empty: CORS off
   bool access_log = true;
   net::TrustedProxies trusted_proxies;  // empty: forwarding headers ignored
+  std::string root_path;  // the prefix an ingress strips (docs links, OpenAPI servers)
 };
 
 // What the wiring hands the service; optional parts may be null.
@@ -105,6 +107,7 @@ class ApiService final : public http::Handler,
   Readiness& readiness_;
   LogSink& log_;
   RefusalLogLimiter refusal_log_;
+  DocsSite docs_;  // the docs UI and OpenAPI document under config_.root_path
   std::vector<std::unique_ptr<WorkerState>> workers_;
   // With an asynchronous admission store: each request has its own state, from its worker's
   // pool, so that the worker can answer others while it waits.

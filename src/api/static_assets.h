@@ -4,6 +4,7 @@
 
 #include "api/call.h"
 
+#include <string>
 #include <string_view>
 
 namespace smlapi::api {
@@ -14,7 +15,25 @@ inline constexpr std::string_view kDocsContentSecurityPolicy =
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'";
 
-void answer_openapi(Call& call);
-void answer_docs(Call& call);  // /docs, /docs/ and /docs/<asset>
+// The OpenAPI document and the docs UI as served under a path prefix (FastAPI's root_path): an
+// ingress that routes /sentiment/... to the service and strips the prefix still gets links,
+// script URLs and the OpenAPI `servers` entry that carry it. Built once at start.
+class DocsSite {
+ public:
+  // `root_path`: empty, or "/segment[/segment...]" (checked by valid_root_path).
+  explicit DocsSite(std::string root_path = {});
+
+  void answer_openapi(Call& call) const;
+  void answer_docs(Call& call) const;  // /docs, /docs/ and /docs/<asset>
+
+ private:
+  std::string openapi_;
+  std::string index_html_;
+  std::string swagger_init_;
+};
+
+// Empty, or '/' followed by path segments of [A-Za-z0-9._~-] separated by single '/', no
+// trailing '/', at most 128 bytes: what can be pasted into HTML, JavaScript and JSON unescaped.
+bool valid_root_path(std::string_view root_path);
 
 }  // namespace smlapi::api

@@ -219,6 +219,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.cors_origins = config_.cors_origins;
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
+  api_config.root_path = config_.root_path;
   api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock, {}, {}};
   if (async_store_) {
     parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {

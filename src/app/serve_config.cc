@@ -1,5 +1,6 @@
 #include "app/serve_config.h"
 
+#include "api/static_assets.h"
 #include "app/descriptor_budget.h"
 
 #include "auth/secure_file.h"
@@ -122,6 +123,9 @@ const std::vector<OptionSpec>& specs() {
       {"forwarding-header", "x-forwarded-for",
        "Header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239)"},
       {"cors-origins", "", "Comma-separated allowed origins (empty: CORS off)"},
+      {"root-path", "",
+       "Path prefix an ingress routes to this service and strips, e.g. /sentiment: the docs UI, "
+       "its links and the OpenAPI servers entry carry it (FastAPI's root_path)"},
       {"shutdown-delay", text(defaults.shutdown_delay),
        "After SIGTERM, keep serving with /readyz 503 this long"},
       {"shutdown-timeout", text(defaults.shutdown_timeout),
@@ -418,6 +422,12 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
               " is not a network in CIDR form such as 10.0.0.0/8");
   }
   config.cors_origins = split_list(options.get("cors-origins"));
+  config.root_path = options.get("root-path");
+  if (!api::valid_root_path(config.root_path)) {
+    read.fail(
+        "--root-path must be empty or like /sentiment (segments of letters, digits, . _ ~ -; "
+        "no trailing /)");
+  }
   for (const auto& origin : config.cors_origins) {
     // An origin is scheme://host[:port]: no path, no wildcard.
     auto scheme_end = origin.find("://");

@@ -51,6 +51,7 @@ struct ServeConfig {
   std::vector<std::string> trusted_proxies;
   bool rfc7239_forwarded = false;  // read Forwarded: for= instead of X-Forwarded-For
   std::vector<std::string> cors_origins;
+  std::string root_path;  // --root-path: empty or "/prefix"
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool access_log = true;
