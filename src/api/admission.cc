@@ -103,6 +103,20 @@ AdmissionState Admission::resume(Call& call, const ratelimit::AdmissionResults& 
   return AdmissionState::refused;
 }
 
+bool Admission::precheck(Call& call) {
+  const std::string_view scope = route_info(call.route).token_scope();
+  if (!route_info(call.route).needs_token()) return true;
+  if (!parts_.access) {
+    set_error(call.response, ApiError::unavailable, "Authentication is not configured");
+    return false;
+  }
+  auto verified = parts_.access->verify(call.request, call.worker, parts_.clock->unix_seconds());
+  if (!verified) return report_auth(call, verified.error());
+  call.state.principal.assign(**verified);
+  return report_auth(call,
+                     parts_.access->judge(call.state.principal, ratelimit::Listing::absent, scope));
+}
+
 // A token not in the worker's cache, after its address limit: verified first, so a bad token
 // costs no store step.
 AdmissionState Admission::verify_token(Call& call) {

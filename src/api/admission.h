@@ -45,6 +45,11 @@ class Admission {
   // token routes; false: call.response holds the refusal.
   bool admit(Call& call);
 
+  // Before the body of an "Expect: 100-continue" request: what can be decided from the head
+  // without the store (the token and its scope). False: call.response holds the refusal. The
+  // limits and the deny-list are applied when the complete request arrives, as for any other.
+  bool precheck(Call& call);
+
   AdmissionState start(Call& call);
   AdmissionState resume(Call& call, const ratelimit::AdmissionResults& results);
 

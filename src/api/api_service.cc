@@ -87,6 +87,59 @@ http::Outcome ApiService::handle(const http::Request& request, http::Response& r
   return call.deferred ? http::Outcome::deferred : http::Outcome::done;
 }
 
+namespace {
+// before_body() answers at once: nothing in it defers (admission's precheck never waits for a
+// store), so a deferral would be a bug: its answer is dropped rather than crash the worker.
+class AnswerNow final : public http::RequestContext {
+ public:
+  explicit AnswerNow(unsigned worker_index) : worker_index_(worker_index) {}
+  unsigned worker_index() const override { return worker_index_; }
+  http::DeferredReply defer() override {
+    return http::DeferredReply([](http::Response) {});
+  }
+
+ private:
+  unsigned worker_index_;
+};
+}  // namespace
+
+// "Expect: 100-continue": the route, the method and the token are judged before the client
+// uploads its body; a refusal is answered, counted and logged like any request.
+bool ApiService::before_body(unsigned worker_index, const http::Request& head,
+                             http::Response& response) {
+  WorkerState& worker = *workers_[worker_index];
+  RequestState& state = worker.request;  // free: handle() is not running on this worker
+  worker.assign_request_id(kept_field(head, KeptField::request_id), state.request_id);
+  resolve_client(head, state);
+  state.principal = Principal{};
+  AnswerNow context(worker_index);
+  Call call{head,
+            response,
+            context,
+            worker,
+            state,
+            *this,
+            parts_.clock->steady(),
+            Route::not_found,
+            nullptr,
+            {},
+            {},
+            state.client_address,
+            false};
+  call.route = resolve_route(call);
+  if (head.method == bhttp::verb::options) return true;
+  if (call.route == Route::not_found) {
+    set_error(response, ApiError::not_found, "Not Found");
+  } else if (!method_allowed(call.route, head.method)) {
+    set_error(response, ApiError::method_not_allowed, "Method Not Allowed");
+    response.add_header("Allow", allow_header(call.route));
+  } else if (admission_.precheck(call)) {
+    return true;
+  }
+  finish(call);
+  return false;
+}
+
 // The address limits and audit logs attribute a request to: the TCP peer,
 // unless the peer is a trusted proxy (then its forwarding header decides).
 void ApiService::resolve_client(const http::Request& request, RequestState& state) const {

@@ -69,6 +69,8 @@ class ApiService final : public http::Handler,
   std::span<const std::string_view> kept_fields() const override;
   http::Outcome handle(const http::Request& request, http::Response& response,
                        http::RequestContext& context) override;
+  bool before_body(unsigned worker_index, const http::Request& head,
+                   http::Response& response) override;
   void refused(unsigned worker_index, http::RefusalKind kind, const http::Request& request,
                http::Response& response) override;
   void tick(unsigned worker_index) override;

@@ -181,6 +181,13 @@ void Connection::parse_buffered() {
     if (used == 0) break;
   }
   if (phase_ == Phase::body && request_.expect_continue && !continue_sent_) {
+    response_.clear();
+    if (!worker_.handler().before_body(worker_.index(), request_, response_)) {
+      phase_ = Phase::handling;
+      deadline_ = Clock::now() + limits_.write_timeout;
+      response_.close_connection = true;  // the body was never read
+      return finish_response();
+    }
     send_continue();
     return;
   }

@@ -64,6 +64,13 @@ class Handler {
   virtual std::span<const std::string_view> kept_fields() const { return {}; }
   // Called on the connection's worker thread for each complete request.
   virtual Outcome handle(const Request& request, Response& response, RequestContext& context) = 0;
+  // A request sent "Expect: 100-continue" and waits before sending its body: true lets it
+  // (100 Continue); false answers now with `response` (the body is never read, the connection
+  // closes), so a request that would be refused does not make the client upload it first.
+  virtual bool before_body(unsigned /*worker_index*/, const Request& /*head*/,
+                           Response& /*response*/) {
+    return true;
+  }
   // The HTTP layer refused a request on its own (malformed, limits, timeouts):
   // fill the error answer, record it. `request` may be partially filled.
   virtual void refused(unsigned worker_index, RefusalKind kind, const Request& request,

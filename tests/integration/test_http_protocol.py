@@ -283,3 +283,31 @@ def test_expect_100_continue_with_oversize_body_gets_413_not_100(service, token)
         response = conn.read_response()
         assert response.status == 413
         assert conn.closed_by_peer()
+
+
+@pytest.mark.parametrize("case", ["no token", "bad token", "wrong scope", "unknown route",
+                                  "wrong method"])
+def test_expect_100_continue_is_refused_before_the_upload(service, token, case):
+    # The review: 100 Continue went out before authentication, so an anonymous client could make
+    # the server wait for (and read) any body up to the limit. Now the head is judged first.
+    headers = {"Content-Type": "application/json", "Expect": "100-continue",
+               "Content-Length": "60000"}
+    method, path, status = "POST", "/predict", 401
+    if case == "bad token":
+        headers["Authorization"] = f"Bearer {token}x"
+    elif case == "wrong scope":
+        headers["Authorization"] = f"Bearer {service.token('nobody')}"
+        status = 403
+    elif case == "unknown route":
+        headers["Authorization"] = f"Bearer {token}"
+        path, status = "/nowhere", 404
+    elif case == "wrong method":
+        headers["Authorization"] = f"Bearer {token}"
+        method, path, status = "PUT", "/predict", 405
+    with RawConnection(service.port) as conn:
+        conn.send(request_bytes(method, path, headers))
+        response = conn.read_response()
+        assert response.status == status, response  # final, with no 100 before it
+        assert response.json()["detail"]
+        assert response.headers.get("x-request-id")
+        assert conn.closed_by_peer()
