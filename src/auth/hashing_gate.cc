@@ -36,8 +36,8 @@ bool HashingGate::admits(std::string_view source, bool known) const {
 std::optional<HashingGate::Permit> HashingGate::try_acquire(std::string_view source, bool known) {
   const std::lock_guard lock(mutex_);
   if (!admits(source, known)) return std::nullopt;
-  const auto free = std::find_if(slots_.begin(), slots_.end(),
-                                 [](const Slot& slot) { return !slot.used; });
+  const auto free =
+      std::find_if(slots_.begin(), slots_.end(), [](const Slot& slot) { return !slot.used; });
   free->used = true;
   free->known = known;
   free->source.assign(source);
