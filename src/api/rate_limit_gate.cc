@@ -75,12 +75,20 @@ LimitVerdict RateLimitGate::report(Route route, LimitedBy by, const ratelimit::D
   return LimitVerdict::limited;
 }
 
+namespace {
+
 // The login defences key a caller exactly as the per-address limit does (IPv6 per /64), so
 // rotating addresses inside one /64 resets neither.
+std::string_view login_source(std::string_view address, std::string& bucket) {
+  return net::source_key(address, bucket);
+}
+
+}  // namespace
+
 std::optional<std::chrono::seconds> RateLimitGate::blocked(std::string_view account,
                                                            std::string_view address) {
   std::string bucket;
-  const std::string_view source = net::source_key(address, bucket);
+  const std::string_view source = login_source(address, bucket);
   const ratelimit::TimePoint now = clock_->steady();
   const bool known = recent_logins_.known(account, source, now);
   ratelimit::LoginVerdict verdict = throttle_.check(account, source, known, now);
@@ -90,19 +98,19 @@ std::optional<std::chrono::seconds> RateLimitGate::blocked(std::string_view acco
 
 LoginSource RateLimitGate::source(std::string_view account, std::string_view address) {
   std::string bucket;
-  LoginSource result{std::string(net::source_key(address, bucket)), false};
+  LoginSource result{std::string(login_source(address, bucket)), false};
   result.known = recent_logins_.known(account, result.key, clock_->steady());
   return result;
 }
 
 void RateLimitGate::failed(std::string_view account, std::string_view address) {
   std::string bucket;
-  throttle_.record_failure(account, net::source_key(address, bucket), clock_->steady());
+  throttle_.record_failure(account, login_source(address, bucket), clock_->steady());
 }
 
 void RateLimitGate::succeeded(std::string_view account, std::string_view address) {
   std::string bucket;
-  const std::string_view source = net::source_key(address, bucket);
+  const std::string_view source = login_source(address, bucket);
   throttle_.record_success(account, source);
   recent_logins_.remember(account, source, clock_->steady());
 }
