@@ -231,6 +231,13 @@ ServiceMetrics::ServiceMetrics(unsigned workers, const BuildInfo& build)
                                  .Help("Reconnections of the workers' Redis connections.")
                                  .Register(*process_)
                                  .Add({});
+  login_counter_evictions_ = &pm::BuildCounter()
+                                  .Name("smlapi_login_failure_table_evictions_total")
+                                  .Help(
+                                      "Failed-login counters dropped because the in-process "
+                                      "failure table was full.")
+                                  .Register(*process_)
+                                  .Add({});
   auto& source_ok = pm::BuildGauge()
                         .Name("smlapi_identity_source_ok")
                         .Help(

@@ -115,6 +115,8 @@ class ServiceMetrics {
     prometheus::Counter* reload_failures;  // reloads that found it missing, corrupt or untrusted
     prometheus::Gauge* last_success;       // Unix time of the last successful load
   };
+  // Failure counters the in-process store's full failure table gave up (docs/security.md).
+  prometheus::Counter& login_counter_evictions() { return *login_counter_evictions_; }
   IdentitySource& users_source() { return users_source_; }
   IdentitySource& keys_source() { return keys_source_; }
   // Every model's prediction series in every registry, from the first scrape on.
@@ -128,6 +130,7 @@ class ServiceMetrics {
   std::shared_ptr<prometheus::Registry> process_;
   prometheus::Gauge* redis_up_;
   RedisLinks redis_links_{};
+  prometheus::Counter* login_counter_evictions_ = nullptr;
   IdentitySource users_source_{};
   IdentitySource keys_source_{};
 };

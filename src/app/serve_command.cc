@@ -116,6 +116,8 @@ class Service {
   api::IdentitySourceHealth users_health_{"users file"};
   api::IdentitySourceHealth keys_health_{"key directory"};
   std::shared_ptr<ratelimit::Store> store_;
+  std::shared_ptr<ratelimit::MemoryStore> memory_store_;  // when store_ is the in-process one
+  std::uint64_t failure_evictions_counted_ = 0;
   // Before api_ and server_: the workers' Redis connections report to it until they stop.
   std::unique_ptr<RedisLinkMonitor> link_monitor_;
   std::shared_ptr<redis::AsyncAdmissionStore> async_store_;
@@ -186,8 +188,9 @@ boost::system::result<void, StartupError> Service::start() {
     api::WorkerMetrics& background = metrics_->background();
     ratelimit::MemoryStoreConfig store_config;
     store_config.max_keys = config_.rate_limit_max_keys;
-    store_ = std::make_shared<ratelimit::MemoryStore>(
+    memory_store_ = std::make_shared<ratelimit::MemoryStore>(
         store_config, [&background] { background.ratelimit_eviction(); });
+    store_ = memory_store_;
     revocations = std::make_shared<auth::MemoryRevocationStore>();
     admission_store = std::make_shared<api::LocalAdmissionStore>(store_, revocations);
   }
@@ -309,6 +312,12 @@ void Service::reload_files(bool force) {
 // files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
   reload_files(false);
+  if (memory_store_) {
+    const std::uint64_t evicted = memory_store_->failure_evictions();
+    metrics_->login_counter_evictions().Increment(
+        static_cast<double>(evicted - failure_evictions_counted_));
+    failure_evictions_counted_ = evicted;
+  }
   if (async_store_) {
     // The workers' own connections say whether Redis answers: no PING that a stalled Redis
     // would hold for a whole timeout, on the thread that also handles signals.
