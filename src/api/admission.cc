@@ -15,13 +15,9 @@ namespace {
 using Stage = AdmissionProgress::Stage;
 
 // The address a per-address limit counts. IPv6 clients are limited per /64: one host usually
-// owns the whole prefix; `bucket` then holds its text.
+// owns the whole prefix; `bucket` then holds its text. The login defences use the same key.
 std::string_view limited_address(std::string_view client, std::string& bucket) {
-  if (client.find(':') == std::string_view::npos) return client;
-  auto address = net::parse_ip(client);
-  if (!address) return client;
-  bucket = net::address_bucket(*address);
-  return bucket;
+  return net::source_key(client, bucket);
 }
 
 // What a store that skipped a check it was asked for counts as: unavailable (503), never allowed.

@@ -8,8 +8,11 @@ namespace {
 std::string identity_of(const std::filesystem::path& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return "missing";
+  // Mode and owner too: a chmod or chown that makes the file untrusted (or trusted again)
+  // changes neither its contents nor its mtime, and must be seen without a SIGHUP.
   return std::to_string(info.st_ino) + ":" + std::to_string(info.st_size) + ":" +
-         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
+         std::to_string(info.st_mode) + ":" + std::to_string(info.st_uid);
 }
 }  // namespace
 

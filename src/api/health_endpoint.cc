@@ -1,13 +1,34 @@
 #include "api/health_endpoint.h"
 
+#include <utility>
+
 namespace smlapi::api {
+
+namespace {
+
+// ,"degraded":["users_file",...] when an identity source serves its last good state.
+void append_degraded(std::string& out, const Readiness& readiness) {
+  static constexpr std::pair<DegradedSource, const char*> kNames[] = {
+      {DegradedSource::users_file, "users_file"}, {DegradedSource::keys_dir, "keys_dir"}};
+  bool any = false;
+  for (const auto& [source, name] : kNames) {
+    if (!readiness.degraded(source)) continue;
+    out.append(any ? ",\"" : ",\"degraded\":[\"").append(name).push_back('"');
+    any = true;
+  }
+  if (any) out.push_back(']');
+}
+
+}  // namespace
 
 void answer_liveness(Call& call) { call.response.body.assign("{\"status\":\"ok\"}"); }
 
 void answer_readiness(Call& call, const Readiness& readiness) {
   std::string& out = call.response.body;
   if (readiness.ready()) {
-    out.assign("{\"status\":\"ready\"}");
+    out.assign("{\"status\":\"ready\"");
+    append_degraded(out, readiness);
+    out.push_back('}');
     return;
   }
   call.response.status = 503;
@@ -20,7 +41,9 @@ void answer_readiness(Call& call, const Readiness& readiness) {
   out.append(readiness.store_ok() ? "true" : "false");
   out.append(",\"draining\":");
   out.append(readiness.draining() ? "true" : "false");
-  out.append("}}");
+  out.push_back('}');
+  append_degraded(out, readiness);
+  out.push_back('}');
 }
 
 }  // namespace smlapi::api

@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "api/worker_state.h"
+#include "net/ip_address.h"
 #include "ratelimit/http_headers.h"
 
 namespace smlapi::api {
@@ -74,19 +75,44 @@ LimitVerdict RateLimitGate::report(Route route, LimitedBy by, const ratelimit::D
   return LimitVerdict::limited;
 }
 
+namespace {
+
+// The login defences key a caller exactly as the per-address limit does (IPv6 per /64), so
+// rotating addresses inside one /64 resets neither.
+std::string_view login_source(std::string_view address, std::string& bucket) {
+  return net::source_key(address, bucket);
+}
+
+}  // namespace
+
 std::optional<std::chrono::seconds> RateLimitGate::blocked(std::string_view account,
                                                            std::string_view address) {
-  ratelimit::LoginVerdict verdict = throttle_.check(account, address, clock_->steady());
+  std::string bucket;
+  const std::string_view source = login_source(address, bucket);
+  const ratelimit::TimePoint now = clock_->steady();
+  const bool known = recent_logins_.known(account, source, now);
+  ratelimit::LoginVerdict verdict = throttle_.check(account, source, known, now);
   if (verdict.allowed) return std::nullopt;
   return std::chrono::seconds(ratelimit::whole_seconds_ceil(verdict.retry_after));
 }
 
-void RateLimitGate::failed(std::string_view account, std::string_view address) {
-  throttle_.record_failure(account, address, clock_->steady());
+LoginSource RateLimitGate::source(std::string_view account, std::string_view address) {
+  std::string bucket;
+  LoginSource result{std::string(login_source(address, bucket)), false};
+  result.known = recent_logins_.known(account, result.key, clock_->steady());
+  return result;
 }
 
-void RateLimitGate::succeeded(std::string_view account, std::string_view) {
-  throttle_.record_success(account);
+void RateLimitGate::failed(std::string_view account, std::string_view address) {
+  std::string bucket;
+  throttle_.record_failure(account, login_source(address, bucket), clock_->steady());
+}
+
+void RateLimitGate::succeeded(std::string_view account, std::string_view address) {
+  std::string bucket;
+  const std::string_view source = login_source(address, bucket);
+  throttle_.record_success(account, source);
+  recent_logins_.remember(account, source, clock_->steady());
 }
 
 }  // namespace smlapi::api

@@ -13,6 +13,7 @@
 #include "ratelimit/admission_store.h"
 #include "ratelimit/login_throttle.h"
 #include "ratelimit/policy.h"
+#include "ratelimit/recent_logins.h"
 #include "ratelimit/store.h"
 
 #include <memory>
@@ -55,6 +56,7 @@ class RateLimitGate final : public LoginGuard {
 
   std::optional<std::chrono::seconds> blocked(std::string_view account,
                                               std::string_view address) override;
+  LoginSource source(std::string_view account, std::string_view address) override;
   void failed(std::string_view account, std::string_view address) override;
   void succeeded(std::string_view account, std::string_view address) override;
 
@@ -78,6 +80,7 @@ class RateLimitGate final : public LoginGuard {
   bool limits_enabled_;
   std::shared_ptr<const Clock> clock_;
   ratelimit::LoginThrottle throttle_;
+  ratelimit::RecentLogins recent_logins_;  // this replica's known (account, source) pairs
 };
 
 }  // namespace smlapi::api

@@ -109,6 +109,16 @@ class ServiceMetrics {
     prometheus::Counter* reconnects;
   };
   RedisLinks& redis_links() { return redis_links_; }
+  // The users file's and key directory's reload state (label source="users" or "keys").
+  struct IdentitySource {
+    prometheus::Gauge* ok;                 // 1 loaded, 0 degraded (serving the last good state)
+    prometheus::Counter* reload_failures;  // reloads that found it missing, corrupt or untrusted
+    prometheus::Gauge* last_success;       // Unix time of the last successful load
+  };
+  // Failure counters the in-process store's full failure table gave up (docs/security.md).
+  prometheus::Counter& login_counter_evictions() { return *login_counter_evictions_; }
+  IdentitySource& users_source() { return users_source_; }
+  IdentitySource& keys_source() { return keys_source_; }
   // Every model's prediction series in every registry, from the first scrape on.
   void declare_models(std::span<const std::string_view> models);
   // Text exposition format 0.0.4 of all registries, merged.
@@ -120,6 +130,9 @@ class ServiceMetrics {
   std::shared_ptr<prometheus::Registry> process_;
   prometheus::Gauge* redis_up_;
   RedisLinks redis_links_{};
+  prometheus::Counter* login_counter_evictions_ = nullptr;
+  IdentitySource users_source_{};
+  IdentitySource keys_source_{};
 };
 
 }  // namespace smlapi::api

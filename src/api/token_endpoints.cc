@@ -153,7 +153,9 @@ void TokenEndpoints::token(Call& call) {
   }
   grant.requested_scope = field(*form, "scope");
 
+  LoginSource source{std::string(call.client_address), false};
   if (parts_.login_guard) {
+    source = parts_.login_guard->source(grant.name, call.client_address);
     if (auto wait = parts_.login_guard->blocked(grant.name, call.client_address)) {
       set_oauth_error(response, 429, "invalid_request", "Too many failed attempts; retry later");
       response.add_header("Retry-After", std::to_string(wait->count()));
@@ -163,7 +165,7 @@ void TokenEndpoints::token(Call& call) {
       return;
     }
   }
-  auto permit = gate_.try_acquire();
+  auto permit = gate_.try_acquire(source.key, source.known);  // fair across sources
   if (!permit) {
     set_error(response, ApiError::unavailable, "Too many logins in progress; retry shortly");
     response.add_header("Retry-After", "1");

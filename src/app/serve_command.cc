@@ -1,6 +1,7 @@
 // `secure-ml-api serve`: the only place where the service is wired together.
 #include "api/api_service.h"
 #include "api/credentials_source.h"
+#include "api/identity_source_health.h"
 #include "api/inference_endpoints.h"
 #include "api/keys_source.h"
 #include "api/local_admission_store.h"
@@ -27,6 +28,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -38,6 +40,12 @@ namespace smlapi::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 struct StartupError {
   std::string message;
@@ -94,8 +102,9 @@ class Service {
  private:
   void housekeeping();
   void reload_files(bool force);
-  void log_reload(const api::ReloadResult& result, std::string_view event,
-                  std::string_view subject);
+  void report_reload(const api::ReloadResult& result, std::string_view event,
+                     api::IdentitySourceHealth& health, api::DegradedSource source,
+                     api::ServiceMetrics::IdentitySource& series, const std::string& path);
 
   const ServeConfig& config_;
   api::LogSink& log_;
@@ -104,7 +113,12 @@ class Service {
   std::unique_ptr<api::ServiceMetrics> metrics_;
   std::shared_ptr<api::CredentialsSource> credentials_;
   std::shared_ptr<api::KeysSource> keys_;
+  // A failed reload keeps the last good state; these make it visible (log, metrics, /readyz).
+  api::IdentitySourceHealth users_health_{"users file"};
+  api::IdentitySourceHealth keys_health_{"key directory"};
   std::shared_ptr<ratelimit::Store> store_;
+  std::shared_ptr<ratelimit::MemoryStore> memory_store_;  // when store_ is the in-process one
+  std::uint64_t failure_evictions_counted_ = 0;
   // Before api_ and server_: the workers' Redis connections report to it until they stop.
   std::unique_ptr<RedisLinkMonitor> link_monitor_;
   std::shared_ptr<redis::AsyncAdmissionStore> async_store_;
@@ -177,8 +191,9 @@ boost::system::result<void, StartupError> Service::start() {
     api::WorkerMetrics& background = metrics_->background();
     ratelimit::MemoryStoreConfig store_config;
     store_config.max_keys = config_.rate_limit_max_keys;
-    store_ = std::make_shared<ratelimit::MemoryStore>(
+    memory_store_ = std::make_shared<ratelimit::MemoryStore>(
         store_config, [&background] { background.ratelimit_eviction(); });
+    store_ = memory_store_;
     revocations = std::make_shared<auth::MemoryRevocationStore>();
     admission_store = std::make_shared<api::LocalAdmissionStore>(store_, revocations);
   }
@@ -197,8 +212,12 @@ boost::system::result<void, StartupError> Service::start() {
     if (loaded.outcome == api::ReloadResult::Outcome::failed) {
       return StartupError{"--users-file: " + loaded.detail};  // no previous store to keep
     }
-    log_reload(loaded, "users.reload", "users file");
+    report_reload(loaded, "users.reload", users_health_, api::DegradedSource::users_file,
+                  metrics_->users_source(), config_.users_file);
   }
+  keys_health_.observe({api::ReloadResult::Outcome::loaded, {}}, Clock::now(),
+                       unix_now());  // loaded by load_keys above (its own log line)
+  metrics_->keys_source().last_success->Set(static_cast<double>(unix_now()));
   api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
                                       keys_,        access,
                                       gate,         config_.max_concurrent_hashes,
@@ -273,32 +292,47 @@ boost::system::result<void, StartupError> Service::start() {
   return {};
 }
 
-// `subject` names what was reloaded in the message; a detail never holds secret material.
-void Service::log_reload(const api::ReloadResult& result, std::string_view event,
-                         std::string_view subject) {
-  switch (result.outcome) {
-    case api::ReloadResult::Outcome::unchanged:
-      return;
-    case api::ReloadResult::Outcome::loaded:
-      api::log_event(log_, "info", event, std::string(subject) + " loaded: " + result.detail);
-      return;
-    case api::ReloadResult::Outcome::failed:
-      api::log_event(
-          log_, "error", event,
-          std::string(subject) + " not loaded, keeping the previous one: " + result.detail);
-      return;
+// One reload's outcome, made visible: a log line when the health tracker has one (naming the
+// file and the rule that failed, never its contents: a detail holds no secret material), the
+// source's metrics and its /readyz "degraded" entry.
+void Service::report_reload(const api::ReloadResult& result, std::string_view event,
+                            api::IdentitySourceHealth& health, api::DegradedSource source,
+                            api::ServiceMetrics::IdentitySource& series, const std::string& path) {
+  const std::uint64_t failures_before = health.failures();
+  const std::optional<api::SourceNote> note = health.observe(result, Clock::now(), unix_now());
+  series.reload_failures->Increment(static_cast<double>(health.failures() - failures_before));
+  series.ok->Set(health.degraded() ? 0 : 1);
+  if (result.outcome == api::ReloadResult::Outcome::loaded) {
+    series.last_success->Set(static_cast<double>(health.last_success_unix()));
   }
+  readiness_.set_degraded(source, health.degraded());
+  if (!note) return;
+  std::string line;
+  api::LogLine(line, note->level, event)
+      .str("message", note->message)
+      .str("file", path)
+      .str("state", note->state)
+      .end();
+  log_.write(line);
 }
 
 void Service::reload_files(bool force) {
-  log_reload(credentials_->reload(force), "users.reload", "users file");
-  log_reload(keys_->reload(force), "keys.reload", "key directory");
+  report_reload(credentials_->reload(force), "users.reload", users_health_,
+                api::DegradedSource::users_file, metrics_->users_source(), config_.users_file);
+  report_reload(keys_->reload(force), "keys.reload", keys_health_, api::DegradedSource::keys_dir,
+                metrics_->keys_source(), config_.keys_dir);
 }
 
 // Once a second: users-file and key-directory changes (the kubelet swaps a Secret volume's
 // files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
   reload_files(false);
+  if (memory_store_) {
+    const std::uint64_t evicted = memory_store_->failure_evictions();
+    metrics_->login_counter_evictions().Increment(
+        static_cast<double>(evicted - failure_evictions_counted_));
+    failure_evictions_counted_ = evicted;
+  }
   if (async_store_) {
     // The workers' own connections say whether Redis answers: no PING that a stalled Redis
     // would hold for a whole timeout, on the thread that also handles signals.

@@ -78,7 +78,7 @@ const std::vector<OptionSpec>& specs() {
       {"token-leeway", text(static_cast<std::size_t>(defaults.token_leeway_seconds)),
        "Clock skew allowed on exp/nbf/iat, seconds (0..300)"},
       {"max-concurrent-hashes", text(defaults.max_concurrent_hashes),
-       "Argon2id computations at once; beyond: 503"},
+       "Argon2id computations at once (one per source, half kept for recent logins); beyond: 503"},
       {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
       {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
       {"redis-host", "",

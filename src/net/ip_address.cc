@@ -53,4 +53,12 @@ std::string address_bucket(const IpAddress& address, unsigned ipv6_prefix) {
   return boost::asio::ip::address_v6(bytes).to_string() + "/" + std::to_string(ipv6_prefix);
 }
 
+std::string_view source_key(std::string_view client, std::string& bucket) {
+  if (client.find(':') == std::string_view::npos) return client;
+  auto address = parse_ip(client);
+  if (!address) return client;
+  bucket = address_bucket(*address);
+  return bucket;
+}
+
 }  // namespace smlapi::net

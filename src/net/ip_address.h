@@ -33,4 +33,10 @@ IpAddress normalise(const IpAddress& address);
 // "192.0.2.1" or "2001:db8:1:2::/64".
 std::string address_bucket(const IpAddress& address, unsigned ipv6_prefix = 64);
 
+// The identity every per-source defence counts (rate limits, failed-login counters, hashing
+// admission), from a resolved client address as text: IPv4 as it is, IPv6 reduced to its /64
+// (`bucket` then holds the text and the result views it). One function, so a defence cannot
+// key by the full IPv6 address while the limiter groups by /64.
+std::string_view source_key(std::string_view client, std::string& bucket);
+
 }  // namespace smlapi::net

@@ -63,10 +63,23 @@ struct alignas(64) MemoryStore::Shard {
   std::size_t cursor = 0;  // bucket where the next eviction sample starts (a CLOCK hand)
 };
 
+// Which of two live failure counters a full failure table gives up first: an unlocked one
+// before a locked one; among unlocked, the one with fewer failures (least recently used on a
+// tie); among locked, the one whose lock-out ends first.
+bool less_valuable(const Entry& a, const Entry& b, TimePoint now) noexcept {
+  const bool a_locked = a.locked_until > now;
+  const bool b_locked = b.locked_until > now;
+  if (a_locked != b_locked) return !a_locked;
+  if (a_locked) return a.locked_until < b.locked_until;
+  if (a.failures != b.failures) return a.failures < b.failures;
+  return a.last_used < b.last_used;
+}
+
 // Finds or creates entries of one locked shard, evicting when it is full.
 struct MemoryStore::Access {
   Shard& shard;
   std::size_t samples;
+  bool failure_table = false;  // victims by less_valuable(), not by last use
   std::uint64_t evicted = 0;
 
   Entry* find(const HashedKey& key, TimePoint now) {
@@ -100,7 +113,10 @@ struct MemoryStore::Access {
           shard.cursor = bucket + 1;
           return shard.map.find(it->first);
         }
-        if (it->second.last_used < oldest_use) {
+        if (failure_table) {
+          if (oldest == nullptr || less_valuable(it->second, shard.map.find(*oldest)->second, now))
+            oldest = &it->first;
+        } else if (it->second.last_used < oldest_use) {
           oldest_use = it->second.last_used;
           oldest = &it->first;
         }
@@ -126,7 +142,9 @@ std::size_t memory_ceiling_bytes(const MemoryStoreConfig& config) noexcept {
   const std::size_t key_bytes = std::max(config.max_key_bytes, kMinKeyBytes) + 1;
   const std::size_t shards = std::bit_ceil(std::max<std::size_t>(config.shards, 1));
   const std::size_t per_shard = std::max<std::size_t>(config.max_keys / shards, 1);
-  return shards * (kShardOverheadBytes + per_shard * (kEntryOverheadBytes + key_bytes));
+  const std::size_t per_failure_shard = std::max<std::size_t>(config.max_failure_keys / shards, 1);
+  return shards * (2 * kShardOverheadBytes +
+                   (per_shard + per_failure_shard) * (kEntryOverheadBytes + key_bytes));
 }
 
 MemoryStore::MemoryStore(MemoryStoreConfig config, std::function<void()> on_eviction)
@@ -136,10 +154,14 @@ MemoryStore::MemoryStore(MemoryStoreConfig config, std::function<void()> on_evic
   config_.eviction_samples = std::max<std::size_t>(config_.eviction_samples, 1);
   shard_bits_ = static_cast<std::size_t>(std::countr_zero(shard_count));
   shards_ = std::make_unique<Shard[]>(shard_count);
+  failure_shards_ = std::make_unique<Shard[]>(shard_count);
   const std::size_t per_shard = std::max<std::size_t>(config_.max_keys / shard_count, 1);
+  const std::size_t per_failure_shard =
+      std::max<std::size_t>(config_.max_failure_keys / shard_count, 1);
   for (std::size_t i = 0; i < shard_count; ++i) {
     shards_[i].capacity = per_shard;
     shards_[i].map.reserve(std::min<std::size_t>(per_shard, 1024));
+    failure_shards_[i].capacity = per_failure_shard;
   }
 }
 
@@ -149,6 +171,11 @@ MemoryStore::Shard& MemoryStore::shard_for(std::size_t hash) const noexcept {
   if (shard_bits_ == 0) return shards_[0];
   // High bits pick the shard; the map's buckets use the hash modulo a prime.
   return shards_[hash >> (8 * sizeof(std::size_t) - shard_bits_)];
+}
+
+MemoryStore::Shard& MemoryStore::failure_shard_for(std::size_t hash) const noexcept {
+  if (shard_bits_ == 0) return failure_shards_[0];
+  return failure_shards_[hash >> (8 * sizeof(std::size_t) - shard_bits_)];
 }
 
 void MemoryStore::note_evictions(std::uint64_t count) {
@@ -180,8 +207,8 @@ Decision MemoryStore::check(std::string_view key, const Policy& policy, TimePoin
 Lockout MemoryStore::lockout(std::string_view key, TimePoint now) {
   std::string scratch;
   const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
-  Shard& shard = shard_for(stored.hash);
-  Access access{shard, config_.eviction_samples};
+  Shard& shard = failure_shard_for(stored.hash);
+  Access access{shard, config_.eviction_samples, true};
   const std::lock_guard lock(shard.mutex);
   const Entry* entry = access.find(stored, now);
   if (entry == nullptr) return Lockout{};
@@ -193,8 +220,8 @@ Lockout MemoryStore::record_failure(std::string_view key, const BackoffPolicy& p
                                     TimePoint now) {
   std::string scratch;
   const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
-  Shard& shard = shard_for(stored.hash);
-  Access access{shard, config_.eviction_samples};
+  Shard& shard = failure_shard_for(stored.hash);
+  Access access{shard, config_.eviction_samples, true};
   Lockout result;
   {
     const std::lock_guard lock(shard.mutex);
@@ -205,14 +232,14 @@ Lockout MemoryStore::record_failure(std::string_view key, const BackoffPolicy& p
     entry.expires_at = std::max(entry.locked_until, now + policy.forget_after);
     result = Lockout{entry.failures, lock_for, DecisionSource::store};
   }
-  note_evictions(access.evicted);
+  failure_evictions_.fetch_add(access.evicted, std::memory_order_relaxed);
   return result;
 }
 
 void MemoryStore::clear_failures(std::string_view key) {
   std::string scratch;
   const HashedKey stored = hashed(bounded_key(key, config_.max_key_bytes, scratch));
-  Shard& shard = shard_for(stored.hash);
+  Shard& shard = failure_shard_for(stored.hash);
   const std::lock_guard lock(shard.mutex);
   if (const auto it = shard.map.find(stored); it != shard.map.end()) shard.map.erase(it);
 }
@@ -222,6 +249,8 @@ std::size_t MemoryStore::size() const {
   for (std::size_t i = 0; i < config_.shards; ++i) {
     const std::lock_guard lock(shards_[i].mutex);
     total += shards_[i].map.size();
+    const std::lock_guard failure_lock(failure_shards_[i].mutex);
+    total += failure_shards_[i].map.size();
   }
   return total;
 }

@@ -22,6 +22,9 @@ struct MemoryStoreConfig {
   std::size_t eviction_samples = 8;
   // Longer keys are compacted (see key.h), so each key costs a bounded number of bytes.
   std::size_t max_key_bytes = 128;
+  // Upper bound on failure counters (brute-force defence), held in a table of their own that
+  // rate-limit traffic never touches: a flood of distinct rate-limit keys cannot evict them.
+  std::size_t max_failure_keys = 100'000;
 };
 
 // Upper bound of the memory the store's entries can occupy with this configuration
@@ -33,6 +36,13 @@ std::size_t memory_ceiling_bytes(const MemoryStoreConfig& config) noexcept;
 // (expired entries are equivalent to absent keys, nothing is lost), otherwise the least recently
 // used entry of the sample; the latter counts as an eviction (evictions(), on_eviction), since
 // that client's state is forgotten and it may get a fresh quota.
+//
+// Failure counters (lockout, record_failure, clear_failures) live in a second table of
+// max_failure_keys entries. Its entries expire (forget_after after the last failure, or the end
+// of the lock-out); when it is full, a new counter replaces an expired one of the sample, else
+// the sample's least valuable one: unlocked before locked, fewest failures first, then the one
+// whose lock-out ends soonest (failure_evictions()). Evicting a counter that holds f failures
+// therefore needs a table full of counters holding more, each bought with real failed logins.
 class MemoryStore final : public Store {
  public:
   // `on_eviction` runs after each eviction of a live entry, outside any lock, on the thread that
@@ -49,6 +59,9 @@ class MemoryStore final : public Store {
   bool healthy() override { return true; }
 
   std::uint64_t evictions() const noexcept { return evictions_.load(std::memory_order_relaxed); }
+  std::uint64_t failure_evictions() const noexcept {
+    return failure_evictions_.load(std::memory_order_relaxed);
+  }
   std::size_t size() const;  // current number of keys (locks every shard; for tests/metrics)
 
  private:
@@ -56,13 +69,16 @@ class MemoryStore final : public Store {
   struct Access;
 
   Shard& shard_for(std::size_t key_hash) const noexcept;
+  Shard& failure_shard_for(std::size_t key_hash) const noexcept;
   void note_evictions(std::uint64_t count);
 
   MemoryStoreConfig config_;
   std::function<void()> on_eviction_;
   std::size_t shard_bits_ = 0;
   std::unique_ptr<Shard[]> shards_;
+  std::unique_ptr<Shard[]> failure_shards_;  // same count as shards_
   std::atomic<std::uint64_t> evictions_{0};
+  std::atomic<std::uint64_t> failure_evictions_{0};
 };
 
 }  // namespace smlapi::ratelimit

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -129,6 +130,41 @@ TEST_F(RateLimitGateTest, AnUnavailableStoreAnswers503WithoutRateLimitHeaders) {
   EXPECT_EQ(response_.status, 503u);
   EXPECT_EQ(values_of(response_, "Retry-After"), std::vector<std::string>{"2"});
   EXPECT_TRUE(values_of(response_, "RateLimit").empty());
+}
+
+// ---- the /token brute-force defence (LoginGuard) ----------------------------------------------
+
+std::string hex(int value) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%x", value);
+  return text;
+}
+
+TEST_F(RateLimitGateTest, LoginFailuresCountPerSourceKeyedLikeTheLimiter) {
+  RateLimitGate guard = gate();
+  // 25 accounts from 25 addresses of one /64: one source (a 32 s lock-out by now).
+  for (int i = 1; i <= 25; ++i) guard.failed("user" + std::to_string(i), "2001:db8:1:2::" + hex(i));
+  EXPECT_TRUE(guard.blocked("someone", "2001:db8:1:2::ffff")) << "same /64, new address";
+  EXPECT_FALSE(guard.blocked("someone", "2001:db8:1:3::1")) << "another /64";
+}
+
+TEST_F(RateLimitGateTest, LoginLockOutIsPerAccountAndSource) {
+  RateLimitGate guard = gate();
+  for (int i = 0; i < 10; ++i) guard.failed("alice", "192.0.2.1");
+  EXPECT_TRUE(guard.blocked("alice", "192.0.2.1"));
+  EXPECT_FALSE(guard.blocked("alice", "198.51.100.7")) << "the owner elsewhere is not locked";
+  EXPECT_FALSE(guard.blocked("bob", "192.0.2.1")) << "nor other accounts from the source";
+}
+
+TEST_F(RateLimitGateTest, ASuccessfulLoginMakesThePairKnown) {
+  RateLimitGate guard = gate();
+  EXPECT_FALSE(guard.source("alice", "2001:db8::1").known);
+  guard.succeeded("alice", "2001:db8::1");
+  const LoginSource same_64 = guard.source("alice", "2001:db8::2");
+  EXPECT_TRUE(same_64.known);
+  EXPECT_EQ(same_64.key, "2001:db8::/64");
+  EXPECT_FALSE(guard.source("bob", "2001:db8::1").known) << "per account";
+  EXPECT_FALSE(guard.source("alice", "192.0.2.1").known) << "per source";
 }
 
 }  // namespace

@@ -104,19 +104,44 @@ TEST(Argon2Phc, ParsesAndBoundsParameters) {
 
 TEST(HashingGate, BoundsConcurrentPermits) {
   HashingGate gate(2);
-  auto first = gate.try_acquire();
-  auto second = gate.try_acquire();
+  auto first = gate.try_acquire("192.0.2.1", false);
+  auto second = gate.try_acquire("192.0.2.2", true);
   ASSERT_TRUE(first);
   ASSERT_TRUE(second);
-  EXPECT_FALSE(gate.try_acquire());
+  EXPECT_FALSE(gate.try_acquire("192.0.2.3", true));
   EXPECT_EQ(gate.in_use(), 2u);
   first.reset();
   EXPECT_EQ(gate.in_use(), 1u);
-  auto third = gate.try_acquire();
+  auto third = gate.try_acquire("192.0.2.3", false);
   EXPECT_TRUE(third);
   HashingGate::Permit moved = std::move(*third);
   third.reset();
   EXPECT_EQ(gate.in_use(), 2u) << "a moved-from permit releases nothing";
+}
+
+TEST(HashingGate, KeepsHalfTheSlotsForKnownCallers) {
+  HashingGate gate(4);
+  EXPECT_EQ(gate.reserved(), 2u);
+  auto a = gate.try_acquire("198.51.100.1", false);
+  auto b = gate.try_acquire("198.51.100.2", false);
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(gate.try_acquire("198.51.100.3", false)) << "unknown callers share two slots";
+  auto owner = gate.try_acquire("203.0.113.7", true);
+  auto colleague = gate.try_acquire("203.0.113.8", true);
+  EXPECT_TRUE(owner && colleague) << "the reserved slots stay free for known callers";
+}
+
+TEST(HashingGate, OneSlotPerSource) {
+  HashingGate gate(4);
+  auto first = gate.try_acquire("2001:db8:1:2::/64", false);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(gate.try_acquire("2001:db8:1:2::/64", false)) << "one unknown hash per source";
+  EXPECT_TRUE(gate.try_acquire("2001:db8:1:3::/64", false));
+  auto known = gate.try_acquire("2001:db8:1:2::/64", true);
+  ASSERT_TRUE(known) << "the source's known caller has a slot of its own";
+  EXPECT_FALSE(gate.try_acquire("2001:db8:1:2::/64", true)) << "and only one";
+  first.reset();
+  EXPECT_TRUE(gate.try_acquire("2001:db8:1:2::/64", false)) << "released with the permit";
 }
 
 TEST(HashingGate, ZeroCapacityMeansOne) {

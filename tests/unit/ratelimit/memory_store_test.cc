@@ -139,6 +139,38 @@ TEST(MemoryStore, FailureCountersAreForgottenAfterQuietTime) {
   EXPECT_EQ(store.record_failure("bf:y", backoff, clock.now()).failures, 1u);
 }
 
+TEST(MemoryStore, FailureCountersSurviveAFloodOfRateLimitKeys) {
+  MemoryStore store(MemoryStoreConfig{.max_keys = 1000, .shards = 16});
+  FakeClock clock;
+  const BackoffPolicy backoff{};
+  for (int i = 0; i < 3; ++i) (void)store.record_failure("bf:pair:x", backoff, clock.now());
+  for (int i = 0; i < 20000; ++i) {
+    (void)store.check("rl:flood:" + std::to_string(i), kTenPerMinute, clock.now());
+  }
+  EXPECT_GT(store.evictions(), 0u);
+  EXPECT_EQ(store.lockout("bf:pair:x", clock.now()).failures, 3u)
+      << "rate-limit keys live in another table";
+}
+
+TEST(MemoryStore, AFullFailureTableGivesUpTheLeastValuableCounter) {
+  MemoryStore store(MemoryStoreConfig{
+      .max_keys = 100, .shards = 1, .eviction_samples = 128, .max_failure_keys = 4});
+  FakeClock clock;
+  const BackoffPolicy backoff{};  // locked from the 5th failure
+  for (int i = 0; i < 6; ++i) (void)store.record_failure("bf:locked", backoff, clock.now());
+  for (int i = 0; i < 3; ++i) (void)store.record_failure("bf:three", backoff, clock.now());
+  (void)store.record_failure("bf:one-old", backoff, clock.now());
+  clock.advance(1ms);
+  (void)store.record_failure("bf:one-new", backoff, clock.now());
+  (void)store.record_failure("bf:incoming", backoff, clock.now());
+  EXPECT_EQ(store.failure_evictions(), 1u);
+  EXPECT_EQ(store.lockout("bf:one-old", clock.now()).failures, 0u) << "fewest failures, oldest";
+  EXPECT_TRUE(store.lockout("bf:locked", clock.now()).locked());
+  EXPECT_EQ(store.lockout("bf:three", clock.now()).failures, 3u);
+  EXPECT_EQ(store.lockout("bf:one-new", clock.now()).failures, 1u);
+  EXPECT_EQ(store.lockout("bf:incoming", clock.now()).failures, 1u);
+}
+
 TEST(MemoryStore, MemoryCeilingScalesWithMaxKeys) {
   const std::size_t small = memory_ceiling_bytes(MemoryStoreConfig{.max_keys = 1000});
   const std::size_t large = memory_ceiling_bytes(MemoryStoreConfig{.max_keys = 100000});
