@@ -265,18 +265,23 @@ TEST_F(RedisStoreTest, LoginThrottleHoldsAcrossReplicas) {
   auto replica_b = store(config_for(server));
   ratelimit::LoginThrottle on_a(*replica_a, {});
   ratelimit::LoginThrottle on_b(*replica_b, {});
+  // The (account, source) pair's counter is shared: guessing across replicas is as slow as
+  // against one.
   for (int i = 0; i < 5; ++i) {
     ratelimit::LoginThrottle& throttle = i % 2 == 0 ? on_a : on_b;
-    ASSERT_TRUE(throttle.check("alice", "192.0.2.1", clock_.now()).allowed) << i;
+    ASSERT_TRUE(throttle.check("alice", "192.0.2.1", false, clock_.now()).allowed) << i;
     throttle.record_failure("alice", "192.0.2.1", clock_.now());
   }
-  const auto verdict = on_b.check("alice", "192.0.2.1", clock_.now());
+  const auto verdict = on_b.check("alice", "192.0.2.1", false, clock_.now());
   EXPECT_FALSE(verdict.allowed);
   EXPECT_GT(verdict.retry_after, 0s);
   EXPECT_LE(verdict.retry_after, 1s);
-  on_a.record_success("alice");
+  EXPECT_TRUE(on_b.check("alice", "198.51.100.7", false, clock_.now()).allowed)
+      << "another source is not locked out by this one's failures";
+  on_a.record_success("alice", "192.0.2.1");
   EXPECT_EQ(
-      replica_b->lockout(ratelimit::LoginThrottle::account_key("alice"), clock_.now()).failures,
+      replica_b->lockout(ratelimit::LoginThrottle::pair_key("alice", "192.0.2.1"), clock_.now())
+          .failures,
       0u);
 }
 
