@@ -195,6 +195,8 @@ boost::system::result<void, StartupError> Service::start() {
       return StartupError{"--users-file: " + loaded.detail};  // no previous store to keep
     }
     log_reload(loaded, "users.reload", "users file");
+    // Tokens of removed principals or withdrawn scopes stop working at the next reload.
+    access->check_authority_against(credentials_);
   }
   api::TokenEndpointParts token_parts{credentials_, std::make_shared<const auth::PasswordHasher>(),
                                       keys_,        access,
