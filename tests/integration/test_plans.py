@@ -124,6 +124,8 @@ def test_bad_plans_fail_the_load_naming_the_entry(tmp_path, edit, message):
     assert result.returncode != 0
     assert message in result.stdout + result.stderr, result.stdout + result.stderr
     # And the CLI refuses to name an unknown plan.
+    fresh = gold_workdir(tmp_path / "cli")
     bad = conftest.run_cli("users", "set-plan", "alice", "platinum", "--users-file",
-                           str(tmp_path / "svc2.json"), check=False)
+                           str(fresh / "users.json"), check=False)
     assert bad.returncode != 0
+    assert "unknown plan 'platinum'" in bad.stderr, bad.stderr
