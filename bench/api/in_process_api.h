@@ -7,6 +7,7 @@
 #include "api/testing/in_process_service.h"
 #include "auth/algorithm.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,11 +18,17 @@ struct InProcessApiOptions {
   auth::Algorithm algorithm = auth::Algorithm::HS256;  // of the signing key and the token
   bool rate_limits = true;  // in-process store with a limit no benchmark can reach
   bool access_log = false;  // on: JSON lines are formatted and kept in memory
+  // A users file naming the token's subject (its authority is checked, stale-authority), and
+  // with `plan` a plan it belongs to (the subject limit and headers come from the plan).
+  enum class UsersFile { none, plain, plan } users_file = UsersFile::none;
 };
 
 class InProcessApi {
  public:
   explicit InProcessApi(InProcessApiOptions options);
+  ~InProcessApi();
+  InProcessApi(const InProcessApi&) = delete;
+  InProcessApi& operator=(const InProcessApi&) = delete;
 
   // A valid bearer token (scope "predict", one hour) for the requests below.
   const std::string& token() const { return token_; }
@@ -34,6 +41,7 @@ class InProcessApi {
   const std::string& wire() const { return service_->wire(); }
 
  private:
+  std::filesystem::path users_dir_;  // removed by the destructor
   std::unique_ptr<api::testing::InProcessService> service_;
   std::string token_;
 };

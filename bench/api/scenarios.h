@@ -22,13 +22,38 @@ struct Scenario {
 
 inline constexpr std::size_t kBatchTexts = 100;
 
-inline constexpr std::array<Scenario, 6> kScenarios{{
-    {"healthz", {auth::Algorithm::HS256, false, false}, Scenario::Kind::healthz, 0},
-    {"predict", {auth::Algorithm::HS256, true, false}, Scenario::Kind::predict, 1},
-    {"predict_limits_off", {auth::Algorithm::HS256, false, false}, Scenario::Kind::predict, 1},
-    {"predict_access_log", {auth::Algorithm::HS256, true, true}, Scenario::Kind::predict, 1},
-    {"predict_eddsa", {auth::Algorithm::EdDSA, true, false}, Scenario::Kind::predict, 1},
-    {"predict_batch100", {auth::Algorithm::HS256, true, false}, Scenario::Kind::batch, kBatchTexts},
+using UsersFile = InProcessApiOptions::UsersFile;
+
+inline constexpr std::array<Scenario, 8> kScenarios{{
+    {"healthz",
+     {auth::Algorithm::HS256, false, false, UsersFile::none},
+     Scenario::Kind::healthz,
+     0},
+    {"predict", {auth::Algorithm::HS256, true, false, UsersFile::none}, Scenario::Kind::predict, 1},
+    {"predict_limits_off",
+     {auth::Algorithm::HS256, false, false, UsersFile::none},
+     Scenario::Kind::predict,
+     1},
+    {"predict_access_log",
+     {auth::Algorithm::HS256, true, true, UsersFile::none},
+     Scenario::Kind::predict,
+     1},
+    {"predict_eddsa",
+     {auth::Algorithm::EdDSA, true, false, UsersFile::none},
+     Scenario::Kind::predict,
+     1},
+    {"predict_users_file",
+     {auth::Algorithm::HS256, true, false, UsersFile::plain},
+     Scenario::Kind::predict,
+     1},
+    {"predict_plan",
+     {auth::Algorithm::HS256, true, false, UsersFile::plan},
+     Scenario::Kind::predict,
+     1},
+    {"predict_batch100",
+     {auth::Algorithm::HS256, true, false, UsersFile::none},
+     Scenario::Kind::batch,
+     kBatchTexts},
 }};
 
 inline std::optional<Scenario> find_scenario(std::string_view name) {

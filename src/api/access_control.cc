@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "api/worker_state.h"
+#include "auth/token_authority.h"
 
 namespace smlapi::api {
 
@@ -19,7 +20,14 @@ AccessControl::AccessControl(std::shared_ptr<const auth::KeySet> keys, auth::Ver
     : AccessControl(std::make_shared<KeysSource>(std::move(keys), nullptr), std::move(config),
                     std::move(revocations), revocation_fail_open) {}
 
-void AccessControl::attach(WorkerState& worker) const { use_keys(worker, *keys_->current()); }
+void AccessControl::check_authority_against(std::shared_ptr<const CredentialsSource> identities) {
+  identities_ = std::move(identities);
+}
+
+void AccessControl::attach(WorkerState& worker) const {
+  use_keys(worker, *keys_->current());
+  follow_identities(worker);
+}
 
 // The verifier's configuration was accepted by attach(), so only a bug could make this throw.
 void AccessControl::use_keys(WorkerState& worker, const KeyGeneration& generation) const {
@@ -34,6 +42,23 @@ void AccessControl::use_keys(WorkerState& worker, const KeyGeneration& generatio
 
 void AccessControl::follow_key_rotation(WorkerState& worker) const {
   if (worker.key_generation != keys_->generation()) use_keys(worker, *keys_->current());
+}
+
+// One atomic load per request while the users file stays the same. When it changed, the cached
+// tokens are checked once against the new store, so a cache hit is as current as a new token.
+void AccessControl::follow_identities(WorkerState& worker) const {
+  if (!identities_) return;
+  const std::uint64_t generation = identities_->generation();
+  if (worker.identity_generation == generation) return;
+  worker.identities = identities_->current();  // this generation's store or a newer one
+  worker.identity_generation = generation;
+  worker.token_cache.reapply(
+      [&](auth::VerifiedToken& token) { return apply_authority(worker, token); });
+}
+
+bool AccessControl::apply_authority(const WorkerState& worker, auth::VerifiedToken& token) const {
+  if (!worker.identities) return true;  // no users file: nothing to check against
+  return !auth::withdrawn(auth::apply_authority(*worker.identities, token));
 }
 
 std::string_view bearer_token(std::string_view authorization) {
@@ -54,6 +79,7 @@ std::string_view bearer_token(std::string_view authorization) {
 boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::verify(
     const http::Request& request, WorkerState& worker, std::int64_t now) const {
   follow_key_rotation(worker);
+  follow_identities(worker);
   std::string_view token = bearer_token(request.authorization);
   if (token.empty()) {
     return AuthDenial{AuthDenial::Kind::missing_token, "missing_token", "", ""};
@@ -65,7 +91,13 @@ boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::ver
       return AuthDenial{AuthDenial::Kind::invalid_token, auth::to_string(checked.error()),
                         auth::describe(checked.error()), ""};
     }
-    worker.token_cache.insert(token, checked.value());
+    auth::VerifiedToken effective = checked.value();
+    if (!apply_authority(worker, effective)) {
+      // A removed principal, or an earlier principal of the same name.
+      return AuthDenial{AuthDenial::Kind::invalid_token, "authority_withdrawn",
+                        "the token's authority was withdrawn", ""};
+    }
+    worker.token_cache.insert(token, checked.value(), effective);
     verified = worker.token_cache.find(token, now, config_.leeway_seconds);
     if (verified == nullptr) {  // valid now but already past exp + leeway: cannot happen
       return AuthDenial{AuthDenial::Kind::invalid_token, "expired", "token expired", ""};
@@ -77,6 +109,7 @@ boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::ver
 const auth::VerifiedToken* AccessControl::cached(std::string_view token, WorkerState& worker,
                                                  std::int64_t now) const {
   follow_key_rotation(worker);
+  follow_identities(worker);
   return worker.token_cache.find(token, now, config_.leeway_seconds);
 }
 

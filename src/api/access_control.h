@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/call.h"
+#include "api/credentials_source.h"
 #include "api/keys_source.h"
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
@@ -38,6 +39,11 @@ class AccessControl {
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);
 
+  // Checks local tokens' authority (auth/token_authority.h) against the users file as
+  // `identities` holds it: set by the wiring before attach() when there is a users file.
+  // Without one, nothing is checked (no store to compare with).
+  void check_authority_against(std::shared_ptr<const CredentialsSource> identities);
+
   // Creates the worker's own verifier (it keeps reusable crypto contexts); verify() and
   // cached() replace it when the keys source publishes a new generation.
   void attach(WorkerState& worker) const;
@@ -65,11 +71,15 @@ class AccessControl {
  private:
   void use_keys(WorkerState& worker, const KeyGeneration& generation) const;
   void follow_key_rotation(WorkerState& worker) const;
+  void follow_identities(WorkerState& worker) const;
+  // Narrows `token` to its principal's current authority; false when it has none left.
+  bool apply_authority(const WorkerState& worker, auth::VerifiedToken& token) const;
 
   std::shared_ptr<KeysSource> keys_;
   auth::VerifierConfig config_;
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;
+  std::shared_ptr<const CredentialsSource> identities_;  // null: authority not checked
 };
 
 inline constexpr std::string_view kRealm = "secure-ml-api";

@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "api/worker_state.h"
+#include "auth/token_authority.h"
 #include "net/client_address.h"
 #include "net/ip_address.h"
 
@@ -57,6 +58,7 @@ AdmissionState Admission::start(Call& call) {
   call.principal = nullptr;
   progress.limited = parts_.limits && parts_.limits->limits_enabled() && info.needs_rate_limit();
   progress.subject_limited = false;
+  progress.subject_plan = nullptr;
   if (!progress.limited && !info.needs_token()) return AdmissionState::admitted;  // health
   progress.query = {};
   progress.query.now = parts_.clock->steady();
@@ -93,8 +95,10 @@ AdmissionState Admission::resume(Call& call, const ratelimit::AdmissionResults& 
     case Stage::token:
       return finish_token_checks(call, results);
     case Stage::subject:
-      return report_limit(call, LimitedBy::subject, results.subject) ? AdmissionState::admitted
-                                                                     : AdmissionState::refused;
+      return report_limit(call, LimitedBy::subject, results.subject,
+                          call.state.admission.subject_plan)
+                 ? AdmissionState::admitted
+                 : AdmissionState::refused;
   }
   return AdmissionState::refused;
 }
@@ -142,6 +146,8 @@ AdmissionState Admission::ask_token_checks(Call& call, const auth::VerifiedToken
   if (progress.subject_limited) {
     progress.query.subject = parts_.limits->query(call.route, LimitedBy::subject,
                                                   request.principal.subject, progress.subject_key);
+    progress.subject_plan = subject_plan(call);
+    if (progress.subject_plan != nullptr) use_plan(progress);
   }
   progress.stage = Stage::token;
   return AdmissionState::awaiting_store;
@@ -173,15 +179,46 @@ AdmissionState Admission::finish_token_checks(Call& call,
     progress.stage = Stage::subject;
     return AdmissionState::awaiting_store;
   }
-  return report_limit(call, LimitedBy::subject, results.subject) ? AdmissionState::admitted
-                                                                 : AdmissionState::refused;
+  return report_limit(call, LimitedBy::subject, results.subject, progress.subject_plan)
+             ? AdmissionState::admitted
+             : AdmissionState::refused;
+}
+
+// The plan the users file gives the caller, if any: a map lookup, and only when the file
+// defines plans. The worker prepares the plans' policies once per identity generation.
+const PlanPolicy* Admission::subject_plan(Call& call) {
+  WorkerState& worker = call.worker;
+  AdmissionProgress& progress = call.state.admission;
+  progress.plans.reset();
+  if (!worker.identities || worker.identities->plans().empty()) return nullptr;
+  const Principal& caller = call.state.principal;
+  const auto local =
+      auth::find_local_principal(*worker.identities, caller.kind, caller.subject, caller.client_id);
+  if (!local || local->terms->plan.empty()) return nullptr;
+  if (!worker.plan_policies || worker.plan_policies->generation() != worker.identity_generation) {
+    worker.plan_policies =
+        parts_.limits->prepare_plans(*worker.identities, worker.identity_generation);
+  }
+  progress.plans = worker.plan_policies;
+  return progress.plans->find(local->terms->plan, route_info(call.route).limit);
+}
+
+// The plan's policy counts, under a key of its own: a principal moved to a faster plan is not
+// held back by the slower plan's count (its key holds a time up to (burst + 1) slow intervals
+// ahead). The same policy travels with the store command (the Redis script takes the rate and
+// burst as arguments), so a plan costs no extra round trip.
+void Admission::use_plan(AdmissionProgress& progress) {
+  const ratelimit::Policy& policy = progress.subject_plan->policy;
+  progress.subject_key.append(":plan:").append(progress.subject_plan->plan);
+  progress.query.subject = ratelimit::LimitQuery{progress.subject_key, &policy};
 }
 
 bool Admission::report_limit(Call& call, LimitedBy by,
-                             const std::optional<ratelimit::Decision>& decision) {
+                             const std::optional<ratelimit::Decision>& decision,
+                             const PlanPolicy* plan) {
   return parts_.limits->report(call.route, by, decision.value_or(kMissingDecision),
-                               call.state.admission.store_seconds, call.worker,
-                               call.response) == LimitVerdict::allowed;
+                               call.state.admission.store_seconds, call.worker, call.response,
+                               plan) == LimitVerdict::allowed;
 }
 
 // Records a denial (metrics, audit line) and answers it; true when the request may proceed.

@@ -60,7 +60,10 @@ class Admission {
   AdmissionState verify_token(Call& call);
   AdmissionState ask_token_checks(Call& call, const auth::VerifiedToken& token);
   AdmissionState finish_token_checks(Call& call, const ratelimit::AdmissionResults& results);
-  bool report_limit(Call& call, LimitedBy by, const std::optional<ratelimit::Decision>& decision);
+  bool report_limit(Call& call, LimitedBy by, const std::optional<ratelimit::Decision>& decision,
+                    const PlanPolicy* plan = nullptr);
+  const PlanPolicy* subject_plan(Call& call);
+  static void use_plan(AdmissionProgress& progress);
   bool report_auth(Call& call, const boost::system::result<void, AuthDenial>& verdict);
 
   AdmissionParts parts_;

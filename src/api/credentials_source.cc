@@ -31,6 +31,7 @@ ReloadResult CredentialsSource::reload(bool force) {
   std::string counts = std::to_string(store->users().size()) + " users, " +
                        std::to_string(store->clients().size()) + " clients";
   store_.store(std::move(store));
+  generation_.fetch_add(1, std::memory_order_release);
   return {ReloadResult::Outcome::loaded, std::move(counts)};
 }
 

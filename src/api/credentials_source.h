@@ -6,6 +6,7 @@
 #include "auth/credential_store.h"
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,10 @@ class CredentialsSource {
   explicit CredentialsSource(std::filesystem::path path);
 
   std::shared_ptr<const auth::CredentialStore> current() const { return store_.load(); }
+  // Bumped after each store that becomes current(): a worker that saw this number holds the
+  // store of that generation or a newer one, so comparing it is the whole per-request cost of
+  // following the users file (tokens whose authority was withdrawn, plans).
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // Re-reads when forced or when the file's identity (mtime, size, inode) changed.
   ReloadResult reload(bool force);
   const std::filesystem::path& path() const { return path_; }
@@ -37,6 +42,7 @@ class CredentialsSource {
  private:
   std::filesystem::path path_;
   std::atomic<std::shared_ptr<const auth::CredentialStore>> store_;
+  std::atomic<std::uint64_t> generation_{1};
   std::mutex reload_mutex_;
   std::string last_identity_;
 };

@@ -52,10 +52,34 @@ ratelimit::LimitQuery RateLimitGate::query(Route route, LimitedBy by, std::strin
   return ratelimit::LimitQuery{key, &prepared.policy};
 }
 
+std::shared_ptr<const PlanPolicies> RateLimitGate::prepare_plans(const auth::CredentialStore& store,
+                                                                 std::uint64_t generation) const {
+  auto plans = std::make_shared<PlanPolicies>(generation);
+  const auto name_of = [this](LimitClass limit) -> std::string_view {
+    switch (limit) {
+      case LimitClass::token:
+        return token_user_.policy.name;
+      case LimitClass::predict:
+        return predict_user_.policy.name;
+      case LimitClass::standard:
+      case LimitClass::unlimited:
+        break;
+    }
+    return default_user_.policy.name;
+  };
+  for (const auto& [name, plan] : store.plans()) {
+    plans->add(name, plan.requests_per_minute, plan.burst, name_of);
+  }
+  return plans;
+}
+
 LimitVerdict RateLimitGate::report(Route route, LimitedBy by, const ratelimit::Decision& decision,
                                    double store_seconds, WorkerState& worker,
-                                   http::Response& response) {
-  const PreparedPolicy& prepared = policy_for(route, by);
+                                   http::Response& response, const PlanPolicy* plan) {
+  const PreparedPolicy& route_policy = policy_for(route, by);
+  const ratelimit::Policy& policy = plan != nullptr ? plan->policy : route_policy.policy;
+  const std::string& policy_header =
+      plan != nullptr ? plan->header_value : route_policy.header_value;
   if (shared_store_) worker.metrics.store_latency(store_name_, store_seconds);
   if (decision.source != ratelimit::DecisionSource::store) worker.metrics.store_error(store_name_);
   if (decision.source == ratelimit::DecisionSource::store_unavailable) {
@@ -64,14 +88,14 @@ LimitVerdict RateLimitGate::report(Route route, LimitedBy by, const ratelimit::D
     worker.metrics.shed("ratelimit_store");
     return LimitVerdict::unavailable;
   }
-  response.add_header(ratelimit::kRateLimitPolicyHeader, prepared.header_value);
-  ratelimit::append_ratelimit_value(response.add_header_value(ratelimit::kRateLimitHeader),
-                                    prepared.policy, decision);
+  response.add_header(ratelimit::kRateLimitPolicyHeader, policy_header);
+  ratelimit::append_ratelimit_value(response.add_header_value(ratelimit::kRateLimitHeader), policy,
+                                    decision);
   if (decision.allowed) return LimitVerdict::allowed;
   set_error(response, ApiError::rate_limited, "Rate limit exceeded");
   response.add_header(ratelimit::kRetryAfterHeader,
                       ratelimit::retry_after_value(decision.retry_after));
-  worker.metrics.rate_limited(route, prepared.policy.name);
+  worker.metrics.rate_limited(route, policy.name);
   return LimitVerdict::limited;
 }
 

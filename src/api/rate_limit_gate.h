@@ -8,7 +8,9 @@
 
 #include "api/clock.h"
 #include "api/login_guard.h"
+#include "api/plan_policies.h"
 #include "api/routes.h"
+#include "auth/credential_store.h"
 #include "http/response.h"
 #include "ratelimit/admission_store.h"
 #include "ratelimit/login_throttle.h"
@@ -50,9 +52,16 @@ class RateLimitGate final : public LoginGuard {
   ratelimit::LimitQuery query(Route route, LimitedBy by, std::string_view identity,
                               std::string& key) const;
 
-  // Headers, metrics and, when refused, the 429 (or 503) answer for one decision.
+  // Headers, metrics and, when refused, the 429 (or 503) answer for one decision. `plan`: the
+  // principal's plan policy that counted instead of the route's (subject limits only).
   LimitVerdict report(Route route, LimitedBy by, const ratelimit::Decision& decision,
-                      double store_seconds, WorkerState& worker, http::Response& response);
+                      double store_seconds, WorkerState& worker, http::Response& response,
+                      const PlanPolicy* plan = nullptr);
+
+  // The subject-limit policies of the plans `store` defines, named after this gate's subject
+  // policies ("predict-user.gold"), for the store's identity `generation`.
+  std::shared_ptr<const PlanPolicies> prepare_plans(const auth::CredentialStore& store,
+                                                    std::uint64_t generation) const;
 
   std::optional<std::chrono::seconds> blocked(std::string_view account,
                                               std::string_view address) override;

@@ -6,10 +6,12 @@
 // so its strings keep their capacity and a request allocates nothing here.
 #pragma once
 
+#include "api/plan_policies.h"
 #include "auth/token_verifier.h"
 #include "ratelimit/admission_store.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,10 +54,14 @@ struct AdmissionProgress {
   bool limited = false;             // the route is rate limited and limits are on
   bool subject_limited = false;     // ... and the token holds the route's scope
   std::string address_key;          // "rl:<policy>:ip:<address>"
-  std::string subject_key;          // "rl:<policy>-user:sub:<subject>"
+  std::string subject_key;          // "rl:<policy>-user:sub:<subject>[:plan:<plan>]"
   std::string address_bucket;       // an IPv6 client's /64, the address it is limited by
   ratelimit::AdmissionQuery query;  // the pending store step; its views point into this struct
-  double store_seconds = 0;         // the last step's latency, for the store histogram
+  // The caller's plan policy that counts the subject limit (null: the route's policy), and the
+  // worker's plan set it points into, kept alive while the step is pending.
+  const PlanPolicy* subject_plan = nullptr;
+  std::shared_ptr<const PlanPolicies> plans;
+  double store_seconds = 0;  // the last step's latency, for the store histogram
 };
 
 struct RequestState {

@@ -17,13 +17,15 @@ const auth::VerifiedToken* VerifiedTokenCache::find(std::string_view token, std:
   const Slot& slot = slots_[slot_of(token)];
   if (slot.token.empty() || slot.token != token) return nullptr;
   if (now >= slot.verified.expires_at + leeway_seconds) return nullptr;
-  return &slot.verified;
+  return &slot.effective;
 }
 
-void VerifiedTokenCache::insert(std::string_view token, const auth::VerifiedToken& verified) {
+void VerifiedTokenCache::insert(std::string_view token, const auth::VerifiedToken& verified,
+                                const auth::VerifiedToken& effective) {
   Slot& slot = slots_[slot_of(token)];
   slot.token.assign(token);
   slot.verified = verified;
+  slot.effective = effective;
 }
 
 void VerifiedTokenCache::clear() {

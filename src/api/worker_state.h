@@ -6,9 +6,11 @@
 
 #include "api/call.h"
 #include "api/log.h"
+#include "api/plan_policies.h"
 #include "api/request_state.h"
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
+#include "auth/credential_store.h"
 #include "auth/token_verifier.h"
 #include "model/model_registry.h"
 
@@ -38,6 +40,12 @@ struct WorkerState {
   std::optional<auth::TokenVerifier> verifier;
   std::uint64_t key_generation = 0;  // of the keys `verifier` holds (KeysSource::generation)
   VerifiedTokenCache token_cache;
+  // The identity store (users file) this worker checks tokens' authority against and reads
+  // plans from, and its CredentialsSource generation (AccessControl follows it).
+  std::shared_ptr<const auth::CredentialStore> identities;
+  std::uint64_t identity_generation = 0;
+  // The plans' rate-limit policies for `identities` (Admission prepares them; null: none yet).
+  std::shared_ptr<const PlanPolicies> plan_policies;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;
   // The request this worker is answering: one at a time, so one state reused (no allocation

@@ -11,6 +11,7 @@ int serve_command(std::span<const std::string> args);
 int healthcheck_command(std::span<const std::string> args);
 int score_command(std::span<const std::string> args);
 int users_command(std::span<const std::string> args, bool clients);
+int plans_command(std::span<const std::string> args);
 int keys_command(std::span<const std::string> args);
 int sleep_command(std::span<const std::string> args);
 

@@ -23,6 +23,10 @@ constexpr const char* kUsage =
     "                             Manage people (password grant); passwords come from stdin\n"
     "  clients add|remove|list|passwd ID --users-file PATH [--scopes predict]\n"
     "                             Manage OAuth clients (client_credentials, recommended)\n"
+    "  users|clients set-scopes NAME --scopes LIST | set-plan NAME PLAN|none --users-file PATH\n"
+    "                             Change a principal's scopes or rate-limit plan\n"
+    "  plans set NAME --requests-per-minute N [--burst B] | remove NAME | list --users-file PATH\n"
+    "                             Define per-principal rate-limit plans (quotas)\n"
     "  keys generate --alg EdDSA|ES256|RS256|HS256 --kid KID --out DIR\n"
     "                             Create a signing key (private file mode 0600)\n"
     "  healthcheck [--url URL]    Exit 0 when the local service answers /healthz with 200\n"
@@ -54,6 +58,7 @@ int main(int argc, char** argv) {
     if (command == "score") return score_command(args);
     if (command == "users") return users_command(args, false);
     if (command == "clients") return users_command(args, true);
+    if (command == "plans") return plans_command(args);
     if (command == "keys") return keys_command(args);
     if (command == "healthcheck") return healthcheck_command(args);
     if (command == "sleep") return sleep_command(args);

@@ -214,6 +214,8 @@ boost::system::result<void, StartupError> Service::start() {
     }
     report_reload(loaded, "users.reload", users_health_, api::DegradedSource::users_file,
                   metrics_->users_source(), config_.users_file);
+    // Tokens of removed principals or withdrawn scopes stop working at the next reload.
+    access->check_authority_against(credentials_);
   }
   keys_health_.observe({api::ReloadResult::Outcome::loaded, {}}, Clock::now(),
                        unix_now());  // loaded by load_keys above (its own log line)

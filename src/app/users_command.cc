@@ -1,4 +1,5 @@
-// `secure-ml-api users|clients add|remove|list|passwd NAME --users-file PATH`.
+// `secure-ml-api users|clients add|remove|list|passwd|set-scopes|set-plan NAME --users-file PATH`
+// and `secure-ml-api plans set|remove|list`.
 // Passwords and secrets come from stdin (a prompt without echo on a terminal),
 // never from the command line, where other users could read them in ps.
 #include "app/commands.h"
@@ -12,8 +13,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 namespace smlapi::app {
@@ -63,9 +67,44 @@ std::vector<std::string> scopes_of(const std::string& list) {
   return scopes;
 }
 
+std::string plan_column(const auth::PrincipalTerms& terms) {
+  return terms.plan.empty() ? std::string() : "\tplan=" + terms.plan;
+}
+
 int fail(const std::string& message) {
   std::cerr << "secure-ml-api: " << message << "\n";
   return 1;
+}
+
+// ---- principal terms: plans, scopes, creation time (kept apart from the secrets) ----------
+
+// `set-scopes NAME --scopes ...`, `set-plan NAME PLAN|none`; nullopt for another action.
+std::optional<boost::system::result<void, auth::Error>> change_terms(auth::CredentialStore& store,
+                                                                     bool clients,
+                                                                     const std::string& action,
+                                                                     const std::string& name,
+                                                                     const ParsedOptions& options) {
+  if (action == "set-scopes") {
+    auto scopes = scopes_of(options.get("scopes"));
+    return clients ? store.set_client_scopes(name, std::move(scopes))
+                   : store.set_user_scopes(name, std::move(scopes));
+  }
+  if (action == "set-plan") {
+    if (options.positional.size() != 3) {
+      return auth::Error{"set-plan needs NAME and PLAN (a plan of `plans list`, or none)"};
+    }
+    const std::string& plan = options.positional[2];
+    return clients ? store.set_client_plan(name, plan) : store.set_user_plan(name, plan);
+  }
+  return std::nullopt;
+}
+
+// A new principal's creation time: a token issued before it (by an earlier principal of the
+// same name) has no authority over the new one.
+boost::system::result<void, auth::Error> stamp_created(auth::CredentialStore& store, bool clients,
+                                                       const std::string& name) {
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  return clients ? store.set_client_created_at(name, now) : store.set_user_created_at(name, now);
 }
 
 }  // namespace
@@ -77,8 +116,10 @@ int users_command(std::span<const std::string> args, bool clients) {
   const auto& positional = options->positional;
   std::string path = options->get("users-file");
   if (positional.empty() || path.empty()) {
-    std::cerr << "usage: secure-ml-api " << noun
-              << " add|remove|list|passwd NAME --users-file PATH [--scopes predict,admin]\n";
+    std::cerr
+        << "usage: secure-ml-api " << noun
+        << " add|remove|list|passwd|set-scopes NAME --users-file PATH [--scopes predict,admin]\n"
+        << "       secure-ml-api " << noun << " set-plan NAME PLAN|none --users-file PATH\n";
     return 2;
   }
   const std::string& action = positional[0];
@@ -91,14 +132,16 @@ int users_command(std::span<const std::string> args, bool clients) {
   if (action == "list") {
     if (clients) {
       for (const auto& [id, record] : store.clients())
-        std::cout << id << "\t" << auth::join_scopes(record.scopes) << "\n";
+        std::cout << id << "\t" << auth::join_scopes(record.scopes) << plan_column(record.terms)
+                  << "\n";
     } else {
       for (const auto& [name, record] : store.users())
-        std::cout << name << "\t" << auth::join_scopes(record.scopes) << "\n";
+        std::cout << name << "\t" << auth::join_scopes(record.scopes) << plan_column(record.terms)
+                  << "\n";
     }
     return 0;
   }
-  if (positional.size() != 2)
+  if (positional.size() != 2 && !(action == "set-plan" && positional.size() == 3))
     return fail(std::string(noun) + " " + action + " needs exactly one NAME");
   const std::string& name = positional[1];
   auth::PasswordHasher hasher;
@@ -115,19 +158,82 @@ int users_command(std::span<const std::string> args, bool clients) {
     std::string value = secret();
     changed = clients ? store.add_client(name, value, scopes_of(options->get("scopes")), hasher)
                       : store.add_user(name, value, scopes_of(options->get("scopes")), hasher);
+    if (changed) changed = stamp_created(store, clients, name);
   } else if (action == "passwd") {
     std::string value = secret();
     changed = clients ? store.set_client_secret(name, value, hasher)
                       : store.set_user_password(name, value, hasher);
   } else if (action == "remove") {
     changed = clients ? store.remove_client(name) : store.remove_user(name);
+  } else if (auto terms = change_terms(store, clients, action, name, *options)) {
+    changed = std::move(*terms);
   } else {
-    return fail("unknown action '" + action + "' (add, remove, list, passwd)");
+    return fail("unknown action '" + action +
+                "' (add, remove, list, passwd, set-scopes, set-plan)");
   }
   if (!changed) return fail(changed.error().message);
   if (auto saved = store.save(path); !saved) return fail(saved.error().message);
   if (!generated.empty()) std::cout << generated << "\n";  // shown once, only its hash is kept
   std::cerr << noun << ": " << action << " " << name << ": done\n";
+  return 0;
+}
+
+// `plans set NAME --requests-per-minute N [--burst B] | remove NAME | list --users-file PATH`.
+int plans_command(std::span<const std::string> args) {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"users-file", "", "The JSON users file to change (created if missing)"},
+      {"requests-per-minute", "", "set: the plan's sustained rate (1-1000000)"},
+      {"burst", "0", "set: requests that may be spent at once on top (0-100000)"},
+  };
+  auto options = parse_options(kSpecs, args, environment_variable);
+  if (!options) return fail(options.error().message);
+  const auto& positional = options->positional;
+  const std::string path = options->get("users-file");
+  if (positional.empty() || path.empty()) {
+    std::cerr << "usage: secure-ml-api plans set NAME --requests-per-minute N [--burst B] "
+                 "--users-file PATH\n"
+                 "       secure-ml-api plans remove NAME | list --users-file PATH\n";
+    return 2;
+  }
+  auth::CredentialStore store;
+  if (std::filesystem::exists(path)) {
+    auto loaded = auth::CredentialStore::load(path);
+    if (!loaded) return fail(loaded.error().message);
+    store = std::move(*loaded);
+  }
+  const std::string& action = positional[0];
+  if (action == "list") {
+    for (const auto& [name, plan] : store.plans()) {
+      std::cout << name << "\trequests_per_minute=" << plan.requests_per_minute
+                << "\tburst=" << plan.burst << "\n";
+    }
+    return 0;
+  }
+  if (positional.size() != 2) return fail("plans " + action + " needs exactly one NAME");
+  const std::string& name = positional[1];
+  boost::system::result<void, auth::Error> changed;
+  if (action == "set") {
+    const auto number = [&](const std::string& option) -> std::optional<std::uint32_t> {
+      const std::string text = options->get(option);
+      std::uint32_t value = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+      return value;
+    };
+    const auto rate = number("requests-per-minute");
+    const auto burst = number("burst");
+    if (!rate || !burst)
+      return fail("plans set needs --requests-per-minute N and --burst B as integers");
+    changed = store.set_plan(name, auth::Plan{*rate, *burst});
+  } else if (action == "remove") {
+    changed = store.remove_plan(name);
+  } else {
+    return fail("unknown action '" + action + "' (set, remove, list)");
+  }
+  if (!changed) return fail(changed.error().message);
+  if (auto saved = store.save(path); !saved) return fail(saved.error().message);
+  std::cerr << "plans: " << action << " " << name << ": done\n";
   return 0;
 }
 

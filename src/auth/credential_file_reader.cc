@@ -34,11 +34,13 @@ class CredentialFileReader {
         if (auto ok = read_entries(member.value, "clients", &CredentialFileReader::read_client);
             !ok)
           return ok;
+      } else if (member.key == "plans") {
+        if (auto ok = read_plans(member.value); !ok) return ok;
       } else {
         return Error{"unknown member '" + std::string(member.key) + "'"};
       }
     }
-    return {};
+    return check_plan_references();
   }
 
  private:
@@ -46,6 +48,7 @@ class CredentialFileReader {
     std::string name;
     std::string hash;
     std::vector<std::string> scopes;
+    PrincipalTerms terms;
   };
   using EntryReader =
       boost::system::result<void, Error> (CredentialFileReader::*)(Entry, const std::string&);
@@ -92,6 +95,10 @@ class CredentialFileReader {
         if (!scopes) return scopes.error();
         entry.scopes = std::move(scopes).value();
         has_scopes = true;
+      } else if (member.key == "plan" || member.key == "created_at") {
+        if (auto ok = read_term(member.key, member.value, where, entry.terms); !ok) {
+          return ok.error();
+        }
       } else {
         return Error{where + ": unexpected member '" + std::string(member.key) + "'"};
       }
@@ -133,8 +140,10 @@ class CredentialFileReader {
     if (store_.users_.contains(entry.name))
       return Error{where + ": duplicate user '" + entry.name + "'"};
     std::string name = entry.name;
-    store_.users_.emplace(std::move(name), UserRecord{std::move(entry.name), std::move(entry.hash),
-                                                      std::move(scopes).value()});
+    plan_references_.push_back({where, entry.terms.plan});
+    store_.users_.emplace(std::move(name),
+                          UserRecord{std::move(entry.name), std::move(entry.hash),
+                                     std::move(scopes).value(), std::move(entry.terms)});
     return {};
   }
 
@@ -145,13 +154,96 @@ class CredentialFileReader {
       return Error{where + ": duplicate client '" + entry.name + "'"};
     }
     std::string id = entry.name;
-    store_.clients_.emplace(
-        std::move(id),
-        ClientRecord{std::move(entry.name), std::move(entry.hash), std::move(scopes).value()});
+    plan_references_.push_back({where, entry.terms.plan});
+    store_.clients_.emplace(std::move(id),
+                            ClientRecord{std::move(entry.name), std::move(entry.hash),
+                                         std::move(scopes).value(), std::move(entry.terms)});
     return {};
   }
 
+  // ---- plans and principal terms (see PrincipalTerms, Plan) ----
+
+  static boost::system::result<void, Error> read_term(std::string_view key,
+                                                      simdjson::dom::element value,
+                                                      const std::string& where,
+                                                      PrincipalTerms& terms) {
+    if (key == "plan") {
+      std::string_view plan;
+      if (value.get_string().get(plan) != simdjson::SUCCESS || !is_valid_plan_name(plan)) {
+        return Error{where + ".plan: must be a plan name (1-32 of [A-Za-z0-9_.-], a letter first)"};
+      }
+      terms.plan = plan;
+      return {};
+    }
+    std::int64_t created_at = 0;
+    if (value.get_int64().get(created_at) != simdjson::SUCCESS || created_at < 0) {
+      return Error{where + ".created_at: must be a non-negative integer (Unix seconds)"};
+    }
+    terms.created_at = created_at;
+    return {};
+  }
+
+  boost::system::result<void, Error> read_plans(simdjson::dom::element value) {
+    simdjson::dom::object object;
+    if (value.get_object().get(object) != simdjson::SUCCESS) {
+      return Error{"plans: must be an object of plan name to {requests_per_minute, burst}"};
+    }
+    if (!has_unique_member_names(object)) return Error{"plans: duplicate plan"};
+    for (const auto member : object) {
+      const std::string where = "plans." + std::string(member.key);
+      auto plan = read_plan(member.value, where);
+      if (!plan) return plan.error();
+      if (auto ok = store_.set_plan(member.key, *plan); !ok) {
+        return Error{where + ": " + ok.error().message};
+      }
+    }
+    return {};
+  }
+
+  static boost::system::result<Plan, Error> read_plan(simdjson::dom::element value,
+                                                      const std::string& where) {
+    simdjson::dom::object object;
+    if (value.get_object().get(object) != simdjson::SUCCESS || !has_unique_member_names(object)) {
+      return Error{where + ": must be an object {\"requests_per_minute\": N, \"burst\": B}"};
+    }
+    Plan plan;
+    bool has_rate = false;
+    for (const auto member : object) {
+      std::uint64_t number = 0;
+      const bool is_number = member.value.get_uint64().get(number) == simdjson::SUCCESS;
+      const bool rate = member.key == "requests_per_minute";
+      if (!rate && member.key != "burst") {
+        return Error{where + ": unexpected member '" + std::string(member.key) + "'"};
+      }
+      const std::uint64_t max = rate ? kMaxPlanRequestsPerMinute : kMaxPlanBurst;
+      if (!is_number || number > max || (rate && number == 0)) {
+        return Error{where + "." + std::string(member.key) + ": must be an integer " +
+                     (rate ? "1" : "0") + " to " + std::to_string(max)};
+      }
+      (rate ? plan.requests_per_minute : plan.burst) = static_cast<std::uint32_t>(number);
+      has_rate = has_rate || rate;
+    }
+    if (!has_rate) return Error{where + ": needs \"requests_per_minute\""};
+    return plan;
+  }
+
+  // Entries may come before "plans" in the file: their plan names are checked at the end.
+  boost::system::result<void, Error> check_plan_references() const {
+    for (const auto& [where, plan] : plan_references_) {
+      if (!plan.empty() && store_.find_plan(plan) == nullptr) {
+        return Error{where + ".plan: unknown plan '" + plan + "'"};
+      }
+    }
+    return {};
+  }
+
+  struct PlanReference {
+    std::string where;
+    std::string plan;
+  };
+
   CredentialStore& store_;
+  std::vector<PlanReference> plan_references_;
 };
 
 boost::system::result<CredentialStore, Error> CredentialStore::parse(std::string_view json,

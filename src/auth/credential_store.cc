@@ -35,9 +35,34 @@ void append_scopes_json(std::string& out, const std::vector<std::string>& scopes
   out += ']';
 }
 
+// The optional members of an entry (PrincipalTerms), written only when set.
+void append_terms_json(std::string& out, const PrincipalTerms& terms) {
+  if (!terms.plan.empty()) {
+    out += ", \"plan\": ";
+    json::append_string(out, terms.plan);
+  }
+  if (terms.created_at != 0) {
+    out += ", \"created_at\": ";
+    out += std::to_string(terms.created_at);
+  }
+}
+
+void append_plans_json(std::string& out, const CredentialStore::Plans& plans) {
+  out += "  \"plans\": {";
+  bool first = true;
+  for (const auto& [name, plan] : plans) {
+    out += first ? "\n    " : ",\n    ";
+    json::append_string(out, name);
+    out += ": {\"requests_per_minute\": " + std::to_string(plan.requests_per_minute) +
+           ", \"burst\": " + std::to_string(plan.burst) + "}";
+    first = false;
+  }
+  out += first ? "}" : "\n  }";
+}
+
 void append_entry_json(std::string& out, std::string_view name_key, std::string_view name,
                        std::string_view hash_key, std::string_view hash,
-                       const std::vector<std::string>& scopes) {
+                       const std::vector<std::string>& scopes, const PrincipalTerms& terms) {
   out += "    {";
   json::append_string(out, name_key);
   out += ": ";
@@ -48,6 +73,7 @@ void append_entry_json(std::string& out, std::string_view name_key, std::string_
   json::append_string(out, hash);
   out += ", \"scopes\": ";
   append_scopes_json(out, scopes);
+  append_terms_json(out, terms);
   out += '}';
 }
 
@@ -67,6 +93,15 @@ void append_array_json(std::string& out, std::string_view name, const Map& entri
 }
 
 }  // namespace
+
+bool is_valid_plan_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > kMaxPlanNameLength || name == kNoPlan) return false;
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!letter(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+}
 
 std::string generate_client_secret() { return random_token(kClientSecretRandomBytes); }
 
@@ -90,13 +125,18 @@ boost::system::result<std::vector<std::string>, Error> CredentialStore::checked_
 std::string CredentialStore::to_json() const {
   std::string out = "{\n  \"version\": 1,\n";
   append_array_json(out, "users", users_, [&](const UserRecord& user) {
-    append_entry_json(out, "name", user.name, "password_hash", user.password_hash, user.scopes);
+    append_entry_json(out, "name", user.name, "password_hash", user.password_hash, user.scopes,
+                      user.terms);
   });
   out += ",\n";
   append_array_json(out, "clients", clients_, [&](const ClientRecord& client) {
     append_entry_json(out, "client_id", client.client_id, "secret_hash", client.secret_hash,
-                      client.scopes);
+                      client.scopes, client.terms);
   });
+  if (!plans_.empty()) {
+    out += ",\n";
+    append_plans_json(out, plans_);
+  }
   out += "\n}\n";
   return out;
 }
@@ -205,6 +245,105 @@ boost::system::result<void, Error> CredentialStore::set_client_scopes(
 const ClientRecord* CredentialStore::find_client(std::string_view client_id) const {
   const auto found = clients_.find(client_id);
   return found == clients_.end() ? nullptr : &found->second;
+}
+
+// ---- plans and principal terms -------------------------------------------------------------
+
+namespace {
+
+template <typename Map>
+boost::system::result<PrincipalTerms*, Error> terms_of(Map& entries, std::string_view name,
+                                                       std::string_view what) {
+  const auto found = entries.find(name);
+  if (found == entries.end())
+    return Error{"no " + std::string(what) + " '" + std::string(name) + "'"};
+  return &found->second.terms;
+}
+
+}  // namespace
+
+boost::system::result<Plan, Error> CredentialStore::checked_plan_numbers(std::string_view name,
+                                                                         Plan plan) {
+  if (!is_valid_plan_name(name)) {
+    return Error{"invalid plan name '" + std::string(name) +
+                 "': use 1-32 characters of [A-Za-z0-9_.-] starting with a letter, not 'none'"};
+  }
+  if (plan.requests_per_minute < 1 || plan.requests_per_minute > kMaxPlanRequestsPerMinute) {
+    return Error{"plan '" + std::string(name) + "': requests_per_minute must be 1 to " +
+                 std::to_string(kMaxPlanRequestsPerMinute)};
+  }
+  if (plan.burst > kMaxPlanBurst) {
+    return Error{"plan '" + std::string(name) + "': burst must be 0 to " +
+                 std::to_string(kMaxPlanBurst)};
+  }
+  return plan;
+}
+
+boost::system::result<void, Error> CredentialStore::checked_plan(std::string_view plan) const {
+  if (plan.empty() || plan == kNoPlan || plans_.contains(plan)) return {};
+  return Error{"unknown plan '" + std::string(plan) + "'"};
+}
+
+boost::system::result<void, Error> CredentialStore::set_plan(std::string_view name, Plan plan) {
+  auto checked = checked_plan_numbers(name, plan);
+  if (!checked) return checked.error();
+  plans_.insert_or_assign(std::string(name), *checked);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::remove_plan(std::string_view name) {
+  const auto found = plans_.find(name);
+  if (found == plans_.end()) return Error{"no plan '" + std::string(name) + "'"};
+  for (const auto& [user, record] : users_) {
+    if (record.terms.plan == name)
+      return Error{"plan '" + std::string(name) + "' is used by user '" + user + "'"};
+  }
+  for (const auto& [client, record] : clients_) {
+    if (record.terms.plan == name) {
+      return Error{"plan '" + std::string(name) + "' is used by client '" + client + "'"};
+    }
+  }
+  plans_.erase(found);
+  return {};
+}
+
+const Plan* CredentialStore::find_plan(std::string_view name) const {
+  const auto found = plans_.find(name);
+  return found == plans_.end() ? nullptr : &found->second;
+}
+
+boost::system::result<void, Error> CredentialStore::set_user_plan(std::string_view name,
+                                                                  std::string_view plan) {
+  auto terms = terms_of(users_, name, "user");
+  if (!terms) return terms.error();
+  if (auto ok = checked_plan(plan); !ok) return ok;
+  (*terms)->plan.assign(plan == kNoPlan ? std::string_view() : plan);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_client_plan(std::string_view client_id,
+                                                                    std::string_view plan) {
+  auto terms = terms_of(clients_, client_id, "client");
+  if (!terms) return terms.error();
+  if (auto ok = checked_plan(plan); !ok) return ok;
+  (*terms)->plan.assign(plan == kNoPlan ? std::string_view() : plan);
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_user_created_at(std::string_view name,
+                                                                        std::int64_t unix_seconds) {
+  auto terms = terms_of(users_, name, "user");
+  if (!terms) return terms.error();
+  (*terms)->created_at = unix_seconds;
+  return {};
+}
+
+boost::system::result<void, Error> CredentialStore::set_client_created_at(
+    std::string_view client_id, std::int64_t unix_seconds) {
+  auto terms = terms_of(clients_, client_id, "client");
+  if (!terms) return terms.error();
+  (*terms)->created_at = unix_seconds;
+  return {};
 }
 
 }  // namespace smlapi::auth

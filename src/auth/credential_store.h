@@ -8,9 +8,15 @@
 //        "scopes": ["predict"]}
 //     ],
 //     "clients": [
-//       {"client_id": "batch-job", "secret_hash": "$argon2id$...", "scopes": ["predict"]}
-//     ]
+//       {"client_id": "batch-job", "secret_hash": "$argon2id$...", "scopes": ["predict"],
+//        "plan": "gold", "created_at": 1764763200}
+//     ],
+//     "plans": {"gold": {"requests_per_minute": 6000, "burst": 200}}
 //   }
+//
+// "plan" and "created_at" are optional on every entry, "plans" at the top (PrincipalTerms,
+// Plan): an entry naming an unknown plan, and plan numbers out of range, fail the load naming
+// the entry.
 //
 // Only Argon2id hashes are stored, never passwords or secrets. Names and client ids: 1-64 of
 // [A-Za-z0-9._@-], unique. Scopes: from the allowed set (default {"predict", "admin"}). Unknown
@@ -22,6 +28,7 @@
 // swap a std::shared_ptr<const CredentialStore>.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -41,16 +48,41 @@ inline constexpr std::size_t kMinPasswordBytes = 8;
 inline constexpr std::size_t kMinClientSecretBytes = 16;
 inline constexpr std::size_t kMaxCredentialFileBytes = 16 << 20;
 
+// A per-principal rate-limit plan (quota): the subject limit of every limited route for the
+// users and clients that name it, instead of the server's --rate-limit-* policies.
+struct Plan {
+  std::uint32_t requests_per_minute = 0;
+  std::uint32_t burst = 0;
+};
+inline constexpr std::size_t kMaxPlanNameLength = 32;
+inline constexpr std::uint32_t kMaxPlanRequestsPerMinute = 1'000'000;
+inline constexpr std::uint32_t kMaxPlanBurst = 100'000;
+// The plan name `users set-plan NAME none` uses to go back to the server's defaults.
+inline constexpr std::string_view kNoPlan = "none";
+
+// Plan names: 1-32 of [A-Za-z0-9_.-], starting with a letter, never "none".
+bool is_valid_plan_name(std::string_view name) noexcept;
+
+// What the server checks a principal's tokens and requests against besides its scopes, kept
+// apart from the secrets: its plan, and when it was created — a token issued before (iat <
+// created_at) belongs to an earlier principal of the same name and has no authority.
+struct PrincipalTerms {
+  std::string plan;             // empty: the server's defaults
+  std::int64_t created_at = 0;  // Unix seconds; 0: unknown (a file written before this field)
+};
+
 struct UserRecord {
   std::string name;
   std::string password_hash;
   std::vector<std::string> scopes;
+  PrincipalTerms terms{};
 };
 
 struct ClientRecord {
   std::string client_id;
   std::string secret_hash;
   std::vector<std::string> scopes;
+  PrincipalTerms terms{};
 };
 
 // A new client secret: 32 random bytes, base64url (43 characters). Shown once, then only its
@@ -104,7 +136,28 @@ class CredentialStore {
 
   const ScopeSet& allowed_scopes() const noexcept { return allowed_scopes_; }
 
+  // Plans (see Plan). Removing a plan some principal names fails, as does naming an unknown
+  // plan; numbers: 1..1,000,000 requests a minute, burst 0..100,000.
+  using Plans = std::map<std::string, Plan, std::less<>>;
+  boost::system::result<void, Error> set_plan(std::string_view name, Plan plan);
+  boost::system::result<void, Error> remove_plan(std::string_view name);
+  const Plan* find_plan(std::string_view name) const;
+  const Plans& plans() const noexcept { return plans_; }
+  // `plan` kNoPlan (or empty) clears it.
+  boost::system::result<void, Error> set_user_plan(std::string_view name, std::string_view plan);
+  boost::system::result<void, Error> set_client_plan(std::string_view client_id,
+                                                     std::string_view plan);
+  // Stamped by `users|clients add` (the CLI reads the clock; the store stays a value).
+  boost::system::result<void, Error> set_user_created_at(std::string_view name,
+                                                         std::int64_t unix_seconds);
+  boost::system::result<void, Error> set_client_created_at(std::string_view client_id,
+                                                           std::int64_t unix_seconds);
+
  private:
+  // Whether a record may name `plan`: empty or kNoPlan (none), or a defined plan.
+  boost::system::result<void, Error> checked_plan(std::string_view plan) const;
+  static boost::system::result<Plan, Error> checked_plan_numbers(std::string_view name, Plan plan);
+
   // Sorted, duplicate-free copy of `scopes` if all are allowed.
   boost::system::result<std::vector<std::string>, Error> checked_scopes(
       std::vector<std::string> scopes) const;
@@ -114,6 +167,7 @@ class CredentialStore {
   ScopeSet allowed_scopes_;
   Users users_;
   Clients clients_;
+  Plans plans_;
 };
 
 }  // namespace smlapi::auth

@@ -92,10 +92,16 @@ InProcessService::InProcessService(std::shared_ptr<const model::ModelRegistry> m
   auto gate = std::make_shared<RateLimitGate>(store, "memory",
                                               options.policies.value_or(unreachable_policies()),
                                               options.rate_limits, clock_);
+  auto credentials = std::make_shared<CredentialsSource>(options.users_file);
+  if (!options.users_file.empty()) {
+    if (credentials->reload(true).outcome != ReloadResult::Outcome::loaded) {
+      throw std::runtime_error("InProcessService: cannot load the users file");
+    }
+    access->check_authority_against(credentials);
+  }
   auto tokens = std::make_shared<TokenEndpoints>(
-      TokenEndpointParts{std::make_shared<CredentialsSource>(""),
-                         std::make_shared<const auth::PasswordHasher>(), nullptr, access, gate, 1,
-                         clock_},
+      TokenEndpointParts{credentials, std::make_shared<const auth::PasswordHasher>(), nullptr,
+                         access, gate, 1, clock_},
       *log_);
   auto inference = std::make_shared<InferenceEndpoints>(models, 1, oip::InferLimits{}, "test");
 

@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "model/model_registry.h"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ struct InProcessOptions {
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();  // tests may drive time
   bool access_log = false;  // on: JSON lines are kept (log_lines())
   std::vector<std::string> cors_origins;
+  // Set: served as --users-file is (tokens' authority checked against it, its plans applied).
+  std::filesystem::path users_file;
 };
 
 class InProcessService {

@@ -4,13 +4,16 @@
 // tokens signed and verified with a real key; time from a manual clock.
 #include "api/admission.h"
 
+#include "api/credentials_source.h"
 #include "api/deferred_answer.h"
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
+#include "auth/credential_store.h"
 #include "auth/key_set.h"
 #include "auth/token_issuer.h"
 #include "model/model_registry.h"
 #include "ratelimit/memory_store.h"
+#include "test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -321,6 +324,102 @@ TEST_F(AdmissionTest, TimeComesFromTheInjectedClock) {
   EXPECT_FALSE(admit(gate, Route::predict, bearer));
   EXPECT_EQ(response_.status, 401u);
   EXPECT_NE(audit_log().find("\"reason\":\"expired\""), std::string::npos) << audit_log();
+}
+
+// ---- the users file: authority and plans ---------------------------------------------------
+
+// The fixture with a real users file and CredentialsSource: AccessControl follows its
+// generations, Admission reads its plans.
+class IdentityAdmissionTest : public AdmissionTest {
+ protected:
+  IdentityAdmissionTest() {
+    EXPECT_TRUE(users_.add_user("alice", "alice-password", {"predict"}, hasher_));
+    EXPECT_TRUE(users_.set_plan("gold", auth::Plan{6000, 200}));
+    publish();
+    access_->check_authority_against(source_);
+    access_->attach(worker_);
+  }
+
+  // Saves `users_` and has the source reload it, as the server does on a change.
+  void publish() {
+    ASSERT_TRUE(users_.save(path_));
+    ASSERT_EQ(source_->reload(true).outcome, ReloadResult::Outcome::loaded);
+  }
+
+  std::string response_header(std::string_view name) const {
+    std::string values;
+    for (const http::Header& header : response_.headers()) {
+      if (header.name == name) values.append(values.empty() ? "" : ", ").append(header.value);
+    }
+    return values;
+  }
+
+  auth::PasswordHasher hasher_{
+      auth::Argon2Params{.memory_kib = 64, .iterations = 1, .parallelism = 1}};
+  auth::CredentialStore users_;
+  auth::testing::TempDir dir_;
+  std::filesystem::path path_ = dir_.path() / "users.json";
+  std::shared_ptr<CredentialsSource> source_ = std::make_shared<CredentialsSource>(path_);
+};
+
+TEST_F(IdentityAdmissionTest, ARemovedUsersCachedTokenIsRefusedAfterTheReload) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));  // verified, then cached
+  ASSERT_TRUE(users_.remove_user("alice"));
+  publish();
+  EXPECT_FALSE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(response_.status, 401u);
+  EXPECT_NE(response_header("WWW-Authenticate")
+                .find("error=\"invalid_token\", error_description=\"the token's authority was "
+                      "withdrawn\""),
+            std::string::npos)
+      << response_header("WWW-Authenticate");
+  EXPECT_NE(audit_log().find("\"reason\":\"authority_withdrawn\""), std::string::npos)
+      << audit_log();
+  // Added again, later: the old token belonged to the earlier alice.
+  ASSERT_TRUE(users_.add_user("alice", "alice-password", {"predict"}, hasher_));
+  ASSERT_TRUE(users_.set_user_created_at("alice", clock_->unix_seconds() + 1));
+  publish();
+  EXPECT_FALSE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(response_.status, 401u);
+}
+
+TEST_F(IdentityAdmissionTest, AWithdrawnScopeIsRefusedUntilGrantedAgain) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  ASSERT_TRUE(users_.set_user_scopes("alice", {"admin"}));
+  publish();
+  EXPECT_FALSE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(response_.status, 403u);
+  EXPECT_TRUE(admit(gate, Route::token_revoke, bearer));  // any valid token: still one
+  ASSERT_TRUE(users_.set_user_scopes("alice", {"predict"}));
+  publish();
+  EXPECT_TRUE(admit(gate, Route::predict, bearer));
+}
+
+TEST_F(IdentityAdmissionTest, APrincipalsPlanCountsItsSubjectLimitAndNamesTheHeaders) {
+  Admission gate = admission();
+  const std::string bearer = token({"predict"});
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(store_->queries.back(),
+            "jti=" + worker_.request.principal.jti + " subject=rl:predict-user:sub:alice");
+  EXPECT_EQ(response_header("RateLimit-Policy"), "\"predict\";q=2;w=60, \"predict-user\";q=2;w=60");
+
+  ASSERT_TRUE(users_.set_user_plan("alice", "gold"));
+  publish();
+  // Cached now: one step, the address's limit first; the plan's key and headers after it.
+  ASSERT_TRUE(admit(gate, Route::predict, bearer));
+  EXPECT_EQ(store_->queries.back(),
+            "address=rl:predict:ip:10.0.0.1 jti=" + worker_.request.principal.jti +
+                " subject=rl:predict-user:sub:alice:plan:gold");
+  EXPECT_EQ(response_header("RateLimit-Policy"),
+            "\"predict\";q=2;w=60, \"predict-user.gold\";q=6000;w=60");
+  EXPECT_EQ(response_header("RateLimit"), "\"predict\";r=5;t=2, \"predict-user.gold\";r=3;t=2");
+  ASSERT_TRUE(admit(gate, Route::v2_models, bearer));
+  EXPECT_EQ(response_header("RateLimit-Policy"),
+            "\"default\";q=60;w=60, \"default-user.gold\";q=6000;w=60");
 }
 
 }  // namespace
