@@ -52,7 +52,8 @@ struct AdmissionProgress {
   bool limited = false;             // the route is rate limited and limits are on
   bool subject_limited = false;     // ... and the token holds the route's scope
   std::string address_key;          // "rl:<policy>:ip:<address>"
-  std::string subject_key;          // "rl:<policy>-user:sub:<subject>"
+  std::string subject_key;          // "rl:<policy>-user:sub:<namespaced subject>"
+  std::string subject_scratch;      // the namespaced subject when it is not the subject itself
   std::string address_bucket;       // an IPv6 client's /64, the address it is limited by
   ratelimit::AdmissionQuery query;  // the pending store step; its views point into this struct
   double store_seconds = 0;         // the last step's latency, for the store histogram

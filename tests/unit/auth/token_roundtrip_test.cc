@@ -139,14 +139,14 @@ TEST_F(VerifyClaims, IssuedInTheFutureIsRejected) {
   const std::string payload = "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"aud\":\"" +
                               std::string(kAudience) + "\",\"iat\":" + std::to_string(kNow + 60) +
                               ",\"exp\":" + std::to_string(kNow + 900) +
-                              ",\"jti\":\"j\",\"client_id\":\"c\"}";
+                              ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\"}";
   EXPECT_THAT(verify_payload(payload), FailsWith(TokenError::issued_in_future));
 }
 
 TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
   const std::string base =
       "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
-      ",\"exp\":" + std::to_string(kNow + 900) + ",\"jti\":\"j\",\"client_id\":\"c\",\"aud\":";
+      ",\"exp\":" + std::to_string(kNow + 900) + ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\",\"aud\":";
   EXPECT_TRUE(verify_payload(base + "[\"other\",\"" + std::string(kAudience) + "\"]}"));
   EXPECT_THAT(verify_payload(base + "[\"other\"]}"), FailsWith(TokenError::wrong_audience));
   EXPECT_THAT(verify_payload(base + "\"secure-ml-api2\"}"), FailsWith(TokenError::wrong_audience));
@@ -155,7 +155,7 @@ TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
 }
 
 TEST_F(VerifyClaims, EveryRequiredClaimIsRequired) {
-  for (const std::string claim : {"iss", "sub", "aud", "exp", "iat", "jti", "client_id"}) {
+  for (const std::string claim : {"iss", "sub", "aud", "exp", "iat", "jti", "client_id", "gty"}) {
     std::string payload = claims_json();
     const std::size_t start = payload.find("\"" + claim + "\":");
     ASSERT_NE(start, std::string::npos) << claim;
@@ -170,7 +170,7 @@ TEST_F(VerifyClaims, ScopeAndNbfAreOptional) {
   const std::string payload = "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"aud\":\"" +
                               std::string(kAudience) + "\",\"iat\":" + std::to_string(kNow) +
                               ",\"exp\":" + std::to_string(kNow + 900) +
-                              ",\"jti\":\"j\",\"client_id\":\"c\"}";
+                              ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\"}";
   const auto verified = verify_payload(payload);
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->scopes.empty());
