@@ -251,9 +251,9 @@ void TokenEndpoints::finish_grant(const Grant& grant, const PrincipalResult& pri
     set_oauth_error(response, 400, "invalid_scope", "Requested scope is not granted");
   } else {
     if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, client);
-    std::string_view client_id = grant.client_credentials           ? grant.name
-                                 : grant.password_client_id.empty() ? "password-grant"
-                                                                    : grant.password_client_id;
+    std::string_view client_id = grant.password_client_id;
+    if (grant.client_credentials) client_id = grant.name;
+    if (client_id.empty()) client_id = "password-grant";
     auth::IssuedToken token = grant.issuer->issue(
         grant.name, client_id, *scopes, parts_.clock->unix_seconds(),
         grant.client_credentials ? auth::TokenGrant::client_credentials
