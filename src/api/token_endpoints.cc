@@ -254,10 +254,10 @@ void TokenEndpoints::finish_grant(const Grant& grant, const PrincipalResult& pri
     std::string_view client_id = grant.password_client_id;
     if (grant.client_credentials) client_id = grant.name;
     if (client_id.empty()) client_id = "password-grant";
-    auth::IssuedToken token = grant.issuer->issue(
-        grant.name, client_id, *scopes, parts_.clock->unix_seconds(),
-        grant.client_credentials ? auth::TokenGrant::client_credentials
-                                 : auth::TokenGrant::password);
+    auth::IssuedToken token =
+        grant.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds(),
+                            grant.client_credentials ? auth::TokenGrant::client_credentials
+                                                     : auth::TokenGrant::password);
     count([grant_type](WorkerMetrics& metrics) { metrics.token_issued(grant_type); });
     audit("token.issued", "ok", grant_type, grant.name, client, request_id);
     std::string& out = response.body;

@@ -85,9 +85,8 @@ int users_command(std::span<const std::string> args, bool clients) {
   const auto& positional = options->positional;
   std::string path = options->get("users-file");
   if (positional.empty() || path.empty()) {
-    std::cerr << "usage: secure-ml-api " << noun
-              << " add|remove|list|passwd" << (clients ? "|rotate" : "")
-              << " NAME --users-file PATH [--scopes predict,admin]"
+    std::cerr << "usage: secure-ml-api " << noun << " add|remove|list|passwd"
+              << (clients ? "|rotate" : "") << " NAME --users-file PATH [--scopes predict,admin]"
               << (clients ? " [--generate-secret] [--public]" : "") << "\n";
     return 2;
   }

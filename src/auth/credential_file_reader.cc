@@ -135,9 +135,11 @@ class CredentialFileReader {
     for (const auto item : array) {
       const std::string where = "public_clients[" + std::to_string(index++) + "]";
       std::string_view id;
-      if (item.get_string().get(id) != simdjson::SUCCESS) return Error{where + ": must be a string"};
+      if (item.get_string().get(id) != simdjson::SUCCESS)
+        return Error{where + ": must be a string"};
       if (!is_valid_principal_name(id)) {
-        return Error{where + ": invalid client id '" + std::string(id) + "' (1-64 of [A-Za-z0-9._@-])"};
+        return Error{where + ": invalid client id '" + std::string(id) +
+                     "' (1-64 of [A-Za-z0-9._@-])"};
       }
       if (!store_.public_clients_.emplace(id).second) {
         return Error{where + ": duplicate public client '" + std::string(id) + "'"};

@@ -230,10 +230,11 @@ boost::system::result<std::string, Error> CredentialStore::add_generated_client(
   auto checked = checked_scopes(std::move(scopes));
   if (!checked) return checked.error();
   std::string secret = generate_client_secret();
-  clients_.emplace(std::string(client_id),
-                   ClientRecord{std::string(client_id), keyed_secret_hash(secret),
-                                std::move(checked).value()});
-  return boost::system::result<std::string, Error>(boost::system::in_place_value, std::move(secret));
+  clients_.emplace(
+      std::string(client_id),
+      ClientRecord{std::string(client_id), keyed_secret_hash(secret), std::move(checked).value()});
+  return boost::system::result<std::string, Error>(boost::system::in_place_value,
+                                                   std::move(secret));
 }
 
 boost::system::result<void, Error> CredentialStore::add_public_client(std::string_view client_id) {
@@ -262,7 +263,8 @@ boost::system::result<std::string, Error> CredentialStore::rotate_client_secret(
   std::string secret = generate_client_secret();
   found->second.secret_hash = keyed_secret_hash(secret);
   refresh_hash_params();
-  return boost::system::result<std::string, Error>(boost::system::in_place_value, std::move(secret));
+  return boost::system::result<std::string, Error>(boost::system::in_place_value,
+                                                   std::move(secret));
 }
 
 boost::system::result<void, Error> CredentialStore::set_client_secret(

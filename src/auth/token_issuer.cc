@@ -69,9 +69,9 @@ IssuedToken TokenIssuer::issue(std::string_view subject, std::string_view client
   append_string_claim(claims, "jti", issued.jti);
   append_string_claim(claims, "scope", issued.scope);
   append_string_claim(claims, "client_id", client_id);
-  append_string_claim(claims, "gty",
-                      grant == TokenGrant::client_credentials ? kGtyClientCredentials
-                                                              : kGtyPassword);
+  append_string_claim(
+      claims, "gty",
+      grant == TokenGrant::client_credentials ? kGtyClientCredentials : kGtyPassword);
   claims += '}';
 
   issued.access_token = make_compact_jws(signing_key_, header_json_, claims);

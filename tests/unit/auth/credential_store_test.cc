@@ -222,10 +222,10 @@ TEST(CredentialFile, KeyedHashesAndPublicClientsAreValidated) {
   EXPECT_NE(error_of(client(keyed.substr(0, keyed.size() - 1))).find("clients[0]: secret_hash"),
             std::string::npos);
   // A password is never stored with the fast hash.
-  EXPECT_NE(error_of("{\"users\":[{\"name\":\"a\",\"password_hash\":\"" + keyed +
-                     "\",\"scopes\":[]}]}")
-                .find("not an Argon2id PHC string"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("{\"users\":[{\"name\":\"a\",\"password_hash\":\"" + keyed + "\",\"scopes\":[]}]}")
+          .find("not an Argon2id PHC string"),
+      std::string::npos);
   EXPECT_EQ(error_of("{\"public_clients\":[\"web-app\",\"cli\"]}"), "(parsed)");
   EXPECT_NE(error_of("{\"public_clients\":{}}").find("public_clients: must be an array"),
             std::string::npos);

@@ -195,8 +195,8 @@ TEST(KeyedSecretHash, LengthRuleOnlyGeneratedFormMatches) {
   EXPECT_FALSE(is_generated_secret(std::string(43, '!')));
   EXPECT_FALSE(is_generated_secret(std::string(42, 'A') + "B")) << "non-zero trailing bits";
   EXPECT_TRUE(is_generated_secret(std::string(42, 'A') + "A"));
-  for (const std::string& short_secret : {std::string("hunter2"), std::string(""),
-                                         std::string("batch-job-secret-0123456789")}) {
+  for (const std::string& short_secret :
+       {std::string("hunter2"), std::string(""), std::string("batch-job-secret-0123456789")}) {
     // The stored form an attacker would need: a keyed hash of a short secret.
     const std::string hash = keyed_secret_hash(short_secret);
     EXPECT_FALSE(verify_keyed_secret(hash, short_secret)) << short_secret;

@@ -184,9 +184,10 @@ TEST_F(VerifyClaims, IssuedInTheFutureIsRejected) {
 }
 
 TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
-  const std::string base =
-      "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
-      ",\"exp\":" + std::to_string(kNow + 900) + ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\",\"aud\":";
+  const std::string base = "{\"iss\":\"" + std::string(kIssuer) +
+                           "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
+                           ",\"exp\":" + std::to_string(kNow + 900) +
+                           ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\",\"aud\":";
   EXPECT_TRUE(verify_payload(base + "[\"other\",\"" + std::string(kAudience) + "\"]}"));
   EXPECT_THAT(verify_payload(base + "[\"other\"]}"), FailsWith(TokenError::wrong_audience));
   EXPECT_THAT(verify_payload(base + "\"secure-ml-api2\"}"), FailsWith(TokenError::wrong_audience));
