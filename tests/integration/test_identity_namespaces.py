@@ -131,6 +131,10 @@ def test_generated_secret_and_argon2_secret_both_work(env, basic):
     svc, secret = env
     r = client_token(svc, FAST_CLIENT, secret, basic=basic)
     assert r.status_code == 200, r.text
+    # Answered inline, yet shaped like every token answer (RFC 6749 section 5.1).
+    assert r.headers.get("Cache-Control") == "no-store" and r.headers.get("Pragma") == "no-cache"
+    assert set(r.json()) == {"access_token", "token_type", "expires_in", "scope"}
+    assert r.json()["scope"] == "predict"
     assert h.predict(svc, r.json()["access_token"]).status_code == 200
     r = client_token(svc, ARGON2_CLIENT, ARGON2_SECRET, basic=basic)
     assert r.status_code == 200, r.text
