@@ -85,6 +85,29 @@ def test_local_token_without_gty_is_refused(env):
     assert h.predict(svc, with_gty).status_code == 200
 
 
+def test_client_named_like_a_user_has_its_own_subject_limit(tmp_path):
+    """Per-subject limits count each principal in its namespace: client "alice" neither shares
+    nor exhausts user alice's limit (addresses vary through a trusted proxy, so only the
+    subject limit can refuse)."""
+    workdir = h.prepare_workdir(tmp_path / "limits")
+    secret = cli("clients", "add", FAST_CLIENT, "--generate-secret", "--scopes", "predict",
+                 workdir=workdir).stdout.strip()
+    svc = conftest.start_service(workdir, "--rate-limit-predict", "1/3600s+1",
+                                 "--trusted-proxies", "127.0.0.1/32")
+    try:
+        user = svc.token("alice")
+        client = client_token(svc, FAST_CLIENT, secret).json()["access_token"]
+        for address in ("10.0.0.1", "10.0.0.2"):
+            r = h.predict(svc, user, headers={"X-Forwarded-For": address})
+            assert r.status_code == 200, r.text
+        r = h.predict(svc, user, headers={"X-Forwarded-For": "10.0.0.3"})
+        assert r.status_code == 429, r.text  # user alice's subject limit is spent
+        r = h.predict(svc, client, headers={"X-Forwarded-For": "10.0.0.4"})
+        assert r.status_code == 200, r.text  # client alice's is not
+    finally:
+        svc.stop()
+
+
 # ---- the password grant's client_id ---------------------------------------------------------------
 
 @pytest.mark.parametrize("client_id", [
