@@ -11,8 +11,8 @@
 #   BENCH_SERVER_THREADS=0   secure-ml-api --threads (0: one per core)
 #   BENCH_ALG=HS256          signing algorithm of the bench key (HS256|EdDSA|ES256|RS256)
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
-#   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token predict_limiter predict_redis
-#                            redis_stalled
+#   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token token_client predict_limiter
+#                            predict_redis redis_stalled
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -25,7 +25,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
 ALG=${BENCH_ALG:-HS256}
 BATCH_TEXTS=${BENCH_BATCH_TEXTS:-100}
-SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token predict_limiter predict_redis redis_stalled}
+SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token token_client predict_limiter predict_redis redis_stalled}
 BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
 WRK_DIR=$ROOT/bench/wrk
 # The limiter does all its work but never answers 429. The burst (10 s worth)
@@ -216,7 +216,7 @@ print_machine() {
   echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
   echo "load:     $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (1/5/15 min)"
   echo "binary:   $BIN ($("$BIN" version 2>/dev/null | head -1))"
-  echo "wrk:      -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (token: -t1 -c2), key $ALG," \
+  echo "wrk:      -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (token, Argon2id: -t1 -c2), key $ALG," \
        "server threads $SERVER_THREADS (0 = cores)"
 }
 
@@ -274,6 +274,10 @@ main() {
   # two connections keep both hashing slots busy without being shed (503).
   want token && measure token token.lua "$(server_url /token)" 2 1 1 "$SERVER_RSS_IDLE" \
     "$SERVER_PID"
+  # client_credentials with a generated secret: no Argon2id, no hashing slot, so the full load
+  # (req/s = tokens/s): form parsing, an HMAC-SHA256 and signing with the $ALG key.
+  want token_client && measure token_client token_client.lua "$(server_url /token)" \
+    "$CONNECTIONS" "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
   stop_server
 
   if want predict_limiter; then

@@ -96,6 +96,11 @@ make_credentials() {
     "$BIN" users add bench --users-file "$WORK/users.json" --scopes predict >"$WORK/users.log" 2>&1 \
     || die "users add failed: $(cat "$WORK/users.log")"
   export BENCH_USER=bench BENCH_PASSWORD
+  # A machine client with a generated secret (keyed hash, no Argon2id): the token_client scenario.
+  BENCH_CLIENT_SECRET=$("$BIN" clients add bench-client --generate-secret --scopes predict \
+    --users-file "$WORK/users.json" 2>"$WORK/clients.log") \
+    || die "clients add failed: $(cat "$WORK/clients.log")"
+  export BENCH_CLIENT_ID=bench-client BENCH_CLIENT_SECRET
 }
 
 # shellcheck disable=SC2034

@@ -1,4 +1,5 @@
 #include "api/admission.h"
+#include "api/subject_key.h"
 
 #include "api/errors.h"
 #include "api/worker_state.h"
@@ -144,8 +145,10 @@ AdmissionState Admission::ask_token_checks(Call& call, const auth::VerifiedToken
   progress.subject_limited =
       progress.limited && (scope.empty() || request.principal.has_scope(scope));
   if (progress.subject_limited) {
-    progress.query.subject = parts_.limits->query(call.route, LimitedBy::subject,
-                                                  request.principal.subject, progress.subject_key);
+    // Namespaced (api/subject_key.h): client "alice" does not share user alice's limit.
+    progress.query.subject = parts_.limits->query(
+        call.route, LimitedBy::subject,
+        subject_identity(request.principal, progress.subject_scratch), progress.subject_key);
     progress.subject_plan = subject_plan(call);
     if (progress.subject_plan != nullptr) use_plan(progress);
   }

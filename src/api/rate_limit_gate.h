@@ -48,7 +48,8 @@ class RateLimitGate final : public LoginGuard {
   bool limits_enabled() const { return limits_enabled_; }
 
   // The store query of one check of `route`: `key` receives the store key,
-  // "rl:<policy>:ip:<address>" or "rl:<policy>-user:sub:<subject>", and must outlive the query.
+  // "rl:<policy>:ip:<address>" or "rl:<policy>-user:sub:<identity>" (the subject in its
+  // namespace, api/subject_key.h), and must outlive the query.
   ratelimit::LimitQuery query(Route route, LimitedBy by, std::string_view identity,
                               std::string& key) const;
 

@@ -54,7 +54,8 @@ struct AdmissionProgress {
   bool limited = false;             // the route is rate limited and limits are on
   bool subject_limited = false;     // ... and the token holds the route's scope
   std::string address_key;          // "rl:<policy>:ip:<address>"
-  std::string subject_key;          // "rl:<policy>-user:sub:<subject>[:plan:<plan>]"
+  std::string subject_key;          // "rl:<policy>-user:sub:<namespaced subject>[:plan:<plan>]"
+  std::string subject_scratch;      // the namespaced subject when it is not the subject itself
   std::string address_bucket;       // an IPv6 client's /64, the address it is limited by
   ratelimit::AdmissionQuery query;  // the pending store step; its views point into this struct
   // The caller's plan policy that counts the subject limit (null: the route's policy), and the

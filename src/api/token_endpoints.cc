@@ -5,6 +5,7 @@
 #include "api/errors.h"
 #include "api/form_body.h"
 #include "api/worker_state.h"
+#include "auth/names.h"
 #include "auth/scopes.h"
 #include "common/json_writer.h"
 
@@ -102,6 +103,17 @@ void TokenEndpoints::jwks(Call& call) const {
   call.response.content_type = "application/jwk-set+json";
 }
 
+namespace {
+
+// RFC 6749 sections 2.1, 4.3 and 5.2: a password grant may name a client, which must be a
+// registered public client (a confidential client authenticates instead, and an unregistered
+// or malformed id must never be signed into a token). None: the token says "password-grant".
+bool is_acceptable_password_client(const auth::CredentialStore& store, std::string_view id) {
+  return id.empty() || (auth::is_valid_principal_name(id) && store.is_public_client(id));
+}
+
+}  // namespace
+
 void TokenEndpoints::token(Call& call) {
   http::Response& response = call.response;
   std::shared_ptr<const auth::TokenIssuer> issuer =
@@ -129,6 +141,16 @@ void TokenEndpoints::token(Call& call) {
     grant.password_client_id = field(*form, "client_id");
     if (grant.name.empty() || grant.secret.empty()) {
       set_oauth_error(response, 400, "invalid_request", "username and password are required");
+      return;
+    }
+    if (!is_acceptable_password_client(*parts_.credentials->current(), grant.password_client_id)) {
+      // 400, not 401: the client did not try HTTP authentication, so there is no scheme to
+      // announce in WWW-Authenticate (RFC 6749 section 5.2).
+      call.worker.metrics.auth_failure("invalid_client");
+      audit("token.refused", "denied", "unregistered_client", grant.name, call.client_address,
+            call.state.request_id);
+      set_oauth_error(response, 400, "invalid_client",
+                      "client_id is not a registered public client");
       return;
     }
   } else if (grant_type == "client_credentials") {
@@ -165,6 +187,21 @@ void TokenEndpoints::token(Call& call) {
       return;
     }
   }
+  // A generated client secret is checked with a keyed hash in microseconds: here, on the event
+  // loop, without a hashing slot, so client_credentials is never queued behind Argon2id.
+  if (grant.client_credentials) {
+    auto store = parts_.credentials->current();
+    if (auth::CredentialAuthenticator::uses_keyed_check(*store, grant.name, grant.secret)) {
+      const auto principal = authenticator_.authenticate_client(*store, grant.name, grant.secret);
+      finish_grant(
+          grant, principal, call.client_address, call.state.request_id,
+          [&call](const std::function<void(WorkerMetrics&)>& record) {
+            record(call.worker.metrics);
+          },
+          response);
+      return;
+    }
+  }
   auto permit = gate_.try_acquire(source.key, source.known);  // fair across sources
   if (!permit) {
     set_error(response, ApiError::unavailable, "Too many logins in progress; retry shortly");
@@ -184,15 +221,25 @@ void TokenEndpoints::run_grant(Grant grant) {
   const auto principal = grant.client_credentials
                              ? authenticator_.authenticate_client(*store, grant.name, grant.secret)
                              : authenticator_.authenticate_user(*store, grant.name, grant.secret);
-  const bool ok = principal.has_value();
   DeferredAnswer& answer = *grant.answer;
   const RequestRecord& record = answer.record();
+  finish_grant(
+      grant, principal, record.client, record.request_id,
+      [&answer](const std::function<void(WorkerMetrics&)>& count) { answer.count(count); },
+      response);
+  grant.permit.reset();  // release the hashing slot before the answer goes out
+  answer.send(std::move(response));
+}
+
+void TokenEndpoints::finish_grant(const Grant& grant, const PrincipalResult& principal,
+                                  std::string_view client, std::string_view request_id,
+                                  const Counter& count, http::Response& response) {
   std::string_view grant_type = grant.client_credentials ? "client_credentials" : "password";
-  if (!ok) {
-    if (parts_.login_guard) parts_.login_guard->failed(grant.name, record.client);
+  if (!principal) {
+    if (parts_.login_guard) parts_.login_guard->failed(grant.name, client);
     std::string_view reason = grant.client_credentials ? "invalid_client" : "invalid_grant";
-    answer.count([reason](WorkerMetrics& metrics) { metrics.auth_failure(reason); });
-    audit("token.refused", "denied", reason, grant.name, record.client, record.request_id);
+    count([reason](WorkerMetrics& metrics) { metrics.auth_failure(reason); });
+    audit("token.refused", "denied", reason, grant.name, client, request_id);
     if (grant.client_credentials) {
       set_oauth_error(response, 401, "invalid_client", "Client authentication failed");
       if (grant.used_basic)
@@ -201,18 +248,20 @@ void TokenEndpoints::run_grant(Grant grant) {
       set_oauth_error(response, 400, "invalid_grant", "Invalid username or password");
     }
   } else if (auto scopes = auth::narrow_scopes(grant.requested_scope, principal->scopes); !scopes) {
-    answer.count([](WorkerMetrics& metrics) { metrics.auth_failure("invalid_scope"); });
-    audit("token.refused", "denied", "invalid_scope", grant.name, record.client, record.request_id);
+    count([](WorkerMetrics& metrics) { metrics.auth_failure("invalid_scope"); });
+    audit("token.refused", "denied", "invalid_scope", grant.name, client, request_id);
     set_oauth_error(response, 400, "invalid_scope", "Requested scope is not granted");
   } else {
-    if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, record.client);
-    std::string client_id = grant.client_credentials           ? grant.name
-                            : grant.password_client_id.empty() ? std::string("password-grant")
-                                                               : grant.password_client_id;
+    if (parts_.login_guard) parts_.login_guard->succeeded(grant.name, client);
+    std::string_view client_id = grant.password_client_id;
+    if (grant.client_credentials) client_id = grant.name;
+    if (client_id.empty()) client_id = "password-grant";
     auth::IssuedToken token =
-        grant.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds());
-    answer.count([grant_type](WorkerMetrics& metrics) { metrics.token_issued(grant_type); });
-    audit("token.issued", "ok", grant_type, grant.name, record.client, record.request_id);
+        grant.issuer->issue(grant.name, client_id, *scopes, parts_.clock->unix_seconds(),
+                            grant.client_credentials ? auth::TokenGrant::client_credentials
+                                                     : auth::TokenGrant::password);
+    count([grant_type](WorkerMetrics& metrics) { metrics.token_issued(grant_type); });
+    audit("token.issued", "ok", grant_type, grant.name, client, request_id);
     std::string& out = response.body;
     out.assign("{\"access_token\":");
     json::append_string(out, token.access_token);
@@ -223,8 +272,6 @@ void TokenEndpoints::run_grant(Grant grant) {
     out.push_back('}');
     response.add_header("Pragma", "no-cache");
   }
-  grant.permit.reset();  // release the hashing slot before the answer goes out
-  answer.send(std::move(response));
 }
 
 // The caller was admitted by the pipeline like every authenticated call (route table: any
@@ -246,7 +293,11 @@ void TokenEndpoints::revoke(Call& call) {
   auto target = call.worker.verifier->verify(field(*form, "token"), now);
   // RFC 7009 section 2.2: an invalid or expired token needs no revocation: 200.
   if (target) {
-    if (target->subject != caller.subject && !caller.has_scope("admin")) {
+    // The owner is the same principal, in the same namespace: client "alice" does not own user
+    // alice's tokens.
+    Principal owner;
+    owner.assign(*target);
+    if (!owner.same_owner(caller) && !caller.has_scope("admin")) {
       audit("token.revoke_refused", "denied", "not_owner", caller.subject, call.client_address,
             call.state.request_id);
       set_oauth_error(response, 403, "unauthorized_client",

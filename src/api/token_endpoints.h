@@ -1,7 +1,9 @@
 // The OAuth 2.0 endpoints: POST /token (password and client_credentials
 // grants, RFC 6749), POST /token/revoke (RFC 7009) and the public keys at
 // GET /.well-known/jwks.json. Argon2id runs on a small pool of its own, never
-// on an event-loop thread, behind a gate that answers 503 when it is full.
+// on an event-loop thread, behind a gate that answers 503 when it is full. A
+// client secret the service generated is checked with a keyed hash in
+// microseconds, inline, without that gate (auth/keyed_secret_hash.h).
 #pragma once
 
 #include "api/access_control.h"
@@ -18,9 +20,12 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace smlapi::api {
+
+class WorkerMetrics;
 
 struct TokenEndpointParts {
   std::shared_ptr<CredentialsSource> credentials;
@@ -47,6 +52,14 @@ class TokenEndpoints {
   void revoke(Call& call);
   void jwks(Call& call) const;
   void run_grant(Grant grant);
+  // Counts a metric: on the worker's metrics inline, through the DeferredAnswer off the workers.
+  using Counter = std::function<void(const std::function<void(WorkerMetrics&)>&)>;
+  using PrincipalResult =
+      boost::system::result<auth::AuthenticatedPrincipal, auth::AuthenticationError>;
+  // The answer to an authenticated (or refused) grant: the token, or the OAuth error; login
+  // guard, metrics and audit.
+  void finish_grant(const Grant& grant, const PrincipalResult& principal, std::string_view client,
+                    std::string_view request_id, const Counter& count, http::Response& response);
   void audit(std::string_view event, std::string_view outcome, std::string_view reason,
              std::string_view subject, std::string_view client, std::string_view request_id);
 

@@ -1,7 +1,11 @@
-// `secure-ml-api users|clients add|remove|list|passwd|set-scopes|set-plan NAME --users-file PATH`
-// and `secure-ml-api plans set|remove|list`.
+// `secure-ml-api users|clients add|remove|list|passwd|set-scopes|set-plan NAME --users-file PATH`,
+// `clients rotate NAME`, `clients add --public NAME` and `secure-ml-api plans set|remove|list`.
 // Passwords and secrets come from stdin (a prompt without echo on a terminal),
 // never from the command line, where other users could read them in ps.
+// Client secrets the service generates (--generate-secret, rotate) are printed
+// once and stored as a keyed hash (auth/keyed_secret_hash.h): checked in
+// microseconds. Secrets read from stdin are stored as Argon2id, like passwords,
+// since nothing says they are random.
 #include "app/commands.h"
 #include "app/options.h"
 #include "auth/algorithm.h"
@@ -28,7 +32,10 @@ const std::vector<OptionSpec>& user_options() {
   static const std::vector<OptionSpec> kSpecs = {
       {"users-file", "", "The JSON users file to change (created if missing)"},
       {"scopes", "predict", "Comma-separated scopes to grant (predict, admin)"},
-      {"generate-secret", "", "clients add/passwd: make a random secret and print it once", true},
+      {"generate-secret", "",
+       "clients add/passwd: make a random 256-bit secret, print it once, store a fast keyed hash",
+       true},
+      {"public", "", "clients add: a public client (no secret) the password grant may name", true},
   };
   return kSpecs;
 }
@@ -116,10 +123,10 @@ int users_command(std::span<const std::string> args, bool clients) {
   const auto& positional = options->positional;
   std::string path = options->get("users-file");
   if (positional.empty() || path.empty()) {
-    std::cerr
-        << "usage: secure-ml-api " << noun
-        << " add|remove|list|passwd|set-scopes NAME --users-file PATH [--scopes predict,admin]\n"
-        << "       secure-ml-api " << noun << " set-plan NAME PLAN|none --users-file PATH\n";
+    std::cerr << "usage: secure-ml-api " << noun << " add|remove|list|passwd|set-scopes"
+              << (clients ? "|rotate" : "") << " NAME --users-file PATH [--scopes predict,admin]"
+              << (clients ? " [--generate-secret] [--public]" : "") << "\n"
+              << "       secure-ml-api " << noun << " set-plan NAME PLAN|none --users-file PATH\n";
     return 2;
   }
   const std::string& action = positional[0];
@@ -134,6 +141,7 @@ int users_command(std::span<const std::string> args, bool clients) {
       for (const auto& [id, record] : store.clients())
         std::cout << id << "\t" << auth::join_scopes(record.scopes) << plan_column(record.terms)
                   << "\n";
+      for (const auto& id : store.public_clients()) std::cout << id << "\t(public)\n";
     } else {
       for (const auto& [name, record] : store.users())
         std::cout << name << "\t" << auth::join_scopes(record.scopes) << plan_column(record.terms)
@@ -147,20 +155,31 @@ int users_command(std::span<const std::string> args, bool clients) {
   auth::PasswordHasher hasher;
   boost::system::result<void, auth::Error> changed;
   std::string generated;
-  auto secret = [&]() -> std::string {
-    if (clients && options->has("generate-secret")) {
-      generated = auth::generate_client_secret();
-      return generated;
-    }
-    return read_secret(clients ? "Client secret: " : "Password: ");
+  // A generated secret: kept to print once, the store keeps only its keyed hash.
+  auto keep = [&](boost::system::result<std::string, auth::Error> made) {
+    if (!made) return boost::system::result<void, auth::Error>(made.error());
+    generated = std::move(made).value();
+    return boost::system::result<void, auth::Error>();
   };
-  if (action == "add") {
-    std::string value = secret();
+  const bool generate = clients && options->has("generate-secret");
+  if (options->has("public") && !(clients && action == "add")) {
+    return fail("--public is for `clients add` only");
+  }
+  if (action == "add" && clients && options->has("public")) {
+    if (generate) return fail("a public client has no secret: drop --generate-secret");
+    changed = store.add_public_client(name);
+  } else if (action == "add" && generate) {
+    changed = keep(store.add_generated_client(name, scopes_of(options->get("scopes"))));
+    if (changed) changed = stamp_created(store, clients, name);
+  } else if (action == "add") {
+    std::string value = read_secret(clients ? "Client secret: " : "Password: ");
     changed = clients ? store.add_client(name, value, scopes_of(options->get("scopes")), hasher)
                       : store.add_user(name, value, scopes_of(options->get("scopes")), hasher);
     if (changed) changed = stamp_created(store, clients, name);
+  } else if ((action == "passwd" && generate) || (action == "rotate" && clients)) {
+    changed = keep(store.rotate_client_secret(name));
   } else if (action == "passwd") {
-    std::string value = secret();
+    std::string value = read_secret(clients ? "Client secret: " : "Password: ");
     changed = clients ? store.set_client_secret(name, value, hasher)
                       : store.set_user_password(name, value, hasher);
   } else if (action == "remove") {
@@ -168,8 +187,8 @@ int users_command(std::span<const std::string> args, bool clients) {
   } else if (auto terms = change_terms(store, clients, action, name, *options)) {
     changed = std::move(*terms);
   } else {
-    return fail("unknown action '" + action +
-                "' (add, remove, list, passwd, set-scopes, set-plan)");
+    return fail("unknown action '" + action + "' (add, remove, list, passwd, set-scopes, set-plan" +
+                (clients ? ", rotate)" : ")"));
   }
   if (!changed) return fail(changed.error().message);
   if (auto saved = store.save(path); !saved) return fail(saved.error().message);

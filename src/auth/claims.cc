@@ -71,6 +71,7 @@ bool read_member(std::string_view name, element value, Claims& claims) {
   if (name == "jti") return read_string(value, claims.jwt_id);
   if (name == "scope") return read_string(value, claims.scope);
   if (name == "client_id") return read_string(value, claims.client_id);
+  if (name == "gty") return read_string(value, claims.grant_type);
   return true;
 }
 

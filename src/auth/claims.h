@@ -26,6 +26,7 @@ struct Claims {
   std::optional<std::string> jwt_id;       // jti
   std::optional<std::string> scope;        // scope: space-separated
   std::optional<std::string> client_id;    // client_id
+  std::optional<std::string> grant_type;   // gty: the local issuer's grant (token_issuer.h)
 };
 
 // bad_json when a known claim has the wrong JSON type, duplicate_claim on repeated names.

@@ -4,6 +4,7 @@
 #include "auth/argon2_phc.h"
 #include "auth/credential_store.h"
 #include "auth/json_object.h"
+#include "auth/keyed_secret_hash.h"
 #include "auth/names.h"
 
 namespace smlapi::auth {
@@ -36,10 +37,19 @@ class CredentialFileReader {
           return ok;
       } else if (member.key == "plans") {
         if (auto ok = read_plans(member.value); !ok) return ok;
+      } else if (member.key == "public_clients") {
+        if (auto ok = read_public_clients(member.value); !ok) return ok;
       } else {
         return Error{"unknown member '" + std::string(member.key) + "'"};
       }
     }
+    // Confidential and public clients share one namespace: an id is one or the other.
+    for (const auto& id : store_.public_clients_) {
+      if (store_.clients_.contains(id)) {
+        return Error{"public_clients: '" + id + "' is also a confidential client"};
+      }
+    }
+    store_.refresh_hash_params();
     return check_plan_references();
   }
 
@@ -110,11 +120,39 @@ class CredentialFileReader {
     if (!is_valid_principal_name(entry.name)) {
       return Error{where + ": invalid name '" + entry.name + "' (1-64 of [A-Za-z0-9._@-])"};
     }
-    if (!parse_argon2id_phc(entry.hash)) {
+    // Users have passwords: Argon2id only. Clients may also have a generated secret's keyed
+    // hash (keyed_secret_hash.h).
+    const bool keyed_ok = name_key == "client_id" && parse_keyed_secret_hash(entry.hash);
+    if (!keyed_ok && !parse_argon2id_phc(entry.hash)) {
       return Error{where + ": " + std::string(hash_key) +
-                   " is not an Argon2id PHC string with sane parameters"};
+                   (name_key == "client_id"
+                        ? " is neither an Argon2id PHC string with sane parameters nor a "
+                          "$hmac-sha256$ hash of a generated secret"
+                        : " is not an Argon2id PHC string with sane parameters")};
     }
     return entry;
+  }
+
+  boost::system::result<void, Error> read_public_clients(simdjson::dom::element value) {
+    simdjson::dom::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS) {
+      return Error{"public_clients: must be an array of client ids"};
+    }
+    std::size_t index = 0;
+    for (const auto item : array) {
+      const std::string where = "public_clients[" + std::to_string(index++) + "]";
+      std::string_view id;
+      if (item.get_string().get(id) != simdjson::SUCCESS)
+        return Error{where + ": must be a string"};
+      if (!is_valid_principal_name(id)) {
+        return Error{where + ": invalid client id '" + std::string(id) +
+                     "' (1-64 of [A-Za-z0-9._@-])"};
+      }
+      if (!store_.public_clients_.emplace(id).second) {
+        return Error{where + ": duplicate public client '" + std::string(id) + "'"};
+      }
+    }
+    return {};
   }
 
   static boost::system::result<std::vector<std::string>, Error> read_scopes(

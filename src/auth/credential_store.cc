@@ -1,7 +1,9 @@
 #include "auth/credential_store.h"
 
 #include <algorithm>
+#include <tuple>
 
+#include "auth/keyed_secret_hash.h"
 #include "auth/names.h"
 #include "auth/random.h"
 #include "auth/secure_file.h"
@@ -92,6 +94,23 @@ void append_array_json(std::string& out, std::string_view name, const Map& entri
   out += first ? "]" : "\n  ]";
 }
 
+// The distinct parameter sets of the Argon2id hashes among `hashes`, sorted.
+template <typename Map, typename HashOf>
+std::vector<Argon2Params> distinct_params(const Map& entries, HashOf hash_of) {
+  std::vector<Argon2Params> params;
+  for (const auto& [name, entry] : entries) {
+    const auto phc = parse_argon2id_phc(hash_of(entry));
+    if (phc && std::find(params.begin(), params.end(), phc->params) == params.end()) {
+      params.push_back(phc->params);
+    }
+  }
+  std::sort(params.begin(), params.end(), [](const Argon2Params& a, const Argon2Params& b) {
+    return std::tie(a.memory_kib, a.iterations, a.parallelism) <
+           std::tie(b.memory_kib, b.iterations, b.parallelism);
+  });
+  return params;
+}
+
 }  // namespace
 
 bool is_valid_plan_name(std::string_view name) noexcept {
@@ -104,6 +123,10 @@ bool is_valid_plan_name(std::string_view name) noexcept {
 }
 
 std::string generate_client_secret() { return random_token(kClientSecretRandomBytes); }
+
+bool ClientRecord::has_keyed_hash() const noexcept {
+  return secret_hash.starts_with(kKeyedHashPrefix);
+}
 
 CredentialStore::CredentialStore(ScopeSet allowed_scopes)
     : allowed_scopes_(std::move(allowed_scopes)) {}
@@ -133,6 +156,16 @@ std::string CredentialStore::to_json() const {
     append_entry_json(out, "client_id", client.client_id, "secret_hash", client.secret_hash,
                       client.scopes, client.terms);
   });
+  if (!public_clients_.empty()) {
+    out += ",\n  \"public_clients\": [";
+    bool first = true;
+    for (const auto& id : public_clients_) {
+      out += first ? "" : ", ";
+      json::append_string(out, id);
+      first = false;
+    }
+    out += ']';
+  }
   if (!plans_.empty()) {
     out += ",\n";
     append_plans_json(out, plans_);
@@ -155,6 +188,20 @@ boost::system::result<CredentialStore, Error> CredentialStore::load(
   return store;
 }
 
+void CredentialStore::refresh_hash_params() {
+  user_params_ = distinct_params(users_, [](const UserRecord& u) { return u.password_hash; });
+  client_params_ = distinct_params(clients_, [](const ClientRecord& c) { return c.secret_hash; });
+}
+
+boost::system::result<void, Error> CredentialStore::check_new_client_id(
+    std::string_view client_id) const {
+  if (!is_valid_principal_name(client_id)) return invalid_name("client id", client_id);
+  if (clients_.contains(client_id) || public_clients_.contains(client_id)) {
+    return Error{"client '" + std::string(client_id) + "' already exists"};
+  }
+  return {};
+}
+
 boost::system::result<void, Error> CredentialStore::add_user(std::string_view name,
                                                              std::string_view password,
                                                              std::vector<std::string> scopes,
@@ -166,6 +213,7 @@ boost::system::result<void, Error> CredentialStore::add_user(std::string_view na
   if (!checked) return checked.error();
   users_.emplace(std::string(name),
                  UserRecord{std::string(name), hasher.hash(password), std::move(checked).value()});
+  refresh_hash_params();
   return {};
 }
 
@@ -173,6 +221,7 @@ boost::system::result<void, Error> CredentialStore::remove_user(std::string_view
   const auto found = users_.find(name);
   if (found == users_.end()) return Error{"no user '" + std::string(name) + "'"};
   users_.erase(found);
+  refresh_hash_params();
   return {};
 }
 
@@ -182,6 +231,7 @@ boost::system::result<void, Error> CredentialStore::set_user_password(
   if (found == users_.end()) return Error{"no user '" + std::string(name) + "'"};
   if (auto ok = check_secret_length(password, kMinPasswordBytes, "password"); !ok) return ok;
   found->second.password_hash = hasher.hash(password);
+  refresh_hash_params();
   return {};
 }
 
@@ -204,23 +254,57 @@ boost::system::result<void, Error> CredentialStore::add_client(std::string_view 
                                                                std::string_view secret,
                                                                std::vector<std::string> scopes,
                                                                const PasswordHasher& hasher) {
-  if (!is_valid_principal_name(client_id)) return invalid_name("client id", client_id);
-  if (clients_.contains(client_id)) {
-    return Error{"client '" + std::string(client_id) + "' already exists"};
-  }
+  if (auto ok = check_new_client_id(client_id); !ok) return ok;
   if (auto ok = check_secret_length(secret, kMinClientSecretBytes, "client secret"); !ok) return ok;
   auto checked = checked_scopes(std::move(scopes));
   if (!checked) return checked.error();
   clients_.emplace(std::string(client_id), ClientRecord{std::string(client_id), hasher.hash(secret),
                                                         std::move(checked).value()});
+  refresh_hash_params();
   return {};
 }
 
+boost::system::result<std::string, Error> CredentialStore::add_generated_client(
+    std::string_view client_id, std::vector<std::string> scopes) {
+  if (auto ok = check_new_client_id(client_id); !ok) return ok.error();
+  auto checked = checked_scopes(std::move(scopes));
+  if (!checked) return checked.error();
+  std::string secret = generate_client_secret();
+  clients_.emplace(
+      std::string(client_id),
+      ClientRecord{std::string(client_id), keyed_secret_hash(secret), std::move(checked).value()});
+  return boost::system::result<std::string, Error>(boost::system::in_place_value,
+                                                   std::move(secret));
+}
+
+boost::system::result<void, Error> CredentialStore::add_public_client(std::string_view client_id) {
+  if (auto ok = check_new_client_id(client_id); !ok) return ok;
+  public_clients_.emplace(client_id);
+  return {};
+}
+
+bool CredentialStore::is_public_client(std::string_view client_id) const {
+  return public_clients_.contains(client_id);
+}
+
 boost::system::result<void, Error> CredentialStore::remove_client(std::string_view client_id) {
+  if (public_clients_.erase(std::string(client_id)) > 0) return {};
   const auto found = clients_.find(client_id);
   if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
   clients_.erase(found);
+  refresh_hash_params();
   return {};
+}
+
+boost::system::result<std::string, Error> CredentialStore::rotate_client_secret(
+    std::string_view client_id) {
+  const auto found = clients_.find(client_id);
+  if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
+  std::string secret = generate_client_secret();
+  found->second.secret_hash = keyed_secret_hash(secret);
+  refresh_hash_params();
+  return boost::system::result<std::string, Error>(boost::system::in_place_value,
+                                                   std::move(secret));
 }
 
 boost::system::result<void, Error> CredentialStore::set_client_secret(
@@ -229,6 +313,7 @@ boost::system::result<void, Error> CredentialStore::set_client_secret(
   if (found == clients_.end()) return Error{"no client '" + std::string(client_id) + "'"};
   if (auto ok = check_secret_length(secret, kMinClientSecretBytes, "client secret"); !ok) return ok;
   found->second.secret_hash = hasher.hash(secret);
+  refresh_hash_params();
   return {};
 }
 

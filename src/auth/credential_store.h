@@ -8,9 +8,11 @@
 //        "scopes": ["predict"]}
 //     ],
 //     "clients": [
-//       {"client_id": "batch-job", "secret_hash": "$argon2id$...", "scopes": ["predict"],
-//        "plan": "gold", "created_at": 1764763200}
+//       {"client_id": "batch-job", "secret_hash": "$hmac-sha256$...", "scopes": ["predict"],
+//        "plan": "gold", "created_at": 1764763200},
+//       {"client_id": "legacy-job", "secret_hash": "$argon2id$...", "scopes": ["predict"]}
 //     ],
+//     "public_clients": ["web-app"],
 //     "plans": {"gold": {"requests_per_minute": 6000, "burst": 200}}
 //   }
 //
@@ -18,8 +20,13 @@
 // Plan): an entry naming an unknown plan, and plan numbers out of range, fail the load naming
 // the entry.
 //
-// Only Argon2id hashes are stored, never passwords or secrets. Names and client ids: 1-64 of
-// [A-Za-z0-9._@-], unique. Scopes: from the allowed set (default {"predict", "admin"}). Unknown
+// Only hashes are stored, never passwords or secrets: Argon2id for passwords and for client
+// secrets an operator chose, a keyed HMAC-SHA256 (keyed_secret_hash.h) for client secrets the
+// service generated (256 bits). Public clients (RFC 6749 section 2.1: an app that cannot keep
+// a secret) have no secret and no scopes: they are the only client ids the password grant
+// accepts, and they cannot use client_credentials. "public_clients" is written only when there
+// are some. Names and client ids: 1-64 of [A-Za-z0-9._@-], unique; a client id is either
+// confidential or public. Scopes: from the allowed set (default {"predict", "admin"}). Unknown
 // or duplicate members, bad hashes and unknown scopes are errors that name the entry, so a typo
 // fails the load instead of silently locking someone out or in. The file is written atomically
 // with mode 0600.
@@ -32,12 +39,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/system/result.hpp>
 
+#include "auth/argon2_phc.h"
 #include "auth/error.h"
 #include "auth/password_hasher.h"
 #include "auth/scopes.h"
@@ -80,9 +89,12 @@ struct UserRecord {
 
 struct ClientRecord {
   std::string client_id;
-  std::string secret_hash;
+  std::string secret_hash;  // Argon2id, or keyed HMAC-SHA256 for generated secrets
   std::vector<std::string> scopes;
   PrincipalTerms terms{};
+
+  // True when the secret is checked with the fast keyed hash (no Argon2id, no hashing slot).
+  bool has_keyed_hash() const noexcept;
 };
 
 // A new client secret: 32 random bytes, base64url (43 characters). Shown once, then only its
@@ -93,6 +105,7 @@ class CredentialStore {
  public:
   using Users = std::map<std::string, UserRecord, std::less<>>;
   using Clients = std::map<std::string, ClientRecord, std::less<>>;
+  using PublicClients = std::set<std::string, std::less<>>;
 
   explicit CredentialStore(ScopeSet allowed_scopes = default_allowed_scopes());
 
@@ -121,18 +134,36 @@ class CredentialStore {
   const UserRecord* find_user(std::string_view name) const;
   const Users& users() const noexcept { return users_; }
 
-  // Clients. Secrets: 16-1024 bytes (use generate_client_secret()).
+  // Clients. Secrets chosen by the operator: 16-1024 bytes, stored as Argon2id.
   boost::system::result<void, Error> add_client(std::string_view client_id, std::string_view secret,
                                                 std::vector<std::string> scopes,
                                                 const PasswordHasher& hasher);
+  // A client with a secret made here (generate_client_secret()), stored as a keyed hash;
+  // returns the secret, to be shown once.
+  boost::system::result<std::string, Error> add_generated_client(std::string_view client_id,
+                                                                 std::vector<std::string> scopes);
+  // Removes a confidential or a public client.
   boost::system::result<void, Error> remove_client(std::string_view client_id);
   boost::system::result<void, Error> set_client_secret(std::string_view client_id,
                                                        std::string_view secret,
                                                        const PasswordHasher& hasher);
+  // A new generated secret (keyed hash) replaces the old one, whatever its kind; returns it.
+  boost::system::result<std::string, Error> rotate_client_secret(std::string_view client_id);
   boost::system::result<void, Error> set_client_scopes(std::string_view client_id,
                                                        std::vector<std::string> scopes);
   const ClientRecord* find_client(std::string_view client_id) const;
   const Clients& clients() const noexcept { return clients_; }
+
+  // Public clients: ids the password grant accepts as client_id. No secret, no scopes.
+  boost::system::result<void, Error> add_public_client(std::string_view client_id);
+  bool is_public_client(std::string_view client_id) const;
+  const PublicClients& public_clients() const noexcept { return public_clients_; }
+
+  // The distinct Argon2id parameter sets of the users' hashes (of the clients' Argon2id
+  // hashes), in a fixed order: a login hashes once with each, so that its cost depends neither
+  // on whether the name exists nor on its hash's parameters (CredentialAuthenticator).
+  const std::vector<Argon2Params>& user_hash_params() const noexcept { return user_params_; }
+  const std::vector<Argon2Params>& client_hash_params() const noexcept { return client_params_; }
 
   const ScopeSet& allowed_scopes() const noexcept { return allowed_scopes_; }
 
@@ -162,12 +193,19 @@ class CredentialStore {
   boost::system::result<std::vector<std::string>, Error> checked_scopes(
       std::vector<std::string> scopes) const;
 
+  // Recomputes user_params_ and client_params_ after a change.
+  void refresh_hash_params();
+  boost::system::result<void, Error> check_new_client_id(std::string_view client_id) const;
+
   friend class CredentialFileReader;
 
   ScopeSet allowed_scopes_;
   Users users_;
   Clients clients_;
   Plans plans_;
+  PublicClients public_clients_;
+  std::vector<Argon2Params> user_params_;
+  std::vector<Argon2Params> client_params_;
 };
 
 }  // namespace smlapi::auth

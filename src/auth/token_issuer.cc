@@ -50,7 +50,8 @@ TokenIssuer::TokenIssuer(IssuerConfig config, SigningKey signing_key)
       signing_key_(std::move(signing_key)) {}
 
 IssuedToken TokenIssuer::issue(std::string_view subject, std::string_view client_id,
-                               const std::vector<std::string>& scopes, std::int64_t now) const {
+                               const std::vector<std::string>& scopes, std::int64_t now,
+                               TokenGrant grant) const {
   IssuedToken issued;
   issued.jti = random_token(kJtiRandomBytes);
   issued.scope = join_scopes(scopes);
@@ -68,6 +69,9 @@ IssuedToken TokenIssuer::issue(std::string_view subject, std::string_view client
   append_string_claim(claims, "jti", issued.jti);
   append_string_claim(claims, "scope", issued.scope);
   append_string_claim(claims, "client_id", client_id);
+  append_string_claim(
+      claims, "gty",
+      grant == TokenGrant::client_credentials ? kGtyClientCredentials : kGtyPassword);
   claims += '}';
 
   issued.access_token = make_compact_jws(signing_key_, header_json_, claims);

@@ -1,5 +1,8 @@
 // Issuing access tokens in the JWT profile of RFC 9068: header {alg, typ: "at+jwt", kid} and
-// claims {iss, sub, aud, iat, nbf, exp, jti, scope, client_id}, signed with the active key.
+// claims {iss, sub, aud, iat, nbf, exp, jti, scope, client_id, gty}, signed with the active key.
+// gty (the grant type, as Auth0 names it: "password" or "client-credentials") says which
+// namespace sub belongs to: a user and a client may have the same name and are still different
+// principals (TokenVerifier reads it into VerifiedToken::kind).
 // Thread-safe: issue() keeps no state between calls.
 #pragma once
 
@@ -19,6 +22,13 @@ inline constexpr std::int64_t kDefaultTokenLifetimeSeconds = 900;
 inline constexpr std::int64_t kMinTokenLifetimeSeconds = 60;
 inline constexpr std::int64_t kMaxTokenLifetimeSeconds = 3600;
 inline constexpr std::size_t kJtiRandomBytes = 16;  // 128 bits: collisions are not a concern
+
+// The grant a token was issued by: its subject is a user (password) or a client.
+enum class TokenGrant : std::uint8_t { password, client_credentials };
+
+// The gty claim's values.
+inline constexpr std::string_view kGtyPassword = "password";
+inline constexpr std::string_view kGtyClientCredentials = "client-credentials";
 
 struct IssuerConfig {
   std::string issuer;
@@ -43,7 +53,8 @@ class TokenIssuer {
   // `subject` is the user (password grant) or the client (client_credentials); `now` is Unix
   // time in seconds.
   IssuedToken issue(std::string_view subject, std::string_view client_id,
-                    const std::vector<std::string>& scopes, std::int64_t now) const;
+                    const std::vector<std::string>& scopes, std::int64_t now,
+                    TokenGrant grant = TokenGrant::password) const;
 
   const SigningKey& signing_key() const noexcept { return signing_key_; }
   const IssuerConfig& config() const noexcept { return config_; }

@@ -6,6 +6,7 @@
 #include "auth/claims.h"
 #include "auth/jose_header.h"
 #include "auth/scopes.h"
+#include "auth/token_issuer.h"
 
 namespace smlapi::auth {
 namespace {
@@ -29,6 +30,16 @@ bool has_required_claims(const Claims& claims) {
   return claims.issuer && is_present(claims.subject) && !claims.audiences.empty() &&
          claims.expires_at && claims.issued_at && is_present(claims.jwt_id) &&
          is_present(claims.client_id);
+}
+
+// The namespace of a local token's sub, from its gty claim. A token without gty (issued before
+// namespaces existed, at most one token lifetime ago) or with another value is refused rather
+// than guessed: guessing "user" would let an old client token named like a user act as that
+// user (revoke its tokens, share its rate limit) until it expires.
+std::optional<SubjectKind> local_subject_kind(const std::optional<std::string>& grant_type) {
+  if (grant_type == kGtyPassword) return SubjectKind::user;
+  if (grant_type == kGtyClientCredentials) return SubjectKind::client;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -94,8 +105,10 @@ boost::system::result<VerifiedToken, TokenError> TokenVerifier::check_claims(
   if (std::find(audiences.begin(), audiences.end(), config_.audience) == audiences.end()) {
     return TokenError::wrong_audience;
   }
+  const auto kind = local_subject_kind(claims.grant_type);
+  if (!kind) return TokenError::missing_claim;
   return VerifiedToken{
-      .kind = SubjectKind::user,
+      .kind = *kind,
       .issuer_name = {},
       .subject = std::move(claims.subject).value_or(""),
       .client_id = std::move(claims.client_id).value_or(""),

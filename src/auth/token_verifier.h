@@ -5,7 +5,8 @@
 //   3. key lookup by kid, and alg must equal the key's one algorithm;
 //   4. signature;
 //   5. claims (only now is the payload parsed): exp/nbf/iat with leeway, iss and aud exact,
-//      sub, client_id and jti present.
+//      sub, client_id and jti present, gty "password" (kind user) or "client-credentials"
+//      (kind client); a token without gty is refused (missing_claim, see token_verifier.cc).
 // Revocation (the jti deny-list) is checked by the caller with a RevocationStore.
 //
 // NOT thread-safe: a verifier owns a JSON parser and signature contexts that it reuses, which

@@ -125,7 +125,7 @@ def claims(sub="alice", scope="predict", lifetime=300, now=None, **overrides):
     now = int(time.time()) if now is None else now
     body = {"iss": ISSUER, "sub": sub, "aud": AUDIENCE, "iat": now, "nbf": now,
             "exp": now + lifetime, "jti": uuid.uuid4().hex, "scope": scope,
-            "client_id": "integration-test"}
+            "client_id": "integration-test", "gty": "password"}
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not None}
 

@@ -344,7 +344,8 @@ def test_duplicate_claims_in_payload(target):
     """Parsers disagree on which duplicate wins; the token must be refused outright."""
     now = int(time.time())
     base = (f'"iss":"{h.ISSUER}","aud":"{h.AUDIENCE}","iat":{now},"nbf":{now},'
-            f'"exp":{now + 300},"jti":"dup-{now}","scope":"predict","client_id":"c"')
+            f'"exp":{now + 300},"jti":"dup-{now}","scope":"predict","client_id":"c",'
+            '"gty":"password"')
     for text in ('{"sub":"alice",' + base + ',"sub":"root"}',
                  '{"sub":"alice",' + base + ',"scope":"predict admin"}',
                  '{"sub":"alice",' + base + f',"exp":{now + 999999}}}',

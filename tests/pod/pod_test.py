@@ -317,7 +317,7 @@ class PodRun:
         settings = self.fixtures.settings
         now = int(time.time())
         claims = {"iss": settings["SMLAPI_ISSUER"], "aud": settings["SMLAPI_AUDIENCE"],
-                  "sub": USER, "scope": "predict", "client_id": "pod-test", "iat": now,
+                  "sub": USER, "scope": "predict", "client_id": "pod-test", "gty": "password", "iat": now,
                   "nbf": now, "exp": now + 300, "jti": uuid.uuid4().hex}
         return jwt.encode(claims, private_pem, algorithm="EdDSA",
                           headers={"kid": kid, "typ": "at+jwt"})

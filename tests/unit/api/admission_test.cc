@@ -7,6 +7,7 @@
 #include "api/credentials_source.h"
 #include "api/deferred_answer.h"
 #include "api/service_metrics.h"
+#include "api/subject_key.h"
 #include "api/worker_state.h"
 #include "auth/credential_store.h"
 #include "auth/key_set.h"
@@ -214,6 +215,41 @@ TEST_F(AdmissionTest, ANewTokenIsLimitedByAddressBeforeItsSignatureIsChecked) {
                                                            " subject=rl:predict-user:sub:alice"}));
   ASSERT_NE(principal_, nullptr);
   EXPECT_EQ(principal_->subject, "alice");
+}
+
+// Per-subject limits count a principal in its namespace: client "alice" has a key of its own,
+// apart from user alice's (api/subject_key.h).
+TEST_F(AdmissionTest, TheSubjectKeyIsNamespaced) {
+  Admission gate = admission();
+  const std::string client = issuer_
+                                 ->issue("alice", "alice", {"predict"}, clock_->unix_seconds(),
+                                         auth::TokenGrant::client_credentials)
+                                 .access_token;
+  ASSERT_TRUE(admit(gate, Route::predict, client));
+  EXPECT_EQ(store_->queries.back(),
+            "jti=" + worker_.request.principal.jti + " subject=rl:predict-user:sub:client:alice");
+  EXPECT_EQ(principal_->kind, auth::SubjectKind::client);
+}
+
+TEST(SubjectIdentity, NamespacesCannotMeet) {
+  std::string scratch;
+  Principal user;
+  user.subject = "alice";
+  EXPECT_EQ(subject_identity(user, scratch), "alice");
+  user.subject = "client:alice";  // not a valid user name: only a foreign signer could make it
+  EXPECT_EQ(subject_identity(user, scratch), "user:client:alice");
+  Principal client;
+  client.kind = auth::SubjectKind::client;
+  client.subject = "alice";
+  EXPECT_EQ(subject_identity(client, scratch), "client:alice");
+  Principal external;
+  external.kind = auth::SubjectKind::external;
+  external.issuer_name = "corp:a";
+  external.subject = "b";
+  EXPECT_EQ(subject_identity(external, scratch), "ext:6:corp:a:b");
+  external.issuer_name = "corp";
+  external.subject = "a:b";
+  EXPECT_EQ(subject_identity(external, scratch), "ext:4:corp:a:b");
 }
 
 TEST_F(AdmissionTest, ACachedTokenTakesOneStoreStep) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth/credential_store.h"
+#include "auth/keyed_secret_hash.h"
 #include "result_matchers.h"
 #include "test_support.h"
 
@@ -151,6 +152,91 @@ TEST(CredentialFile, ParseErrorsNameTheProblem) {
   EXPECT_NE(error_of("{\"clients\":[{\"client_id\":\"c\",\"secret_hash\":\"" + hash +
                      "\",\"scopes\":[1]}]}")
                 .find("clients[0].scopes: must be an array of strings"),
+            std::string::npos);
+}
+
+TEST_F(CredentialStoreTest, GeneratedClientsStoreAKeyedHash) {
+  const auto secret = store_.add_generated_client("fast-job", {"predict"});
+  ASSERT_TRUE(secret);
+  EXPECT_TRUE(is_generated_secret(*secret));
+  const ClientRecord* client = store_.find_client("fast-job");
+  ASSERT_NE(client, nullptr);
+  EXPECT_TRUE(client->has_keyed_hash());
+  EXPECT_TRUE(verify_keyed_secret(client->secret_hash, *secret));
+  EXPECT_TRUE(store_.client_hash_params().empty()) << "no Argon2id hash among the clients";
+  EXPECT_FALSE(store_.add_generated_client("fast-job", {})) << "duplicate";
+  EXPECT_FALSE(store_.add_generated_client("bad id", {}));
+
+  const auto rotated = store_.rotate_client_secret("fast-job");
+  ASSERT_TRUE(rotated);
+  EXPECT_NE(*rotated, *secret);
+  EXPECT_FALSE(verify_keyed_secret(store_.find_client("fast-job")->secret_hash, *secret));
+  EXPECT_TRUE(verify_keyed_secret(store_.find_client("fast-job")->secret_hash, *rotated));
+  EXPECT_FALSE(store_.rotate_client_secret("nobody"));
+
+  // Rotating an Argon2id client moves it to the keyed hash.
+  ASSERT_TRUE(store_.add_client("slow-job", "slow-job-secret-0123", {}, hasher_));
+  EXPECT_EQ(store_.client_hash_params(), std::vector<Argon2Params>{kFast});
+  ASSERT_TRUE(store_.rotate_client_secret("slow-job"));
+  EXPECT_TRUE(store_.find_client("slow-job")->has_keyed_hash());
+  EXPECT_TRUE(store_.client_hash_params().empty());
+
+  // Round trip through the file format.
+  const auto parsed = CredentialStore::parse(store_.to_json());
+  ASSERT_THAT(parsed, Succeeds());
+  EXPECT_EQ(parsed->to_json(), store_.to_json());
+}
+
+TEST_F(CredentialStoreTest, PublicClientsAreOneNamespaceWithConfidentialOnes) {
+  ASSERT_TRUE(store_.add_public_client("web-app"));
+  EXPECT_TRUE(store_.is_public_client("web-app"));
+  EXPECT_FALSE(store_.is_public_client("other"));
+  EXPECT_EQ(store_.find_client("web-app"), nullptr) << "no secret: not a confidential client";
+  EXPECT_FALSE(store_.add_public_client("web-app"));
+  EXPECT_FALSE(store_.add_client("web-app", "some-secret-0123456", {}, hasher_));
+  EXPECT_FALSE(store_.add_generated_client("web-app", {}));
+  ASSERT_TRUE(store_.add_generated_client("job", {}));
+  EXPECT_FALSE(store_.add_public_client("job"));
+  EXPECT_FALSE(store_.add_public_client("bad\nid"));
+  EXPECT_FALSE(store_.add_public_client(std::string(65, 'a')));
+
+  const std::string json = store_.to_json();
+  EXPECT_NE(json.find("\"public_clients\": [\"web-app\"]"), std::string::npos) << json;
+  const auto parsed = CredentialStore::parse(json);
+  ASSERT_THAT(parsed, Succeeds());
+  EXPECT_TRUE(parsed->is_public_client("web-app"));
+  EXPECT_EQ(parsed->to_json(), json);
+
+  EXPECT_TRUE(store_.remove_client("web-app"));
+  EXPECT_FALSE(store_.is_public_client("web-app"));
+  EXPECT_EQ(store_.to_json().find("public_clients"), std::string::npos);
+}
+
+TEST(CredentialFile, KeyedHashesAndPublicClientsAreValidated) {
+  const std::string keyed = keyed_secret_hash(generate_client_secret());
+  const auto client = [&](std::string_view hash) {
+    return "{\"clients\":[{\"client_id\":\"c\",\"secret_hash\":\"" + std::string(hash) +
+           "\",\"scopes\":[]}]}";
+  };
+  EXPECT_EQ(error_of(client(keyed)), "(parsed)");
+  EXPECT_NE(error_of(client(keyed.substr(0, keyed.size() - 1))).find("clients[0]: secret_hash"),
+            std::string::npos);
+  // A password is never stored with the fast hash.
+  EXPECT_NE(
+      error_of("{\"users\":[{\"name\":\"a\",\"password_hash\":\"" + keyed + "\",\"scopes\":[]}]}")
+          .find("not an Argon2id PHC string"),
+      std::string::npos);
+  EXPECT_EQ(error_of("{\"public_clients\":[\"web-app\",\"cli\"]}"), "(parsed)");
+  EXPECT_NE(error_of("{\"public_clients\":{}}").find("public_clients: must be an array"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"public_clients\":[1]}").find("public_clients[0]: must be a string"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"public_clients\":[\"a\",\"a\"]}").find("public_clients[1]: duplicate"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"public_clients\":[\"a\\u0001b\"]}").find("invalid client id"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"public_clients\":[\"c\"]," + client(keyed).substr(1))
+                .find("'c' is also a confidential client"),
             std::string::npos);
 }
 

@@ -4,6 +4,7 @@
 #include "auth/argon2_phc.h"
 #include "auth/credential_authenticator.h"
 #include "auth/hashing_gate.h"
+#include "auth/keyed_secret_hash.h"
 #include "auth/password_hasher.h"
 #include "result_matchers.h"
 
@@ -192,6 +193,165 @@ TEST_F(Authenticator, AnotherAccountsPasswordIsRefused) {
   EXPECT_FALSE(authenticator_.authenticate_client(store_, "batch", "alice-password"));
   EXPECT_FALSE(authenticator_.authenticate_user(store_, "alice", ""));
   EXPECT_FALSE(authenticator_.authenticate_user(store_, "alice", "alice-password "));
+}
+
+// ---- generated client secrets: the keyed hash ------------------------------------------------
+
+TEST(KeyedSecretHash, VerifiesOnlyTheRightGeneratedSecret) {
+  const std::string secret = generate_client_secret();
+  ASSERT_TRUE(is_generated_secret(secret));
+  const std::string hash = keyed_secret_hash(secret);
+  EXPECT_TRUE(hash.starts_with("$hmac-sha256$")) << hash;
+  EXPECT_EQ(hash.size(), std::string_view("$hmac-sha256$").size() + 43 + 1 + 43);
+  EXPECT_TRUE(verify_keyed_secret(hash, secret));
+  EXPECT_FALSE(verify_keyed_secret(hash, generate_client_secret()));
+  std::string flipped = secret;
+  flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verify_keyed_secret(hash, flipped));
+  EXPECT_NE(keyed_secret_hash(secret), hash) << "a fresh salt every time";
+}
+
+// Only the generated form (the canonical base64url of 32 bytes) can match: a short or
+// human-chosen secret never passes through the fast hash, even if its HMAC were stored.
+TEST(KeyedSecretHash, LengthRuleOnlyGeneratedFormMatches) {
+  const std::string secret = generate_client_secret();
+  EXPECT_FALSE(is_generated_secret(secret.substr(0, 42)));
+  EXPECT_FALSE(is_generated_secret(secret + "A"));
+  EXPECT_FALSE(is_generated_secret(std::string(43, '!')));
+  EXPECT_FALSE(is_generated_secret(std::string(42, 'A') + "B")) << "non-zero trailing bits";
+  EXPECT_TRUE(is_generated_secret(std::string(42, 'A') + "A"));
+  for (const std::string& short_secret :
+       {std::string("hunter2"), std::string(""), std::string("batch-job-secret-0123456789")}) {
+    // The stored form an attacker would need: a keyed hash of a short secret.
+    const std::string hash = keyed_secret_hash(short_secret);
+    EXPECT_FALSE(verify_keyed_secret(hash, short_secret)) << short_secret;
+  }
+}
+
+TEST(KeyedSecretHash, ParsesOnlyTheExactFormat) {
+  const std::string hash = keyed_secret_hash(generate_client_secret());
+  ASSERT_TRUE(parse_keyed_secret_hash(hash));
+  EXPECT_EQ(parse_keyed_secret_hash(hash)->salt.size(), 32u);
+  const std::string salt = hash.substr(13, 43);
+  const std::string digest = hash.substr(57);
+  for (const std::string& bad :
+       {std::string(""), std::string("$hmac-sha256$"), "$hmac-sha1$" + salt + "$" + digest,
+        "$hmac-sha256$" + salt + "$" + digest + "$", "$hmac-sha256$" + salt + digest,
+        "$hmac-sha256$" + salt + "=$" + digest, "$hmac-sha256$" + salt.substr(1) + "$" + digest,
+        "$hmac-sha256$" + salt + "$" + digest.substr(0, 42),
+        "$hmac-sha256$" + salt + "$" + digest + "AA", "$HMAC-SHA256$" + salt + "$" + digest}) {
+    EXPECT_FALSE(parse_keyed_secret_hash(bad)) << bad;
+    EXPECT_FALSE(verify_keyed_secret(bad, "x")) << bad;
+  }
+}
+
+// ---- the work a login does does not depend on the account ---------------------------------
+
+// Records the parameter set of every Argon2id verification (the seam of password_hasher.h).
+class RecordingHasher : public PasswordHasher {
+ public:
+  using PasswordHasher::PasswordHasher;
+  mutable std::vector<Argon2Params> verified;
+
+ protected:
+  bool verify_encoded(const std::string& encoded, std::string_view password) const override {
+    const auto phc = parse_argon2id_phc(encoded);
+    verified.push_back(phc ? phc->params : Argon2Params{0, 0, 0});
+    return PasswordHasher::verify_encoded(encoded, password);
+  }
+};
+
+constexpr Argon2Params kOther{.memory_kib = 128, .iterations = 2, .parallelism = 1};
+constexpr Argon2Params kThird{.memory_kib = 96, .iterations = 1, .parallelism = 2};
+
+// An unknown user, a user with the current parameters and users whose hashes were made with
+// other (older or stronger) parameters: each login hashes with the same sequence of parameter
+// sets, whether the password is right, wrong or absurdly long. No timing assertion needed.
+TEST(ConstantWork, SameParameterSetsForEveryUserWhateverTheHash) {
+  RecordingHasher hasher(kFast);
+  const PasswordHasher other(kOther);
+  const PasswordHasher third(kThird);
+  CredentialStore store;
+  ASSERT_TRUE(store.add_user("current", "current-password", {"predict"}, hasher));
+  ASSERT_TRUE(store.add_user("older", "older-password", {"predict"}, other));
+  ASSERT_TRUE(store.add_user("stronger", "stronger-password", {"predict"}, third));
+  ASSERT_EQ(store.user_hash_params().size(), 3u);
+  const CredentialAuthenticator authenticator(hasher);
+
+  std::vector<std::vector<Argon2Params>> sequences;
+  const auto attempt = [&](std::string_view name, std::string_view password, bool ok) {
+    hasher.verified.clear();
+    EXPECT_EQ(authenticator.authenticate_user(store, name, password).has_value(), ok) << name;
+    sequences.push_back(hasher.verified);
+  };
+  attempt("nobody", "some-password", false);
+  attempt("current", "current-password", true);
+  attempt("current", "wrong-password", false);
+  attempt("older", "older-password", true);
+  attempt("older", "wrong-password", false);
+  attempt("stronger", "stronger-password", true);
+  attempt("stronger", std::string(kMaxPasswordBytes + 1, 'x'), false);
+  attempt("nobody", std::string(kMaxPasswordBytes + 1, 'x'), false);
+  for (const auto& sequence : sequences) {
+    EXPECT_EQ(sequence, store.user_hash_params()) << "every login hashes with every set, in order";
+  }
+}
+
+TEST(ConstantWork, ClientsArgon2HashesArePaddedLikeUsers) {
+  RecordingHasher hasher(kFast);
+  const PasswordHasher other(kOther);
+  CredentialStore store;
+  ASSERT_TRUE(store.add_client("old-job", "old-job-secret-0123", {"predict"}, other));
+  ASSERT_TRUE(store.add_client("new-job", "new-job-secret-0123", {"predict"}, hasher));
+  ASSERT_TRUE(store.add_generated_client("fast-job", {"predict"}));
+  const CredentialAuthenticator authenticator(hasher);
+  for (const std::string_view id : {"old-job", "new-job", "fast-job", "nobody"}) {
+    hasher.verified.clear();
+    EXPECT_FALSE(authenticator.authenticate_client(store, id, "not-the-secret-123"));
+    EXPECT_EQ(hasher.verified, store.client_hash_params()) << id;
+  }
+}
+
+TEST(ConstantWork, AnEmptyStoreStillCostsOneHash) {
+  RecordingHasher hasher(kFast);
+  const CredentialStore store;
+  const CredentialAuthenticator authenticator(hasher);
+  EXPECT_FALSE(authenticator.authenticate_user(store, "nobody", "some-password"));
+  EXPECT_EQ(hasher.verified, std::vector<Argon2Params>{kFast});
+}
+
+// ---- generated client secrets through the authenticator ----------------------------------
+
+TEST(GeneratedClients, CheckedWithoutArgon2AndOnlyWithTheRightSecret) {
+  RecordingHasher hasher(kFast);
+  CredentialStore store;
+  const auto secret = store.add_generated_client("fast-job", {"predict"});
+  ASSERT_TRUE(secret);
+  ASSERT_TRUE(store.add_client("slow-job", "slow-job-secret-0123", {"predict"}, hasher));
+  ASSERT_TRUE(store.add_public_client("web-app"));
+  const CredentialAuthenticator authenticator(hasher);
+
+  ASSERT_TRUE(CredentialAuthenticator::uses_keyed_check(store, "fast-job", *secret));
+  hasher.verified.clear();
+  const auto ok = authenticator.authenticate_client(store, "fast-job", *secret);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->scopes, std::vector<std::string>{"predict"});
+  EXPECT_TRUE(hasher.verified.empty()) << "no Argon2id for a generated secret";
+
+  const std::string wrong = generate_client_secret();
+  EXPECT_FALSE(authenticator.authenticate_client(store, "fast-job", wrong));
+  // An unknown id with a secret of the generated form: the same fast path, a dummy check.
+  EXPECT_TRUE(CredentialAuthenticator::uses_keyed_check(store, "nobody", wrong));
+  EXPECT_FALSE(authenticator.authenticate_client(store, "nobody", wrong));
+  EXPECT_TRUE(hasher.verified.empty());
+  // A public client has no secret and cannot use client_credentials.
+  EXPECT_FALSE(authenticator.authenticate_client(store, "web-app", wrong));
+  EXPECT_FALSE(authenticator.authenticate_client(store, "web-app", ""));
+  // An Argon2id client stays on the slow path, whatever the secret looks like.
+  EXPECT_FALSE(CredentialAuthenticator::uses_keyed_check(store, "slow-job", wrong));
+  EXPECT_TRUE(authenticator.authenticate_client(store, "slow-job", "slow-job-secret-0123"));
+  // The keyed-hash client's own secret is not a user password.
+  EXPECT_FALSE(authenticator.authenticate_user(store, "fast-job", *secret));
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ std::string claims_json(std::int64_t now) {
   return "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"alice\",\"aud\":\"" +
          std::string(kAudience) + "\",\"iat\":" + std::to_string(now) +
          ",\"nbf\":" + std::to_string(now) + ",\"exp\":" + std::to_string(now + 900) +
-         ",\"jti\":\"j-1\",\"scope\":\"predict\",\"client_id\":\"cli\"}";
+         ",\"jti\":\"j-1\",\"scope\":\"predict\",\"client_id\":\"cli\",\"gty\":\"password\"}";
 }
 
 std::string sign_raw(const SigningKey& key, std::string_view header, std::string_view payload) {

@@ -123,6 +123,46 @@ class VerifyClaims : public ::testing::Test {
   TokenVerifier verifier_ = testing::make_verifier(testing::all_test_keys());
 };
 
+// The grant type says whose namespace sub is in: a user and a client may share a name.
+TEST_F(VerifyClaims, GtyGivesTheSubjectsNamespace) {
+  std::string payload = claims_json();
+  const auto user = verify_payload(payload);
+  ASSERT_THAT(user, Succeeds());
+  EXPECT_EQ(user->kind, SubjectKind::user);
+  EXPECT_TRUE(user->issuer_name.empty());
+  const std::size_t gty = payload.find("\"gty\":\"password\"");
+  ASSERT_NE(gty, std::string::npos);
+  payload.replace(gty, std::string_view("\"gty\":\"password\"").size(),
+                  "\"gty\":\"client-credentials\"");
+  const auto client = verify_payload(payload);
+  ASSERT_THAT(client, Succeeds());
+  EXPECT_EQ(client->kind, SubjectKind::client);
+  // Anything else is refused rather than guessed into a namespace.
+  for (const char* other : {"\"gty\":\"refresh_token\"", "\"gty\":\"\"", "\"gty\":1"}) {
+    std::string changed = payload;
+    changed.replace(gty, std::string_view("\"gty\":\"client-credentials\"").size(), other);
+    EXPECT_FALSE(verify_payload(changed)) << changed;
+  }
+}
+
+TEST(TokenIssuer, MarksTheGrantInGty) {
+  const auto issuer = testing::make_issuer(Algorithm::HS256);
+  auto verifier = testing::make_verifier(testing::all_test_keys(Algorithm::HS256));
+  const auto user = verifier.verify(issuer.issue("alice", "web-app", {}, kNow).access_token, kNow);
+  ASSERT_THAT(user, Succeeds());
+  EXPECT_EQ(user->kind, SubjectKind::user);
+  const auto client = verifier.verify(
+      issuer.issue("alice", "alice", {}, kNow, TokenGrant::client_credentials).access_token, kNow);
+  ASSERT_THAT(client, Succeeds());
+  EXPECT_EQ(client->kind, SubjectKind::client);
+  EXPECT_EQ(client->subject, user->subject) << "same name, different principals";
+  const std::string token =
+      issuer.issue("a", "c", {}, kNow, TokenGrant::client_credentials).access_token;
+  const auto jws = *split_compact_jws(token);
+  EXPECT_NE(base64url_decode(jws.payload)->find("\"gty\":\"client-credentials\""),
+            std::string::npos);
+}
+
 TEST_F(VerifyClaims, ExpiryHonoursLeeway) {
   const std::string claims = claims_json();  // exp = kNow + 900, leeway 30
   EXPECT_TRUE(verify_payload(claims, kNow + 900 + 29));
@@ -139,14 +179,15 @@ TEST_F(VerifyClaims, IssuedInTheFutureIsRejected) {
   const std::string payload = "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"aud\":\"" +
                               std::string(kAudience) + "\",\"iat\":" + std::to_string(kNow + 60) +
                               ",\"exp\":" + std::to_string(kNow + 900) +
-                              ",\"jti\":\"j\",\"client_id\":\"c\"}";
+                              ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\"}";
   EXPECT_THAT(verify_payload(payload), FailsWith(TokenError::issued_in_future));
 }
 
 TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
-  const std::string base =
-      "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
-      ",\"exp\":" + std::to_string(kNow + 900) + ",\"jti\":\"j\",\"client_id\":\"c\",\"aud\":";
+  const std::string base = "{\"iss\":\"" + std::string(kIssuer) +
+                           "\",\"sub\":\"a\",\"iat\":" + std::to_string(kNow) +
+                           ",\"exp\":" + std::to_string(kNow + 900) +
+                           ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\",\"aud\":";
   EXPECT_TRUE(verify_payload(base + "[\"other\",\"" + std::string(kAudience) + "\"]}"));
   EXPECT_THAT(verify_payload(base + "[\"other\"]}"), FailsWith(TokenError::wrong_audience));
   EXPECT_THAT(verify_payload(base + "\"secure-ml-api2\"}"), FailsWith(TokenError::wrong_audience));
@@ -155,7 +196,7 @@ TEST_F(VerifyClaims, AudienceArrayMustContainOurs) {
 }
 
 TEST_F(VerifyClaims, EveryRequiredClaimIsRequired) {
-  for (const std::string claim : {"iss", "sub", "aud", "exp", "iat", "jti", "client_id"}) {
+  for (const std::string claim : {"iss", "sub", "aud", "exp", "iat", "jti", "client_id", "gty"}) {
     std::string payload = claims_json();
     const std::size_t start = payload.find("\"" + claim + "\":");
     ASSERT_NE(start, std::string::npos) << claim;
@@ -170,7 +211,7 @@ TEST_F(VerifyClaims, ScopeAndNbfAreOptional) {
   const std::string payload = "{\"iss\":\"" + std::string(kIssuer) + "\",\"sub\":\"a\",\"aud\":\"" +
                               std::string(kAudience) + "\",\"iat\":" + std::to_string(kNow) +
                               ",\"exp\":" + std::to_string(kNow + 900) +
-                              ",\"jti\":\"j\",\"client_id\":\"c\"}";
+                              ",\"jti\":\"j\",\"client_id\":\"c\",\"gty\":\"password\"}";
   const auto verified = verify_payload(payload);
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->scopes.empty());

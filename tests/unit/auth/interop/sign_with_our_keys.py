@@ -44,7 +44,7 @@ def main():
         claims = {
             "iss": issuer, "sub": "pyjwt-" + kid, "aud": [audience, "someone-else"],
             "iat": now, "nbf": now, "exp": now + 600, "jti": str(uuid.uuid4()),
-            "scope": "predict", "client_id": "pyjwt",
+            "scope": "predict", "client_id": "pyjwt", "gty": "password",
         }
         token = jwt.encode(claims, load_key(key_dir, kid, alg), algorithm=alg,
                            headers={"kid": kid, "typ": "at+jwt"})
