@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/call.h"
+#include "api/federated_access.h"
 #include "api/keys_source.h"
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
@@ -38,6 +39,12 @@ class AccessControl {
                 std::shared_ptr<auth::RevocationStore> revocations,
                 bool revocation_fail_open = false);
 
+  // Accept tokens of trusted external issuers beside the local ones (federated_access.h). Call
+  // before the first attach().
+  void enable_federation(std::shared_ptr<const FederatedAccess> federation) {
+    federation_ = std::move(federation);
+  }
+
   // Creates the worker's own verifier (it keeps reusable crypto contexts); verify() and
   // cached() replace it when the keys source publishes a new generation.
   void attach(WorkerState& worker) const;
@@ -70,6 +77,7 @@ class AccessControl {
   auth::VerifierConfig config_;
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;
+  std::shared_ptr<const FederatedAccess> federation_;  // null: local tokens only
 };
 
 inline constexpr std::string_view kRealm = "secure-ml-api";

@@ -9,7 +9,9 @@
 #include "api/request_state.h"
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
+#include "auth/federation/federated_verifier.h"
 #include "auth/token_verifier.h"
+#include "federation/federation_keys.h"
 #include "model/model_registry.h"
 
 #include <simdjson.h>
@@ -38,6 +40,9 @@ struct WorkerState {
   std::optional<auth::TokenVerifier> verifier;
   std::uint64_t key_generation = 0;  // of the keys `verifier` holds (KeysSource::generation)
   VerifiedTokenCache token_cache;
+  // Federation only (FederatedAccess): the external issuers' verifier and the keys it uses.
+  std::optional<auth::federation::FederatedVerifier> federated_verifier;
+  std::shared_ptr<const federation::FederationSnapshot> federation_keys;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;
   // The request this worker is answering: one at a time, so one state reused (no allocation
