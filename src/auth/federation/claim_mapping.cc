@@ -39,6 +39,17 @@ bool read_scopes(element value, std::vector<std::string>& out) {
   return true;
 }
 
+// Only the scopes under `prefix`, without it (see TrustedIssuer::scope_prefix).
+std::vector<std::string> strip_prefix(std::vector<std::string> scopes, std::string_view prefix) {
+  std::vector<std::string> out;
+  for (std::string& scope : scopes) {
+    if (scope.size() > prefix.size() && scope.starts_with(prefix)) {
+      out.push_back(scope.substr(prefix.size()));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 boost::system::result<MappedClaims, TokenError> map_claims(simdjson::dom::object claims,
@@ -48,6 +59,7 @@ boost::system::result<MappedClaims, TokenError> map_claims(simdjson::dom::object
     const auto value = find_claim(claims, name);
     if (!value) continue;
     if (!read_scopes(*value, out.scopes)) return TokenError::bad_json;
+    if (!issuer.scope_prefix.empty()) out.scopes = strip_prefix(std::move(out.scopes), issuer.scope_prefix);
     break;
   }
   for (const std::string& name : issuer.client_claims) {

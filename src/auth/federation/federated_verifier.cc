@@ -5,6 +5,7 @@
 
 #include "auth/base64url.h"
 #include "auth/claims.h"
+#include "auth/ecdsa_signature.h"
 #include "auth/federation/claim_mapping.h"
 #include "auth/federation/external_header.h"
 #include "auth/json_object.h"
@@ -111,9 +112,14 @@ boost::system::result<VerifiedToken, TokenError> FederatedVerifier::verify(std::
   if (key == nullptr) return TokenError::unknown_kid;
   if (key->algorithm() != header.algorithm) return TokenError::alg_mismatch;
 
-  const auto signature = base64url_decode(jws.signature);
+  auto signature = base64url_decode(jws.signature);
   const auto payload_json = base64url_decode(jws.payload);
   if (!signature || !payload_json) return TokenError::bad_base64;
+  // Providers' ECDSA signers use either half of s; ours verifies the low one only.
+  if (key->algorithm() == Algorithm::ES256) {
+    signature = es256_jose_low_s(*signature);
+    if (!signature) return TokenError::bad_signature;
+  }
   if (!signatures_.verify(*key, jws.signing_input, *signature)) return TokenError::bad_signature;
 
   auto verified = check_claims(*payload_json, issuer, now);

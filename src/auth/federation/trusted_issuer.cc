@@ -81,6 +81,7 @@ bool read_member(std::string_view name, element value, TrustedIssuer& out) {
   if (name == "scope_claims") return read_list(value, out.scope_claims);
   if (name == "client_claims") return read_list(value, out.client_claims);
   if (name == "token_use") return read_string(value, out.token_use);
+  if (name == "scope_prefix") return read_string(value, out.scope_prefix);
   if (name == "require_jti") return read_bool(value, out.require_jti);
   if (name == "algorithms") return read_algorithms(value, out.algorithms);
   return false;
@@ -146,6 +147,9 @@ boost::system::result<void, Error> validate(const TrustedIssuer& issuer) {
   if (issuer.scope_claims.empty() || !all_valid(issuer.scope_claims, is_dotted_claim) ||
       issuer.client_claims.empty() || !all_valid(issuer.client_claims, is_dotted_claim)) {
     return issuer_error(name, "scope_claims and client_claims must name claims");
+  }
+  if (!issuer.scope_prefix.empty() && !is_value(issuer.scope_prefix)) {
+    return issuer_error(name, "scope_prefix must be printable");
   }
   if (!issuer.token_use.empty() && !is_value(issuer.token_use)) {
     return issuer_error(name, "token_use must be printable");

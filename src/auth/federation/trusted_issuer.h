@@ -37,6 +37,9 @@ struct TrustedIssuer {
   // string or an array of strings; a dotted name ("realm_access.roles") reads a nested member.
   std::vector<std::string> scope_claims = {"scope"};
   std::vector<std::string> client_claims = {"client_id"};
+  // When set, only scopes starting with it count, without it: Cognito's custom scopes are
+  // "<resource server id>/<scope>", so "secure-ml-api/" makes "secure-ml-api/predict" predict.
+  std::string scope_prefix;
   // When set, the token_use claim must have this value (Cognito: "access", so its ID tokens,
   // signed with the same keys, are refused).
   std::string token_use;
@@ -56,7 +59,7 @@ boost::system::result<void, Error> validate(const TrustedIssuer& issuer);
 
 // The --trusted-issuers file: a JSON array of objects with the members "name", "issuer",
 // "jwks_url", "audiences", "allowed_clients", "typ", "allow_missing_typ", "scope_claims",
-// "client_claims", "token_use", "require_jti", "algorithms". Unknown members are refused (a
+// "client_claims", "scope_prefix", "token_use", "require_jti", "algorithms". Unknown members are refused (a
 // misspelt "audience" must not silently disable the check).
 boost::system::result<std::vector<TrustedIssuer>, Error> parse_trusted_issuers(
     simdjson::dom::parser& parser, std::string_view json);
