@@ -13,11 +13,13 @@ boost::system::result<std::shared_ptr<FederatedAccess>, auth::Error> FederatedAc
       return auth::Error{"trusted issuer '" + issuer.name + "' has the local issuer's iss"};
     }
   }
-  auto check = auth::federation::FederatedVerifier::create(issuers, leeway_seconds, max_token_bytes);
+  auto check =
+      auth::federation::FederatedVerifier::create(issuers, leeway_seconds, max_token_bytes);
   if (!check) return check.error();
   if (!keys) return auth::Error{"federation: no key store"};
-  return std::shared_ptr<FederatedAccess>(new FederatedAccess(
-      std::move(issuers), std::move(keys), std::move(local_issuer), leeway_seconds, max_token_bytes));
+  return std::shared_ptr<FederatedAccess>(new FederatedAccess(std::move(issuers), std::move(keys),
+                                                              std::move(local_issuer),
+                                                              leeway_seconds, max_token_bytes));
 }
 
 FederatedAccess::FederatedAccess(std::vector<auth::federation::TrustedIssuer> issuers,

@@ -130,9 +130,9 @@ boost::system::result<void, StartupError> Service::start_federation(api::AccessC
   auto client = federation::HttpsClient::create(client_config);
   if (!client) return StartupError{"--oidc-ca-file: " + client.error().message};
   auto keys = std::make_shared<federation::FederationKeys>(config_.trusted_issuers.size());
-  auto federated = api::FederatedAccess::create(config_.trusted_issuers, keys, config_.issuer,
-                                                config_.token_leeway_seconds,
-                                                kMaxExternalTokenBytes);
+  auto federated =
+      api::FederatedAccess::create(config_.trusted_issuers, keys, config_.issuer,
+                                   config_.token_leeway_seconds, kMaxExternalTokenBytes);
   if (!federated) return StartupError{federated.error().message};
   access.enable_federation(std::move(*federated));
   const auto interval =

@@ -165,9 +165,8 @@ boost::system::result<VerificationKey, Error> VerificationKey::from_hs256_secret
 boost::system::result<VerificationKey, Error> VerificationKey::from_external_public_key(
     std::string_view kid, std::shared_ptr<EVP_PKEY> key) {
   constexpr std::size_t kMaxExternalKidLength = 128;
-  const bool printable = std::all_of(kid.begin(), kid.end(), [](char c) {
-    return c > ' ' && c < 0x7f && c != '"' && c != '\\';
-  });
+  const bool printable = std::all_of(
+      kid.begin(), kid.end(), [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; });
   if (kid.empty() || kid.size() > kMaxExternalKidLength || !printable) {
     return Error{"external key: invalid kid"};
   }

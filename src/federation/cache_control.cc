@@ -32,7 +32,8 @@ std::chrono::seconds keys_lifetime(std::string_view cache_control) {
       return kMinKeysLifetime;
     }
     const std::size_t equals = directive.find('=');
-    if (equals == std::string_view::npos || !equals_lowercase(trim(directive.substr(0, equals)), "max-age")) {
+    if (equals == std::string_view::npos ||
+        !equals_lowercase(trim(directive.substr(0, equals)), "max-age")) {
       continue;
     }
     std::string_view value = trim(directive.substr(equals + 1));

@@ -27,7 +27,9 @@ void FederationKeys::request_refresh(std::size_t index) {
   wake();
 }
 
-bool FederationKeys::take_refresh_request(std::size_t index) { return wanted_[index].exchange(false); }
+bool FederationKeys::take_refresh_request(std::size_t index) {
+  return wanted_[index].exchange(false);
+}
 
 bool FederationKeys::refresh_requested(std::size_t index) const { return wanted_[index].load(); }
 

@@ -96,8 +96,7 @@ boost::system::result<auth::federation::HttpsUrl, auth::Error> JwksFetcher::jwks
   auto answer = client_.get(*discovery_url);
   if (!answer) return auth::Error{"discovery: " + answer.error().message};
   simdjson::dom::parser parser;
-  auto document =
-      auth::federation::parse_discovery_document(parser, answer->body, issuer.issuer);
+  auto document = auth::federation::parse_discovery_document(parser, answer->body, issuer.issuer);
   if (!document) return document.error();
   return std::move(document->jwks_uri);
 }

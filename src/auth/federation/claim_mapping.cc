@@ -59,7 +59,8 @@ boost::system::result<MappedClaims, TokenError> map_claims(simdjson::dom::object
     const auto value = find_claim(claims, name);
     if (!value) continue;
     if (!read_scopes(*value, out.scopes)) return TokenError::bad_json;
-    if (!issuer.scope_prefix.empty()) out.scopes = strip_prefix(std::move(out.scopes), issuer.scope_prefix);
+    if (!issuer.scope_prefix.empty())
+      out.scopes = strip_prefix(std::move(out.scopes), issuer.scope_prefix);
     break;
   }
   for (const std::string& name : issuer.client_claims) {

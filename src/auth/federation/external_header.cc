@@ -8,10 +8,9 @@ namespace smlapi::auth::federation {
 
 bool accepts_typ(const TrustedIssuer& issuer, const std::string_view* typ) {
   if (typ == nullptr) return issuer.allow_missing_typ;
-  return std::any_of(issuer.typs.begin(), issuer.typs.end(),
-                     [typ](const std::string& accepted) {
-                       return equals_ignoring_ascii_case(*typ, accepted);
-                     });
+  return std::any_of(issuer.typs.begin(), issuer.typs.end(), [typ](const std::string& accepted) {
+    return equals_ignoring_ascii_case(*typ, accepted);
+  });
 }
 
 boost::system::result<JoseHeader, TokenError> parse_external_header(simdjson::dom::parser& parser,

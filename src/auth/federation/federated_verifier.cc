@@ -29,8 +29,9 @@ bool is_member(const std::vector<std::string>& allowed, std::string_view value) 
 }
 
 bool has_allowed_audience(const Claims& claims, const TrustedIssuer& issuer) {
-  return std::any_of(claims.audiences.begin(), claims.audiences.end(),
-                     [&](const std::string& audience) { return is_member(issuer.audiences, audience); });
+  return std::any_of(
+      claims.audiences.begin(), claims.audiences.end(),
+      [&](const std::string& audience) { return is_member(issuer.audiences, audience); });
 }
 
 // Subjects go into logs, metrics labels and rate-limit keys: printable and bounded.
@@ -58,7 +59,8 @@ boost::system::result<FederatedVerifier, Error> FederatedVerifier::create(
   if (leeway_seconds < 0 || leeway_seconds > kMaxLeewaySeconds) {
     return Error{"federation: leeway must be within [0, 300] seconds"};
   }
-  if (max_token_bytes < kMinConfigurableTokenBytes || max_token_bytes > kMaxConfigurableTokenBytes) {
+  if (max_token_bytes < kMinConfigurableTokenBytes ||
+      max_token_bytes > kMaxConfigurableTokenBytes) {
     return Error{"federation: maximum token size must be within [256, 65536] bytes"};
   }
   return FederatedVerifier(std::move(issuers), leeway_seconds, max_token_bytes);

@@ -43,7 +43,8 @@ boost::system::result<HttpsUrl, Error> parse_https_url(std::string_view url) {
   const std::size_t authority_end = url.find_first_of("/?");
   std::string_view authority = url.substr(0, authority_end);
   HttpsUrl out;
-  out.target = authority_end == std::string_view::npos ? "/" : std::string(url.substr(authority_end));
+  out.target =
+      authority_end == std::string_view::npos ? "/" : std::string(url.substr(authority_end));
   if (out.target.front() == '?') out.target.insert(0, "/");
   if (authority.find('@') != std::string_view::npos) {
     return url_error("must not carry user information");
@@ -65,7 +66,8 @@ boost::system::result<HttpsUrl, Error> parse_https_url(std::string_view url) {
     port = authority.substr(colon + 1);
     if (host.find(':') != std::string_view::npos) return url_error("has a malformed host");
   }
-  if (host.empty() || host.size() > 253 || !std::all_of(host.begin(), host.end(), is_host_character)) {
+  if (host.empty() || host.size() > 253 ||
+      !std::all_of(host.begin(), host.end(), is_host_character)) {
     return url_error("has no valid host");
   }
   out.host = std::string(host);

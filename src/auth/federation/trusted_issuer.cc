@@ -100,8 +100,9 @@ bool is_dotted_claim(std::string_view path) {
   for (std::size_t start = 0; start <= path.size(); ++parts) {
     const std::size_t dot = std::min(path.find('.', start), path.size());
     const std::string_view part = path.substr(start, dot - start);
-    if (part.empty() || part.size() > 64 ||
-        !std::all_of(part.begin(), part.end(), [](char c) { return c != '.' && is_name_character(c); })) {
+    if (part.empty() || part.size() > 64 || !std::all_of(part.begin(), part.end(), [](char c) {
+          return c != '.' && is_name_character(c);
+        })) {
       return false;
     }
     start = dot + 1;
@@ -182,7 +183,8 @@ boost::system::result<std::vector<TrustedIssuer>, Error> parse_trusted_issuers(
     TrustedIssuer issuer;
     for (const auto member : fields) {
       if (!read_member(member.key, member.value, issuer)) {
-        return Error{"trusted issuers: member '" + std::string(is_claim_name(member.key) ? member.key : "?") +
+        return Error{"trusted issuers: member '" +
+                     std::string(is_claim_name(member.key) ? member.key : "?") +
                      "' is unknown or of the wrong type"};
       }
     }

@@ -23,8 +23,8 @@ inline constexpr std::size_t kMaxTrustedIssuers = 16;
 inline constexpr std::size_t kMaxTrustedIssuersFileBytes = 64 * 1024;
 
 struct TrustedIssuer {
-  std::string name;     // the subject namespace and log name: [A-Za-z0-9._-]{1,64}
-  std::string issuer;   // iss, compared exactly
+  std::string name;      // the subject namespace and log name: [A-Za-z0-9._-]{1,64}
+  std::string issuer;    // iss, compared exactly
   std::string jwks_url;  // empty: found through OIDC discovery at the issuer
   // aud must contain one of these; when empty (Cognito), the client claim must be one of
   // allowed_clients instead. At least one of the two lists is non-empty.
@@ -59,8 +59,8 @@ boost::system::result<void, Error> validate(const TrustedIssuer& issuer);
 
 // The --trusted-issuers file: a JSON array of objects with the members "name", "issuer",
 // "jwks_url", "audiences", "allowed_clients", "typ", "allow_missing_typ", "scope_claims",
-// "client_claims", "scope_prefix", "token_use", "require_jti", "algorithms". Unknown members are refused (a
-// misspelt "audience" must not silently disable the check).
+// "client_claims", "scope_prefix", "token_use", "require_jti", "algorithms". Unknown members are
+// refused (a misspelt "audience" must not silently disable the check).
 boost::system::result<std::vector<TrustedIssuer>, Error> parse_trusted_issuers(
     simdjson::dom::parser& parser, std::string_view json);
 

@@ -43,7 +43,8 @@ TEST(Discovery, IssuerMustBeExactlyTheConfiguredOne) {
                                            "https://idp.example/realms/test2", ""};
   for (const std::string& other : others) {
     const auto error = ErrorOf(parse_discovery_document(
-        parser, R"({"issuer":")" + other + R"(","jwks_uri":"https://idp.example/certs"})", kIssuer));
+        parser, R"({"issuer":")" + other + R"(","jwks_uri":"https://idp.example/certs"})",
+        kIssuer));
     EXPECT_THAT(error.message, HasSubstr("another issuer")) << other;
   }
 }
@@ -63,7 +64,8 @@ TEST(Discovery, RefusesDuplicatesAndMissingMembers) {
   EXPECT_FALSE(parse_discovery_document(parser, R"({"issuer":"a","issuer":"a"})", "a"));
   EXPECT_FALSE(parse_discovery_document(parser, R"({"issuer":"a"})", "a"));
   EXPECT_FALSE(parse_discovery_document(parser, R"([])", "a"));
-  EXPECT_EQ(discovery_url_of("https://a.example/x/"), "https://a.example/x/.well-known/openid-configuration");
+  EXPECT_EQ(discovery_url_of("https://a.example/x/"),
+            "https://a.example/x/.well-known/openid-configuration");
 }
 
 // --- URLs
@@ -109,7 +111,8 @@ TEST(Jwks, SkipsKeysThatAreNotUsableSignatureKeys) {
   const std::string keys = R"({"keys":[)" + jwk + "," + with("\"use\":\"sig\"", "\"use\":\"enc\"") +
                            "," + with("\"alg\":\"RS256\"", "\"alg\":\"PS256\"") + "," +
                            with("\"kid\":\"rsa-1\"", "\"kid\":\"\"") + "," + jwk_of(ed) + "," +
-                           with("\"kty\":\"RSA\"", "\"kty\":\"oct\"") + R"(,{"kty":"EC","crv":"P-384","kid":"x"},7]})";
+                           with("\"kty\":\"RSA\"", "\"kty\":\"oct\"") +
+                           R"(,{"kty":"EC","crv":"P-384","kid":"x"},7]})";
   simdjson::dom::parser parser;
   const auto parsed = ValueOf(parse_jwks(parser, keys, kBoth));
   ASSERT_EQ(parsed.keys.size(), 1U);
@@ -129,10 +132,12 @@ TEST(Jwks, RefusesShortRsaKeysAndPointsOffTheCurve) {
   // A 1024-bit modulus (128 bytes of 0xff... is odd enough for the parser; the size decides).
   const std::string n1024 = base64url_encode(std::string(128, '\xc5'));
   EXPECT_FALSE(parse_jwks(
-      parser, R"({"keys":[{"kty":"RSA","kid":"short","n":")" + n1024 + R"(","e":"AQAB"}]})", kBoth));
+      parser, R"({"keys":[{"kty":"RSA","kid":"short","n":")" + n1024 + R"(","e":"AQAB"}]})",
+      kBoth));
   const std::string x = base64url_encode(std::string(32, '\x01'));
   EXPECT_FALSE(parse_jwks(
-      parser, R"({"keys":[{"kty":"EC","crv":"P-256","kid":"off","x":")" + x + R"(","y":")" + x + R"("}]})",
+      parser,
+      R"({"keys":[{"kty":"EC","crv":"P-256","kid":"off","x":")" + x + R"(","y":")" + x + R"("}]})",
       kBoth));
 }
 
@@ -140,7 +145,8 @@ TEST(Jwks, DuplicateKidsKeepTheFirstOnly) {
   const auto a = ValueOf(SigningKey::generate(Algorithm::ES256, "same"));
   const auto b = ValueOf(SigningKey::generate(Algorithm::ES256, "same"));
   simdjson::dom::parser parser;
-  const auto parsed = ValueOf(parse_jwks(parser, R"({"keys":[)" + jwk_of(a) + "," + jwk_of(b) + "]}", kBoth));
+  const auto parsed =
+      ValueOf(parse_jwks(parser, R"({"keys":[)" + jwk_of(a) + "," + jwk_of(b) + "]}", kBoth));
   ASSERT_EQ(parsed.keys.size(), 1U);
   EXPECT_TRUE(have_same_key_material(parsed.keys[0], a.verification_key()));
 }
@@ -177,12 +183,12 @@ TEST(TrustedIssuers, RefusesWhatWouldWeakenAcheck) {
   simdjson::dom::parser parser;
   const std::string base = R"("name":"x","issuer":"https://a.example/x")";
   for (const std::string& body : std::vector<std::string>{
-           base,                                             // neither audiences nor clients
-           base + R"(,"audience":["a"])",                    // misspelt member
+           base,                                                   // neither audiences nor clients
+           base + R"(,"audience":["a"])",                          // misspelt member
            base + R"(,"audiences":["a"],"algorithms":["HS256"])",  // symmetric: key confusion
            base + R"(,"audiences":["a"],"algorithms":["none"])",
            base + R"(,"audiences":[""])",
-           base + R"(,"audiences":["a"],"typ":[])",          // no typ at all accepted
+           base + R"(,"audiences":["a"],"typ":[])",  // no typ at all accepted
            base + R"(,"audiences":["a"],"jwks_url":"http://a.example/jwks")",
            std::string(R"("name":"x","issuer":"http://a.example/x","audiences":["a"])"),
            base + R"(,"audiences":["a"],"scope_claims":["a..b"])",
@@ -210,9 +216,10 @@ class FederatedVerify : public ::testing::Test {
     // Providers' kids are wider than ours: Cognito's end in '='.
     std::string rsa_jwk = jwk_of(rsa_);
     rsa_jwk.replace(rsa_jwk.find(R"("kid":"k1")"), 10, R"("kid":"k1=")");
-    auto parsed = ValueOf(parse_jwks(
-        parser, R"({"keys":[)" + rsa_jwk + "," + jwk_of(ec_) + "]}", kBoth));
-    keys_ = std::make_shared<const KeySet>(ValueOf(KeySet::create(std::move(parsed.keys), std::nullopt)));
+    auto parsed =
+        ValueOf(parse_jwks(parser, R"({"keys":[)" + rsa_jwk + "," + jwk_of(ec_) + "]}", kBoth));
+    keys_ = std::make_shared<const KeySet>(
+        ValueOf(KeySet::create(std::move(parsed.keys), std::nullopt)));
   }
 
   boost::system::result<VerifiedToken, TokenError> verify(const TrustedIssuer& issuer,
@@ -248,8 +255,10 @@ TrustedIssuer keycloak() {
 
 TEST_F(FederatedVerify, KeycloakShape) {
   const auto token = ValueOf(verify(keycloak(), R"({"alg":"RS256","typ":"JWT","kid":"k1="})",
-                                    R"({"iss":")" + kIssuer + R"(","sub":"u-1","aud":["account","api"],"azp":"app",)"
-                                    R"("scope":"profile predict",)" + times() + "}"));
+                                    R"({"iss":")" + kIssuer +
+                                        R"(","sub":"u-1","aud":["account","api"],"azp":"app",)"
+                                        R"("scope":"profile predict",)" +
+                                        times() + "}"));
   EXPECT_EQ(token.kind, SubjectKind::external);
   EXPECT_EQ(token.issuer_name, "keycloak");
   EXPECT_EQ(token.subject, "u-1");
@@ -262,15 +271,19 @@ TEST_F(FederatedVerify, KeycloakShape) {
 TEST_F(FederatedVerify, NestedRolesAndScpArrays) {
   TrustedIssuer issuer = keycloak();
   issuer.scope_claims = {"realm_access.roles"};
-  auto token = ValueOf(verify(issuer, R"({"alg":"RS256","typ":"JWT","kid":"k1="})",
-                              R"({"iss":")" + kIssuer + R"(","sub":"u","aud":"api","realm_access":{"roles":["predict"]},)" + times() + "}"));
+  auto token = ValueOf(verify(
+      issuer, R"({"alg":"RS256","typ":"JWT","kid":"k1="})",
+      R"({"iss":")" + kIssuer + R"(","sub":"u","aud":"api","realm_access":{"roles":["predict"]},)" +
+          times() + "}"));
   EXPECT_TRUE(token.has_scope("predict"));
   issuer.scope_claims = {"scp"};
   issuer.client_claims = {"cid"};
   issuer.typs = {};
   issuer.allow_missing_typ = true;
   token = ValueOf(verify(issuer, R"({"alg":"ES256","kid":"e1"})",
-                         R"({"iss":")" + kIssuer + R"(","sub":"u","aud":"api","cid":"okta-app","scp":["predict","x"],)" + times() + "}",
+                         R"({"iss":")" + kIssuer +
+                             R"(","sub":"u","aud":"api","cid":"okta-app","scp":["predict","x"],)" +
+                             times() + "}",
                          &ec_));
   EXPECT_TRUE(token.has_scope("predict"));
   EXPECT_EQ(token.client_id, "okta-app");
@@ -288,11 +301,13 @@ TEST_F(FederatedVerify, CognitoShapeWithoutAud) {
   const std::string header = R"({"alg":"RS256","kid":"k1="})";
   const auto payload = [&](std::string_view client, std::string_view use) {
     return R"({"iss":")" + kIssuer + R"(","sub":"s","client_id":")" + std::string(client) +
-           R"(","token_use":")" + std::string(use) + R"(","scope":"api/predict other",)" + times() + "}";
+           R"(","token_use":")" + std::string(use) + R"(","scope":"api/predict other",)" + times() +
+           "}";
   };
   const auto token = ValueOf(verify(issuer, header, payload("app", "access")));
   EXPECT_EQ(token.scopes, std::vector<std::string>{"predict"});
-  EXPECT_THAT(verify(issuer, header, payload("other-app", "access")), FailsWith(TokenError::wrong_audience));
+  EXPECT_THAT(verify(issuer, header, payload("other-app", "access")),
+              FailsWith(TokenError::wrong_audience));
   EXPECT_THAT(verify(issuer, header, payload("app", "id")), FailsWith(TokenError::bad_typ));
 }
 
@@ -303,19 +318,37 @@ TEST_F(FederatedVerify, RefusesWhatTheLocalVerifierRefuses) {
     return R"({"alg":"RS256","typ":"JWT","kid":"k1=")" + std::string(extra) + "}";
   };
   EXPECT_THAT(verify(issuer, header(""), good), Succeeds());
-  EXPECT_THAT(verify(issuer, header(R"(,"jku":"https://evil/jwks")"), good), FailsWith(TokenError::forbidden_header));
-  EXPECT_THAT(verify(issuer, header(R"(,"crit":["b64"])"), good), FailsWith(TokenError::forbidden_header));
-  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"at+jwt","kid":"k1="})", good), FailsWith(TokenError::bad_typ));
-  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","kid":"k1="})", good), FailsWith(TokenError::bad_typ));
-  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"JWT","kid":"nope"})", good), FailsWith(TokenError::unknown_kid));
-  EXPECT_THAT(verify(issuer, R"({"alg":"ES256","typ":"JWT","kid":"k1="})", good), FailsWith(TokenError::alg_mismatch));
-  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"JWT","kid":"e1"})", good), FailsWith(TokenError::alg_mismatch));
+  EXPECT_THAT(verify(issuer, header(R"(,"jku":"https://evil/jwks")"), good),
+              FailsWith(TokenError::forbidden_header));
+  EXPECT_THAT(verify(issuer, header(R"(,"crit":["b64"])"), good),
+              FailsWith(TokenError::forbidden_header));
+  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"at+jwt","kid":"k1="})", good),
+              FailsWith(TokenError::bad_typ));
+  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","kid":"k1="})", good),
+              FailsWith(TokenError::bad_typ));
+  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"JWT","kid":"nope"})", good),
+              FailsWith(TokenError::unknown_kid));
+  EXPECT_THAT(verify(issuer, R"({"alg":"ES256","typ":"JWT","kid":"k1="})", good),
+              FailsWith(TokenError::alg_mismatch));
+  EXPECT_THAT(verify(issuer, R"({"alg":"RS256","typ":"JWT","kid":"e1"})", good),
+              FailsWith(TokenError::alg_mismatch));
   EXPECT_THAT(verify(issuer, header(""), good, &ec_), FailsWith(TokenError::bad_signature));
   const std::string base = R"({"iss":")" + kIssuer + R"(","sub":"u",)";
-  EXPECT_THAT(verify(issuer, header(""), base + R"("aud":"other",)" + times() + "}"), FailsWith(TokenError::wrong_audience));
-  EXPECT_THAT(verify(issuer, header(""), base + R"("aud":"api","exp":)" + std::to_string(kNow - 31) + "}"), FailsWith(TokenError::expired));
-  EXPECT_THAT(verify(issuer, header(""), base + R"("aud":"api","nbf":)" + std::to_string(kNow + 31) + "," + times() + "}"), FailsWith(TokenError::not_yet_valid));
-  EXPECT_THAT(verify(issuer, header(""), R"({"iss":")" + kIssuer + R"(","aud":"api",)" + times() + "}"), FailsWith(TokenError::missing_claim));
+  EXPECT_THAT(verify(issuer, header(""), base + R"("aud":"other",)" + times() + "}"),
+              FailsWith(TokenError::wrong_audience));
+  EXPECT_THAT(
+      verify(issuer, header(""), base + R"("aud":"api","exp":)" + std::to_string(kNow - 31) + "}"),
+      FailsWith(TokenError::expired));
+  EXPECT_THAT(
+      verify(issuer, header(""),
+             base + R"("aud":"api","nbf":)" + std::to_string(kNow + 31) + "," + times() + "}"),
+      FailsWith(TokenError::not_yet_valid));
+  EXPECT_THAT(
+      verify(issuer, header(""), R"({"iss":")" + kIssuer + R"(","aud":"api",)" + times() + "}"),
+      FailsWith(TokenError::missing_claim));
+  TrustedIssuer ec_only = issuer;  // the key set holds an RSA key all the same
+  ec_only.algorithms = {Algorithm::ES256};
+  EXPECT_THAT(verify(ec_only, header(""), good), FailsWith(TokenError::unsupported_alg));
   TrustedIssuer with_jti = issuer;
   with_jti.require_jti = true;
   EXPECT_THAT(verify(with_jti, header(""), good), FailsWith(TokenError::missing_claim));
@@ -323,9 +356,9 @@ TEST_F(FederatedVerify, RefusesWhatTheLocalVerifierRefuses) {
 
 TEST_F(FederatedVerify, OnlyTheConfiguredIssuerIsFound) {
   auto verifier = ValueOf(FederatedVerifier::create({keycloak()}, 30, 16384));
-  const std::string token = make_compact_jws(
-      rsa_, R"({"alg":"RS256","typ":"JWT","kid":"k1="})",
-      R"({"iss":")" + kIssuer + R"(/","sub":"u","aud":"api",)" + times() + "}");
+  const std::string token =
+      make_compact_jws(rsa_, R"({"alg":"RS256","typ":"JWT","kid":"k1="})",
+                       R"({"iss":")" + kIssuer + R"(/","sub":"u","aud":"api",)" + times() + "}");
   const auto claimed = verifier.claimed_issuer(token);
   ASSERT_TRUE(claimed.has_value());
   EXPECT_FALSE(verifier.find_issuer(*claimed).has_value());
