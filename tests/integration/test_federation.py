@@ -334,7 +334,7 @@ def test_bad_federation_flags_are_refused(args, fragment):
 
 
 @pytest.mark.parametrize("entry,fragment", [
-    ({"name": "x", "issuer": "https://127.0.0.1:9/x", "audience": ["a"]}, "unknown"),
+    ({"name": "x", "issuer": "https://127.0.0.1:9/x", "audience": ["a"]}, "member 'audience' is unknown"),
     ({"name": "x", "issuer": "https://127.0.0.1:9/x"}, "audiences"),
     ({"name": "x", "issuer": "https://127.0.0.1:9/x", "audiences": ["a"],
       "algorithms": ["HS256"]}, "algorithms"),
@@ -351,4 +351,5 @@ def test_group_writable_trusted_issuers_file_is_refused(tmp_path):
     path.write_text(json.dumps([{"name": "x", "issuer": "https://127.0.0.1:9/x",
                                  "audiences": ["a"]}]))
     path.chmod(0o664)
-    assert_config_refused(serve_refused(BIN, ["--trusted-issuers", path]), "--trusted-issuers")
+    assert_config_refused(serve_refused(BIN, ["--trusted-issuers", path]), "--trusted-issuers: ",
+                          "writable by group or others")
