@@ -324,6 +324,15 @@ void read_revocation_options(const ParsedOptions& options, ServeConfig& config, 
 void read_federation_options(const ParsedOptions& options, ServeConfig& config, Reader& read) {
   namespace federation = auth::federation;
   config.oidc_ca_file = options.get("oidc-ca-file");
+  // The CA decides whose keys we believe: planted in a writable file, it would let anyone
+  // serve a JWKS of their own.
+  if (!config.oidc_ca_file.empty()) {
+    if (auto trusted =
+            auth::check_file_trust(config.oidc_ca_file, auth::FileAudience::public_material);
+        !trusted) {
+      read.fail("--oidc-ca-file: " + trusted.error().message);
+    }
+  }
   config.jwks_min_refresh_interval =
       read.duration("jwks-min-refresh-interval", std::chrono::hours(1));
   if (config.jwks_min_refresh_interval < std::chrono::seconds(1)) {

@@ -346,6 +346,15 @@ def test_bad_trusted_issuers_file_is_refused(tmp_path, entry, fragment):
     assert_config_refused(serve_refused(BIN, ["--trusted-issuers", path]), fragment)
 
 
+def test_group_writable_oidc_ca_file_is_refused(tmp_path):
+    provider = Provider(tmp_path / "provider")
+    provider.ca_file.chmod(0o666)
+    assert_config_refused(serve_refused(BIN, ["--oidc-issuer", "https://127.0.0.1:9/x",
+                                              "--oidc-audience", "a",
+                                              "--oidc-ca-file", provider.ca_file]),
+                          "--oidc-ca-file: ", "writable by group or others")
+
+
 def test_group_writable_trusted_issuers_file_is_refused(tmp_path):
     path = tmp_path / "issuers.json"
     path.write_text(json.dumps([{"name": "x", "issuer": "https://127.0.0.1:9/x",
