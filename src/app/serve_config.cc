@@ -68,9 +68,9 @@ const std::vector<OptionSpec>& specs() {
       {"audience", "secure-ml-api", "Token audience (aud), checked exactly"},
       {"oidc-issuer", "",
        "Trust access tokens of this external OpenID provider (its iss, exactly); its keys are "
-       "found through OIDC discovery unless --jwks-url is given"},
-      {"jwks-url", "", "https URL of --oidc-issuer's JWKS (skips discovery)"},
-      {"oidc-audience", "", "aud the --oidc-issuer tokens must carry (comma-separated: any of)"},
+       "found through OIDC discovery unless a JWKS URL is given"},
+      {"jwks-url", "", "https URL of the OIDC issuer's JWKS (skips discovery)"},
+      {"oidc-audience", "", "aud the OIDC issuer's tokens must carry (comma-separated: any of)"},
       {"oidc-ca-file", "",
        "PEM CA certificates the identity providers' HTTPS must chain to (empty: the system's "
        "trust store)"},

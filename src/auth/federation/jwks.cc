@@ -96,6 +96,7 @@ std::shared_ptr<EVP_PKEY> p256_key(object jwk) {
   auto key = key_from_params("EC", builder.get());
   if (!key) return nullptr;
   // A point off the curve would make every signature check meaningless (invalid-curve attacks).
+  // OpenSSL 3 already refuses such a point when importing it; this check does not depend on that.
   const std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> check(
       EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!check || EVP_PKEY_public_check(check.get()) != 1) {

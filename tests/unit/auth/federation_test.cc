@@ -108,8 +108,11 @@ TEST(Jwks, SkipsKeysThatAreNotUsableSignatureKeys) {
     changed.replace(changed.find(from), from.size(), to);
     return changed;
   };
-  const std::string keys = R"({"keys":[)" + jwk + "," + with("\"use\":\"sig\"", "\"use\":\"enc\"") +
-                           "," + with("\"alg\":\"RS256\"", "\"alg\":\"PS256\"") + "," +
+  // An encryption key under a kid of its own (so only `use` can skip it).
+  std::string encryption_key = with("\"use\":\"sig\"", "\"use\":\"enc\"");
+  encryption_key.replace(encryption_key.find("\"rsa-1\""), 7, "\"rsa-2\"");
+  const std::string keys = R"({"keys":[)" + jwk + "," + encryption_key + "," +
+                           with("\"alg\":\"RS256\"", "\"alg\":\"PS256\"") + "," +
                            with("\"kid\":\"rsa-1\"", "\"kid\":\"\"") + "," + jwk_of(ed) + "," +
                            with("\"kty\":\"RSA\"", "\"kty\":\"oct\"") +
                            R"(,{"kty":"EC","crv":"P-384","kid":"x"},7]})";
