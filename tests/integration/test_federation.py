@@ -21,9 +21,9 @@ from oidc_provider import AUDIENCE, SHAPES, Provider
 PREDICT = "/predict"
 
 
-def predict(svc, token):
-    return requests.post(svc.url(PREDICT), json={"text": "what a good day"},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+def predict(svc, token, session=None):
+    return (session or requests).post(svc.url(PREDICT), json={"text": "what a good day"},
+                                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def provider_token(provider, shape, client="app"):
@@ -217,17 +217,20 @@ def test_key_rotation_at_the_provider_is_picked_up_without_restart(tmp_path):
     service = federated_service(tmp_path / "fed", provider)
     try:
         wait_for_keys(service, "keycloak")
+        # One keep-alive connection: one worker, whose cache holds the old token.
+        session = requests.Session()
         old = provider.mint("keycloak")
-        assert predict(service, old).status_code == 200
+        assert predict(service, old, session).status_code == 200
         fetches = provider.jwks_fetches["keycloak"]
         provider.rotate("keycloak")
         new = provider.mint("keycloak")
         # The first request names an unknown kid: 401 at once (no worker waits for the
         # network) and a refresh is asked for; a later one finds the new key.
-        wait_until(lambda: predict(service, new).status_code == 200, timeout=60, interval=0.3)
+        wait_until(lambda: predict(service, new, session).status_code == 200, timeout=60,
+                   interval=0.3)
         assert provider.jwks_fetches["keycloak"] > fetches
         # The old key left the JWKS: its tokens stop working, cached or not.
-        assert_invalid_token(predict(service, old))
+        assert_invalid_token(predict(service, old, session))
     finally:
         service.stop()
         provider.stop()
