@@ -27,6 +27,7 @@ void AccessControl::check_authority_against(std::shared_ptr<const CredentialsSou
 void AccessControl::attach(WorkerState& worker) const {
   use_keys(worker, *keys_->current());
   follow_identities(worker);
+  if (federation_) federation_->attach(worker);
 }
 
 // The verifier's configuration was accepted by attach(), so only a bug could make this throw.
@@ -42,6 +43,7 @@ void AccessControl::use_keys(WorkerState& worker, const KeyGeneration& generatio
 
 void AccessControl::follow_key_rotation(WorkerState& worker) const {
   if (worker.key_generation != keys_->generation()) use_keys(worker, *keys_->current());
+  if (federation_) federation_->follow_keys(worker);
 }
 
 // One atomic load per request while the users file stays the same. When it changed, the cached
@@ -86,7 +88,9 @@ boost::system::result<const auth::VerifiedToken*, AuthDenial> AccessControl::ver
   }
   const auth::VerifiedToken* verified = worker.token_cache.find(token, now, config_.leeway_seconds);
   if (verified == nullptr) {
-    auto checked = worker.verifier->verify(token, now);
+    // Without federation the local verifier alone, exactly as before: no iss is read first.
+    auto checked =
+        federation_ ? federation_->verify(token, worker, now) : worker.verifier->verify(token, now);
     if (!checked) {
       return AuthDenial{AuthDenial::Kind::invalid_token, auth::to_string(checked.error()),
                         auth::describe(checked.error()), ""};

@@ -5,6 +5,7 @@
 
 #include "api/call.h"
 #include "api/credentials_source.h"
+#include "api/federated_access.h"
 #include "api/keys_source.h"
 #include "auth/key_set.h"
 #include "auth/revocation_store.h"
@@ -43,6 +44,11 @@ class AccessControl {
   // `identities` holds it: set by the wiring before attach() when there is a users file.
   // Without one, nothing is checked (no store to compare with).
   void check_authority_against(std::shared_ptr<const CredentialsSource> identities);
+  // Accept tokens of trusted external issuers beside the local ones (federated_access.h). Call
+  // before the first attach().
+  void enable_federation(std::shared_ptr<const FederatedAccess> federation) {
+    federation_ = std::move(federation);
+  }
 
   // Creates the worker's own verifier (it keeps reusable crypto contexts); verify() and
   // cached() replace it when the keys source publishes a new generation.
@@ -80,6 +86,7 @@ class AccessControl {
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;
   std::shared_ptr<const CredentialsSource> identities_;  // null: authority not checked
+  std::shared_ptr<const FederatedAccess> federation_;  // null: local tokens only
 };
 
 inline constexpr std::string_view kRealm = "secure-ml-api";

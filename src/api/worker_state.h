@@ -11,7 +11,9 @@
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
 #include "auth/credential_store.h"
+#include "auth/federation/federated_verifier.h"
 #include "auth/token_verifier.h"
+#include "federation/federation_keys.h"
 #include "model/model_registry.h"
 
 #include <simdjson.h>
@@ -46,6 +48,9 @@ struct WorkerState {
   std::uint64_t identity_generation = 0;
   // The plans' rate-limit policies for `identities` (Admission prepares them; null: none yet).
   std::shared_ptr<const PlanPolicies> plan_policies;
+  // Federation only (FederatedAccess): the external issuers' verifier and the keys it uses.
+  std::optional<auth::federation::FederatedVerifier> federated_verifier;
+  std::shared_ptr<const federation::FederationSnapshot> federation_keys;
   std::string request_id_prefix;
   std::uint64_t request_counter = 0;
   // The request this worker is answering: one at a time, so one state reused (no allocation

@@ -2,6 +2,7 @@
 #include "api/api_service.h"
 #include "api/credentials_source.h"
 #include "api/identity_source_health.h"
+#include "api/federated_access.h"
 #include "api/inference_endpoints.h"
 #include "api/keys_source.h"
 #include "api/local_admission_store.h"
@@ -15,6 +16,7 @@
 #include "app/serve_config.h"
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
+#include "federation/jwks_fetcher.h"
 #include "http/server.h"
 #include "ratelimit/memory_store.h"
 #include "redis/async_admission_store.h"
@@ -101,6 +103,7 @@ class Service {
 
  private:
   void housekeeping();
+  boost::system::result<void, StartupError> start_federation(api::AccessControl& access);
   void reload_files(bool force);
   void report_reload(const api::ReloadResult& result, std::string_view event,
                      api::IdentitySourceHealth& health, api::DegradedSource source,
@@ -128,7 +131,42 @@ class Service {
   bool uses_redis_ = false;
   // Keeps the deny-list mirror current; destroyed (its thread joined) before the rest.
   std::unique_ptr<redis::DenyListMirrorSync> deny_list_sync_;
+  // Keeps the external issuers' keys current on its own thread (joined on destruction).
+  std::unique_ptr<federation::JwksFetcher> jwks_fetcher_;
 };
+
+// External tokens are larger than ours (Entra ID's and Keycloak's carry many claims).
+constexpr std::size_t kMaxExternalTokenBytes = 16 * 1024;
+
+boost::system::result<void, StartupError> Service::start_federation(api::AccessControl& access) {
+  if (config_.trusted_issuers.empty()) return {};
+  federation::HttpsClientConfig client_config;
+  client_config.ca_file = config_.oidc_ca_file;
+  auto client = federation::HttpsClient::create(client_config);
+  if (!client) return StartupError{"--oidc-ca-file: " + client.error().message};
+  auto keys = std::make_shared<federation::FederationKeys>(config_.trusted_issuers.size());
+  auto federated =
+      api::FederatedAccess::create(config_.trusted_issuers, keys, config_.issuer,
+                                   config_.token_leeway_seconds, kMaxExternalTokenBytes);
+  if (!federated) return StartupError{federated.error().message};
+  access.enable_federation(std::move(*federated));
+  const auto interval =
+      std::chrono::duration_cast<std::chrono::seconds>(config_.jwks_min_refresh_interval);
+  jwks_fetcher_ = std::make_unique<federation::JwksFetcher>(
+      config_.trusted_issuers, std::move(*client), keys, interval,
+      [&log = log_](std::string_view level, std::string_view event, std::string_view message) {
+        api::log_event(log, level, event, message);
+      });
+  std::string names;
+  for (const auto& issuer : config_.trusted_issuers) {
+    names += (names.empty() ? "" : ", ") + issuer.name + " (" + issuer.issuer + ")";
+  }
+  // Ready without waiting for the first JWKS: a provider outage must not take the local issuer
+  // down with it; external tokens get 401 until their issuer's keys arrive.
+  api::log_event(log_, "info", "startup.federation", "trusting external issuers: " + names);
+  jwks_fetcher_->start();
+  return {};
+}
 
 boost::system::result<void, StartupError> Service::start() {
   auto models = build_model_registry({config_.lexicon_file, config_.lexicon_overrides_file});
@@ -205,6 +243,7 @@ boost::system::result<void, StartupError> Service::start() {
                                        config_.token_leeway_seconds, auth::kDefaultMaxTokenBytes};
   auto access =
       std::make_shared<api::AccessControl>(*keys, verifier_config, revocations, fail_open);
+  if (auto federated = start_federation(*access); !federated) return federated.error();
 
   credentials_ = std::make_shared<api::CredentialsSource>(config_.users_file);
   if (!config_.users_file.empty()) {

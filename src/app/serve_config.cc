@@ -7,6 +7,8 @@
 #include "net/trusted_proxies.h"
 #include "redis/tls.h"
 
+#include <simdjson.h>
+
 #include <charconv>
 #include <sstream>
 
@@ -73,6 +75,19 @@ const std::vector<OptionSpec>& specs() {
       {"signing-kid", "", "Key to sign with when the keys directory holds several"},
       {"issuer", "secure-ml-api", "Token issuer (iss), checked exactly"},
       {"audience", "secure-ml-api", "Token audience (aud), checked exactly"},
+      {"oidc-issuer", "",
+       "Trust access tokens of this external OpenID provider (its iss, exactly); its keys are "
+       "found through OIDC discovery unless a JWKS URL is given"},
+      {"jwks-url", "", "https URL of the OIDC issuer's JWKS (skips discovery)"},
+      {"oidc-audience", "", "aud the OIDC issuer's tokens must carry (comma-separated: any of)"},
+      {"oidc-ca-file", "",
+       "PEM CA certificates the identity providers' HTTPS must chain to (empty: the system's "
+       "trust store)"},
+      {"trusted-issuers", "",
+       "JSON file listing external issuers with their own audience, typ and claim mapping (see "
+       "docs/security.md, Federation)"},
+      {"jwks-min-refresh-interval", "30s",
+       "Fetch an external issuer's keys again for an unknown kid at most this often (1s..1h)"},
       {"token-ttl", text(static_cast<std::size_t>(defaults.token_ttl_seconds)),
        "Access-token lifetime in seconds (60..3600)"},
       {"token-leeway", text(static_cast<std::size_t>(defaults.token_leeway_seconds)),
@@ -331,6 +346,56 @@ void read_revocation_options(const ParsedOptions& options, ServeConfig& config, 
   }
 }
 
+// --oidc-issuer (with --jwks-url, --oidc-audience) and --trusted-issuers: the external issuers.
+void read_federation_options(const ParsedOptions& options, ServeConfig& config, Reader& read) {
+  namespace federation = auth::federation;
+  config.oidc_ca_file = options.get("oidc-ca-file");
+  // The CA decides whose keys we believe: planted in a writable file, it would let anyone
+  // serve a JWKS of their own.
+  if (!config.oidc_ca_file.empty()) {
+    if (auto trusted =
+            auth::check_file_trust(config.oidc_ca_file, auth::FileAudience::public_material);
+        !trusted) {
+      read.fail("--oidc-ca-file: " + trusted.error().message);
+    }
+  }
+  config.jwks_min_refresh_interval =
+      read.duration("jwks-min-refresh-interval", std::chrono::hours(1));
+  if (config.jwks_min_refresh_interval < std::chrono::seconds(1)) {
+    read.fail("--jwks-min-refresh-interval must be at least 1s");
+  }
+  const std::string issuer = options.get("oidc-issuer");
+  const std::string jwks_url = options.get("jwks-url");
+  const std::string audience = options.get("oidc-audience");
+  if (!issuer.empty()) {
+    if (audience.empty()) read.fail("--oidc-issuer needs --oidc-audience");
+    auto trusted = federation::permissive_issuer("oidc", issuer, jwks_url, split_list(audience));
+    if (auto valid = federation::validate(trusted); !valid) {
+      read.fail("--oidc-issuer: " + valid.error().message);
+    }
+    config.trusted_issuers.push_back(std::move(trusted));
+  } else if (!jwks_url.empty() || !audience.empty()) {
+    read.fail("--jwks-url and --oidc-audience need --oidc-issuer (the iss to trust)");
+  }
+  if (const std::string file = options.get("trusted-issuers"); !file.empty()) {
+    auto text = auth::read_trusted_file(file, auth::FileAudience::public_material,
+                                        federation::kMaxTrustedIssuersFileBytes);
+    if (!text) return read.fail("--trusted-issuers: " + text.error().message);
+    simdjson::dom::parser parser;
+    auto issuers = federation::parse_trusted_issuers(parser, *text);
+    if (!issuers) return read.fail("--trusted-issuers: " + issuers.error().message);
+    for (auto& trusted : *issuers) config.trusted_issuers.push_back(std::move(trusted));
+  }
+  for (const auto& trusted : config.trusted_issuers) {
+    if (trusted.issuer == config.issuer) {
+      read.fail("trusted issuer '" + trusted.name + "' has the local --issuer as its iss");
+    }
+  }
+  if (config.trusted_issuers.size() > federation::kMaxTrustedIssuers) {
+    read.fail("at most 16 trusted issuers");
+  }
+}
+
 }  // namespace
 
 std::span<const OptionSpec> serve_options() { return specs(); }
@@ -371,6 +436,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   config.token_ttl_seconds = static_cast<std::int64_t>(read.integer("token-ttl", 60, 3600));
   config.token_leeway_seconds = static_cast<std::int64_t>(read.integer("token-leeway", 0, 300));
   config.max_concurrent_hashes = read.integer("max-concurrent-hashes", 1, 64);
+  read_federation_options(options, config, read);
   config.lexicon_file = options.get("lexicon");
   config.lexicon_overrides_file = options.get("lexicon-overrides");
   // Redis options are validated even when Redis is off, so a typo never waits

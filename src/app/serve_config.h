@@ -5,6 +5,7 @@
 
 #include "api/rate_limit_gate.h"
 #include "app/options.h"
+#include "auth/federation/trusted_issuer.h"
 #include "auth/token_issuer.h"
 #include "auth/token_verifier.h"
 #include "common/limits.h"
@@ -37,6 +38,12 @@ struct ServeConfig {
   std::int64_t token_ttl_seconds = auth::kDefaultTokenLifetimeSeconds;
   std::int64_t token_leeway_seconds = auth::kDefaultLeewaySeconds;
   std::size_t max_concurrent_hashes = 2;
+  // Federation: external issuers whose access tokens are accepted beside ours (--oidc-issuer,
+  // --trusted-issuers), the CA their HTTPS endpoints must chain to (empty: the system's), and
+  // how often at most a token with an unknown kid makes us fetch an issuer's keys again.
+  std::vector<auth::federation::TrustedIssuer> trusted_issuers;
+  std::string oidc_ca_file;
+  std::chrono::milliseconds jwks_min_refresh_interval{30'000};
   std::string lexicon_file;
   std::string lexicon_overrides_file;
   std::optional<redis::Config> redis;  // set when --redis-host is given

@@ -95,4 +95,20 @@ std::optional<std::string> es256_der_to_jose(std::string_view der) {
   return out;
 }
 
+std::optional<std::string> es256_jose_low_s(std::string_view jose) {
+  if (jose.size() != kEs256SignatureBytes) return std::nullopt;
+  const detail::BignumPtr r(BN_bin2bn(as_bytes(jose), kScalarBytes, nullptr));
+  const detail::BignumPtr s(BN_bin2bn(as_bytes(jose) + kScalarBytes, kScalarBytes, nullptr));
+  if (!r || !s || !in_group_range(r.get()) || !in_group_range(s.get())) return std::nullopt;
+  std::string out(jose);
+  if (is_low_s(s.get())) return out;
+  const detail::BignumPtr low_s(BN_new());
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  if (!low_s || BN_sub(low_s.get(), p256_order().order.get(), s.get()) != 1 ||
+      BN_bn2binpad(low_s.get(), bytes + kScalarBytes, kScalarBytes) != kScalarBytes) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace smlapi::auth

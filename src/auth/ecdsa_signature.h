@@ -22,4 +22,9 @@ std::optional<std::string> es256_jose_to_der(std::string_view jose);
 // high (the same signature, in its one accepted spelling); std::nullopt if it is malformed.
 std::optional<std::string> es256_der_to_jose(std::string_view der);
 
+// The low-S spelling of a JOSE signature (s replaced by n-s when high), for signatures made by
+// external identity providers, whose signers use either half: only their tokens accept both
+// spellings. std::nullopt unless it is 64 bytes with r and s in [1, n-1].
+std::optional<std::string> es256_jose_low_s(std::string_view jose);
+
 }  // namespace smlapi::auth

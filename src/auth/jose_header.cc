@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kForbiddenMembers = {"jku", "x5u", "jwk", "x5c", "crit"};
 
-bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept {
+bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            const auto lower = [](char c) {
              return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
@@ -26,9 +26,14 @@ bool is_forbidden_member(std::string_view name) {
 
 }  // namespace
 
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept {
+  return equals_ignoring_case(a, b);
+}
+
+bool is_forbidden_header_member(std::string_view name) { return is_forbidden_member(name); }
+
 bool is_access_token_type(std::string_view typ) noexcept {
-  return equals_ignoring_ascii_case(typ, "at+jwt") ||
-         equals_ignoring_ascii_case(typ, "application/at+jwt");
+  return equals_ignoring_case(typ, "at+jwt") || equals_ignoring_case(typ, "application/at+jwt");
 }
 
 boost::system::result<JoseHeader, TokenError> parse_access_token_header(

@@ -30,4 +30,10 @@ boost::system::result<JoseHeader, TokenError> parse_access_token_header(
 
 bool is_access_token_type(std::string_view typ) noexcept;
 
+// jku, x5u, jwk, x5c or crit: refused in every token this service accepts, local or external.
+bool is_forbidden_header_member(std::string_view name);
+
+// ASCII case-insensitive equality, as media types (typ) are compared.
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept;
+
 }  // namespace smlapi::auth

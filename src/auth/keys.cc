@@ -1,5 +1,6 @@
 #include "auth/keys.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <utility>
@@ -159,6 +160,23 @@ boost::system::result<VerificationKey, Error> VerificationKey::from_hs256_secret
   if (!is_valid_secret_size(secret)) return key_error(kid, "HS256 secret must be 32-4096 bytes");
   return VerificationKey(std::string(kid), Algorithm::HS256, nullptr,
                          std::make_shared<const detail::SecretBytes>(secret));
+}
+
+boost::system::result<VerificationKey, Error> VerificationKey::from_external_public_key(
+    std::string_view kid, std::shared_ptr<EVP_PKEY> key) {
+  constexpr std::size_t kMaxExternalKidLength = 128;
+  const bool printable = std::all_of(
+      kid.begin(), kid.end(), [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; });
+  if (kid.empty() || kid.size() > kMaxExternalKidLength || !printable) {
+    return Error{"external key: invalid kid"};
+  }
+  if (!key) return key_error(kid, "no key material");
+  auto algorithm = infer_algorithm(kid, key.get());
+  if (!algorithm) return algorithm.error();
+  if (algorithm.value() != Algorithm::RS256 && algorithm.value() != Algorithm::ES256) {
+    return key_error(kid, "external keys must be RSA or EC P-256");
+  }
+  return VerificationKey(std::string(kid), algorithm.value(), std::move(key), nullptr);
 }
 
 std::optional<std::string> VerificationKey::public_jwk_json() const {

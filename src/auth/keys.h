@@ -47,6 +47,11 @@ class VerificationKey {
                                                                 std::string_view pem);
   static boost::system::result<VerificationKey, Error> from_hs256_secret(std::string_view kid,
                                                                          std::string_view secret);
+  // A public key read from an external issuer's JWKS (RSA >= 2048 bits or EC P-256). Its kid is
+  // the provider's, wider than ours (Amazon Cognito's end in '='): 1-128 printable ASCII
+  // characters other than '"' and '\\', so it stays safe in logs and JSON.
+  static boost::system::result<VerificationKey, Error> from_external_public_key(
+      std::string_view kid, std::shared_ptr<EVP_PKEY> key);
 
   const std::string& kid() const noexcept { return kid_; }
   Algorithm algorithm() const noexcept { return algorithm_; }
