@@ -195,8 +195,7 @@ const PlanPolicy* Admission::subject_plan(Call& call) {
   progress.plans.reset();
   if (!worker.identities || worker.identities->plans().empty()) return nullptr;
   const Principal& caller = call.state.principal;
-  const auto local =
-      auth::find_local_principal(*worker.identities, caller.kind, caller.subject, caller.client_id);
+  const auto local = auth::find_local_principal(*worker.identities, caller.kind, caller.subject);
   if (!local || local->terms->plan.empty()) return nullptr;
   if (!worker.plan_policies || worker.plan_policies->generation() != worker.identity_generation) {
     worker.plan_policies =

@@ -21,8 +21,7 @@ std::string_view to_string(Authority authority) noexcept {
 }
 
 std::optional<LocalPrincipal> find_local_principal(const CredentialStore& store, SubjectKind kind,
-                                                   std::string_view subject,
-                                                   std::string_view client_id) {
+                                                   std::string_view subject) {
   if (kind == SubjectKind::client) {
     const ClientRecord* client = store.find_client(subject);
     if (client == nullptr) return std::nullopt;
@@ -32,20 +31,12 @@ std::optional<LocalPrincipal> find_local_principal(const CredentialStore& store,
   if (const UserRecord* user = store.find_user(subject); user != nullptr) {
     return LocalPrincipal{&user->scopes, &user->terms};
   }
-  // INTERIM (issue 16, for the lead): until the local verifier sets kind=client for
-  // client_credentials tokens, those say kind=user with sub == client_id == the client. Such a
-  // token with no user of its name is its client's. Remove this fallback once kind is right.
-  if (!client_id.empty() && client_id == subject) {
-    if (const ClientRecord* client = store.find_client(subject); client != nullptr) {
-      return LocalPrincipal{&client->scopes, &client->terms};
-    }
-  }
   return std::nullopt;
 }
 
 Authority apply_authority(const CredentialStore& store, VerifiedToken& token) {
   if (token.kind == SubjectKind::external) return Authority::not_local;
-  const auto principal = find_local_principal(store, token.kind, token.subject, token.client_id);
+  const auto principal = find_local_principal(store, token.kind, token.subject);
   if (!principal) return Authority::principal_removed;
   // Whole seconds on both sides: a token issued in the second of the re-creation passes.
   if (token.issued_at < principal->terms->created_at) return Authority::predates_principal;

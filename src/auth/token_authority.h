@@ -39,11 +39,10 @@ struct LocalPrincipal {
   const PrincipalTerms* terms = nullptr;
 };
 
-// Users for kind user, clients for kind client; nothing for external principals.
-// `client_id` serves the interim rule below.
+// Users for kind user, clients for kind client (the token's gty); nothing for external
+// principals.
 std::optional<LocalPrincipal> find_local_principal(const CredentialStore& store, SubjectKind kind,
-                                                   std::string_view subject,
-                                                   std::string_view client_id);
+                                                   std::string_view subject);
 
 // Checks `token` against its principal's record and narrows token.scopes to the scopes the
 // principal still holds (left untouched when withdrawn or not local).
