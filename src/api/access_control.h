@@ -86,7 +86,7 @@ class AccessControl {
   std::shared_ptr<auth::RevocationStore> revocations_;
   bool revocation_fail_open_;
   std::shared_ptr<const CredentialsSource> identities_;  // null: authority not checked
-  std::shared_ptr<const FederatedAccess> federation_;  // null: local tokens only
+  std::shared_ptr<const FederatedAccess> federation_;    // null: local tokens only
 };
 
 inline constexpr std::string_view kRealm = "secure-ml-api";

@@ -1,8 +1,8 @@
 // `secure-ml-api serve`: the only place where the service is wired together.
 #include "api/api_service.h"
 #include "api/credentials_source.h"
-#include "api/identity_source_health.h"
 #include "api/federated_access.h"
+#include "api/identity_source_health.h"
 #include "api/inference_endpoints.h"
 #include "api/keys_source.h"
 #include "api/local_admission_store.h"

@@ -145,9 +145,9 @@ TEST_F(TokenAuthorityTest, ClientTokensAreCheckedAgainstTheClients) {
   VerifiedToken c = token(SubjectKind::client, "job", "job", {"predict", "admin"});
   EXPECT_EQ(apply_authority(store_, c), Authority::scopes_narrowed);
   EXPECT_EQ(c.scopes, std::vector<std::string>{"predict"});
-  // Interim (until client_credentials tokens say kind=client): sub == client_id, no such user.
-  VerifiedToken legacy = token(SubjectKind::user, "job", "job", {"predict"});
-  EXPECT_EQ(apply_authority(store_, legacy), Authority::current);
+  // The namespace decides (gty): a user token naming the client "job" is not the client's.
+  VerifiedToken as_user = token(SubjectKind::user, "job", "job", {"predict"});
+  EXPECT_EQ(apply_authority(store_, as_user), Authority::principal_removed);
   VerifiedToken other = token(SubjectKind::user, "job", "password-grant", {"predict"});
   EXPECT_EQ(apply_authority(store_, other), Authority::principal_removed);
 }
