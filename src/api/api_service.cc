@@ -63,22 +63,7 @@ http::Outcome ApiService::handle(const http::Request& request, http::Response& r
   PendingRequest* pending = asynchronous_store_ ? &pending_[index].take(*this, index) : nullptr;
   RequestState& state = pending != nullptr ? pending->state : worker.request;
   worker.metrics.in_flight().Increment();
-  worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
-  resolve_client(request, state);
-  Call call{request,
-            response,
-            context,
-            worker,
-            state,
-            *this,
-            parts_.clock->steady(),
-            Route::not_found,
-            nullptr,
-            {},
-            {},
-            state.client_address,
-            false};
-  call.route = resolve_route(call);
+  Call call = begin_call(request, response, context, worker, state);
   route_request(call, pending);
   worker.metrics.in_flight().Decrement();
   if (!call.deferred) finish(call);
@@ -109,11 +94,29 @@ bool ApiService::before_body(unsigned worker_index, const http::Request& head,
                              http::Response& response) {
   WorkerState& worker = *workers_[worker_index];
   RequestState& state = worker.request;  // free: handle() is not running on this worker
-  worker.assign_request_id(kept_field(head, KeptField::request_id), state.request_id);
-  resolve_client(head, state);
   state.principal = Principal{};
   AnswerNow context(worker_index);
-  Call call{head,
+  Call call = begin_call(head, response, context, worker, state);
+  if (head.method == bhttp::verb::options) return true;
+  if (call.route == Route::not_found) {
+    set_error(response, ApiError::not_found, "Not Found");
+  } else if (!method_allowed(call.route, head.method)) {
+    set_error(response, ApiError::method_not_allowed, "Method Not Allowed");
+    response.add_header("Allow", allow_header(call.route));
+  } else if (admission_.precheck(call)) {
+    return true;
+  }
+  finish(call);
+  return false;
+}
+
+// A request's id, client address and route: what every answer to it needs.
+Call ApiService::begin_call(const http::Request& request, http::Response& response,
+                            http::RequestContext& context, WorkerState& worker,
+                            RequestState& state) {
+  worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
+  resolve_client(request, state);
+  Call call{request,
             response,
             context,
             worker,
@@ -127,17 +130,7 @@ bool ApiService::before_body(unsigned worker_index, const http::Request& head,
             state.client_address,
             false};
   call.route = resolve_route(call);
-  if (head.method == bhttp::verb::options) return true;
-  if (call.route == Route::not_found) {
-    set_error(response, ApiError::not_found, "Not Found");
-  } else if (!method_allowed(call.route, head.method)) {
-    set_error(response, ApiError::method_not_allowed, "Method Not Allowed");
-    response.add_header("Allow", allow_header(call.route));
-  } else if (admission_.precheck(call)) {
-    return true;
-  }
-  finish(call);
-  return false;
+  return call;
 }
 
 // The address limits and audit logs attribute a request to: the TCP peer,

@@ -88,6 +88,8 @@ class ApiService final : public http::Handler,
   void resolve_client(const http::Request& request, RequestState& state) const;
   // An "http.refused" line, unless the client's refusals were logged less than a second ago.
   void log_refusal(const RequestState& state, unsigned status, std::string_view reason);
+  Call begin_call(const http::Request& request, http::Response& response,
+                  http::RequestContext& context, WorkerState& worker, RequestState& state);
   Route resolve_route(Call& call) const;
   void route_request(Call& call, PendingRequest* pending);
   void after_admission_step(Call& call, AdmissionState state, PendingRequest& pending);

@@ -91,4 +91,12 @@ boost::system::result<Claims, TokenError> parse_claims(simdjson::dom::parser& pa
   return claims;
 }
 
+boost::system::result<void, TokenError> check_claim_times(const Claims& claims, std::int64_t now,
+                                                          std::int64_t leeway) {
+  if (now >= *claims.expires_at + leeway) return TokenError::expired;
+  if (claims.not_before && now + leeway < *claims.not_before) return TokenError::not_yet_valid;
+  if (claims.issued_at && now + leeway < *claims.issued_at) return TokenError::issued_in_future;
+  return {};
+}
+
 }  // namespace smlapi::auth

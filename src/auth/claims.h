@@ -33,4 +33,10 @@ struct Claims {
 boost::system::result<Claims, TokenError> parse_claims(simdjson::dom::parser& parser,
                                                        std::string_view json);
 
+// exp/nbf/iat against `now` (Unix seconds) with `leeway` seconds of clock skew: expired,
+// not_yet_valid, issued_in_future. exp must be present (callers check it); nbf and iat are
+// checked when present.
+boost::system::result<void, TokenError> check_claim_times(const Claims& claims, std::int64_t now,
+                                                          std::int64_t leeway);
+
 }  // namespace smlapi::auth

@@ -11,17 +11,6 @@
 namespace smlapi::auth {
 namespace {
 
-constexpr std::size_t kMinConfigurableTokenBytes = 256;
-constexpr std::size_t kMaxConfigurableTokenBytes = 65536;
-
-boost::system::result<void, TokenError> check_times(const Claims& claims, std::int64_t now,
-                                                    std::int64_t leeway) {
-  if (now >= *claims.expires_at + leeway) return TokenError::expired;
-  if (claims.not_before && now + leeway < *claims.not_before) return TokenError::not_yet_valid;
-  if (now + leeway < *claims.issued_at) return TokenError::issued_in_future;
-  return {};
-}
-
 bool is_present(const std::optional<std::string>& claim) { return claim && !claim->empty(); }
 
 // RFC 9068 section 2.2; an empty sub, jti or client_id counts as missing (an empty jti could
@@ -99,7 +88,8 @@ boost::system::result<VerifiedToken, TokenError> TokenVerifier::check_claims(
   if (!parsed) return parsed.error();
   Claims claims = std::move(parsed).value();
   if (!has_required_claims(claims)) return TokenError::missing_claim;
-  if (auto times = check_times(claims, now, config_.leeway_seconds); !times) return times.error();
+  if (auto times = check_claim_times(claims, now, config_.leeway_seconds); !times)
+    return times.error();
   if (claims.issuer != config_.issuer) return TokenError::wrong_issuer;
   const auto& audiences = claims.audiences;
   if (std::find(audiences.begin(), audiences.end(), config_.audience) == audiences.end()) {

@@ -31,6 +31,8 @@
 namespace smlapi::auth {
 
 inline constexpr std::size_t kDefaultMaxTokenBytes = 4096;
+inline constexpr std::size_t kMinConfigurableTokenBytes = 256;  // bounds of max_token_bytes
+inline constexpr std::size_t kMaxConfigurableTokenBytes = 65536;
 inline constexpr std::int64_t kDefaultLeewaySeconds = 30;
 inline constexpr std::int64_t kMaxLeewaySeconds = 300;
 

@@ -13,17 +13,6 @@
 namespace smlapi::auth::federation {
 namespace {
 
-constexpr std::size_t kMinConfigurableTokenBytes = 256;
-constexpr std::size_t kMaxConfigurableTokenBytes = 65536;
-
-boost::system::result<void, TokenError> check_times(const Claims& claims, std::int64_t now,
-                                                    std::int64_t leeway) {
-  if (now >= *claims.expires_at + leeway) return TokenError::expired;
-  if (claims.not_before && now + leeway < *claims.not_before) return TokenError::not_yet_valid;
-  if (claims.issued_at && now + leeway < *claims.issued_at) return TokenError::issued_in_future;
-  return {};
-}
-
 bool is_member(const std::vector<std::string>& allowed, std::string_view value) {
   return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
@@ -140,7 +129,7 @@ boost::system::result<VerifiedToken, TokenError> FederatedVerifier::check_claims
   if (issuer.require_jti && (!claims.jwt_id || claims.jwt_id->empty())) {
     return TokenError::missing_claim;
   }
-  if (auto times = check_times(claims, now, leeway_seconds_); !times) return times.error();
+  if (auto times = check_claim_times(claims, now, leeway_seconds_); !times) return times.error();
   if (claims.issuer != issuer.issuer) return TokenError::wrong_issuer;
   if (!issuer.audiences.empty() && !has_allowed_audience(claims, issuer)) {
     return TokenError::wrong_audience;
