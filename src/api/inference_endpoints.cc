@@ -3,6 +3,7 @@
 #include "api/content_type.h"
 #include "api/kept_fields.h"
 #include "api/worker_state.h"
+#include "common/json_writer.h"
 #include "oip/binary_extension.h"
 #include "oip/metadata.h"
 #include "oip/output_selection.h"
@@ -33,6 +34,25 @@ Route to_route(oip::RouteKind kind, bool versioned) {
     default:
       return Route::not_found;
   }
+}
+
+// The body as JSON alone, or (binary tensor data extension) split into the JSON header and the
+// binary data after it.
+boost::system::result<oip::BinaryBody, oip::OipError> split_body(const http::Request& request) {
+  if (!has_kept_field(request, KeptField::inference_header_content_length)) {
+    return oip::BinaryBody{request.body, {}};
+  }
+  return oip::split_binary_body(request.body,
+                                kept_field(request, KeptField::inference_header_content_length));
+}
+
+// JSON, as the protocol says. Clients of the binary extension (tritonclient) send no
+// Content-Type or application/octet-stream; so does tritonclient for a JSON-only request, so a
+// missing Content-Type is read as JSON too. Anything else (a form, text/plain) is refused.
+bool acceptable_content_type(const http::Request& request, bool binary) {
+  const std::string_view type = request.content_type;
+  if (type.empty() || is_json(type)) return true;
+  return binary && type.starts_with("application/octet-stream");
 }
 
 std::vector<std::string_view> versions_of(const model::ModelRegistry& models,
@@ -80,7 +100,9 @@ void InferenceEndpoints::answer(Call& call, const Readiness& readiness) {
   http::Response& response = call.response;
   switch (call.route) {
     case Route::v2_server: {
-      response.body = oip::render_server_metadata("secure-ml-api", server_version_, {});
+      static constexpr std::array<std::string_view, 1> kExtensions = {
+          oip::kBinaryTensorDataExtension};
+      response.body = oip::render_server_metadata("secure-ml-api", server_version_, kExtensions);
       return;
     }
     case Route::v2_live:
@@ -130,14 +152,15 @@ void InferenceEndpoints::model_metadata(Call& call, const model::Family& family)
 }
 
 void InferenceEndpoints::infer(Call& call, std::size_t slot) {
-  if (has_kept_field(call.request, KeptField::inference_header_content_length)) {
-    return fail(call, oip::binary_extension_unsupported_error());
-  }
-  if (!is_json(call.request.content_type)) {
-    return fail(call, 415, "Content-Type must be application/json");
+  auto body = split_body(call.request);
+  if (!body) return fail(call, body.error());
+  if (!acceptable_content_type(call.request, !body->binary.empty())) {
+    return fail(call, 415,
+                "Content-Type must be application/json (or, with "
+                "Inference-Header-Content-Length, application/octet-stream)");
   }
   WorkerState& worker = call.worker;
-  auto request = parsers_[worker.index].parse(call.request.body);
+  auto request = parsers_[worker.index].parse(body->json, body->binary);
   if (!request) return fail(call, request.error());
   const model::Model& scored = models_->at(slot);
   const model::ModelInfo& info = scored.info();
@@ -145,6 +168,8 @@ void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   if (auto selected = oip::select_outputs(info, request->outputs, columns); !selected) {
     return fail(call, selected.error());
   }
+  for (oip::OutputColumn& column : columns)
+    column.binary = request->output_binary(column.spec->name);
   const std::size_t width = info.outputs.size();
   std::vector<double>& values = worker.outputs;
   values.resize(request->texts.size() * width);
@@ -164,8 +189,16 @@ void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   }
   std::optional<std::string_view> id;
   if (request->id) id = *request->id;
+  std::string binary;
   call.response.body =
-      oip::render_infer_response(info.name, info.version, id, columns, values, width);
+      oip::render_infer_response(info.name, info.version, id, columns, values, width, binary);
+  if (!binary.empty()) {
+    // The binary tensor data extension's answer: the JSON, then the outputs' bytes.
+    json::append_integer(call.response.add_header_value(oip::kInferenceHeaderContentLength),
+                         static_cast<long long>(call.response.body.size()));
+    call.response.body += binary;
+    call.response.content_type = "application/octet-stream";
+  }
 }
 
 }  // namespace smlapi::api

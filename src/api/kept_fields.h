@@ -12,7 +12,7 @@ namespace smlapi::api {
 
 enum class KeptField : std::size_t {
   request_id,                       // X-Request-ID: echoed and logged when well-formed
-  inference_header_content_length,  // OIP binary tensor extension (refused: see oip/)
+  inference_header_content_length,  // OIP binary tensor data extension (oip/binary_extension.h)
   count_
 };
 

@@ -91,21 +91,39 @@ std::optional<OipError> reject_unknown_fields(object fields,
   return std::nullopt;
 }
 
-// `parameters` objects are accepted and ignored, except for the binary extension's flags: a
-// client that sets them expects a binary body or binary outputs, which this server never sends.
-std::optional<OipError> check_parameters(element value, std::string_view where,
-                                         std::string_view binary_flag) {
+// `parameters` objects are accepted and otherwise ignored; the binary extension's boolean
+// flag (`binary_data_output` on the request, `binary_data` on an output) is read into `flag`.
+std::optional<OipError> read_parameters(element value, std::string_view where,
+                                        std::string_view flag_name, bool& flag) {
   object parameters;
   if (value.get_object().get(parameters) != simdjson::SUCCESS) {
     return bad_request(std::string(where) + " parameters must be a JSON object");
   }
-  element flag;
-  if (parameters.at_key(binary_flag).get(flag) == simdjson::SUCCESS) {
-    bool enabled = false;
-    const bool is_false = flag.get_bool().get(enabled) == simdjson::SUCCESS && !enabled;
-    if (!is_false) return binary_extension_unsupported_error();
+  element flag_value;
+  if (parameters.at_key(flag_name).get(flag_value) == simdjson::SUCCESS &&
+      flag_value.get_bool().get(flag) != simdjson::SUCCESS) {
+    return bad_request(std::string(where) + " parameter " + std::string(flag_name) +
+                       " must be true or false");
   }
   return std::nullopt;
+}
+
+// The `binary_data_size` parameter of the input: its texts are in the binary part of the body.
+boost::system::result<std::optional<std::size_t>, OipError> binary_data_size(object input) {
+  element value;
+  if (input.at_key("parameters").get(value) != simdjson::SUCCESS) return std::nullopt;
+  object parameters;
+  if (value.get_object().get(parameters) != simdjson::SUCCESS) {
+    return bad_request("input parameters must be a JSON object");
+  }
+  element size;
+  if (parameters.at_key("binary_data_size").get(size) != simdjson::SUCCESS) return std::nullopt;
+  std::uint64_t bytes = 0;
+  if (size.get_uint64().get(bytes) != simdjson::SUCCESS) {
+    return bad_request("input parameter binary_data_size must be a non-negative integer");
+  }
+  return static_cast<std::size_t>(
+      std::min<std::uint64_t>(bytes, std::numeric_limits<std::size_t>::max()));
 }
 
 std::size_t saturating_multiply(std::size_t a, std::size_t b) noexcept {
@@ -156,6 +174,14 @@ class TextCollector {
     if (value.get_string().get(text) != simdjson::SUCCESS) {
       return bad_request("input 'text' data must contain only JSON strings (datatype BYTES)");
     }
+    return add_text(text);
+  }
+
+  // A text from JSON (simdjson validated its UTF-8) or from binary data (checked here).
+  std::optional<OipError> add_text(std::string_view text, bool check_utf8 = false) {
+    if (check_utf8 && !simdjson::validate_utf8(text.data(), text.size())) {
+      return bad_request("input 'text' binary data holds a text that is not valid UTF-8");
+    }
     if (text.empty()) {
       return bad_request(
           "input 'text' holds an empty string: each text needs at least 1 character");
@@ -200,12 +226,8 @@ class TextCollector {
   std::size_t total_bytes_ = 0;
 };
 
-std::optional<OipError> collect_texts(element data_value, const Shape& shape,
-                                      const InferLimits& limits, std::vector<std::string>& texts) {
-  array data;
-  if (data_value.get_array().get(data) != simdjson::SUCCESS) {
-    return bad_request("input 'text' data must be an array of JSON strings");
-  }
+// The shape's text count, within the limits.
+std::optional<OipError> check_text_count(const Shape& shape, const InferLimits& limits) {
   if (shape.element_count == 0) {
     return bad_request("input 'text' is empty: send at least one text");
   }
@@ -213,6 +235,16 @@ std::optional<OipError> collect_texts(element data_value, const Shape& shape,
     return too_large("too many texts: at most " + std::to_string(limits.max_texts) +
                      " per request");
   }
+  return std::nullopt;
+}
+
+std::optional<OipError> collect_texts(element data_value, const Shape& shape,
+                                      const InferLimits& limits, std::vector<std::string>& texts) {
+  array data;
+  if (data_value.get_array().get(data) != simdjson::SUCCESS) {
+    return bad_request("input 'text' data must be an array of JSON strings");
+  }
+  if (auto error = check_text_count(shape, limits)) return error;
   texts.reserve(shape.element_count);
   TextCollector collector(limits, texts);
   const bool nested = data.size() > 0 && data.at(0).value_unsafe().type() == element_type::ARRAY;
@@ -228,8 +260,32 @@ std::optional<OipError> collect_texts(element data_value, const Shape& shape,
   return std::nullopt;
 }
 
+// Binary tensor data: the input's `size` bytes, the whole binary part (one input), as BYTES
+// elements.
+std::optional<OipError> collect_binary_texts(std::string_view binary, std::size_t size,
+                                             const Shape& shape, const InferLimits& limits,
+                                             std::vector<std::string>& texts) {
+  if (size != binary.size()) {
+    return bad_request("input 'text' binary_data_size (" + std::to_string(size) +
+                       ") does not match the binary data after the JSON header (" +
+                       std::to_string(binary.size()) + " bytes)");
+  }
+  if (auto error = check_text_count(shape, limits)) return error;
+  std::vector<std::string_view> elements;
+  elements.reserve(shape.element_count);
+  if (auto decoded = decode_bytes_elements(binary, shape.element_count, elements); !decoded) {
+    return decoded.error();
+  }
+  texts.reserve(shape.element_count);
+  TextCollector collector(limits, texts);
+  for (std::string_view text : elements) {
+    if (auto error = collector.add_text(text, true)) return error;
+  }
+  return std::nullopt;
+}
+
 std::optional<OipError> parse_input(element value, const InferLimits& limits,
-                                    std::vector<std::string>& texts) {
+                                    std::string_view binary, std::vector<std::string>& texts) {
   object input;
   if (value.get_object().get(input) != simdjson::SUCCESS) {
     return bad_request("each input must be a JSON object");
@@ -252,10 +308,8 @@ std::optional<OipError> parse_input(element value, const InferLimits& limits,
   if (datatype != kInputDatatype) {
     return bad_request("input 'text' must have datatype BYTES");
   }
-  element parameters;
-  if (input.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
-    if (auto error = check_parameters(parameters, "input", "binary_data_size")) return error;
-  }
+  auto binary_size = binary_data_size(input);
+  if (!binary_size) return binary_size.error();
   element shape_value;
   if (input.at_key("shape").get(shape_value) != simdjson::SUCCESS) {
     return bad_request("input 'text' shape is required");
@@ -263,14 +317,22 @@ std::optional<OipError> parse_input(element value, const InferLimits& limits,
   auto shape = parse_shape(shape_value);
   if (!shape) return shape.error();
   element data;
-  if (input.at_key("data").get(data) != simdjson::SUCCESS) {
-    return bad_request("input 'text' data is required");
+  const bool has_data = input.at_key("data").get(data) == simdjson::SUCCESS;
+  if (*binary_size) {
+    if (has_data) return bad_request("input 'text' has both data and binary_data_size");
+    return collect_binary_texts(binary, **binary_size, *shape, limits, texts);
   }
+  if (!binary.empty()) {
+    return bad_request(
+        "the body has binary data after its JSON header, but input 'text' has no "
+        "binary_data_size parameter");
+  }
+  if (!has_data) return bad_request("input 'text' data is required");
   return collect_texts(data, *shape, limits, texts);
 }
 
 std::optional<OipError> parse_inputs(object request, const InferLimits& limits,
-                                     std::vector<std::string>& texts) {
+                                     std::string_view binary, std::vector<std::string>& texts) {
   element value;
   if (request.at_key("inputs").get(value) != simdjson::SUCCESS) {
     return bad_request("inputs is required");
@@ -282,10 +344,11 @@ std::optional<OipError> parse_inputs(object request, const InferLimits& limits,
   if (inputs.size() != 1) {
     return bad_request("this model takes exactly one input, named 'text'");
   }
-  return parse_input(inputs.at(0).value_unsafe(), limits, texts);
+  return parse_input(inputs.at(0).value_unsafe(), limits, binary, texts);
 }
 
-std::optional<OipError> parse_outputs(object request, std::vector<std::string>& outputs) {
+std::optional<OipError> parse_outputs(object request, InferRequest& parsed) {
+  std::vector<std::string>& outputs = parsed.outputs;
   element value;
   if (request.at_key("outputs").get(value) == simdjson::SUCCESS) {
     array requested;
@@ -301,8 +364,11 @@ std::optional<OipError> parse_outputs(object request, std::vector<std::string>& 
         return error;
       }
       element parameters;
+      bool binary = false;
       if (output.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
-        if (auto error = check_parameters(parameters, "output", "binary_data")) return error;
+        if (auto error = read_parameters(parameters, "output", "binary_data", binary)) {
+          return error;
+        }
       }
       std::string_view name_text;
       if (output.at_key("name").get_string().get(name_text) != simdjson::SUCCESS) {
@@ -315,12 +381,13 @@ std::optional<OipError> parse_outputs(object request, std::vector<std::string>& 
         return bad_request("output requested more than once");
       }
       outputs.emplace_back(name_text);
+      if (binary) parsed.binary_outputs.emplace_back(name_text);
     }
   }
   return std::nullopt;
 }
 
-ParseResult parse_request(element root, const InferLimits& limits) {
+ParseResult parse_request(element root, const InferLimits& limits, std::string_view binary) {
   object request;
   if (root.get_object().get(request) != simdjson::SUCCESS) {
     return bad_request("request body must be a JSON object");
@@ -332,7 +399,7 @@ ParseResult parse_request(element root, const InferLimits& limits) {
   }
   InferRequest parsed;
   element id;
-  if (request.at_key("id").get(id) == simdjson::SUCCESS) {
+  if (request.at_key("id").get(id) == simdjson::SUCCESS && !id.is_null()) {
     std::string_view id_text;
     if (id.get_string().get(id_text) != simdjson::SUCCESS)
       return bad_request("id must be a string");
@@ -340,10 +407,13 @@ ParseResult parse_request(element root, const InferLimits& limits) {
   }
   element parameters;
   if (request.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
-    if (auto error = check_parameters(parameters, "request", "binary_data_output")) return *error;
+    if (auto error = read_parameters(parameters, "request", "binary_data_output",
+                                     parsed.all_outputs_binary)) {
+      return *error;
+    }
   }
-  if (auto error = parse_inputs(request, limits, parsed.texts)) return *error;
-  if (auto error = parse_outputs(request, parsed.outputs)) return *error;
+  if (auto error = parse_inputs(request, limits, binary, parsed.texts)) return *error;
+  if (auto error = parse_outputs(request, parsed)) return *error;
   return parsed;
 }
 
@@ -366,16 +436,22 @@ InferRequestParser::~InferRequestParser() = default;
 InferRequestParser::InferRequestParser(InferRequestParser&&) noexcept = default;
 InferRequestParser& InferRequestParser::operator=(InferRequestParser&&) noexcept = default;
 
-ParseResult InferRequestParser::parse(std::string_view body) {
+ParseResult InferRequestParser::parse(std::string_view json, std::string_view binary) {
   element root;
-  const auto code = impl_->json.parse(body.data(), body.size()).get(root);
+  const auto code = impl_->json.parse(json.data(), json.size()).get(root);
   if (code != simdjson::SUCCESS) return json_error(code);
-  return parse_request(root, impl_->limits);
+  return parse_request(root, impl_->limits, binary);
 }
 
-ParseResult parse_infer_request(std::string_view body, const InferLimits& limits) {
+ParseResult parse_infer_request(std::string_view json, const InferLimits& limits,
+                                std::string_view binary) {
   InferRequestParser parser(limits);
-  return parser.parse(body);
+  return parser.parse(json, binary);
+}
+
+bool InferRequest::output_binary(std::string_view name) const {
+  return all_outputs_binary ||
+         std::find(binary_outputs.begin(), binary_outputs.end(), name) != binary_outputs.end();
 }
 
 }  // namespace smlapi::oip

@@ -22,8 +22,11 @@
 //   - Duplicate keys in any object (parameters included) are rejected.
 //   - Empty batches (zero texts) and empty texts are rejected, like POST /predict/batch.
 //   - Size limits (InferLimits) answer 413; all other failures 400.
-//   - The binary tensor extension is not implemented: `binary_data*` parameters are refused
-//     with the same message as the Inference-Header-Content-Length header (binary_extension.h).
+//   - The binary tensor data extension (binary_extension.h) is supported: an input with the
+//     parameter `binary_data_size` has no `data`; its texts are that many bytes of the binary
+//     part of the body. `binary_data` (output) and `binary_data_output` (request) parameters
+//     must be booleans. Texts read from binary data obey the same rules and limits.
+//   - `"id": null` is the same as no id (clients that serialise an unset id send it).
 #pragma once
 
 #include <memory>
@@ -45,6 +48,12 @@ struct InferRequest {
   // The outputs to return, in the order requested, each named once; empty when none was
   // named (the protocol: then every output of the model is returned).
   std::vector<std::string> outputs;
+  // Binary tensor data extension: every output answered as binary data (the request parameter
+  // binary_data_output), or these ones (an output's binary_data parameter).
+  bool all_outputs_binary = false;
+  std::vector<std::string> binary_outputs;
+
+  bool output_binary(std::string_view name) const;
 };
 
 // Reusable parser: keeps its JSON buffers between calls, so one instance per thread avoids an
@@ -58,7 +67,10 @@ class InferRequestParser {
   InferRequestParser(const InferRequestParser&) = delete;
   InferRequestParser& operator=(const InferRequestParser&) = delete;
 
-  boost::system::result<InferRequest, OipError> parse(std::string_view body);
+  // `json`: the request, or the JSON header of a binary-extension body; `binary`: the rest of
+  // such a body (binary_extension.h: split_binary_body), empty otherwise.
+  boost::system::result<InferRequest, OipError> parse(std::string_view json,
+                                                      std::string_view binary = {});
 
  private:
   struct Impl;
@@ -66,7 +78,8 @@ class InferRequestParser {
 };
 
 // One-shot convenience over InferRequestParser.
-boost::system::result<InferRequest, OipError> parse_infer_request(std::string_view body,
-                                                                  const InferLimits& limits);
+boost::system::result<InferRequest, OipError> parse_infer_request(std::string_view json,
+                                                                  const InferLimits& limits,
+                                                                  std::string_view binary = {});
 
 }  // namespace smlapi::oip

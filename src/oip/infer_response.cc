@@ -2,13 +2,14 @@
 
 #include "common/json_writer.h"
 #include "model/output_json.h"
+#include "oip/binary_extension.h"
 
 namespace smlapi::oip {
 
 namespace {
 
 void append_output(std::string& out, const OutputColumn& output, std::span<const double> values,
-                   std::size_t row_width) {
+                   std::size_t row_width, std::string& binary) {
   const std::size_t rows = row_width == 0 ? 0 : values.size() / row_width;
   out += "{\"name\":";
   json::append_string(out, output.spec->name);
@@ -16,7 +17,23 @@ void append_output(std::string& out, const OutputColumn& output, std::span<const
   json::append_string(out, model::to_string(output.spec->datatype));
   out += ",\"shape\":[";
   json::append_integer(out, static_cast<long long>(rows));
-  out += "],\"data\":[";
+  out += ']';
+  if (output.binary) {
+    const std::size_t before = binary.size();
+    for (std::size_t row = 0; row < rows; ++row) {
+      const double value = values[row * row_width + output.column];
+      if (output.spec->datatype == model::Datatype::int64) {
+        append_int64(binary, static_cast<long long>(value));
+      } else {
+        append_fp64(binary, value);
+      }
+    }
+    out += ",\"parameters\":{\"binary_data_size\":";
+    json::append_integer(out, static_cast<long long>(binary.size() - before));
+    out += "}}";
+    return;
+  }
+  out += ",\"data\":[";
   for (std::size_t row = 0; row < rows; ++row) {
     if (row != 0) out += ',';
     model::append_json_value(out, output.spec->datatype, values[row * row_width + output.column]);
@@ -30,6 +47,15 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,
                                   std::span<const double> values, std::size_t row_width) {
+  std::string unused;
+  return render_infer_response(model_name, model_version, id, outputs, values, row_width, unused);
+}
+
+std::string render_infer_response(std::string_view model_name, std::string_view model_version,
+                                  std::optional<std::string_view> id,
+                                  std::span<const OutputColumn> outputs,
+                                  std::span<const double> values, std::size_t row_width,
+                                  std::string& binary) {
   std::string out;
   // About 20 bytes per number plus the fixed parts: one allocation for typical batches.
   const std::size_t rows = row_width == 0 ? 0 : values.size() / row_width;
@@ -49,7 +75,7 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
   for (const OutputColumn& output : outputs) {
     if (!first) out += ',';
     first = false;
-    append_output(out, output, values, row_width);
+    append_output(out, output, values, row_width, binary);
   }
   out += "]}";
   return out;

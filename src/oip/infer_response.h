@@ -21,6 +21,9 @@ namespace smlapi::oip {
 struct OutputColumn {
   const model::OutputSpec* spec = nullptr;
   std::size_t column = 0;
+  // Binary tensor data extension: the values go to the binary part, little-endian, and the
+  // JSON output carries "parameters":{"binary_data_size":N} instead of "data".
+  bool binary = false;
 };
 
 // `values` holds one row per text, `row_width` values per row (every output of the model,
@@ -29,5 +32,13 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,
                                   std::span<const double> values, std::size_t row_width);
+
+// The same with binary outputs: their bytes are appended to `binary`, in output order (the body
+// is then the JSON, whose length goes in Inference-Header-Content-Length, then `binary`).
+std::string render_infer_response(std::string_view model_name, std::string_view model_version,
+                                  std::optional<std::string_view> id,
+                                  std::span<const OutputColumn> outputs,
+                                  std::span<const double> values, std::size_t row_width,
+                                  std::string& binary);
 
 }  // namespace smlapi::oip

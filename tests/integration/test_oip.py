@@ -1,5 +1,6 @@
 """Open Inference Protocol (KServe V2 REST, issue 9) against the real binary: the protocol's
-examples and edge cases, versions, errors as {"error": "..."}, the binary extension refused, and
+examples and edge cases, versions, errors as {"error": "..."} (the binary tensor data extension:
+test_oip_binary.py), and
 the independent client tests/oip-client/oip_client.py run against the live server."""
 import json
 import os
@@ -44,7 +45,7 @@ def test_server_metadata(service):
     assert isinstance(body["name"], str) and body["name"]
     assert isinstance(body["version"], str) and body["version"]
     assert isinstance(body["extensions"], list)
-    assert "binary_tensor_data" not in body["extensions"]  # refused, so not advertised
+    assert "binary_tensor_data" in body["extensions"]  # test_oip_binary.py
 
 
 def test_health_endpoints(service):
@@ -256,28 +257,6 @@ def test_unknown_model_or_version_metadata_is_404(service, token, path):
     "/v2/models/vader/versions/no-such-version/infer"])
 def test_unknown_model_or_version_infer_is_404(service, token, path):
     assert_oip_error(infer(service, token, oip_request(["a"]), path), 404)
-
-
-def test_binary_extension_header_is_refused(service, token):
-    body = json.dumps(oip_request(["a"])).encode()
-    r = requests.post(service.url(INFER), data=body + b"\x00\x00\x00\x01a", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream",
-        "Inference-Header-Content-Length": str(len(body))}, timeout=REQUEST_TIMEOUT)
-    assert "binary tensor data extension is not supported" in assert_oip_error(r, 400)["error"]
-    r = infer(service, token, oip_request(["a"]),
-              headers={"Inference-Header-Content-Length": "10"})
-    assert "binary tensor data extension is not supported" in assert_oip_error(r, 400)["error"]
-
-
-def test_binary_data_parameters_are_refused(service, token):
-    as_output = oip_request(["a"], outputs=[{"name": "compound",
-                                             "parameters": {"binary_data": True}}])
-    assert_oip_error(infer(service, token, as_output), 400)
-    as_input = {"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES",
-                            "parameters": {"binary_data_size": 5}}]}
-    assert_oip_error(infer(service, token, as_input), 400)
-    as_request = oip_request(["a"], parameters={"binary_data_output": True})
-    assert_oip_error(infer(service, token, as_request), 400)
 
 
 def test_wrong_content_type_is_415(service, token):

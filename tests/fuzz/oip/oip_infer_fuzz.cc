@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "oip/binary_extension.h"
 #include "oip/infer_request.h"
 #include "oip/infer_response.h"
 #include "oip/metadata.h"
@@ -40,11 +42,14 @@ void check_accepted(const smlapi::oip::InferRequest& request,
                                                0};
   std::vector<smlapi::oip::OutputColumn> columns;
   if (!smlapi::oip::select_outputs(kModel, request.outputs, columns)) return;
+  for (auto& column : columns) column.binary = request.output_binary(column.spec->name);
   const std::vector<double> values(request.texts.size() * 4, 0.25);
+  std::string binary;
   const std::string body = smlapi::oip::render_infer_response(
       "m", "v1", request.id ? std::optional<std::string_view>(*request.id) : std::nullopt, columns,
-      values, 4);
+      values, 4, binary);
   require(body.front() == '{' && body.back() == '}');
+  require(binary.size() % 8 == 0);
 }
 
 }  // namespace
@@ -55,7 +60,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_texts = 16;  // small limits reach the limit paths with small inputs
   limits.max_total_bytes = 512;
   limits.max_text_chars = 64;
-  const auto parsed = smlapi::oip::parse_infer_request(input, limits);
+  // Inputs starting with "B<d>" are binary-extension bodies whose JSON header is the next <d>
+  // (a decimal digit, times 32) bytes: the split, the BYTES decoding and their checks get fuzzed.
+  std::string_view json = input;
+  std::string_view binary;
+  if (input.size() >= 2 && input[0] == 'B') {
+    const std::string length = std::to_string((input[1] - '0') * 32);
+    const auto split = smlapi::oip::split_binary_body(input.substr(2), length);
+    if (!split) return 0;
+    json = split->json;
+    binary = split->binary;
+  }
+  const auto parsed = smlapi::oip::parse_infer_request(json, limits, binary);
   if (parsed.has_value()) {
     check_accepted(*parsed, limits);
   } else {

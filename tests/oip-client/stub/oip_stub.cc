@@ -74,7 +74,10 @@ bool known_version(const oip::RouteMatch& route) {
 }
 
 Answer infer(const oip::RouteMatch& route, bool json, bool binary_header, std::string_view body) {
-  if (binary_header) return error(oip::binary_extension_unsupported_error());
+  if (binary_header) {
+    return error(
+        {oip::OipErrorKind::bad_request, "the stub speaks JSON only (no binary extension)"});
+  }
   if (!json)
     return error({oip::OipErrorKind::unsupported_media, "Content-Type must be application/json"});
   auto request = oip::parse_infer_request(body, oip::InferLimits{});

@@ -329,21 +329,83 @@ TEST(ParseInferRequest, RejectsWrongFieldTypes) {
                "data must be an array");
 }
 
-TEST(ParseInferRequest, RefusesBinaryDataParameters) {
-  const std::string message = binary_extension_unsupported_error().message;
-  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1],)"
-                     R"("parameters":{"binary_data_size":4},"data":["x"]}]})"),
-               OipErrorKind::bad_request, message);
-  expect_error(parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
-                     R"(],"outputs":[{"name":"neg","parameters":{"binary_data":true}}]})"),
-               OipErrorKind::bad_request, message);
-  expect_error(parse(R"({"parameters":{"binary_data_output":true},"inputs":[)" +
+std::string binary_input(std::string_view shape, std::size_t size) {
+  return R"({"name":"text","datatype":"BYTES","shape":)" + std::string(shape) +
+         R"(,"parameters":{"binary_data_size":)" + std::to_string(size) + "}}";
+}
+
+std::string elements(std::initializer_list<std::string_view> texts) {
+  std::string out;
+  for (std::string_view text : texts) append_bytes_element(out, text);
+  return out;
+}
+
+TEST(ParseInferRequest, ReadsTextsFromBinaryData) {
+  const std::string binary = elements({"I love it", "caf\xc3\xa9"});
+  auto result = parse_infer_request(R"({"inputs":[)" + binary_input("[2]", binary.size()) + "]}",
+                                    InferLimits{}, binary);
+  ASSERT_THAT(result, Succeeds());
+  EXPECT_EQ(result->texts, (std::vector<std::string>{"I love it", "caf\xc3\xa9"}));
+}
+
+TEST(ParseInferRequest, ReadsBinaryOutputFlags) {
+  auto result = parse(R"({"inputs":[)" + text_input("[1]", R"(["x"])") +
+                      R"(],"outputs":[{"name":"neg","parameters":{"binary_data":true}},)"
+                      R"({"name":"pos","parameters":{"binary_data":false}}]})");
+  ASSERT_THAT(result, Succeeds());
+  EXPECT_TRUE(result->output_binary("neg"));
+  EXPECT_FALSE(result->output_binary("pos"));
+  auto all = parse(R"({"parameters":{"binary_data_output":true},"inputs":[)" +
+                   text_input("[1]", R"(["x"])") + "]}");
+  ASSERT_THAT(all, Succeeds());
+  EXPECT_TRUE(all->output_binary("compound"));
+}
+
+TEST(ParseInferRequest, RefusesInconsistentBinaryData) {
+  const std::string binary = elements({"ab"});
+  const std::string input = binary_input("[1]", binary.size());
+  // Size disagreeing with the bytes after the header.
+  expect_error(parse_infer_request(R"({"inputs":[)" + binary_input("[1]", 99) + "]}", {}, binary),
+               OipErrorKind::bad_request, "does not match the binary data");
+  // Elements disagreeing with the shape.
+  expect_error(
+      parse_infer_request(R"({"inputs":[)" + binary_input("[2]", binary.size()) + "]}", {}, binary),
+      OipErrorKind::bad_request, "ends inside element 1");
+  // Binary data that no input claims; an input claiming binary data with data too.
+  expect_error(parse_infer_request(request_with("[1]", R"(["x"])"), {}, binary),
+               OipErrorKind::bad_request, "no binary_data_size");
+  expect_error(parse_infer_request(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1],)"
+                                   R"("parameters":{"binary_data_size":6},"data":["x"]}]})",
+                                   {}, binary),
+               OipErrorKind::bad_request, "both data and binary_data_size");
+  // Texts from binary data obey the text rules: UTF-8, not empty, limits.
+  const std::string invalid = elements({"\xff"});
+  expect_error(parse_infer_request(R"({"inputs":[)" + binary_input("[1]", invalid.size()) + "]}",
+                                   {}, invalid),
+               OipErrorKind::bad_request, "not valid UTF-8");
+  const std::string empty = elements({""});
+  expect_error(
+      parse_infer_request(R"({"inputs":[)" + binary_input("[1]", empty.size()) + "]}", {}, empty),
+      OipErrorKind::bad_request, "empty string");
+  InferLimits limits;
+  limits.max_texts = 1;
+  const std::string two = elements({"a", "b"});
+  expect_error(
+      parse_infer_request(R"({"inputs":[)" + binary_input("[2]", two.size()) + "]}", limits, two),
+      OipErrorKind::payload_too_large, "too many texts");
+  // Flags of the wrong type.
+  expect_error(parse(R"({"parameters":{"binary_data_output":"yes"},"inputs":[)" +
                      text_input("[1]", R"(["x"])") + "]}"),
-               OipErrorKind::bad_request, message);
-  // Explicitly turning the extension off is harmless.
-  EXPECT_TRUE(parse(R"({"parameters":{"binary_data_output":false},"inputs":[)" +
-                    text_input("[1]", R"(["x"])") + "]}")
-                  .has_value());
+               OipErrorKind::bad_request, "binary_data_output must be true or false");
+  expect_error(parse(R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[1],)"
+                     R"("parameters":{"binary_data_size":-1}}]})"),
+               OipErrorKind::bad_request, "binary_data_size must be a non-negative integer");
+}
+
+TEST(ParseInferRequest, ReadsANullIdAsNoId) {
+  auto result = parse(R"({"id":null,"inputs":[)" + text_input("[1]", R"(["x"])") + "]}");
+  ASSERT_THAT(result, Succeeds());
+  EXPECT_FALSE(result->id.has_value());
 }
 
 TEST(InferRequestParser, IsReusableAcrossRequestsOfDifferentSizes) {

@@ -1,5 +1,7 @@
 #include "oip/infer_response.h"
 
+#include "oip/binary_extension.h"
+
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -39,6 +41,21 @@ TEST(RenderInferResponse, HonoursRequestedOutputsAndTheirOrder) {
             R"({"model_name":"vader","model_version":"v1","outputs":[)"
             R"({"name":"compound","datatype":"FP64","shape":[1],"data":[0.5]},)"
             R"({"name":"neg","datatype":"FP64","shape":[1],"data":[0.1]}]})");
+}
+
+TEST(RenderInferResponse, PutsBinaryOutputsAfterTheJsonWithTheirSizes) {
+  const std::vector<double> values = {0.1, 0.2, 0.7, 0.5, 0.0, 1.0, 0.0, -0.25};
+  std::vector<OutputColumn> outputs = {{&kFourScores[3], 3, true}, {&kFourScores[0], 0, false}};
+  std::string binary;
+  EXPECT_EQ(render_infer_response("vader", "v1", std::nullopt, outputs, values, 4, binary),
+            R"({"model_name":"vader","model_version":"v1","outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[2],)"
+            R"("parameters":{"binary_data_size":16}},)"
+            R"({"name":"neg","datatype":"FP64","shape":[2],"data":[0.1,0.0]}]})");
+  std::string expected;
+  append_fp64(expected, 0.5);
+  append_fp64(expected, -0.25);
+  EXPECT_EQ(binary, expected);
 }
 
 TEST(RenderInferResponse, WritesInt64OutputsAsIntegers) {
