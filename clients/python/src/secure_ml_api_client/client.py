@@ -65,7 +65,9 @@ class Client:
         self.timeout = timeout
         self.retry = retry if retry is not None else RetryPolicy()
         self._session = session if session is not None else requests.Session()
-        self._session.verify = ca_bundle if (verify and ca_bundle) else verify
+        # Passed with every request, not set on the session: requests lets REQUESTS_CA_BUNDLE
+        # override a session's CA bundle, never a per-request one.
+        self._verify: Union[bool, str] = ca_bundle if (verify and ca_bundle) else verify
         self._owns_session = session is None
         self._clock = clock
         self._sleep = sleep
@@ -374,7 +376,7 @@ class Client:
             try:
                 response = self._session.request(method, url, data=data, headers=headers,
                                                  auth=basic_auth, timeout=self.timeout,
-                                                 allow_redirects=False)
+                                                 verify=self._verify, allow_redirects=False)
             except requests.RequestException as exc:
                 failure = _classify(exc)
                 wait = None
@@ -459,6 +461,8 @@ def _classify(exc: requests.RequestException) -> Failure:
 
 
 def _describe(exc: requests.RequestException, failure: Failure) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS handshake or certificate verification failed (SSLError)"
     kind = {Failure.NOT_SENT: "could not connect", Failure.MAYBE_SENT: "no complete answer",
             Failure.FATAL: "request failed"}[failure]
     return f"{kind} ({type(exc).__name__})"
