@@ -12,6 +12,7 @@ health and readiness (503 while draining), TLS verification and a CA bundle, the
 option, the examples of docs/python-client.md and clients/python/README.md run as written,
 the package's unit tests, and mypy --strict over the package.
 """
+import concurrent.futures
 import os
 import re
 import shutil
@@ -135,6 +136,15 @@ def test_one_token_serves_many_calls(smlapi, svc, grant):
         client.infer("vader", TEXTS)
         assert client.token_fetches == 1
     assert tokens_issued(svc, grant) - before == 1
+
+
+def test_threads_share_one_token(smlapi, svc):
+    before = tokens_issued(svc, "client_credentials")
+    client = machine_client(smlapi, svc)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        labels = list(pool.map(lambda i: client.predict(TEXTS[i % 3]).label, range(32)))
+    assert labels == [LABELS[i % 3] for i in range(32)]
+    assert tokens_issued(svc, "client_credentials") - before == 1
 
 
 def test_token_is_renewed_before_it_expires(smlapi, svc):
@@ -291,7 +301,9 @@ def test_the_client_learns_a_lower_limit_from_the_servers_refusal(smlapi, small_
     result = client.predict_batch(numbered_texts(23))
     assert [r.label for r in result.results] == [LABELS[i % 3] for i in range(23)]
     assert client.max_batch_texts == 5
-    oip = client.infer("vader", numbered_texts(12), outputs=["compound"])
+    oip_client = machine_client(smlapi, small_batches)  # learns it from the protocol's 413
+    oip = oip_client.infer("vader", numbered_texts(12), outputs=["compound"])
+    assert oip_client.max_batch_texts == 5
     assert oip.outputs["compound"].shape == [12]
     assert oip["compound"] == [r.score for r in result.results[:12]]
 

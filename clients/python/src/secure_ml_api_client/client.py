@@ -267,7 +267,12 @@ class Client:
         safe = idempotent if idempotent is not None else method.upper() in ("GET", "HEAD")
         response = self._send(method.upper(), path, json_body=json_body, auth=auth,
                               idempotent=safe)
-        return response.json() if response.content else None
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text  # e.g. /metrics: text, not JSON
 
     # ---- internals: batching --------------------------------------------------------------
 
