@@ -260,6 +260,17 @@ def test_429_is_retried_after_retry_after(smlapi, limited):
     assert names["predict"].quota == 1 and names["predict"].window == 3
 
 
+def test_an_exhausted_quota_is_waited_out_without_a_429(smlapi, limited):
+    """RateLimit r=0 on a served answer: the client waits for the next slot itself (its wait
+    starts after the server counted the request, so it can only be late, never early)."""
+    client = machine_client(smlapi, limited)
+    client.predict("good")  # served (after a 429 and Retry-After if the quota was spent): r=0
+    assert [s.remaining for s in client.rate_limit if s.policy == "predict"] == [0]
+    refused = answers(limited, "/predict", 429)
+    client.predict("good")  # paced, not refused
+    assert answers(limited, "/predict", 429) == refused
+
+
 def test_429_beyond_the_budget_is_rate_limited_with_retry_after(smlapi, limited):
     client = machine_client(smlapi, limited, retry=smlapi.RetryPolicy(max_total_seconds=1))
     spend_the_quota(limited, client.token())

@@ -228,3 +228,25 @@ def test_an_answer_that_is_not_json_is_an_api_error(fake):
     _, base = fake({"/token": [TOKEN_OK], "/predict": [(200, {}, ["not", "an", "object"])]})
     with pytest.raises(ApiError):
         client(base, []).predict("x")
+
+
+def test_an_exhausted_quota_paces_the_next_call_of_its_kind(fake):
+    last = (200, {"RateLimit": '"predict";r=0;t=4', "RateLimit-Policy": '"predict";q=1;w=2'},
+            PREDICT_OK[2])
+    script, base = fake({"/token": [TOKEN_OK], "/predict": [last, PREDICT_OK],
+                         "/v2": [(200, {}, {"name": "s"})]})
+    now = [0.0]
+    waits = []
+    c = Client(base, ClientCredentials("c", SECRET), clock=lambda: now[0], sleep=waits.append)
+    c.predict("x")
+    c.server_metadata()  # another kind of route: not held back
+    assert waits == []
+    c.predict("x")  # one request comes back every w/q = 2 s
+    assert waits == [2.0]
+    c.predict("x")  # the last answer had quota left: no wait
+    assert waits == [2.0]
+    unpaced = Client(base, ClientCredentials("c", SECRET), sleep=waits.append, pace=False)
+    script.answers["/predict"] = [last]
+    unpaced.predict("x")
+    unpaced.predict("x")
+    assert waits == [2.0]
