@@ -14,7 +14,7 @@ build_packages=(g++ cmake ninja-build pkg-config git ca-certificates
 run_packages=(curl jq)
 test_packages=(clang clang-format libclang-rt-14-dev redis-server haproxy prometheus python3-pytest python3-requests
   python3-jwt python3-cryptography python3-authlib python3-flask python3-yaml python3-jsonschema yamllint shellcheck jq curl chromium
-  podman buildah skopeo runc debootstrap binutils)
+  podman buildah skopeo runc debootstrap binutils python3-pip python3-setuptools python3-wheel mypy python3-typeshed)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then
