@@ -7,6 +7,7 @@
 #include "api/service_metrics.h"
 #include "api/worker_state.h"
 #include "app/model_catalog.h"
+#include "result_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -45,7 +46,7 @@ class ModelsSourceTest : public ::testing::Test {
     auto loader = [options =
                        options_]() -> boost::system::result<ModelsSource::Registry, std::string> {
       auto loaded = app::build_model_registry(options);
-      if (!loaded) return loaded.error().message;
+      if (!loaded) return ::smlapi::result_testing::ErrorOf(loaded).message;
       return *loaded;
     };
     source_.emplace(*initial, loader, std::vector<std::filesystem::path>{file_});
