@@ -32,7 +32,7 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
       parts_(std::move(parts)),
       admission_(AdmissionParts{parts_.access, parts_.limits, parts_.admission_store, parts_.clock},
                  log),
-      predict_(config_.input, parts_.models),
+      predict_(config_.input),
       metrics_(metrics),
       readiness_(readiness),
       log_(log),
@@ -40,7 +40,8 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
       asynchronous_store_(parts_.admission_store->asynchronous()),
       pending_(workers) {
   std::vector<std::string_view> families;
-  for (const model::Family& family : parts_.models->families()) families.push_back(family.name);
+  const auto registry = parts_.models->current();  // reloads keep the families, not the versions
+  for (const model::Family& family : registry->families()) families.push_back(family.name);
   metrics_.declare_models(families);
   for (unsigned i = 0; i < workers; ++i) {
     auto state = std::make_unique<WorkerState>(i, *parts_.models, log_, config_.access_log,
@@ -60,6 +61,8 @@ http::Outcome ApiService::handle(const http::Request& request, http::Response& r
                                  http::RequestContext& context) {
   const unsigned index = context.worker_index();
   WorkerState& worker = *workers_[index];
+  // Between requests: one request is answered entirely with the registry taken here.
+  worker.follow_models(*parts_.models);
   PendingRequest* pending = asynchronous_store_ ? &pending_[index].take(*this, index) : nullptr;
   RequestState& state = pending != nullptr ? pending->state : worker.request;
   worker.metrics.in_flight().Increment();

@@ -11,6 +11,7 @@
 #include "api/deferred_answer.h"
 #include "api/input_limits.h"
 #include "api/log.h"
+#include "api/models_source.h"
 #include "api/pending_request.h"
 #include "api/predict_endpoint.h"
 #include "api/rate_limit_gate.h"
@@ -44,11 +45,11 @@ struct ApiConfig {
 
 // What the wiring hands the service; optional parts may be null.
 struct ApiParts {
-  std::shared_ptr<const model::ModelRegistry> models;  // required
-  std::shared_ptr<AccessControl> access;               // required for protected routes
-  std::shared_ptr<TokenEndpoints> tokens;              // /token, /token/revoke, jwks
-  std::shared_ptr<InferenceEndpoints> inference;       // Open Inference Protocol
-  std::shared_ptr<RateLimitGate> limits;               // null: limits off
+  std::shared_ptr<const ModelsSource> models;     // required
+  std::shared_ptr<AccessControl> access;          // required for protected routes
+  std::shared_ptr<TokenEndpoints> tokens;         // /token, /token/revoke, jwks
+  std::shared_ptr<InferenceEndpoints> inference;  // Open Inference Protocol
+  std::shared_ptr<RateLimitGate> limits;          // null: limits off
   // The shared state admission reads (limits, deny-list): in-process or Redis. Required.
   std::shared_ptr<ratelimit::AdmissionStore> admission_store;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();

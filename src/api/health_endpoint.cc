@@ -9,7 +9,9 @@ namespace {
 // ,"degraded":["users_file",...] when an identity source serves its last good state.
 void append_degraded(std::string& out, const Readiness& readiness) {
   static constexpr std::pair<DegradedSource, const char*> kNames[] = {
-      {DegradedSource::users_file, "users_file"}, {DegradedSource::keys_dir, "keys_dir"}};
+      {DegradedSource::users_file, "users_file"},
+      {DegradedSource::keys_dir, "keys_dir"},
+      {DegradedSource::lexicon, "lexicon"}};
   bool any = false;
   for (const auto& [source, name] : kNames) {
     if (!readiness.degraded(source)) continue;

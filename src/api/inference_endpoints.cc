@@ -64,10 +64,9 @@ std::vector<std::string_view> versions_of(const model::ModelRegistry& models,
 
 }  // namespace
 
-InferenceEndpoints::InferenceEndpoints(std::shared_ptr<const model::ModelRegistry> models,
-                                       unsigned workers, oip::InferLimits limits,
+InferenceEndpoints::InferenceEndpoints(unsigned workers, oip::InferLimits limits,
                                        std::string server_version)
-    : models_(std::move(models)), server_version_(std::move(server_version)) {
+    : server_version_(std::move(server_version)) {
   for (unsigned i = 0; i < workers; ++i) {
     parsers_.emplace_back(limits);
     columns_.emplace_back();
@@ -117,9 +116,10 @@ void InferenceEndpoints::answer(Call& call, const Readiness& readiness) {
     default:
       break;
   }
-  const model::Family* family = models_->family(call.model_name);
+  const model::ModelRegistry& models = call.worker.models();
+  const model::Family* family = models.family(call.model_name);
   if (family == nullptr) return fail(call, oip::unknown_model_error());
-  auto slot = models_->find(family->name, call.model_version);
+  auto slot = models.find(family->name, call.model_version);
   if (!slot) return fail(call, oip::unknown_model_version_error(family->name));
   switch (call.route) {
     case Route::v2_model:
@@ -136,17 +136,19 @@ void InferenceEndpoints::answer(Call& call, const Readiness& readiness) {
 }
 
 void InferenceEndpoints::model_index(Call& call) const {
+  const model::ModelRegistry& models = call.worker.models();
   std::vector<oip::ModelIndexEntry> entries;
-  for (const model::Family& family : models_->families()) {
-    const model::ModelInfo& info = models_->at(family.slots.front()).info();
-    entries.push_back({family.name, versions_of(*models_, family), info.platform});
+  for (const model::Family& family : models.families()) {
+    const model::ModelInfo& info = models.at(family.slots.front()).info();
+    entries.push_back({family.name, versions_of(models, family), info.platform});
   }
   call.response.body = oip::render_model_index(entries);
 }
 
 void InferenceEndpoints::model_metadata(Call& call, const model::Family& family) const {
-  const model::ModelInfo& info = models_->at(family.slots.front()).info();
-  const std::vector<std::string_view> versions = versions_of(*models_, family);
+  const model::ModelRegistry& models = call.worker.models();
+  const model::ModelInfo& info = models.at(family.slots.front()).info();
+  const std::vector<std::string_view> versions = versions_of(models, family);
   call.response.body =
       oip::render_model_metadata(family.name, versions, info.platform, info.outputs);
 }
@@ -162,7 +164,7 @@ void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   WorkerState& worker = call.worker;
   auto request = parsers_[worker.index].parse(body->json, body->binary);
   if (!request) return fail(call, request.error());
-  const model::Model& scored = models_->at(slot);
+  const model::Model& scored = worker.models().at(slot);
   const model::ModelInfo& info = scored.info();
   std::vector<oip::OutputColumn>& columns = columns_[worker.index];
   if (auto selected = oip::select_outputs(info, request->outputs, columns); !selected) {

@@ -17,8 +17,8 @@ namespace smlapi::api {
 
 class InferenceEndpoints {
  public:
-  InferenceEndpoints(std::shared_ptr<const model::ModelRegistry> models, unsigned workers,
-                     oip::InferLimits limits, std::string server_version);
+  // Models come from the worker's registry (WorkerState::models()).
+  InferenceEndpoints(unsigned workers, oip::InferLimits limits, std::string server_version);
 
   // The route of an OIP path (Route::not_found otherwise); sets call.model_name/model_version.
   Route match(Call& call) const;
@@ -31,7 +31,6 @@ class InferenceEndpoints {
   void fail(Call& call, const oip::OipError& error) const;
   void fail(Call& call, unsigned status, std::string_view message) const;
 
-  std::shared_ptr<const model::ModelRegistry> models_;
   std::string server_version_;
   // Per worker: a request parser and the selected output columns (reused buffers).
   std::vector<oip::InferRequestParser> parsers_;

@@ -16,32 +16,6 @@ namespace smlapi::api {
 
 namespace {
 
-constexpr std::array<model::Label, model::kLabelCount> kLabels = {
-    model::Label::positive, model::Label::negative, model::Label::neutral};
-
-// The constant parts of a model's answers, written once at start: per text only the numbers
-// are formatted (this keeps the seam from costing /predict/batch instructions per text).
-PredictFragments fragments_of(const model::ModelInfo& info) {
-  PredictFragments fragments;
-  for (model::Label label : kLabels) {
-    std::string& text = fragments.label_and_score[static_cast<std::size_t>(label)];
-    text.assign("\"label\":");
-    json::append_string(text, model::to_string(label));
-    text.append(",\"score\":");
-  }
-  for (std::size_t i = 0; i < info.outputs.size(); ++i) {
-    std::string key = i == 0 ? ",\"scores\":{" : ",";
-    json::append_string(key, info.outputs[i].name);
-    key.push_back(':');
-    fragments.output_keys.push_back(std::move(key));
-  }
-  fragments.model.assign("\"model\":");
-  json::append_string(fragments.model, info.name);
-  fragments.model.append(",\"model_version\":");
-  json::append_string(fragments.model, info.version);
-  return fragments;
-}
-
 void append_scores(std::string& out, const model::ModelInfo& info,
                    const PredictFragments& fragments, model::Label label,
                    std::span<const double> values) {
@@ -72,13 +46,7 @@ ValidationIssue invalid_utf8(Loc loc) {
 
 }  // namespace
 
-PredictEndpoints::PredictEndpoints(InputLimits limits,
-                                   std::shared_ptr<const model::ModelRegistry> models)
-    : limits_(limits), models_(std::move(models)) {
-  for (std::size_t slot = 0; slot < models_->size(); ++slot) {
-    fragments_.push_back(fragments_of(models_->at(slot).info()));
-  }
-}
+PredictEndpoints::PredictEndpoints(InputLimits limits) : limits_(limits) {}
 
 bool PredictEndpoints::require_json(Call& call) const {
   if (is_json(call.request.content_type)) return true;
@@ -89,16 +57,18 @@ bool PredictEndpoints::require_json(Call& call) const {
 
 std::optional<PredictEndpoints::Scoring> PredictEndpoints::find_model(Call& call,
                                                                       std::string_view name) const {
-  auto found = models_->find(name);
+  const model::ModelRegistry& models = call.worker.models();
+  auto found = models.find(name);
   if (!found) {
     set_error(call.response, ApiError::not_found,
               "Unknown model: GET /v2/models lists the models served here");
     return std::nullopt;
   }
-  const model::Model& scored = models_->at(*found);
+  const model::Model& scored = models.at(*found);
   std::vector<double>& row = call.worker.outputs;  // reused: no allocation once warm
   row.resize(scored.info().outputs.size());
-  return Scoring{scored, *call.worker.scorers[*found], fragments_[*found], std::span<double>(row)};
+  return Scoring{scored, *call.worker.scorers[*found], call.worker.fragments[*found],
+                 std::span<double>(row)};
 }
 
 void PredictEndpoints::predict(Call& call) const {

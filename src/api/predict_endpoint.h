@@ -6,6 +6,7 @@
 
 #include "api/call.h"
 #include "api/input_limits.h"
+#include "api/predict_fragments.h"
 #include "model/model_registry.h"
 
 #include <array>
@@ -17,16 +18,10 @@
 
 namespace smlapi::api {
 
-// The constant JSON of one model's answers, formatted once at start.
-struct PredictFragments {
-  std::array<std::string, model::kLabelCount> label_and_score;  // "label":"POSITIVE","score":
-  std::vector<std::string> output_keys;  // ,"scores":{"neg":  then  ,"neu":  ...
-  std::string model;                     // "model":"vader","model_version":"..."
-};
-
 class PredictEndpoints {
  public:
-  PredictEndpoints(InputLimits limits, std::shared_ptr<const model::ModelRegistry> models);
+  // Models come from the worker's registry (WorkerState::models()).
+  explicit PredictEndpoints(InputLimits limits);
 
   void predict(Call& call) const;
   void predict_batch(Call& call) const;
@@ -47,8 +42,6 @@ class PredictEndpoints {
   std::optional<Scoring> find_model(Call& call, std::string_view name) const;
 
   InputLimits limits_;
-  std::shared_ptr<const model::ModelRegistry> models_;
-  std::vector<PredictFragments> fragments_;  // by registry slot
 };
 
 }  // namespace smlapi::api

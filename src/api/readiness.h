@@ -1,7 +1,7 @@
 // What /readyz reports: the model is loaded, the service is not draining, and
 // every configured dependency (Redis) answers. Shared across threads (atomics).
-// A degraded identity source (the users file or key directory failed to reload and its last
-// good state is being served) does not make the replica unready: every replica reads the same
+// A degraded source (the users file, key directory or lexicon files failed to reload and its
+// last good state is being served) does not make the replica unready: every replica reads the same
 // Secret, so pulling them all out of the load balancer would turn a bad push into an outage
 // while the last good identities still work. /readyz names it instead ("degraded").
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace smlapi::api {
 
-enum class DegradedSource : std::size_t { users_file, keys_dir, count_ };
+enum class DegradedSource : std::size_t { users_file, keys_dir, lexicon, count_ };
 
 class Readiness {
  public:

@@ -240,26 +240,29 @@ ServiceMetrics::ServiceMetrics(unsigned workers, const BuildInfo& build)
                                       "failure table was full.")
                                   .Register(*process_)
                                   .Add({});
-  auto& source_ok = pm::BuildGauge()
-                        .Name("smlapi_identity_source_ok")
-                        .Help(
-                            "1 when the users file / key directory last loaded, 0 while a "
-                            "failed reload keeps the previous one (degraded).")
-                        .Register(*process_);
-  auto& reload_failures = pm::BuildCounter()
-                              .Name("smlapi_identity_reload_failures_total")
-                              .Help(
-                                  "Reloads of the users file / key directory that found it "
-                                  "missing, corrupt or untrusted.")
-                              .Register(*process_);
-  auto& last_success = pm::BuildGauge()
-                           .Name("smlapi_identity_last_load_timestamp_seconds")
-                           .Help(
-                               "Unix time of the last successful load of the users file / "
-                               "key directory.")
-                           .Register(*process_);
-  for (auto [series, label] :
-       {std::pair{&users_source_, "users"}, std::pair{&keys_source_, "keys"}}) {
+  auto& source_ok =
+      pm::BuildGauge()
+          .Name("smlapi_identity_source_ok")
+          .Help(
+              "1 when the users file / key directory / lexicon files last loaded, 0 while a "
+              "failed reload keeps the previous one (degraded).")
+          .Register(*process_);
+  auto& reload_failures =
+      pm::BuildCounter()
+          .Name("smlapi_identity_reload_failures_total")
+          .Help(
+              "Reloads of the users file / key directory / lexicon files that found them "
+              "missing, corrupt or untrusted.")
+          .Register(*process_);
+  auto& last_success =
+      pm::BuildGauge()
+          .Name("smlapi_identity_last_load_timestamp_seconds")
+          .Help(
+              "Unix time of the last successful load of the users file / lexicon files / "
+              "key directory.")
+          .Register(*process_);
+  for (auto [series, label] : {std::pair{&users_source_, "users"}, std::pair{&keys_source_, "keys"},
+                               std::pair{&lexicon_source_, "lexicon"}}) {
     series->ok = &source_ok.Add({{"source", label}});
     series->ok->Set(1);
     series->reload_failures = &reload_failures.Add({{"source", label}});

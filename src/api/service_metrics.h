@@ -119,6 +119,7 @@ class ServiceMetrics {
   prometheus::Counter& login_counter_evictions() { return *login_counter_evictions_; }
   IdentitySource& users_source() { return users_source_; }
   IdentitySource& keys_source() { return keys_source_; }
+  IdentitySource& lexicon_source() { return lexicon_source_; }  // source="lexicon"
   // Every model's prediction series in every registry, from the first scrape on.
   void declare_models(std::span<const std::string_view> models);
   // Text exposition format 0.0.4 of all registries, merged.
@@ -133,6 +134,7 @@ class ServiceMetrics {
   prometheus::Counter* login_counter_evictions_ = nullptr;
   IdentitySource users_source_{};
   IdentitySource keys_source_{};
+  IdentitySource lexicon_source_{};
 };
 
 }  // namespace smlapi::api

@@ -29,18 +29,31 @@ void append_hex(std::string& out, std::uint64_t value) {
 
 }  // namespace
 
-WorkerState::WorkerState(unsigned worker_index, const model::ModelRegistry& models, LogSink& sink,
+WorkerState::WorkerState(unsigned worker_index, const ModelsSource& models, LogSink& sink,
                          bool access_log, WorkerMetrics& worker_metrics)
     : index(worker_index), log(sink, access_log), metrics(worker_metrics) {
-  for (std::size_t slot = 0; slot < models.size(); ++slot) {
-    scorers.push_back(models.at(slot).make_scorer());
-  }
+  follow_models(models);
   unsigned char random[6];
   if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
   char prefix[16];
   std::snprintf(prefix, sizeof prefix, "%02x%02x%02x%02x%02x%02x", random[0], random[1], random[2],
                 random[3], random[4], random[5]);
   request_id_prefix = prefix;
+}
+
+void WorkerState::follow_models(const ModelsSource& source) {
+  const std::uint64_t generation = source.generation();
+  if (generation == models_generation && registry) return;
+  // The generation is read before the registry: a reload in between is picked up next time.
+  std::shared_ptr<const model::ModelRegistry> next = source.current();
+  scorers.clear();
+  fragments.clear();
+  for (std::size_t slot = 0; slot < next->size(); ++slot) {
+    scorers.push_back(next->at(slot).make_scorer());
+    fragments.push_back(fragments_of(next->at(slot).info()));
+  }
+  registry = std::move(next);
+  models_generation = generation;
 }
 
 simdjson::padded_string_view WorkerState::padded(const std::string& body) {

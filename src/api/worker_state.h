@@ -6,7 +6,9 @@
 
 #include "api/call.h"
 #include "api/log.h"
+#include "api/models_source.h"
 #include "api/plan_policies.h"
+#include "api/predict_fragments.h"
 #include "api/request_state.h"
 #include "api/service_metrics.h"
 #include "api/verified_token_cache.h"
@@ -28,12 +30,22 @@
 namespace smlapi::api {
 
 struct WorkerState {
-  WorkerState(unsigned worker_index, const model::ModelRegistry& models, LogSink& sink,
-              bool access_log, WorkerMetrics& worker_metrics);
+  WorkerState(unsigned worker_index, const ModelsSource& models, LogSink& sink, bool access_log,
+              WorkerMetrics& worker_metrics);
+
+  // The registry this worker scores with: handlers read models through it, never through a
+  // registry of their own, so that the outputs and model_version of one answer always agree.
+  const model::ModelRegistry& models() const { return *registry; }
+  // Takes the source's current registry (and builds its scorers) when it changed. Called
+  // between requests only: cheap (one atomic load) when nothing changed.
+  void follow_models(const ModelsSource& source);
 
   unsigned index;
   simdjson::ondemand::parser json;
+  std::shared_ptr<const model::ModelRegistry> registry;
+  std::uint64_t models_generation = 0;                  // ModelsSource::generation of `registry`
   std::vector<std::unique_ptr<model::Scorer>> scorers;  // by registry slot
+  std::vector<PredictFragments> fragments;              // by registry slot
   std::vector<double> outputs;  // scratch: one row of a model's outputs per text
   std::vector<std::string_view> texts;
   std::string padded_body;  // copy of a body that arrived without spare capacity

@@ -24,6 +24,7 @@ struct ModelCatalogError {
 
 // VADER first (the default family of /predict), then AFINN. With lexicon options, VADER's
 // default version is the changed lexicon and the built-in one stays available by version.
+// `serve` calls it again on every lexicon reload (a new registry, swapped whole); `score` once.
 boost::system::result<std::shared_ptr<const model::ModelRegistry>, ModelCatalogError>
 build_model_registry(const ModelOptions& options);
 

@@ -6,6 +6,7 @@
 #include "api/inference_endpoints.h"
 #include "api/keys_source.h"
 #include "api/local_admission_store.h"
+#include "api/models_source.h"
 #include "api/rate_limit_gate.h"
 #include "api/token_endpoints.h"
 #include "app/build_info.h"
@@ -34,6 +35,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -104,7 +106,9 @@ class Service {
  private:
   void housekeeping();
   boost::system::result<void, StartupError> start_federation(api::AccessControl& access);
+  boost::system::result<void, StartupError> load_models();
   void reload_files(bool force);
+  std::string lexicon_files() const;
   void report_reload(const api::ReloadResult& result, std::string_view event,
                      api::IdentitySourceHealth& health, api::DegradedSource source,
                      api::ServiceMetrics::IdentitySource& series, const std::string& path);
@@ -116,9 +120,11 @@ class Service {
   std::unique_ptr<api::ServiceMetrics> metrics_;
   std::shared_ptr<api::CredentialsSource> credentials_;
   std::shared_ptr<api::KeysSource> keys_;
+  std::shared_ptr<api::ModelsSource> models_;
   // A failed reload keeps the last good state; these make it visible (log, metrics, /readyz).
   api::IdentitySourceHealth users_health_{"users file"};
   api::IdentitySourceHealth keys_health_{"key directory"};
+  api::IdentitySourceHealth lexicon_health_{"lexicon files"};
   std::shared_ptr<ratelimit::Store> store_;
   std::shared_ptr<ratelimit::MemoryStore> memory_store_;  // when store_ is the in-process one
   std::uint64_t failure_evictions_counted_ = 0;
@@ -168,9 +174,33 @@ boost::system::result<void, StartupError> Service::start_federation(api::AccessC
   return {};
 }
 
-boost::system::result<void, StartupError> Service::start() {
-  auto models = build_model_registry({config_.lexicon_file, config_.lexicon_overrides_file});
+// The model registry, rebuilt from the lexicon files on reload. At start a bad file is fatal
+// (there is no previous registry to keep); later it keeps the last good one.
+boost::system::result<void, StartupError> Service::load_models() {
+  const ModelOptions options{config_.lexicon_file, config_.lexicon_overrides_file};
+  auto models = build_model_registry(options);
   if (!models) return StartupError{models.error().message};
+  std::vector<std::filesystem::path> watched;
+  for (const std::string& file : {options.lexicon_file, options.lexicon_overrides_file}) {
+    if (!file.empty()) watched.emplace_back(file);
+  }
+  if (watched.empty()) {
+    models_ = std::make_shared<api::ModelsSource>(*models);
+    return {};
+  }
+  auto loader = [options]() -> boost::system::result<api::ModelsSource::Registry, std::string> {
+    auto loaded = build_model_registry(options);
+    if (!loaded) return loaded.error().message;
+    return *loaded;
+  };
+  models_ = std::make_shared<api::ModelsSource>(*models, std::move(loader), std::move(watched));
+  report_reload({api::ReloadResult::Outcome::loaded, "serving " + api::describe_versions(**models)},
+                "lexicon.reload", lexicon_health_, api::DegradedSource::lexicon,
+                metrics_->lexicon_source(), lexicon_files());
+  return {};
+}
+
+boost::system::result<void, StartupError> Service::start() {
   auto keys = load_keys(config_, log_);
   if (!keys) return keys.error();
   keys_ = *keys;
@@ -190,6 +220,7 @@ boost::system::result<void, StartupError> Service::start() {
   server_config.proxies = *proxies;
   const DescriptorBudget descriptors = apply_descriptor_budget(server_config.limits, threads);
   metrics_ = std::make_unique<api::ServiceMetrics>(threads, api::BuildInfo{kVersion, kGitCommit});
+  if (auto loaded = load_models(); !loaded) return loaded.error();
 
   // Without --revocation-failure-mode closed, a deny-list Redis cannot answer is not a reason
   // to refuse a token (the mirror has refused the revoked ones already).
@@ -269,8 +300,7 @@ boost::system::result<void, StartupError> Service::start() {
   infer_limits.max_texts = config_.max_batch_texts;
   infer_limits.max_text_chars = config_.max_text_chars;
   infer_limits.max_total_bytes = config_.server.limits.max_body_bytes;
-  auto inference =
-      std::make_shared<api::InferenceEndpoints>(*models, threads, infer_limits, kVersion);
+  auto inference = std::make_shared<api::InferenceEndpoints>(threads, infer_limits, kVersion);
 
   api::ApiConfig api_config;
   api_config.input.max_text_chars = config_.max_text_chars;
@@ -280,7 +310,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
   api_config.root_path = config_.root_path;
-  api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock, {}, {}};
+  api::ApiParts parts{models_, access, tokens, inference, gate, admission_store, clock, {}, {}};
   if (async_store_) {
     parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {
       store->attach(worker, io);
@@ -304,7 +334,7 @@ boost::system::result<void, StartupError> Service::start() {
       .str("host", config_.server.host)
       .num("port", server_->port())
       .num("threads", threads)
-      .str("model_version", (*models)->at(0).info().version)
+      .str("model_version", models_->current()->at(0).info().version)
       .str("version", kVersion)
       .str("rate_limit_store", uses_redis_ ? "redis" : "memory")
       .str("tls", config_.server.tls ? "on" : "off")
@@ -362,6 +392,17 @@ void Service::reload_files(bool force) {
                 api::DegradedSource::users_file, metrics_->users_source(), config_.users_file);
   report_reload(keys_->reload(force), "keys.reload", keys_health_, api::DegradedSource::keys_dir,
                 metrics_->keys_source(), config_.keys_dir);
+  report_reload(models_->reload(force), "lexicon.reload", lexicon_health_,
+                api::DegradedSource::lexicon, metrics_->lexicon_source(), lexicon_files());
+}
+
+// The files a lexicon reload reads, for its log lines.
+std::string Service::lexicon_files() const {
+  std::string files = config_.lexicon_file;
+  if (!config_.lexicon_overrides_file.empty()) {
+    files += (files.empty() ? "" : ", ") + config_.lexicon_overrides_file;
+  }
+  return files;
 }
 
 // Once a second: users-file and key-directory changes (the kubelet swaps a Secret volume's

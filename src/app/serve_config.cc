@@ -95,7 +95,8 @@ const std::vector<OptionSpec>& specs() {
       {"max-concurrent-hashes", text(defaults.max_concurrent_hashes),
        "Argon2id computations at once (one per source, half kept for recent logins); beyond: 503"},
       {"lexicon", "", "vader_lexicon.txt-format file replacing the built-in lexicon"},
-      {"lexicon-overrides", "", "word<TAB>valence lines added to or overriding the lexicon"},
+      {"lexicon-overrides", "",
+       "change file: word or phrase<TAB>valence (or - to remove a word); reloaded on change"},
       {"redis-host", "",
        "Redis for shared rate limits and revocations (host name or IP address, resolved again "
        "on every reconnect; empty: in-process)"},

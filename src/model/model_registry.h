@@ -1,7 +1,8 @@
-// The models a service serves, built once in the wiring and then read-only (so every thread
-// reads it without locks). Models are grouped by family name; each family has one or more
-// versions, the first added being its default. Every model gets a slot: a dense index that
-// per-worker state (a Scorer per model) is kept by.
+// The models a service serves, built in the wiring and then read-only (so every thread reads it
+// without locks). A lexicon reload builds a new registry and swaps it whole
+// (api::ModelsSource); workers take the new one between requests. Models are grouped by family
+// name; each family has one or more versions, the first added being its default. Every model gets a
+// slot: a dense index that per-worker state (a Scorer per model) is kept by.
 #pragma once
 
 #include "model/model.h"

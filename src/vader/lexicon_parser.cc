@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "vader/unicode_text.h"
@@ -63,19 +64,59 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
   }
 }
 
-bool has_whitespace(std::string_view word) {
-  for (std::size_t pos = 0; pos < word.size();) {
-    if (unicode::whitespace_length_at(word, pos) != 0) return true;
-    utf8::decode_next(word, pos);
-  }
-  return false;
-}
-
 std::string python_lower(std::string_view word) {
   std::string lowered;
   std::vector<char32_t> scratch;
   unicode::append_lower(word, lowered, scratch);
   return lowered;
+}
+
+// The valence column that removes a word instead of rating it.
+constexpr std::string_view kRemoveMark = "-";
+
+// Splits `entry` at runs of Unicode whitespace (Python str.split(), as VADER splits texts).
+std::vector<std::string_view> split_words(std::string_view entry) {
+  std::vector<std::string_view> words;
+  std::size_t pos = 0;
+  while (pos < entry.size()) {
+    if (const std::size_t space = unicode::whitespace_length_at(entry, pos); space != 0) {
+      pos += space;
+      continue;
+    }
+    const std::size_t start = pos;
+    while (pos < entry.size() && unicode::whitespace_length_at(entry, pos) == 0) {
+      utf8::decode_next(entry, pos);
+    }
+    words.push_back(entry.substr(start, pos - start));
+  }
+  return words;
+}
+
+// The first column of a change line: one word, or a phrase whose words are joined by one
+// space (the form SentiText matches on). Lowercase only, bounded in size and word count.
+boost::system::result<std::string, ModelLoadError> parse_entry(std::string_view field,
+                                                               std::size_t line) {
+  const std::string_view entry = unicode::strip_whitespace(field);
+  if (entry.empty()) return ModelLoadError{line, "expected word<TAB>valence (empty word)"};
+  if (entry.size() > kMaxEntryBytes) {
+    return ModelLoadError{line,
+                          "entry is longer than " + std::to_string(kMaxEntryBytes) + " bytes"};
+  }
+  const std::vector<std::string_view> words = split_words(entry);
+  if (words.size() > kMaxPhraseWords) {
+    return ModelLoadError{line,
+                          "phrase has more than " + std::to_string(kMaxPhraseWords) + " words"};
+  }
+  std::string joined;
+  for (std::string_view word : words) {
+    if (!joined.empty()) joined.push_back(' ');
+    joined.append(word);
+  }
+  if (python_lower(joined) != joined) {
+    return ModelLoadError{line,
+                          "'" + joined + "' is not lowercase; VADER looks words up lowercased"};
+  }
+  return joined;
 }
 
 }  // namespace
@@ -96,31 +137,47 @@ boost::system::result<Lexicon, ModelLoadError> parse_lexicon_file(std::string_vi
   return lexicon;
 }
 
-boost::system::result<Lexicon, ModelLoadError> parse_lexicon_overrides(std::string_view text) {
-  Lexicon lexicon;
+boost::system::result<LexiconChanges, ModelLoadError> parse_lexicon_overrides(
+    std::string_view text) {
+  if (text.size() > kMaxChangeFileBytes) {
+    return ModelLoadError{0,
+                          "file is larger than " + std::to_string(kMaxChangeFileBytes) + " bytes"};
+  }
+  LexiconChanges changes;
+  std::size_t entries = 0;
   auto error = for_each_line(
       text, [&](std::size_t number, std::string_view line) -> std::optional<ModelLoadError> {
         const std::string_view content = unicode::strip_whitespace(line);
         if (content.empty() || content.front() == '#') return std::nullopt;
-        const auto fields = split_tabs(content);
-        if (fields.size() != 2) return ModelLoadError{number, "expected word<TAB>valence"};
-        const std::string_view word = unicode::strip_whitespace(fields[0]);
-        if (word.empty()) return ModelLoadError{number, "empty word"};
-        if (has_whitespace(word)) {
-          return ModelLoadError{number, "word '" + std::string(word) +
-                                            "' contains whitespace; VADER scores single words"};
+        if (++entries > kMaxChangeEntries) {
+          return ModelLoadError{number,
+                                "more than " + std::to_string(kMaxChangeEntries) + " entries"};
         }
-        if (python_lower(word) != word) {
-          return ModelLoadError{number, "word '" + std::string(word) +
-                                            "' is not lowercase; VADER looks words up lowercased"};
+        const auto fields = split_tabs(content);
+        if (fields.size() < 2) return ModelLoadError{number, "expected word<TAB>valence"};
+        auto entry = parse_entry(fields[0], number);
+        if (!entry) return entry.error();
+        const bool is_phrase = entry->find(' ') != std::string::npos;
+        if (unicode::strip_whitespace(fields[1]) == kRemoveMark) {
+          if (is_phrase) {
+            return ModelLoadError{number,
+                                  "only words can be removed ('-'); phrases exist only "
+                                  "in this file: delete the line instead"};
+          }
+          changes.words.insert_or_assign(std::move(*entry), std::nullopt);
+          return std::nullopt;
         }
         auto valence = parse_valence(fields[1]);
         if (!valence) return ModelLoadError{number, valence.error()};
-        lexicon.insert_or_assign(std::string(word), *valence);
+        if (is_phrase) {
+          changes.phrases.insert_or_assign(std::move(*entry), *valence);
+        } else {
+          changes.words.insert_or_assign(std::move(*entry), *valence);
+        }
         return std::nullopt;
       });
   if (error) return *error;
-  return lexicon;
+  return changes;
 }
 
 boost::system::result<std::map<char32_t, std::string>, ModelLoadError> parse_emoji_file(

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,10 +23,28 @@ inline constexpr double kMaxAbsValence = 4.0;
 // fields, later duplicates win, empty lines skipped), but reports bad lines instead of raising.
 boost::system::result<Lexicon, ModelLoadError> parse_lexicon_file(std::string_view text);
 
-// Parses extension entries, "word<TAB>valence" per line; blank lines and lines starting with
-// '#' are ignored. Words must be lowercase without whitespace, since VADER looks up lowercased
-// whitespace-free tokens: any other word could never match.
-boost::system::result<Lexicon, ModelLoadError> parse_lexicon_overrides(std::string_view text);
+// Bounds of a change file (--lexicon-overrides): it is re-read while serving, so a runaway
+// file must be refused rather than held in memory.
+inline constexpr std::size_t kMaxChangeFileBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxChangeEntries = 200'000;
+inline constexpr std::size_t kMaxEntryBytes = 256;  // a word or a whole phrase, in UTF-8
+inline constexpr std::size_t kMaxPhraseWords = 5;
+
+// What a change file does to a lexicon. Later lines win over earlier ones for the same entry.
+struct LexiconChanges {
+  // Word -> new valence, or nullopt: remove the word from the lexicon.
+  std::map<std::string, std::optional<double>, std::less<>> words;
+  // Phrase (2..kMaxPhraseWords words joined by one space) -> valence.
+  Lexicon phrases;
+};
+
+// Parses a change file: vader_lexicon.txt lines ("entry<TAB>valence", further TAB-separated
+// columns ignored), where the valence "-" removes a word, and an entry with whitespace is a
+// phrase (its words separated by any run of whitespace). Blank lines and lines starting with
+// '#' are ignored. Entries must be lowercase, since VADER looks tokens up lowercased: any other
+// entry could never match. Errors name the 1-based line.
+boost::system::result<LexiconChanges, ModelLoadError> parse_lexicon_overrides(
+    std::string_view text);
 
 // The reference's emoji table: "<one code point><TAB><description>" per line.
 boost::system::result<std::map<char32_t, std::string>, ModelLoadError> parse_emoji_file(

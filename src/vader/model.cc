@@ -19,12 +19,17 @@ constexpr std::string_view kReferenceVersion = "vader-3.3.2";
 constexpr std::size_t kVersionHashDigits = 12;
 
 // One WordInfo per distinct lowercased word: lexicon entries plus every word a rule names.
-std::vector<std::pair<std::string, WordInfo>> build_word_infos(const Lexicon& lexicon) {
+// Phrases are entries too ("customer service"): no token contains a space, so they only ever
+// match the joined token SentiText makes of a phrase.
+std::vector<std::pair<std::string, WordInfo>> build_word_infos(const Lexicon& lexicon,
+                                                               const Lexicon& phrases) {
   std::unordered_map<std::string, WordInfo> infos;
-  for (const auto& [word, valence] : lexicon) {
-    WordInfo& info = infos[word];
-    info.in_lexicon = true;
-    info.valence = valence;
+  for (const Lexicon* entries : {&lexicon, &phrases}) {
+    for (const auto& [word, valence] : *entries) {
+      WordInfo& info = infos[word];
+      info.in_lexicon = true;
+      info.valence = valence;
+    }
   }
   for (const auto& booster : rules::single_word_boosters()) {
     WordInfo& info = infos[std::string(booster.word)];
@@ -46,14 +51,25 @@ void append_number(std::string& out, double value) {
   out.append(buffer, ec == std::errc{} ? end : buffer);
 }
 
-// Canonical text of the model content, independent of input formatting and order.
-std::string canonical_content(const Lexicon& lexicon, const EmojiTable& emoji) {
-  std::string content = "lexicon\n";
-  for (const auto& [word, valence] : lexicon) {
+void append_entries(std::string& content, const Lexicon& entries) {
+  for (const auto& [word, valence] : entries) {
     content += word;
     content += '\t';
     append_number(content, valence);
     content += '\n';
+  }
+}
+
+// Canonical text of the model content, independent of input formatting and order. The
+// phrase section is only there when there are phrases, so models without any keep the
+// versions they had before phrases existed.
+std::string canonical_content(const Lexicon& lexicon, const Lexicon& phrases,
+                              const EmojiTable& emoji) {
+  std::string content = "lexicon\n";
+  append_entries(content, lexicon);
+  if (!phrases.empty()) {
+    content += "phrases\n";
+    append_entries(content, phrases);
   }
   content += "emoji\n";
   for (const auto& [cp, description] : emoji.entries()) {
@@ -65,8 +81,9 @@ std::string canonical_content(const Lexicon& lexicon, const EmojiTable& emoji) {
   return content;
 }
 
-std::string content_version(const Lexicon& lexicon, const EmojiTable& emoji) {
-  const std::string content = canonical_content(lexicon, emoji);
+std::string content_version(const Lexicon& lexicon, const Lexicon& phrases,
+                            const EmojiTable& emoji) {
+  const std::string content = canonical_content(lexicon, phrases, emoji);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_length = 0;
   if (EVP_Digest(content.data(), content.size(), digest, &digest_length, EVP_sha256(), nullptr) !=
@@ -103,11 +120,13 @@ void throw_exception_from_error(const ModelLoadError& error,
                            error.reason);
 }
 
-Model::Model(Lexicon lexicon, std::shared_ptr<const EmojiTable> emoji)
+Model::Model(Lexicon lexicon, std::shared_ptr<const EmojiTable> emoji, Lexicon phrases)
     : lexicon_(std::move(lexicon)),
+      phrase_lexicon_(std::move(phrases)),
+      phrases_(phrase_lexicon_),
       emoji_(std::move(emoji)),
-      words_(build_word_infos(lexicon_)),
-      version_(content_version(lexicon_, *emoji_)) {}
+      words_(build_word_infos(lexicon_, phrase_lexicon_)),
+      version_(content_version(lexicon_, phrase_lexicon_, *emoji_)) {}
 
 std::shared_ptr<const Model> Model::builtin() {
   // Immutable and built once; every caller shares it.
@@ -126,11 +145,19 @@ boost::system::result<std::shared_ptr<const Model>, ModelLoadError> Model::from_
 boost::system::result<std::shared_ptr<const Model>, ModelLoadError> Model::with_overrides(
     std::shared_ptr<const Model> base, std::string_view overrides_text) {
   if (!base) return ModelLoadError{0, "no base model"};
-  auto overrides = parse_lexicon_overrides(overrides_text);
-  if (!overrides) return overrides.error();
-  Lexicon merged = base->lexicon_;
-  for (auto& [word, valence] : overrides.value()) merged.insert_or_assign(word, valence);
-  return std::make_shared<const Model>(std::move(merged), base->emoji_);
+  auto changes = parse_lexicon_overrides(overrides_text);
+  if (!changes) return changes.error();
+  Lexicon words = base->lexicon_;
+  for (const auto& [word, valence] : changes->words) {
+    if (valence) {
+      words.insert_or_assign(word, *valence);
+    } else {
+      words.erase(word);  // removing an absent word is not an error: the file states an outcome
+    }
+  }
+  Lexicon phrases = base->phrase_lexicon_;
+  for (const auto& [phrase, valence] : changes->phrases) phrases.insert_or_assign(phrase, valence);
+  return std::make_shared<const Model>(std::move(words), base->emoji_, std::move(phrases));
 }
 
 }  // namespace smlapi::vader

@@ -10,6 +10,7 @@
 #include "vader/emoji_table.h"
 #include "vader/lexicon_parser.h"
 #include "vader/model_load_error.h"
+#include "vader/phrase_table.h"
 #include "vader/word_table.h"
 
 namespace smlapi::vader {
@@ -27,25 +28,30 @@ class Model {
   static boost::system::result<std::shared_ptr<const Model>, ModelLoadError> from_lexicon_text(
       std::string_view text);
 
-  // `base` plus extra or overriding entries: "word<TAB>valence" lines, '#' comments and blank
-  // lines allowed; see parse_lexicon_overrides().
+  // `base` changed by a change file: words added, re-rated or removed, phrases added (see
+  // parse_lexicon_overrides()).
   static boost::system::result<std::shared_ptr<const Model>, ModelLoadError> with_overrides(
       std::shared_ptr<const Model> base, std::string_view overrides_text);
 
-  // "vader-3.3.2+<12 hex digits of SHA-256 over the canonical lexicon and emoji table>": equal
-  // for equal content however the model was put together.
+  // "vader-3.3.2+<12 hex digits of SHA-256 over the canonical lexicon, phrases and emoji
+  // table>": equal for equal content however the model was put together.
   std::string_view version() const { return version_; }
   std::size_t lexicon_size() const { return lexicon_.size(); }
   const Lexicon& lexicon() const { return lexicon_; }
+  // Multi-word entries ("customer service" -> -2.0); empty for the builtin model.
+  const Lexicon& phrase_lexicon() const { return phrase_lexicon_; }
+  const PhraseTable& phrases() const { return phrases_; }
 
   // Scoring-path lookups. `lowered` must already be lowercased (Python str.lower()).
   const WordInfo* find_word(std::string_view lowered) const { return words_.find(lowered); }
   const EmojiTable& emoji() const { return *emoji_; }
 
-  Model(Lexicon lexicon, std::shared_ptr<const EmojiTable> emoji);
+  Model(Lexicon lexicon, std::shared_ptr<const EmojiTable> emoji, Lexicon phrases = {});
 
  private:
   Lexicon lexicon_;
+  Lexicon phrase_lexicon_;
+  PhraseTable phrases_;
   std::shared_ptr<const EmojiTable> emoji_;
   WordTable words_;
   std::string version_;

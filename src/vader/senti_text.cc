@@ -1,5 +1,8 @@
 #include "vader/senti_text.h"
 
+#include <algorithm>
+#include <array>
+
 #include "vader/unicode_text.h"
 #include "vader/utf8.h"
 
@@ -88,6 +91,7 @@ void SentiText::split_words(const Model& model) {
     }
     add_token(strip_punctuation_if_word(text.substr(start, pos - start)), model);
   }
+  if (!model.phrases().empty()) join_phrases(model.phrases(), model);
   std::size_t all_caps = 0;
   for (const Token& token : tokens_) all_caps += token.is_upper;
   const std::size_t differential = tokens_.size() - all_caps;
@@ -104,6 +108,40 @@ void SentiText::add_token(std::string_view word, const Model& model) {
   token.info = model.find_word(lowered);
   token.contains_nt = contains_nt(lowered);
   tokens_.push_back(token);
+}
+
+// A phrase's tokens become one token whose text spans them (with the whitespace between, as
+// written) and whose lowercase form is the phrase itself, so its lexicon entry is found and
+// the rules treat it as one word: "not customer service" negates the phrase. It is ALL CAPS
+// when every word of it is.
+void SentiText::join_phrases(const PhraseTable& phrases, const Model& model) {
+  std::array<std::string_view, kMaxPhraseWords> window;
+  std::size_t kept = 0;
+  for (std::size_t next = 0; next < tokens_.size();) {
+    const std::size_t count = std::min({phrases.max_words(), window.size(), tokens_.size() - next});
+    for (std::size_t i = 0; i < count; ++i) window[i] = lower(tokens_[next + i]);
+    const std::size_t matched = phrases.longest_match({window.data(), count}, phrase_);
+    if (matched == 0) {
+      tokens_[kept++] = tokens_[next++];
+      continue;
+    }
+    const Token& first = tokens_[next];
+    const Token& last = tokens_[next + matched - 1];
+    Token joined;
+    joined.word = std::string_view(
+        first.word.data(),
+        static_cast<std::size_t>(last.word.data() + last.word.size() - first.word.data()));
+    joined.is_upper = true;
+    for (std::size_t i = next; i < next + matched; ++i) joined.is_upper &= tokens_[i].is_upper;
+    joined.lower_offset = lowered_.size();
+    lowered_.append(phrase_);  // after the window is used: appending may move lowered_
+    joined.lower_length = phrase_.size();
+    joined.info = model.find_word(phrase_);
+    joined.contains_nt = contains_nt(phrase_);
+    tokens_[kept++] = joined;
+    next += matched;
+  }
+  tokens_.resize(kept);
 }
 
 }  // namespace smlapi::vader

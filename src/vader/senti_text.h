@@ -30,7 +30,8 @@ struct Token {
 
 // The reference's text preparation (emoji -> description, strip) and SentiText tokenization
 // (str.split(), strip(string.punctuation) unless two or fewer characters remain, ALL-CAPS
-// differential). Reusable: buffers keep their capacity between texts.
+// differential), then, when the model has phrases, each run of tokens that spells a phrase
+// becomes one token (longest match first). Reusable: buffers keep their capacity between texts.
 class SentiText {
  public:
   // Returns false when `text` is not valid UTF-8.
@@ -49,11 +50,13 @@ class SentiText {
   void substitute_emoji(std::string_view text, const EmojiTable& emoji);
   void split_words(const Model& model);
   void add_token(std::string_view word, const Model& model);
+  void join_phrases(const PhraseTable& phrases, const Model& model);
 
   std::string substituted_;
   std::string lowered_;
   std::vector<char32_t> code_points_;
   std::vector<Token> tokens_;
+  std::string phrase_;  // scratch: the phrase being matched
   std::string_view text_;
   bool is_cap_diff_ = false;
 };

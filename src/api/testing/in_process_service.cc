@@ -103,20 +103,14 @@ InProcessService::InProcessService(std::shared_ptr<const model::ModelRegistry> m
       TokenEndpointParts{credentials, std::make_shared<const auth::PasswordHasher>(), nullptr,
                          access, gate, 1, clock_},
       *log_);
-  auto inference = std::make_shared<InferenceEndpoints>(models, 1, oip::InferLimits{}, "test");
+  auto inference = std::make_shared<InferenceEndpoints>(1, oip::InferLimits{}, "test");
 
   ApiConfig config;
   config.access_log = options.access_log;
   config.cors_origins = std::move(options.cors_origins);
-  ApiParts parts{std::move(models),
-                 access,
-                 tokens,
-                 inference,
-                 gate,
-                 std::make_shared<LocalAdmissionStore>(store, revocations),
-                 clock_,
-                 {},
-                 {}};
+  ApiParts parts{
+      std::make_shared<const ModelsSource>(std::move(models)),   access, tokens, inference, gate,
+      std::make_shared<LocalAdmissionStore>(store, revocations), clock_, {},     {}};
   service_ = std::make_unique<ApiService>(std::move(config), std::move(parts), 1, *metrics_,
                                           readiness_, *log_);
   readiness_.set_model_loaded(true);

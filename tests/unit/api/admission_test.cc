@@ -178,7 +178,7 @@ class AdmissionTest : public ::testing::Test {
 
   int log_fd_;
   LogSink sink_;
-  model::ModelRegistry models_;  // no model: nothing is scored here
+  ModelsSource models_{std::make_shared<const model::ModelRegistry>()};  // nothing is scored
   ServiceMetrics metrics_;
   WorkerState worker_;
   std::shared_ptr<ScriptedStore> store_;

@@ -45,7 +45,7 @@ class RateLimitGateTest : public ::testing::Test {
   }
 
   LogSink sink_{-1};
-  model::ModelRegistry models_;  // no model: these tests score nothing
+  ModelsSource models_{std::make_shared<const model::ModelRegistry>()};  // nothing is scored
   ServiceMetrics metrics_;
   WorkerState worker_;
   std::shared_ptr<ratelimit::MemoryStore> store_;

@@ -82,7 +82,7 @@ TEST(Model, OverrideErrorsNameTheLineAndTheReason) {
   const BadOverride cases[] = {
       {"good\t1\nbad\n", 2, "word<TAB>valence"},
       {"good 1\n", 1, "word<TAB>valence"},
-      {"good\t1\t2\n", 1, "word<TAB>valence"},
+      {"good\t1\t2\tx\nbad\t2\t\n\n4\n", 4, "word<TAB>valence"},
       {"\n\ngood\tgreat\n", 3, "not a number"},
       {"good\t1.5x\n", 1, "not a number"},
       {"good\t4.5\n", 1, "outside [-4, 4]"},
@@ -90,8 +90,8 @@ TEST(Model, OverrideErrorsNameTheLineAndTheReason) {
       {"good\tinf\n", 1, "outside [-4, 4]"},
       {"Good\t1\n", 1, "not lowercase"},
       {"a\xC2\xA0"
-       "b\t1\n",
-       1, "whitespace"},
+       "B\t1\n",
+       1, "not lowercase"},
       {"ok\t1\nbad\xC3\t1\n", 2, "UTF-8"},
       {"\t1\n", 1, "word<TAB>valence"},
   };
