@@ -297,13 +297,13 @@ def metric(svc, name, **labels):
 
 def test_rpcs_appear_in_metrics_and_the_access_log(svc, token):
     before = metric(svc, "smlapi_grpc_requests_total", rpc="ModelInfer", code="OK")
-    before_http = metric(svc, "smlapi_http_requests_total", route="/v2/models/{name}/infer",
+    before_http = metric(svc, "smlapi_http_requests_total", route="/v2/models/{model}/infer",
                          status="200")
     svc.stub.ModelInfer.with_call(kserve_request("vader", ["ok"]), timeout=30,
                                   metadata=bearer(token) + (("x-request-id", "grpc-log-0042"),))
     assert metric(svc, "smlapi_grpc_requests_total", rpc="ModelInfer", code="OK") == before + 1
     conftest.wait_until(lambda: metric(svc, "smlapi_http_requests_total",
-                                       route="/v2/models/{name}/infer",
+                                       route="/v2/models/{model}/infer",
                                        status="200") == before_http + 1)
 
     def logged():
@@ -316,7 +316,7 @@ def test_rpcs_appear_in_metrics_and_the_access_log(svc, token):
     assert grpc_line["protocol"] == "grpc" and grpc_line["rpc"] == "ModelInfer"
     assert grpc_line["code"] == "OK" and grpc_line["client"] == "127.0.0.1"
     access = next(line for line in lines if line["event"] == "access")
-    assert access["route"] == "/v2/models/{name}/infer" and access["status"] == 200
+    assert access["route"] == "/v2/models/{model}/infer" and access["status"] == 200
     assert token not in svc.log_text()
 
 
