@@ -55,9 +55,9 @@ boost::system::result<void, ConversionError> append_texts(std::string& out,
   return {};
 }
 
+// Appends each value with `append`, comma-separated across calls sharing `first`.
 template <typename Values, typename Append>
-void append_values(std::string& out, const Values& values, Append append) {
-  bool first = true;
+void append_values(std::string& out, const Values& values, Append append, bool& first) {
   for (const auto& value : values) {
     if (!first) out.push_back(',');
     first = false;
@@ -65,18 +65,26 @@ void append_values(std::string& out, const Values& values, Append append) {
   }
 }
 
-// The typed contents of a non-BYTES tensor as JSON numbers or booleans, whichever field the
-// client filled (the REST parser refuses the datatype with its own message).
+template <typename Values, typename Append>
+void append_values(std::string& out, const Values& values, Append append) {
+  bool first = true;
+  append_values(out, values, append, first);
+}
+
+// The typed contents of a non-BYTES tensor as JSON numbers or booleans, from whichever fields
+// the client filled (the REST parser refuses the datatype with its own message).
 void append_typed(std::string& out, const inference::InferTensorContents& contents) {
   auto integer = [&out](auto v) { json::append_integer(out, static_cast<long long>(v)); };
   auto number = [&out](auto v) { json::append_number(out, static_cast<double>(v)); };
-  append_values(out, contents.bool_contents(), [&out](bool v) { out += v ? "true" : "false"; });
-  append_values(out, contents.int_contents(), integer);
-  append_values(out, contents.int64_contents(), integer);
-  append_values(out, contents.uint_contents(), integer);
-  append_values(out, contents.uint64_contents(), integer);
-  append_values(out, contents.fp32_contents(), number);
-  append_values(out, contents.fp64_contents(), number);
+  bool first = true;
+  append_values(
+      out, contents.bool_contents(), [&out](bool v) { out += v ? "true" : "false"; }, first);
+  append_values(out, contents.int_contents(), integer, first);
+  append_values(out, contents.int64_contents(), integer, first);
+  append_values(out, contents.uint_contents(), integer, first);
+  append_values(out, contents.uint64_contents(), integer, first);
+  append_values(out, contents.fp32_contents(), number, first);
+  append_values(out, contents.fp64_contents(), number, first);
 }
 
 boost::system::result<void, ConversionError> append_input(
