@@ -85,7 +85,8 @@ measure() {
 # measure_grpc NAME GRPC_PORT TEXTS_PER_REQUEST: ModelInfer on vader, tritonclient-style
 # (raw_input_contents), from $CONNECTIONS channels; columns as measure's.
 measure_grpc() {
-  local name=$1 grpc_port=$2 texts=$3 out=$WORK/grpc-$name.txt
+  local name=$1 grpc_port=$2 texts=$3
+  local out=$WORK/grpc-$name.txt
   log "bench: $name: grpc_load --connections $CONNECTIONS --texts $texts -d${DURATION}s"
   local cpu0 t0 cpu1 t1 load_rc=0
   cpu0=$(cpu_ticks "$SERVER_PID")
