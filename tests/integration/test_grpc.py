@@ -367,3 +367,37 @@ def test_sigterm_stops_cleanly(tmp_path):
     started = time.monotonic()
     assert svc.stop() == 0
     assert time.monotonic() - started < 30
+
+
+# ---- TLS -------------------------------------------------------------------------------------
+
+def test_tls_with_the_http_certificate(tmp_path):
+    from test_tls import Pki  # the same test PKI: root -> intermediate -> 127.0.0.1
+    (tmp_path / "pki").mkdir()
+    pki = Pki(tmp_path / "pki")
+    port = conftest.free_port()
+    svc = conftest.start_service(tmp_path / "tls", "--tls-cert", pki.chain, "--tls-key", pki.key,
+                                 "--grpc-port", port, wait_ready=False)
+    svc.base_url = f"https://127.0.0.1:{svc.port}"
+    try:
+        conftest.wait_until(lambda: requests.get(svc.url("/readyz"), verify=str(pki.root),
+                                                 timeout=5).status_code == 200)
+        form = {"grant_type": "password", "username": "alice",
+                "password": conftest.USERS["alice"][0]}
+        token = requests.post(svc.url("/token"), data=form, verify=str(pki.root),
+                              timeout=30).json()["access_token"]
+        credentials = grpc.ssl_channel_credentials(root_certificates=pki.root.read_bytes())
+        with grpc.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
+            stub = pb_grpc.GRPCInferenceServiceStub(channel)
+            response = stub.ModelInfer(triton_request("vader", ["good"]), metadata=bearer(token),
+                                       timeout=30)
+            assert [o.name for o in response.outputs] == ["neg", "neu", "pos", "compound"]
+        # Plaintext gRPC to the TLS port gets no answer.
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as plain:
+            error = rpc_error(pb_grpc.GRPCInferenceServiceStub(plain).ServerLive,
+                              pb.ServerLiveRequest(), timeout=5)
+            assert error.code() in (grpc.StatusCode.UNAVAILABLE,
+                                    grpc.StatusCode.DEADLINE_EXCEEDED)
+        assert pki.key.read_text().splitlines()[1] not in svc.log_text()
+    finally:
+        svc.stop()
