@@ -36,7 +36,10 @@ TEST(RawContents, LengthBeyondTheEndIsRefused) {
 }
 
 TEST(RawContents, HugeLengthDoesNotOverflow) {
-  std::string raw("\xff\xff\xff\xff" "abc", 7);
+  std::string raw(
+      "\xff\xff\xff\xff"
+      "abc",
+      7);
   EXPECT_THAT(split_raw_bytes(raw), Fails());
 }
 
