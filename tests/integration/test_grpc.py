@@ -401,3 +401,23 @@ def test_tls_with_the_http_certificate(tmp_path):
         assert pki.key.read_text().splitlines()[1] not in svc.log_text()
     finally:
         svc.stop()
+
+
+# ---- with Redis: the admission's store step answers later (the deferred path) ----------------
+
+def test_with_redis_limits_and_answers_after_the_store_step(tmp_path, redis_server):
+    svc = start(tmp_path / "redis", "--redis-host", "127.0.0.1", "--redis-port",
+                redis_server.port, "--rate-limit-predict", "1/3600s+1")
+    try:
+        token = svc.token()
+        for _ in range(2):
+            response = svc.stub.ModelInfer(triton_request("vader", ["good"]),
+                                           metadata=bearer(token), timeout=30)
+            assert [o.name for o in response.outputs] == ["neg", "neu", "pos", "compound"]
+        error = rpc_error(svc.stub.ModelInfer, triton_request("vader", ["good"]),
+                          metadata=bearer(token), timeout=30)
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert int(dict(error.trailing_metadata())["retry-after"]) > 0
+    finally:
+        svc.channel.close()
+        svc.stop()
