@@ -12,7 +12,7 @@
 #   BENCH_ALG=HS256          signing algorithm of the bench key (HS256|EdDSA|ES256|RS256)
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
 #   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token token_client predict_limiter
-#                            predict_redis redis_stalled
+#                            predict_redis redis_stalled grpc
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -25,8 +25,9 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
 ALG=${BENCH_ALG:-HS256}
 BATCH_TEXTS=${BENCH_BATCH_TEXTS:-100}
-SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token token_client predict_limiter predict_redis redis_stalled}
+SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token token_client predict_limiter predict_redis redis_stalled grpc}
 BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
+GRPC_LOAD=${BENCH_GRPC_LOAD:-$ROOT/build/bench/grpc/grpc_load}
 WRK_DIR=$ROOT/bench/wrk
 # The limiter does all its work but never answers 429. The burst (10 s worth)
 # matters: a worker preempted between reading the clock and taking the store's
@@ -78,6 +79,35 @@ measure() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${r[requests]}" \
     "${r[duration_us]}" "$texts" "${r[p50]}" "${r[p99]}" "${r[p999]}" "$(( cpu1 - cpu0 ))" \
     "$(( t1 - t0 ))" "$rss_idle" "$(rss_kib "${pids[@]}")" "$errors" "$wrk_cpu" >>"$RESULTS"
+}
+
+# --- one gRPC scenario (bench/grpc/grpc_load prints wrk's BENCH_RESULT line) ------------
+# measure_grpc NAME GRPC_PORT TEXTS_PER_REQUEST: ModelInfer on vader, tritonclient-style
+# (raw_input_contents), from $CONNECTIONS channels; columns as measure's.
+measure_grpc() {
+  local name=$1 grpc_port=$2 texts=$3
+  local out=$WORK/grpc-$name.txt
+  log "bench: $name: grpc_load --connections $CONNECTIONS --texts $texts -d${DURATION}s"
+  local cpu0 t0 cpu1 t1 load_rc=0
+  cpu0=$(cpu_ticks "$SERVER_PID")
+  t0=$(now_ns)
+  local TIMEFORMAT='%U %S'
+  { time "$GRPC_LOAD" --target "127.0.0.1:$grpc_port" --model vader --texts "$texts" \
+      --connections "$CONNECTIONS" --duration "$DURATION" >"$out" 2>&1 || load_rc=$?; } 2>"$out.cpu"
+  t1=$(now_ns)
+  cpu1=$(cpu_ticks "$SERVER_PID")
+  local result
+  result=$(grep '^BENCH_RESULT ' "$out" || true)
+  if (( load_rc != 0 )) || [[ -z $result ]]; then
+    log "bench: $name: grpc_load failed:"; cat "$out" >&2; FAILED=1; return 0
+  fi
+  local -A r=()
+  local pair
+  for pair in ${result#BENCH_RESULT }; do r[${pair%%=*}]=${pair#*=}; done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${r[requests]}" \
+    "${r[duration_us]}" "$texts" "${r[p50]}" "${r[p99]}" "${r[p999]}" "$(( cpu1 - cpu0 ))" \
+    "$(( t1 - t0 ))" "$SERVER_RSS_IDLE" "$(rss_kib "$SERVER_PID")" "${r[status]}" \
+    "$(awk '{print $1 + $2}' "$out.cpu")" >>"$RESULTS"
 }
 
 # --- secure-ml-api -------------------------------------------------------------
@@ -195,7 +225,8 @@ build() {
   (cd "$ROOT" && cmake --preset default >"$WORK/configure.log" 2>&1) \
     || { cat "$WORK/configure.log" >&2; die "configure failed"; }
   (cd "$ROOT" && cmake --build --preset default -j2 \
-      --target secure-ml-api api_request_bench api_request_instructions >"$WORK/build.log" 2>&1) \
+      --target secure-ml-api api_request_bench api_request_instructions grpc_load \
+      >"$WORK/build.log" 2>&1) \
     || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
 }
 
@@ -279,6 +310,16 @@ main() {
   want token_client && measure token_client token_client.lua "$(server_url /token)" \
     "$CONNECTIONS" "$WRK_THREADS" 1 "$SERVER_RSS_IDLE" "$SERVER_PID"
   stop_server
+
+  # gRPC ModelInfer (--grpc-port) through the same handler: 1 text and $BATCH_TEXTS texts.
+  if want grpc; then
+    local grpc_port
+    grpc_port=$(free_port)
+    start_bench_server grpc "${base[@]}" --grpc-port "$grpc_port"
+    measure_grpc grpc1 "$grpc_port" 1
+    measure_grpc "grpc$BATCH_TEXTS" "$grpc_port" "$BATCH_TEXTS"
+    stop_server
+  fi
 
   if want predict_limiter; then
     start_bench_server memory-limiter "${limited[@]}"

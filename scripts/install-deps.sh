@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 
 build_packages=(g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev prometheus-cpp-dev libhiredis-dev libargon2-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
 # The README's walkthrough uses these against the running service.
 run_packages=(curl jq)
 test_packages=(clang clang-format libclang-rt-14-dev redis-server haproxy prometheus python3-pytest python3-requests
+  python3-grpcio python3-grpc-tools
   python3-jwt python3-cryptography python3-authlib python3-flask python3-yaml python3-jsonschema yamllint shellcheck jq curl chromium
   podman buildah skopeo runc debootstrap binutils python3-pip python3-setuptools python3-wheel mypy python3-typeshed)
 

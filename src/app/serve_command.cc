@@ -18,6 +18,7 @@
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
 #include "federation/jwks_fetcher.h"
+#include "grpc/grpc_server.h"
 #include "http/server.h"
 #include "ratelimit/memory_store.h"
 #include "redis/async_admission_store.h"
@@ -27,6 +28,7 @@
 #include "redis/redis_store.h"
 
 #include <openssl/rand.h>
+#include <prometheus/counter.h>
 
 #include <malloc.h>
 #include <unistd.h>
@@ -107,6 +109,7 @@ class Service {
   void housekeeping();
   boost::system::result<void, StartupError> start_federation(api::AccessControl& access);
   boost::system::result<void, StartupError> load_models();
+  boost::system::result<void, StartupError> start_grpc(unsigned threads);
   void reload_files(bool force);
   std::string lexicon_files() const;
   void report_reload(const api::ReloadResult& result, std::string_view event,
@@ -134,6 +137,8 @@ class Service {
   std::uint64_t reconnects_counted_ = 0;
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
+  // After server_, so destroyed first: its RPCs run on server_'s workers (--grpc-port).
+  std::unique_ptr<grpc_api::GrpcServer> grpc_;
   bool uses_redis_ = false;
   // Keeps the deny-list mirror current; destroyed (its thread joined) before the rest.
   std::unique_ptr<redis::DenyListMirrorSync> deny_list_sync_;
@@ -171,6 +176,57 @@ boost::system::result<void, StartupError> Service::start_federation(api::AccessC
   // down with it; external tokens get 401 until their issuer's keys arrive.
   api::log_event(log_, "info", "startup.federation", "trusting external issuers: " + names);
   jwks_fetcher_->start();
+  return {};
+}
+
+// The gRPC message bound: a request at --max-body-bytes of text, plus its framing (per-element
+// length prefixes or protobuf tags, names, shape), so too many texts get the same
+// INVALID_ARGUMENT (413 over HTTP) as HTTP, and only a far larger message gRPC's own refusal.
+constexpr std::size_t kGrpcFramingAllowance = 16 * 1024;
+
+// The KServe V2 gRPC endpoint in front of the HTTP handler (src/grpc/inference_service.h): its
+// RPCs are counted by smlapi_grpc_requests_total{rpc,code} beside the HTTP series they also
+// appear in, and logged as one "grpc" line each beside their internal request's access line.
+boost::system::result<void, StartupError> Service::start_grpc(unsigned threads) {
+  if (config_.grpc.port == 0) return {};
+  auto& requests = prometheus::BuildCounter()
+                       .Name("smlapi_grpc_requests_total")
+                       .Help("gRPC calls answered, by RPC and gRPC status code")
+                       .Register(metrics_->background().registry());
+  const bool access_log = config_.access_log;
+  grpc_api::RpcObserver observer = [&requests, access_log,
+                                    &log = log_](const grpc_api::RpcRecord& record) {
+    const std::string_view code = grpc_api::rpc_code_name(record.code);
+    requests.Add({{"rpc", std::string(record.rpc)}, {"code", std::string(code)}}).Increment();
+    if (!access_log) return;
+    std::string line;
+    api::LogLine(line, "info", "grpc")
+        .str("request_id", record.request_id)
+        .str("protocol", "grpc")
+        .str("rpc", record.rpc)
+        .str("code", code)
+        .num("status", record.http_status)
+        .dbl("duration_ms", record.seconds * 1000.0)
+        .str("client", record.client)
+        .end();
+    log.write(line);
+  };
+  auto service = std::make_unique<grpc_api::InferenceService>(
+      *api_, threads,
+      [server = server_.get()](unsigned worker, std::function<void()> work) {
+        server->post(worker, std::move(work));
+      },
+      std::move(observer));
+  grpc_api::GrpcServerConfig grpc_config;
+  grpc_config.host = config_.grpc.host;
+  grpc_config.port = config_.grpc.port;
+  grpc_config.max_message_bytes = config_.server.limits.max_body_bytes + kGrpcFramingAllowance;
+  grpc_config.max_metadata_bytes = config_.server.limits.max_header_bytes;
+  grpc_config.tls_certificate_chain = config_.grpc.tls_certificate_chain;
+  grpc_config.tls_private_key = config_.grpc.tls_private_key;
+  grpc_ = std::make_unique<grpc_api::GrpcServer>(std::move(grpc_config), std::move(service));
+  if (auto started = grpc_->start(); !started)
+    return StartupError{"--grpc-port: " + started.error()};
   return {};
 }
 
@@ -326,6 +382,7 @@ boost::system::result<void, StartupError> Service::start() {
     return StartupError{"cannot listen on " + config_.server.host + ":" +
                         std::to_string(config_.server.port) + ": " + error.code().message()};
   }
+  if (auto grpc = start_grpc(threads); !grpc) return grpc.error();
   readiness_.set_model_loaded(true);
   housekeeping();
   std::string line;
@@ -333,6 +390,7 @@ boost::system::result<void, StartupError> Service::start() {
   startup.str("message", "listening")
       .str("host", config_.server.host)
       .num("port", server_->port())
+      .num("grpc_port", grpc_ ? grpc_->port() : 0)
       .num("threads", threads)
       .str("model_version", models_->current()->at(0).info().version)
       .str("version", kVersion)
@@ -454,7 +512,15 @@ int Service::run_until_stopped(const sigset_t& signals) {
   readiness_.set_draining();
   api::log_event(log_, "info", "shutdown", "draining: readiness is now false");
   if (config_.shutdown_delay.count() > 0) std::this_thread::sleep_for(config_.shutdown_delay);
-  bool in_time = server_->shutdown(config_.shutdown_timeout);
+  // gRPC first: its in-flight RPCs still need the HTTP workers to answer them.
+  const auto drain_started = Clock::now();
+  if (grpc_) grpc_->shutdown(config_.shutdown_timeout);
+  grpc_.reset();
+  const auto remaining = std::max(
+      std::chrono::milliseconds(0),
+      config_.shutdown_timeout -
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - drain_started));
+  bool in_time = server_->shutdown(remaining);
   server_.reset();  // connections left at the deadline still call into the API
   api_.reset();     // flushes the access logs
   api::log_event(log_, in_time ? "info" : "warn", "shutdown",

@@ -40,6 +40,9 @@ const std::vector<OptionSpec>& specs() {
   static const std::vector<OptionSpec> kSpecs = {
       {"host", "127.0.0.1", "Address to listen on (0.0.0.0 in containers)"},
       {"port", "8000", "TCP port to listen on (0: any free port)"},
+      {"grpc-port", "0",
+       "TCP port of the KServe V2 gRPC endpoint (0: off); same auth, limits and TLS as HTTP"},
+      {"grpc-host", "", "Address the gRPC endpoint listens on (empty: the --host address)"},
       {"tls-cert", "",
        "PEM certificate chain, server certificate first; with --tls-key: HTTPS only, with HSTS "
        "(empty: plain HTTP, e.g. behind a TLS-terminating proxy)"},
@@ -325,6 +328,25 @@ void configure_tls(const ParsedOptions& options, std::chrono::system_clock::time
   config.tls_certificate = std::move(tls->certificate);
 }
 
+// --grpc-port/--grpc-host; with TLS, the gRPC listener gets the same certificate and key as
+// HTTP (read again as PEM text: gRPC takes no OpenSSL context). After configure_tls, which has
+// checked both files.
+void configure_grpc(const ParsedOptions& options, ServeConfig& config, Reader& read) {
+  config.grpc.port = static_cast<std::uint16_t>(read.integer("grpc-port", 0, 65535));
+  config.grpc.host =
+      options.get("grpc-host").empty() ? config.server.host : options.get("grpc-host");
+  if (config.grpc.port == 0 || !config.server.tls) return;
+  auto certificate =
+      auth::read_trusted_file(options.get("tls-cert"), auth::FileAudience::public_material);
+  auto key = auth::read_trusted_file(options.get("tls-key"), auth::FileAudience::secret);
+  if (!certificate || !key) {
+    read.fail("--grpc-port: cannot read --tls-cert/--tls-key again for the gRPC listener");
+    return;
+  }
+  config.grpc.tls_certificate_chain = std::move(*certificate);
+  config.grpc.tls_private_key = std::move(*key);
+}
+
 boost::system::result<std::string, auth::Error> read_secret_file(const std::string& path) {
   auto read = auth::read_trusted_file(path, auth::FileAudience::secret);
   if (!read) return read.error();
@@ -510,6 +532,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   config.access_log = read.on_off("access-log");
   // Last, so a typo elsewhere is reported without touching the key file.
   if (!read.error) configure_tls(options, now, config, read);
+  if (!read.error) configure_grpc(options, config, read);
   if (read.error) return *read.error;
   return config;
 }

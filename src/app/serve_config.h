@@ -25,8 +25,17 @@
 
 namespace smlapi::app {
 
+// The KServe V2 gRPC endpoint (--grpc-port, --grpc-host); TLS when the HTTP listener has it.
+struct GrpcListenerConfig {
+  std::uint16_t port = 0;             // 0: off
+  std::string host;                   // --grpc-host, else --host
+  std::string tls_certificate_chain;  // PEM, with --tls-cert/--tls-key
+  std::string tls_private_key;        // PEM; never logged
+};
+
 struct ServeConfig {
   http::ServerConfig server;  // server.tls is set when --tls-cert/--tls-key are given
+  GrpcListenerConfig grpc;
   std::optional<http::TlsCertificateInfo> tls_certificate;  // for the startup log
   std::size_t max_text_chars = limits::kMaxTextChars;
   std::size_t max_batch_texts = limits::kMaxBatchTexts;

@@ -3,6 +3,7 @@
 #include "http/worker.h"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -36,6 +37,10 @@ void Server::start() {
     workers_.push_back(std::move(worker));
   }
   for (auto& worker : workers_) threads_.emplace_back([w = worker.get()] { w->run(); });
+}
+
+void Server::post(unsigned worker, std::function<void()> work) {
+  asio::post(workers_[worker % workers_.size()]->io(), std::move(work));
 }
 
 void Server::begin_drain() {

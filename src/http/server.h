@@ -8,6 +8,7 @@
 #include "net/trusted_proxies.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,6 +47,10 @@ class Server {
   void start();
   std::uint16_t port() const { return bound_port_; }
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+  // Thread-safe: runs `work` on worker `worker`'s event loop (another protocol's listener, e.g.
+  // gRPC, hands its requests to the Handler there). Only while the workers run: stop that
+  // listener before shutdown(), or work posted late may never run.
+  void post(unsigned worker, std::function<void()> work);
   // The start of a graceful shutdown (SIGTERM): keep accepting and serving, but
   // every answer from now on says Connection: close and its connection closes
   // after it, so each client learns with an answer, never by a close that could
