@@ -108,6 +108,18 @@ std::optional<OipError> check_parameters(element value, std::string_view where,
   return std::nullopt;
 }
 
+// The request parameter "explain": absent is false; present, it must be a JSON boolean (a
+// string "true" or 1 is refused rather than guessed). `parameters` is an object (checked).
+boost::system::result<bool, OipError> read_explain(element parameters) {
+  element value;
+  if (object(parameters).at_key("explain").get(value) != simdjson::SUCCESS) return false;
+  bool explain = false;
+  if (value.get_bool().get(explain) != simdjson::SUCCESS) {
+    return bad_request("request parameter 'explain' must be true or false");
+  }
+  return explain;
+}
+
 std::size_t saturating_multiply(std::size_t a, std::size_t b) noexcept {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
     return std::numeric_limits<std::size_t>::max();
@@ -341,6 +353,9 @@ ParseResult parse_request(element root, const InferLimits& limits) {
   element parameters;
   if (request.at_key("parameters").get(parameters) == simdjson::SUCCESS) {
     if (auto error = check_parameters(parameters, "request", "binary_data_output")) return *error;
+    auto explain = read_explain(parameters);
+    if (!explain) return explain.error();
+    parsed.explain = *explain;
   }
   if (auto error = parse_inputs(request, limits, parsed.texts)) return *error;
   if (auto error = parse_outputs(request, parsed.outputs)) return *error;

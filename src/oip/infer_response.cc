@@ -1,7 +1,10 @@
 #include "oip/infer_response.h"
 
 #include "common/json_writer.h"
+#include "model/language_check.h"
 #include "model/output_json.h"
+
+#include <algorithm>
 
 namespace smlapi::oip {
 
@@ -24,12 +27,56 @@ void append_output(std::string& out, const OutputColumn& output, std::span<const
   out += "]}";
 }
 
+void append_header(std::string& out, std::string_view name, std::string_view datatype,
+                   std::size_t rows) {
+  out += "{\"name\":";
+  json::append_string(out, name);
+  out += ",\"datatype\":";
+  json::append_string(out, datatype);
+  out += ",\"shape\":[";
+  json::append_integer(out, static_cast<long long>(rows));
+  out += "],\"data\":[";
+}
+
+void append_reading(std::string& out, const ReadingOutputs& reading) {
+  const bool warned = std::any_of(reading.warnings.begin(), reading.warnings.end(),
+                                  [](std::uint8_t bits) { return bits != 0; });
+  if (reading.explain || warned) {
+    out += ',';
+    append_header(out, "coverage", "FP64", reading.coverage.size());
+    for (std::size_t row = 0; row < reading.coverage.size(); ++row) {
+      if (row != 0) out += ',';
+      json::append_number(out, reading.coverage[row]);
+    }
+    out += "]},";
+    append_header(out, "warnings", "BYTES", reading.warnings.size());
+    std::string names;
+    for (std::size_t row = 0; row < reading.warnings.size(); ++row) {
+      if (row != 0) out += ',';
+      names.clear();
+      model::append_warnings_list(names, reading.warnings[row]);
+      json::append_string(out, names);
+    }
+    out += "]}";
+  }
+  if (reading.explain) {
+    out += ',';
+    append_header(out, "explanation", "BYTES", reading.explanations.size());
+    for (std::size_t row = 0; row < reading.explanations.size(); ++row) {
+      if (row != 0) out += ',';
+      json::append_string(out, reading.explanations[row]);
+    }
+    out += "]}";
+  }
+}
+
 }  // namespace
 
 std::string render_infer_response(std::string_view model_name, std::string_view model_version,
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,
-                                  std::span<const double> values, std::size_t row_width) {
+                                  std::span<const double> values, std::size_t row_width,
+                                  const ReadingOutputs& reading) {
   std::string out;
   // About 20 bytes per number plus the fixed parts: one allocation for typical batches.
   const std::size_t rows = row_width == 0 ? 0 : values.size() / row_width;
@@ -51,6 +98,7 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
     first = false;
     append_output(out, output, values, row_width);
   }
+  append_reading(out, reading);
   out += "]}";
   return out;
 }

@@ -5,11 +5,19 @@
 //     {"name":"neg","datatype":"FP64","shape":[2],"data":[0.0,0.5]}, ...]}
 // `id` appears only when the request had one; `model_version` only when non-empty. Numbers are
 // written by the service's one JSON writer (common/json_writer.h); INT64 outputs as integers.
+//
+// After the model's outputs, per-text outputs that are not the model's (docs/api.md):
+//   {"name":"coverage","datatype":"FP64","shape":[N],"data":[..]}       share of known tokens
+//   {"name":"warnings","datatype":"BYTES","shape":[N],"data":["low_coverage",""]}
+//   {"name":"explanation","datatype":"BYTES","shape":[N],"data":["{\"tokens\":..}",..]}
+// coverage and warnings when explaining or when any text has a warning (each element a
+// comma-separated list, "" for none); explanation only when the request asked for it.
 #pragma once
 
 #include "model/model.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,11 +31,20 @@ struct OutputColumn {
   std::size_t column = 0;
 };
 
+// The language check of each text and, when asked for, its explanation (one JSON text each).
+struct ReadingOutputs {
+  bool explain = false;
+  std::span<const double> coverage;                // one per text
+  std::span<const std::uint8_t> warnings;          // model::Warning bits, one per text
+  std::span<const std::string_view> explanations;  // one per text when explain
+};
+
 // `values` holds one row per text, `row_width` values per row (every output of the model,
 // in declaration order); only the columns in `outputs` are rendered, in that order.
 std::string render_infer_response(std::string_view model_name, std::string_view model_version,
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,
-                                  std::span<const double> values, std::size_t row_width);
+                                  std::span<const double> values, std::size_t row_width,
+                                  const ReadingOutputs& reading = {});
 
 }  // namespace smlapi::oip

@@ -72,6 +72,12 @@ boost::system::result<PolarityScores, TextError> SentimentAnalyzer::polarity_sco
   return score_valence(sentiments_, text_.text());
 }
 
+std::size_t SentimentAnalyzer::known_token_count() const {
+  std::size_t known = 0;
+  for (const Token& token : text_.tokens()) known += token.info != nullptr || token.contains_nt;
+  return known;
+}
+
 boost::system::result<PolarityScores, TextError> SentimentAnalyzer::explain(
     std::string_view utf8_text, Explanation& explanation) {
   explanation.clear();

@@ -29,6 +29,11 @@ class SentimentAnalyzer {
                                                            Explanation& explanation);
   const Model& model() const { return *model_; }
 
+  // Of the last text scored or explained: its tokens, and how many of them the model has an
+  // entry for (lexicon, booster, negation or rule word; "n't" words count as negations).
+  std::size_t token_count() const { return text_.tokens().size(); }
+  std::size_t known_token_count() const;
+
  private:
   std::shared_ptr<const Model> model_;
   SentiText text_;
