@@ -4,8 +4,6 @@
 #include "model/language_check.h"
 #include "model/output_json.h"
 
-#include <algorithm>
-
 namespace smlapi::oip {
 
 namespace {
@@ -38,10 +36,20 @@ void append_header(std::string& out, std::string_view name, std::string_view dat
   out += "],\"data\":[";
 }
 
+// ,"parameters":{"warnings":"low_coverage,non_latin_script"} when any text warns.
+void append_warning_parameters(std::string& out, const ReadingOutputs& reading) {
+  std::uint8_t any = 0;
+  for (std::uint8_t bits : reading.warnings) any |= bits;
+  if (any == 0) return;
+  std::string names;
+  model::append_warnings_list(names, any);
+  out += ",\"parameters\":{\"warnings\":";
+  json::append_string(out, names);
+  out += '}';
+}
+
 void append_reading(std::string& out, const ReadingOutputs& reading) {
-  const bool warned = std::any_of(reading.warnings.begin(), reading.warnings.end(),
-                                  [](std::uint8_t bits) { return bits != 0; });
-  if (reading.explain || warned) {
+  if (reading.explain) {
     out += ',';
     append_header(out, "coverage", "FP64", reading.coverage.size());
     for (std::size_t row = 0; row < reading.coverage.size(); ++row) {
@@ -91,6 +99,7 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
     out += ",\"id\":";
     json::append_string(out, *id);
   }
+  append_warning_parameters(out, reading);
   out += ",\"outputs\":[";
   bool first = true;
   for (const OutputColumn& output : outputs) {

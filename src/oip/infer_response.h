@@ -6,12 +6,16 @@
 // `id` appears only when the request had one; `model_version` only when non-empty. Numbers are
 // written by the service's one JSON writer (common/json_writer.h); INT64 outputs as integers.
 //
-// After the model's outputs, per-text outputs that are not the model's (docs/api.md):
-//   {"name":"coverage","datatype":"FP64","shape":[N],"data":[..]}       share of known tokens
-//   {"name":"warnings","datatype":"BYTES","shape":[N],"data":["low_coverage",""]}
-//   {"name":"explanation","datatype":"BYTES","shape":[N],"data":["{\"tokens\":..}",..]}
-// coverage and warnings when explaining or when any text has a warning (each element a
-// comma-separated list, "" for none); explanation only when the request asked for it.
+// Language warnings and explanations (docs/api.md), never changing the model's outputs:
+//   - when any text has a warning, the response's "parameters" (the protocol's place for
+//     extra information; its values are scalars) say which: {"warnings":"low_coverage"}, the
+//     names found over all texts, comma-separated;
+//   - with the request parameter "explain": true, three more tensors follow the model's:
+//     {"name":"coverage","datatype":"FP64","shape":[N],"data":[..]}    share of known tokens
+//     {"name":"warnings","datatype":"BYTES","shape":[N],"data":["low_coverage",""]}
+//     {"name":"explanation","datatype":"BYTES","shape":[N],"data":["{\"tokens\":..}",..]}
+//     (each warnings element a comma-separated list, "" for none). Without "explain" the
+//     outputs are exactly the model's, as the protocol's clients expect.
 #pragma once
 
 #include "model/model.h"

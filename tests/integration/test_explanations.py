@@ -176,8 +176,9 @@ def test_batch_items_carry_their_own_reading(service, token):
 def test_oip_explain_adds_outputs(service, token):
     texts = ["The food was VERY GOOD!!!", CHINESE]
     plain = post_json(service, INFER, oip_request(texts), token).json()
-    assert set(outputs_by_name(plain)) == {"neg", "neu", "pos", "compound", "coverage",
-                                           "warnings"}  # a text warns: the reading is there
+    # Without explain the outputs are the model's; a warning shows in the parameters.
+    assert [o["name"] for o in plain["outputs"]] == ["neg", "neu", "pos", "compound"]
+    assert plain["parameters"] == {"warnings": "low_coverage,non_latin_script"}
     r = post_json(service, INFER, oip_request(texts, parameters={"explain": True}), token)
     assert r.status_code == 200, r.text
     outputs = outputs_by_name(r.json())
@@ -195,6 +196,12 @@ def test_oip_explain_adds_outputs(service, token):
 def test_oip_english_without_explain_is_unchanged(service, token):
     body = post_json(service, INFER, oip_request(["good"]), token).json()
     assert [o["name"] for o in body["outputs"]] == ["neg", "neu", "pos", "compound"]
+    assert "parameters" not in body
+
+
+def test_oip_gibberish_warns_in_parameters(service, token):
+    body = post_json(service, INFER, oip_request(["good", GIBBERISH]), token).json()
+    assert body["parameters"] == {"warnings": "low_coverage"}
 
 
 def test_oip_explain_with_selected_outputs(service, token):

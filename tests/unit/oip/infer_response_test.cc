@@ -91,18 +91,31 @@ TEST(RenderInferResponseReading, NothingExtraWithoutWarningsOrExplanations) {
             R"({"name":"compound","datatype":"FP64","shape":[1],"data":[0.0]}]})");
 }
 
-TEST(RenderInferResponseReading, AWarningAddsCoverageAndWarningsForEveryText) {
+TEST(RenderInferResponseReading, WarningsGoToResponseParametersOutputsUnchanged) {
   const std::vector<double> values = {0.5, 0.0};
   const std::vector<double> coverage = {0.5, 0.0};
   const std::vector<std::uint8_t> warnings = {0, model::low_coverage | model::non_latin_script};
   const std::vector<OutputColumn> outputs = {{&kFourScores[3], 0}};
   EXPECT_EQ(render_infer_response("vader", "", std::nullopt, outputs, values, 1,
                                   ReadingOutputs{false, coverage, warnings, {}}),
-            R"({"model_name":"vader","outputs":[)"
+            R"({"model_name":"vader",)"
+            R"("parameters":{"warnings":"low_coverage,non_latin_script"},"outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[2],"data":[0.5,0.0]}]})");
+}
+
+TEST(RenderInferResponseReading, ExplainAddsCoverageAndWarningsForEveryText) {
+  const std::vector<double> values = {0.5, 0.0};
+  const std::vector<double> coverage = {0.5, 0.0};
+  const std::vector<std::uint8_t> warnings = {0, model::low_coverage};
+  const std::vector<std::string_view> explanations = {"{}", "{}"};
+  const std::vector<OutputColumn> outputs = {{&kFourScores[3], 0}};
+  EXPECT_EQ(render_infer_response("vader", "", std::nullopt, outputs, values, 1,
+                                  ReadingOutputs{true, coverage, warnings, explanations}),
+            R"({"model_name":"vader","parameters":{"warnings":"low_coverage"},"outputs":[)"
             R"({"name":"compound","datatype":"FP64","shape":[2],"data":[0.5,0.0]},)"
             R"({"name":"coverage","datatype":"FP64","shape":[2],"data":[0.5,0.0]},)"
-            R"({"name":"warnings","datatype":"BYTES","shape":[2],)"
-            R"("data":["","low_coverage,non_latin_script"]}]})");
+            R"({"name":"warnings","datatype":"BYTES","shape":[2],"data":["","low_coverage"]},)"
+            R"({"name":"explanation","datatype":"BYTES","shape":[2],"data":["{}","{}"]}]})");
 }
 
 TEST(RenderInferResponseReading, ExplanationsAreJsonStrings) {
