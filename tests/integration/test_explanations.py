@@ -4,6 +4,7 @@ contributions add up bit for bit to the sum the normalisation starts from; expla
 changes a score; non-boolean values are refused; texts the model cannot read carry warnings."""
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,28 @@ def test_oip_non_boolean_explain_is_refused(service, token, value):
     r = post_json(service, INFER, oip_request(["good"], parameters={"explain": value}), token)
     body = assert_oip_error(r, 400)
     assert "explain" in body["error"], body
+
+
+# ---- the OpenAPI document describes these answers ----------------------------------------------
+
+def test_answers_match_the_openapi_document(service, token):
+    jsonschema = pytest.importorskip("jsonschema")
+    doc = json.loads((Path(__file__).resolve().parents[2] / "src/api/assets/openapi.json")
+                     .read_text())
+
+    def validate(schema_name, body):
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": doc["components"]}
+        jsonschema.Draft202012Validator(schema).validate(body)
+
+    for text in ENGLISH + [CHINESE, GIBBERISH]:
+        validate("PredictResponse", predict(service, token, {"text": text, "explain": True}).json())
+        validate("PredictResponse", predict(service, token, {"text": text}).json())
+    validate("PredictResponse", predict(service, token, {"text": "not good", "model": "afinn",
+                                                         "explain": True}).json())
+    validate("BatchResponse", predict(service, token, {"texts": [CHINESE, "good"],
+                                                       "explain": True}, "/predict/batch").json())
+    oip = post_json(service, INFER, oip_request([CHINESE, "good"], parameters={"explain": True}),
+                    token).json()
+    validate("OipInferenceResponse", oip)
+    for item in outputs_by_name(oip)["explanation"]["data"]:
+        validate("Explanation", json.loads(item))
