@@ -102,49 +102,60 @@ double negation_check(double valence, const Context& c, std::size_t start_i, std
   return valence;
 }
 
-// One candidate word sequence of _special_idioms_check(): its first token and length.
-struct Sequence {
-  std::size_t first;
-  std::size_t count;
-};
-
-std::optional<double> special_case_at(const Context& c, Sequence s) {
-  if (s.count == 2) return rules::special_case(c.kw(s.first), c.kw(s.first + 1));
-  return rules::special_case(c.kw(s.first), c.kw(s.first + 1), c.kw(s.first + 2));
-}
-
-// _special_idioms_check(); only reached with i >= 3.
+// _special_idioms_check(); only reached with i >= 3. The keywords are read once, as before
+// explanations; the matched sequence's position is only kept for a recorder.
 template <typename Recorder>
 double special_idioms_check(double valence, const Context& c, std::size_t i, Recorder& rec) {
+  const Keyword k3 = c.kw(i - 3);
+  const Keyword k2 = c.kw(i - 2);
+  const Keyword k1 = c.kw(i - 1);
+  const Keyword k0 = c.kw(i);
   // sequences = [onezero, twoonezero, twoone, threetwoone, threetwo]; the first match wins.
-  const Sequence sequences[] = {{i - 1, 2}, {i - 2, 3}, {i - 2, 2}, {i - 3, 3}, {i - 3, 2}};
-  for (const Sequence& sequence : sequences) {
-    if (auto match = special_case_at(c, sequence)) {
-      valence = *match;
-      rec.step(Rule::idiom, sequence.first, sequence.count, valence);
-      break;
-    }
+  std::size_t first = i - 1;
+  std::size_t count = 2;
+  std::optional<double> match = rules::special_case(k1, k0);
+  if (!match) {
+    match = rules::special_case(k2, k1, k0);
+    first = i - 2;
+    count = 3;
+  }
+  if (!match) {
+    match = rules::special_case(k2, k1);
+    count = 2;
+  }
+  if (!match) {
+    match = rules::special_case(k3, k2, k1);
+    first = i - 3;
+    count = 3;
+  }
+  if (!match) {
+    match = rules::special_case(k3, k2);
+    count = 2;
+  }
+  if (match) {
+    valence = *match;
+    rec.step(Rule::idiom, first, count, valence);
   }
   const std::size_t n = c.words.size();
   if (n - 1 > i) {
-    if (auto zero_one = special_case_at(c, {i, 2})) {
+    if (auto zero_one = rules::special_case(k0, c.kw(i + 1))) {
       valence = *zero_one;
       rec.step(Rule::idiom, i, 2, valence);
     }
   }
   if (n - 1 > i + 1) {
-    if (auto zero_one_two = special_case_at(c, {i, 3})) {
+    if (auto zero_one_two = rules::special_case(k0, c.kw(i + 1), c.kw(i + 2))) {
       valence = *zero_one_two;
       rec.step(Rule::idiom, i, 3, valence);
     }
   }
   // n_grams = [threetwoone, threetwo, twoone]: only two-word boosters exist, so the
   // three-word sequence never matches.
-  if (auto booster = rules::booster_bigram(c.kw(i - 3), c.kw(i - 2))) {
+  if (auto booster = rules::booster_bigram(k3, k2)) {
     valence = valence + *booster;
     rec.step(Rule::phrase_booster, i - 3, 2, valence);
   }
-  if (auto booster = rules::booster_bigram(c.kw(i - 2), c.kw(i - 1))) {
+  if (auto booster = rules::booster_bigram(k2, k1)) {
     valence = valence + *booster;
     rec.step(Rule::phrase_booster, i - 2, 2, valence);
   }
