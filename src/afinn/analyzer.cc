@@ -12,6 +12,7 @@ Analyzer::Analyzer(std::shared_ptr<const Model> model) : model_(std::move(model)
 boost::system::result<Analysis, TextError> Analyzer::score(std::string_view utf8_text) {
   if (!utf8::is_well_formed(utf8_text)) return TextError::invalid_utf8;
   const auto& tokens = tokenizer_.tokenize(utf8_text);
+  tokens_ = &tokens;
 
   Analysis analysis;
   analysis.token_count = tokens.size();

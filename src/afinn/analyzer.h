@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include <boost/system/result.hpp>
 
@@ -22,10 +23,14 @@ class Analyzer {
 
   boost::system::result<Analysis, TextError> score(std::string_view utf8_text);
   const Model& model() const { return *model_; }
+  // The tokens of the last text scored: views valid until the next call.
+  const std::vector<std::string_view>& tokens() const { return *tokens_; }
 
  private:
   std::shared_ptr<const Model> model_;
   Tokenizer tokenizer_;
+  const std::vector<std::string_view>* tokens_ = &kNoTokens;
+  static inline const std::vector<std::string_view> kNoTokens{};
 };
 
 }  // namespace smlapi::afinn

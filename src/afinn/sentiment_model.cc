@@ -1,6 +1,7 @@
 #include "afinn/sentiment_model.h"
 
 #include "afinn/analyzer.h"
+#include "afinn/explanation.h"
 #include "afinn/label.h"
 
 #include <cmath>
@@ -18,12 +19,33 @@ class SentimentScorer final : public model::Scorer {
   bool score(std::string_view utf8_text, std::span<double> outputs) override {
     auto analysis = analyzer_.score(utf8_text);
     if (!analysis) return false;
-    outputs[score_output] = static_cast<double>(analysis->score);
-    outputs[comparative_output] = analysis->comparative;
+    write(*analysis, outputs);
+    return true;
+  }
+
+  bool score_and_read(std::string_view utf8_text, std::span<double> outputs,
+                      model::Reading& reading) override {
+    if (!score(utf8_text, outputs)) return false;
+    reading = {analyzer_.tokens().size(), known_tokens(analyzer_.model(), analyzer_.tokens())};
+    return true;
+  }
+
+  bool explain(std::string_view utf8_text, std::span<double> outputs, model::Reading& reading,
+               std::string& out) override {
+    auto analysis = analyzer_.score(utf8_text);
+    if (!analysis) return false;
+    write(*analysis, outputs);
+    const auto& tokens = analyzer_.tokens();
+    reading = {tokens.size(), append_explanation_json(out, analyzer_.model(), tokens, *analysis)};
     return true;
   }
 
  private:
+  static void write(const Analysis& analysis, std::span<double> outputs) {
+    outputs[score_output] = static_cast<double>(analysis.score);
+    outputs[comparative_output] = analysis.comparative;
+  }
+
   Analyzer analyzer_;
 };
 

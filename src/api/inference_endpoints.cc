@@ -4,6 +4,7 @@
 #include "api/kept_fields.h"
 #include "api/worker_state.h"
 #include "common/json_writer.h"
+#include "model/language_check.h"
 #include "oip/binary_extension.h"
 #include "oip/metadata.h"
 #include "oip/output_selection.h"
@@ -70,6 +71,7 @@ InferenceEndpoints::InferenceEndpoints(unsigned workers, oip::InferLimits limits
   for (unsigned i = 0; i < workers; ++i) {
     parsers_.emplace_back(limits);
     columns_.emplace_back();
+    readings_.emplace_back();
   }
 }
 
@@ -173,15 +175,37 @@ void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   for (oip::OutputColumn& column : columns)
     column.binary = request->output_binary(column.spec->name);
   const std::size_t width = info.outputs.size();
+  const std::size_t rows = request->texts.size();
   std::vector<double>& values = worker.outputs;
-  values.resize(request->texts.size() * width);
+  values.resize(rows * width);
+  Readings& readings = readings_[worker.index];
+  readings.coverage.resize(rows);
+  readings.warnings.resize(rows);
+  readings.explanations.clear();
+  readings.ends.clear();
   std::array<double, model::kLabelCount> labels{};
-  for (std::size_t row = 0; row < request->texts.size(); ++row) {
+  model::Scorer& scorer = *worker.scorers[slot];
+  for (std::size_t row = 0; row < rows; ++row) {
     std::span<double> outputs(values.data() + row * width, width);
-    if (!worker.scorers[slot]->score(request->texts[row], outputs)) {
-      return fail(call, 400, "input 'text' holds invalid UTF-8");
-    }
+    const std::string& text = request->texts[row];
+    model::Reading reading;
+    const bool scored_ok = request->explain
+                               ? scorer.explain(text, outputs, reading, readings.explanations)
+                               : scorer.score_and_read(text, outputs, reading);
+    if (!scored_ok) return fail(call, 400, "input 'text' holds invalid UTF-8");
+    readings.ends.push_back(readings.explanations.size());
+    const model::LanguageCheck check = model::check_language(text, reading);
+    readings.coverage[row] = check.coverage;
+    readings.warnings[row] = check.warnings;
     labels[static_cast<std::size_t>(scored.label(outputs))] += 1;
+  }
+  readings.views.clear();
+  if (request->explain) {
+    std::size_t begin = 0;
+    for (std::size_t end : readings.ends) {
+      readings.views.push_back(std::string_view(readings.explanations).substr(begin, end - begin));
+      begin = end;
+    }
   }
   // Counted like /predict: the predictions panel sees every API.
   for (std::size_t label = 0; label < labels.size(); ++label) {
@@ -191,9 +215,11 @@ void InferenceEndpoints::infer(Call& call, std::size_t slot) {
   }
   std::optional<std::string_view> id;
   if (request->id) id = *request->id;
+  const oip::ReadingOutputs reading_outputs{request->explain, readings.coverage, readings.warnings,
+                                            readings.views};
   std::string binary;
-  call.response.body =
-      oip::render_infer_response(info.name, info.version, id, columns, values, width, binary);
+  call.response.body = oip::render_infer_response(info.name, info.version, id, columns, values,
+                                                  width, reading_outputs, binary);
   if (!binary.empty()) {
     // The binary tensor data extension's answer: the JSON, then the outputs' bytes.
     json::append_integer(call.response.add_header_value(oip::kInferenceHeaderContentLength),

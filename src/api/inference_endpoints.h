@@ -9,6 +9,7 @@
 #include "oip/infer_request.h"
 #include "oip/infer_response.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,9 +33,21 @@ class InferenceEndpoints {
   void fail(Call& call, unsigned status, std::string_view message) const;
 
   std::string server_version_;
-  // Per worker: a request parser and the selected output columns (reused buffers).
+  // Per text of a request: the language check and, when asked for, the explanations (one
+  // string holding them all, `ends` marking where each stops).
+  struct Readings {
+    std::vector<double> coverage;
+    std::vector<std::uint8_t> warnings;
+    std::string explanations;
+    std::vector<std::size_t> ends;
+    std::vector<std::string_view> views;
+  };
+
+  // Per worker: a request parser, the selected output columns and the readings (reused
+  // buffers).
   std::vector<oip::InferRequestParser> parsers_;
   std::vector<std::vector<oip::OutputColumn>> columns_;
+  std::vector<Readings> readings_;
 };
 
 }  // namespace smlapi::api

@@ -5,6 +5,7 @@
 #include "api/predict_request.h"
 #include "api/worker_state.h"
 #include "common/json_writer.h"
+#include "model/language_check.h"
 #include "model/output_json.h"
 
 #include <array>
@@ -27,6 +28,35 @@ void append_scores(std::string& out, const model::ModelInfo& info,
     model::append_json_value(out, info.outputs[i].datatype, values[i]);
   }
   out.push_back('}');
+}
+
+// Scores one text, with its explanation (appended to `explanation`) when asked for; the
+// language check either way. False for invalid UTF-8.
+bool score_one(model::Scorer& scorer, std::string_view text, bool explain, std::span<double> values,
+               std::string& explanation, model::LanguageCheck& check) {
+  model::Reading reading;
+  const bool scored = explain ? scorer.explain(text, values, reading, explanation)
+                              : scorer.score_and_read(text, values, reading);
+  if (scored) check = model::check_language(text, reading);
+  return scored;
+}
+
+// ,"coverage":..,"warnings":[..],"explanation":{..} — coverage when explaining or warning,
+// warnings when there are any, the explanation when asked for (docs/api.md).
+void append_reading(std::string& out, const model::LanguageCheck& check, bool explain,
+                    std::string_view explanation) {
+  if (explain || check.warnings != 0) {
+    out.append(",\"coverage\":");
+    json::append_number(out, check.coverage);
+  }
+  if (check.warnings != 0) {
+    out.append(",\"warnings\":");
+    model::append_warnings_json(out, check.warnings);
+  }
+  if (explain) {
+    out.append(",\"explanation\":");
+    out.append(explanation);
+  }
 }
 
 void append_user(std::string& out, const Call& call) {
@@ -74,17 +104,19 @@ std::optional<PredictEndpoints::Scoring> PredictEndpoints::find_model(Call& call
 void PredictEndpoints::predict(Call& call) const {
   if (!require_json(call)) return;
   WorkerState& worker = call.worker;
-  std::string_view model_name;
-  auto text =
-      parse_predict_body(worker.json, worker.padded(call.request.body), limits_, &model_name);
+  BodyOptions options;
+  auto text = parse_predict_body(worker.json, worker.padded(call.request.body), limits_, &options);
   if (!text) {
     set_validation_error(call.response, text.error());
     return;
   }
-  auto scoring = find_model(call, model_name);
+  auto scoring = find_model(call, options.model);
   if (!scoring) return;
   const auto& [scored, scorer, fragments, values] = *scoring;
-  if (!scorer.score(*text, values)) {  // unreachable after JSON's UTF-8 check
+  std::string explanation;
+  model::LanguageCheck check;
+  if (!score_one(scorer, *text, options.explain, values, explanation, check)) {
+    // unreachable after JSON's UTF-8 check
     set_validation_error(call.response, invalid_utf8({"body", "text"}));
     return;
   }
@@ -97,20 +129,21 @@ void PredictEndpoints::predict(Call& call) const {
   append_scores(out, scored.info(), fragments, label, values);
   out.push_back(',');
   out.append(fragments.model);
+  append_reading(out, check, options.explain, explanation);
   out.push_back('}');
 }
 
 void PredictEndpoints::predict_batch(Call& call) const {
   if (!require_json(call)) return;
   WorkerState& worker = call.worker;
-  std::string_view model_name;
+  BodyOptions options;
   auto parsed = parse_batch_body(worker.json, worker.padded(call.request.body), limits_,
-                                 worker.texts, &model_name);
+                                 worker.texts, &options);
   if (!parsed) {
     set_validation_error(call.response, parsed.error());
     return;
   }
-  auto scoring = find_model(call, model_name);
+  auto scoring = find_model(call, options.model);
   if (!scoring) return;
   const auto& [scored, scorer, fragments, values] = *scoring;
   std::string& out = call.response.body;
@@ -120,8 +153,11 @@ void PredictEndpoints::predict_batch(Call& call) const {
   out.append(fragments.model);
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
+  std::string explanation;
+  model::LanguageCheck check;
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {
-    if (!scorer.score(worker.texts[i], values)) {
+    explanation.clear();
+    if (!score_one(scorer, worker.texts[i], options.explain, values, explanation, check)) {
       call.response.body.clear();
       set_validation_error(call.response, invalid_utf8({"body", "texts", i}));
       return;
@@ -130,6 +166,7 @@ void PredictEndpoints::predict_batch(Call& call) const {
     if (i != 0) out.push_back(',');
     out.push_back('{');
     append_scores(out, scored.info(), fragments, label, values);
+    append_reading(out, check, options.explain, explanation);
     out.push_back('}');
     labels[static_cast<std::size_t>(label)] += 1;
   }

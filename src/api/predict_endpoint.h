@@ -1,7 +1,10 @@
 // POST /predict and POST /predict/batch: the reference design's API, over any model of the
 // registry ("model" in the body; the registry's default family when absent).
 //   {"user":..,"label":..,"score":<primary output>,"scores":{<every output>},
-//    "model":..,"model_version":..}
+//    "model":..,"model_version":..[,"coverage":..][,"warnings":[..]][,"explanation":{..}]}
+// "explain": true in the body adds the model's explanation and the coverage; "warnings" (with
+// the coverage) appear whenever the language check warns (model/language_check.h). Batch
+// items carry the same three fields.
 #pragma once
 
 #include "api/call.h"

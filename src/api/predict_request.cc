@@ -166,12 +166,25 @@ boost::system::result<std::string_view, ValidationIssue> read_model_name(od::val
   return name;
 }
 
+// The optional "explain" field: a JSON boolean, nothing else (no "true" strings, no 0/1).
+boost::system::result<bool, ValidationIssue> read_explain(od::value value) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return json_issue(error);
+  if (type != od::json_type::boolean) {
+    return issue("bool_type", "Input should be a valid boolean", {"body", "explain"});
+  }
+  bool explain = false;
+  if (auto error = value.get_bool().get(explain)) return json_issue(error);
+  return explain;
+}
+
 // Iterates the top-level object, calling on_field(value) for the `expected` field and reading
-// "model" into `*model` when the caller accepts one; rejects duplicates and other fields.
+// "model" and "explain" into `*options` when the caller accepts them; rejects duplicates and
+// other fields.
 template <typename OnField>
 boost::system::result<void, ValidationIssue> for_fields(od::document& doc,
                                                         std::string_view expected,
-                                                        std::string_view* model, OnField on_field) {
+                                                        BodyOptions* options, OnField on_field) {
   od::json_type type;
   if (auto error = doc.type().get(type)) return json_issue(error);
   if (type != od::json_type::object) return not_an_object();
@@ -179,17 +192,28 @@ boost::system::result<void, ValidationIssue> for_fields(od::document& doc,
   if (auto error = doc.get_object().get(object)) return json_issue(error);
   bool seen = false;
   bool seen_model = false;
+  bool seen_explain = false;
   for (auto field : object) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key)) return json_issue(error);
-    if (key == "model" && model != nullptr) {
+    if (key == "model" && options != nullptr) {
       if (seen_model) {
         return issue("duplicate_key", "Duplicate key in JSON object", {"body", "model"});
       }
       seen_model = true;
       auto name = read_model_name(field.value());
       if (!name) return name.error();
-      *model = *name;
+      options->model = *name;
+      continue;
+    }
+    if (key == "explain" && options != nullptr) {
+      if (seen_explain) {
+        return issue("duplicate_key", "Duplicate key in JSON object", {"body", "explain"});
+      }
+      seen_explain = true;
+      auto explain = read_explain(field.value());
+      if (!explain) return explain.error();
+      options->explain = *explain;
       continue;
     }
     if (key != expected) {
@@ -212,13 +236,13 @@ boost::system::result<void, ValidationIssue> for_fields(od::document& doc,
 
 boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
     od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits,
-    std::string_view* model) {
+    BodyOptions* options) {
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
   std::string_view text;
   auto result = for_fields(
-      doc, "text", model, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+      doc, "text", options, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
         auto read = read_text(value, TextLocation{"text", std::nullopt}, limits);
         if (!read) return read.error();
         text = *read;
@@ -230,13 +254,13 @@ boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
 
 boost::system::result<void, ValidationIssue> parse_batch_body(
     od::parser& parser, const simdjson::padded_string_view& body, const InputLimits& limits,
-    std::vector<std::string_view>& texts, std::string_view* model) {
+    std::vector<std::string_view>& texts, BodyOptions* options) {
   texts.clear();
   if (body.length() == 0) return issue("missing", "Field required", {"body"});
   od::document doc;
   if (auto error = parser.iterate(body).get(doc)) return json_issue(error);
   auto result = for_fields(
-      doc, "texts", model, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
+      doc, "texts", options, [&](od::value value) -> boost::system::result<void, ValidationIssue> {
         od::json_type type;
         if (auto error = value.type().get(type)) return json_issue(error);
         if (type != od::json_type::array) {

@@ -14,17 +14,23 @@
 
 namespace smlapi::api {
 
+// The optional fields of both bodies besides the text(s).
+struct BodyOptions {
+  std::string_view model;  // "model": a family name; empty when absent
+  bool explain = false;    // "explain": true asks for explanations (a JSON boolean, else 422)
+};
+
 // Returns the text; the view points into `parser`'s buffers (valid until its next parse).
-// With `model` given, an optional "model" field is accepted and its value stored there (left
-// as it is when absent); without it, "model" is an unknown field like any other.
+// With `options` given, the optional "model" and "explain" fields are accepted and stored
+// there (left as they are when absent); without it, they are unknown fields like any other.
 boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
-    const InputLimits& limits, std::string_view* model = nullptr);
+    const InputLimits& limits, BodyOptions* options = nullptr);
 
 // Fills `texts` (cleared first) with views into `parser`'s buffers.
 boost::system::result<void, ValidationIssue> parse_batch_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
     const InputLimits& limits, std::vector<std::string_view>& texts,
-    std::string_view* model = nullptr);
+    BodyOptions* options = nullptr);
 
 }  // namespace smlapi::api

@@ -40,12 +40,28 @@ struct ModelInfo {
   std::size_t primary_output = 0;  // the output /predict reports as "score"
 };
 
+// How much of one text a model could read: the tokens it split the text into and how many of
+// them it has an entry for (language_check.h turns this into coverage and warnings).
+struct Reading {
+  std::size_t tokens = 0;
+  std::size_t known_tokens = 0;
+};
+
 class Scorer {
  public:
   virtual ~Scorer() = default;
   // Writes one value per declared output into `outputs` (sized to info().outputs.size()).
   // False when `utf8_text` is not valid UTF-8; `outputs` is then unspecified.
   virtual bool score(std::string_view utf8_text, std::span<double> outputs) = 0;
+  // score(), also reporting what the model could read of the text. The same outputs.
+  virtual bool score_and_read(std::string_view utf8_text, std::span<double> outputs,
+                              Reading& reading) = 0;
+  // score_and_read(), also appending to `explanation` one JSON object saying why: per token,
+  // what it contributed and which rules changed it (each family's format is in
+  // docs/model.md). The same outputs: explaining never changes a score. Nothing is appended
+  // when it returns false.
+  virtual bool explain(std::string_view utf8_text, std::span<double> outputs, Reading& reading,
+                       std::string& explanation) = 0;
 };
 
 class Model {

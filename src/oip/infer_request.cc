@@ -126,6 +126,18 @@ boost::system::result<std::optional<std::size_t>, OipError> binary_data_size(obj
       std::min<std::uint64_t>(bytes, std::numeric_limits<std::size_t>::max()));
 }
 
+// The request parameter "explain": absent is false; present, it must be a JSON boolean (a
+// string "true" or 1 is refused rather than guessed). `parameters` is an object (checked).
+boost::system::result<bool, OipError> read_explain(element parameters) {
+  element value;
+  if (object(parameters).at_key("explain").get(value) != simdjson::SUCCESS) return false;
+  bool explain = false;
+  if (value.get_bool().get(explain) != simdjson::SUCCESS) {
+    return bad_request("request parameter 'explain' must be true or false");
+  }
+  return explain;
+}
+
 std::size_t saturating_multiply(std::size_t a, std::size_t b) noexcept {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a) {
     return std::numeric_limits<std::size_t>::max();
@@ -411,6 +423,9 @@ ParseResult parse_request(element root, const InferLimits& limits, std::string_v
                                      parsed.all_outputs_binary)) {
       return *error;
     }
+    auto explain = read_explain(parameters);
+    if (!explain) return explain.error();
+    parsed.explain = *explain;
   }
   if (auto error = parse_inputs(request, limits, binary, parsed.texts)) return *error;
   if (auto error = parse_outputs(request, parsed)) return *error;

@@ -5,7 +5,9 @@
 // Accepted (everything else is a 400 with a message naming the rule):
 //   {
 //     "id": "<string>",                     optional, echoed in the response
-//     "parameters": { ... },                optional object, accepted and ignored
+//     "parameters": { ... },                optional object; "explain": true|false asks for
+//                                           explanations (any other value is refused), other
+//                                           parameters are accepted and ignored
 //     "inputs": [ {                         required, exactly one input
 //        "name": "text", "datatype": "BYTES",
 //        "shape": [d0, d1, ...],            non-negative integers, at most kMaxShapeRank of them,
@@ -54,6 +56,9 @@ struct InferRequest {
   std::vector<std::string> binary_outputs;
 
   bool output_binary(std::string_view name) const;
+  // The request parameter "explain": add the "explanation", "coverage" and "warnings" output
+  // tensors (infer_response.h).
+  bool explain = false;
 };
 
 // Reusable parser: keeps its JSON buffers between calls, so one instance per thread avoids an

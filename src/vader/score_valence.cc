@@ -48,8 +48,7 @@ Marks count_marks(std::string_view text) {
 }
 
 // _punctuation_emphasis(): up to four '!' and 2-3 (or more, capped) '?'.
-double punctuation_emphasis(std::string_view text) {
-  const Marks marks = count_marks(text);
+double punctuation_emphasis(const Marks& marks) {
   const auto exclamations = std::min<std::ptrdiff_t>(marks.exclamations, 4);
   const auto questions = marks.questions;
   const double ep_amplifier = static_cast<double>(exclamations) * 0.292;
@@ -81,16 +80,29 @@ double python_sum(std::span<const double> values, PythonSum kind) {
   return total;
 }
 
-PolarityScores score_valence(std::span<const double> sentiments, std::string_view text) {
+PolarityScores score_valence(std::span<const double> sentiments, std::string_view text,
+                             Explanation* explanation) {
   if (sentiments.empty()) return {};
-  double sum_s = python_sum(sentiments, kReferenceSum);
-  const double punct_emph_amplifier = punctuation_emphasis(text);
+  const double word_sum = python_sum(sentiments, kReferenceSum);
+  double sum_s = word_sum;
+  const Marks marks = count_marks(text);
+  const double punct_emph_amplifier = punctuation_emphasis(marks);
   if (sum_s > 0) {
     sum_s += punct_emph_amplifier;
   } else if (sum_s < 0) {
     sum_s -= punct_emph_amplifier;
   }
   const double compound = normalize(sum_s);
+  if (explanation != nullptr) {
+    explanation->exclamations = static_cast<std::size_t>(marks.exclamations);
+    explanation->questions = static_cast<std::size_t>(marks.questions);
+    explanation->word_sum = word_sum;
+    explanation->punctuation = word_sum > 0   ? punct_emph_amplifier
+                               : word_sum < 0 ? -punct_emph_amplifier
+                                              : 0.0;
+    explanation->sum = sum_s;
+    explanation->compound_unrounded = compound;
+  }
 
   // _sift_sentiment_scores()
   double pos_sum = 0.0;

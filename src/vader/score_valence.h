@@ -3,6 +3,7 @@
 #include <span>
 #include <string_view>
 
+#include "vader/explanation.h"
 #include "vader/polarity_scores.h"
 
 namespace smlapi::vader {
@@ -13,8 +14,10 @@ enum class PythonSum { naive, neumaier };
 
 // The reference's score_valence(): punctuation emphasis, normalisation (alpha 15), the
 // positive/negative/neutral split and Python's rounding. `text` is the emoji-substituted,
-// stripped text the "!" and "?" are counted in.
-PolarityScores score_valence(std::span<const double> sentiments, std::string_view text);
+// stripped text the "!" and "?" are counted in. With `explanation`, also records the sum, the
+// punctuation emphasis and the unrounded compound there (one pointer test per text).
+PolarityScores score_valence(std::span<const double> sentiments, std::string_view text,
+                             Explanation* explanation = nullptr);
 
 double python_sum(std::span<const double> values, PythonSum kind);
 

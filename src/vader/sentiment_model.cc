@@ -15,15 +15,37 @@ class SentimentScorer final : public model::Scorer {
   bool score(std::string_view utf8_text, std::span<double> outputs) override {
     auto scores = analyzer_.polarity_scores(utf8_text);
     if (!scores) return false;
-    outputs[neg] = scores->neg;
-    outputs[neu] = scores->neu;
-    outputs[pos] = scores->pos;
-    outputs[compound] = scores->compound;
+    write(*scores, outputs);
+    return true;
+  }
+
+  bool score_and_read(std::string_view utf8_text, std::span<double> outputs,
+                      model::Reading& reading) override {
+    if (!score(utf8_text, outputs)) return false;
+    reading = {analyzer_.token_count(), analyzer_.known_token_count()};
+    return true;
+  }
+
+  bool explain(std::string_view utf8_text, std::span<double> outputs, model::Reading& reading,
+               std::string& out) override {
+    auto scores = analyzer_.explain(utf8_text, explanation_);
+    if (!scores) return false;
+    write(*scores, outputs);
+    reading = {explanation_.tokens.size(), explanation_.known_tokens()};
+    append_json(out, explanation_);
     return true;
   }
 
  private:
+  static void write(const PolarityScores& scores, std::span<double> outputs) {
+    outputs[neg] = scores.neg;
+    outputs[neu] = scores.neu;
+    outputs[pos] = scores.pos;
+    outputs[compound] = scores.compound;
+  }
+
   SentimentAnalyzer analyzer_;
+  Explanation explanation_;  // reused: no allocation per explained text once grown
 };
 
 }  // namespace

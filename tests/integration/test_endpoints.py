@@ -28,8 +28,12 @@ def assert_scores(scores):
         scores["neg"] + scores["neu"] + scores["pos"] == 0.0, scores
 
 
-def assert_prediction(body, user="alice"):
-    assert set(body) == {"user", "label", "score", "scores", "model", "model_version"}, body
+def assert_prediction(body, user="alice", warnings=None):
+    expected_keys = {"user", "label", "score", "scores", "model", "model_version"}
+    if warnings:  # the language check (docs/model.md): only present when it warns
+        expected_keys |= {"coverage", "warnings"}
+        assert body["warnings"] == warnings, body
+    assert set(body) == expected_keys, body
     assert body["user"] == user
     assert body["model"] == "vader"
     assert isinstance(body["model_version"], str) and body["model_version"]
@@ -82,7 +86,8 @@ def test_predict_user_comes_from_the_token(service):
 def test_predict_unicode_text(service, token):
     r = post_json(service, "/predict", {"text": "Très bien 😀 — ça marche 👍"}, token)
     assert r.status_code == 200, r.text
-    assert_prediction(r.json())
+    # French: VADER knows 1 of its 9 tokens ("grinning" of the emoji's name), so it says so.
+    assert_prediction(r.json(), warnings=["low_coverage"])
 
 
 def test_predict_text_at_the_character_limit(service, token):

@@ -1,12 +1,15 @@
 // libFuzzer target: arbitrary bytes into the VADER scorer. Invariants: no crash or UB (the
 // sanitizers watch), invalid UTF-8 is reported as such, scores are in range and the three
-// proportions sum to about 1 (or are all 0 when there are no words).
+// proportions sum to about 1 (or are all 0 when there are no words). Explaining gives the same
+// scores, and its token valences add up to the sum it reports, bit for bit.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "vader/explanation.h"
 #include "vader/sentiment_analyzer.h"
 #include "vader/utf8.h"
 
@@ -34,5 +37,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(sum == 0.0 ? s.compound == 0.0 : std::fabs(sum - 1.0) <= 0.0025);
   // Scratch buffers carried between calls must not leak into results.
   require(*analyzer.polarity_scores(text) == s);
+
+  static smlapi::vader::SentimentAnalyzer explaining(smlapi::vader::Model::builtin());
+  static smlapi::vader::Explanation explanation;
+  const auto explained = explaining.explain(text, explanation);
+  require(explained.has_value() && *explained == s);
+  double word_sum = 0.0;
+  for (const auto& token : explanation.tokens) word_sum += token.valence;
+  require(word_sum == explanation.word_sum);
+  require(explanation.word_sum + explanation.punctuation == explanation.sum);
+  static std::string json;
+  json.clear();
+  smlapi::vader::append_json(json, explanation);
+  require(json.front() == '{' && json.back() == '}');
   return 0;
 }

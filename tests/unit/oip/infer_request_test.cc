@@ -425,3 +425,34 @@ TEST(InferRequestParser, IsReusableAcrossRequestsOfDifferentSizes) {
 
 }  // namespace
 }  // namespace smlapi::oip
+
+namespace smlapi::oip {
+namespace {
+
+TEST(InferRequestExplain, AbsentOrFalseIsFalseTrueIsTrue) {
+  const std::string input = text_input("[1]", R"(["good"])");
+  auto absent = parse(R"({"inputs":[)" + input + "]}");
+  ASSERT_THAT(absent, Succeeds());
+  EXPECT_FALSE(absent->explain);
+  auto other = parse(R"({"parameters":{"priority":3},"inputs":[)" + input + "]}");
+  ASSERT_THAT(other, Succeeds());
+  EXPECT_FALSE(other->explain);
+  auto off = parse(R"({"parameters":{"explain":false},"inputs":[)" + input + "]}");
+  ASSERT_THAT(off, Succeeds());
+  EXPECT_FALSE(off->explain);
+  auto on = parse(R"({"parameters":{"explain":true},"inputs":[)" + input + "]}");
+  ASSERT_THAT(on, Succeeds());
+  EXPECT_TRUE(on->explain);
+}
+
+TEST(InferRequestExplain, NonBooleanIsRefused) {
+  const std::string input = text_input("[1]", R"(["good"])");
+  for (std::string_view value : {R"("true")", "1", "null", "[true]", "{}"}) {
+    expect_error(parse(R"({"parameters":{"explain":)" + std::string(value) + R"(},"inputs":[)" +
+                       input + "]}"),
+                 OipErrorKind::bad_request, "request parameter 'explain' must be true or false");
+  }
+}
+
+}  // namespace
+}  // namespace smlapi::oip

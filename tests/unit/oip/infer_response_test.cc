@@ -1,7 +1,9 @@
 #include "oip/infer_response.h"
 
+#include "model/language_check.h"
 #include "oip/binary_extension.h"
 
+#include <cstdint>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -86,6 +88,66 @@ TEST(RenderInferResponse, PrintsShortestRoundTripNumbersAndNullForNonFinite) {
   const std::vector<OutputColumn> first = {{&kFourScores[0], 0}};
   EXPECT_NE(render_infer_response("vader", "v", std::nullopt, first, nan, 4).find("[null]"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace smlapi::oip
+
+namespace smlapi::oip {
+namespace {
+
+TEST(RenderInferResponseReading, NothingExtraWithoutWarningsOrExplanations) {
+  const std::vector<double> values = {0.0, 1.0, 0.0, 0.0};
+  const std::vector<double> coverage = {1.0};
+  const std::vector<std::uint8_t> warnings = {0};
+  const std::vector<OutputColumn> outputs = {{&kFourScores[3], 3}};
+  EXPECT_EQ(render_infer_response("vader", "v1", std::nullopt, outputs, values, 4,
+                                  ReadingOutputs{false, coverage, warnings, {}}),
+            R"({"model_name":"vader","model_version":"v1","outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[1],"data":[0.0]}]})");
+}
+
+TEST(RenderInferResponseReading, WarningsGoToResponseParametersOutputsUnchanged) {
+  const std::vector<double> values = {0.5, 0.0};
+  const std::vector<double> coverage = {0.5, 0.0};
+  const std::vector<std::uint8_t> warnings = {0, model::low_coverage | model::non_latin_script};
+  const std::vector<OutputColumn> outputs = {{&kFourScores[3], 0}};
+  EXPECT_EQ(render_infer_response("vader", "", std::nullopt, outputs, values, 1,
+                                  ReadingOutputs{false, coverage, warnings, {}}),
+            R"({"model_name":"vader",)"
+            R"("parameters":{"warnings":"low_coverage,non_latin_script"},"outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[2],"data":[0.5,0.0]}]})");
+}
+
+TEST(RenderInferResponseReading, ExplainAddsCoverageAndWarningsForEveryText) {
+  const std::vector<double> values = {0.5, 0.0};
+  const std::vector<double> coverage = {0.5, 0.0};
+  const std::vector<std::uint8_t> warnings = {0, model::low_coverage};
+  const std::vector<std::string_view> explanations = {"{}", "{}"};
+  const std::vector<OutputColumn> outputs = {{&kFourScores[3], 0}};
+  EXPECT_EQ(render_infer_response("vader", "", std::nullopt, outputs, values, 1,
+                                  ReadingOutputs{true, coverage, warnings, explanations}),
+            R"({"model_name":"vader","parameters":{"warnings":"low_coverage"},"outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[2],"data":[0.5,0.0]},)"
+            R"({"name":"coverage","datatype":"FP64","shape":[2],"data":[0.5,0.0]},)"
+            R"({"name":"warnings","datatype":"BYTES","shape":[2],"data":["","low_coverage"]},)"
+            R"({"name":"explanation","datatype":"BYTES","shape":[2],"data":["{}","{}"]}]})");
+}
+
+TEST(RenderInferResponseReading, ExplanationsAreJsonStrings) {
+  const std::vector<double> values = {0.5};
+  const std::vector<double> coverage = {1.0};
+  const std::vector<std::uint8_t> warnings = {0};
+  const std::vector<std::string_view> explanations = {R"({"tokens":[],"sum":0.0})"};
+  const std::vector<OutputColumn> outputs = {{&kFourScores[3], 0}};
+  EXPECT_EQ(render_infer_response("vader", "", std::nullopt, outputs, values, 1,
+                                  ReadingOutputs{true, coverage, warnings, explanations}),
+            R"({"model_name":"vader","outputs":[)"
+            R"({"name":"compound","datatype":"FP64","shape":[1],"data":[0.5]},)"
+            R"({"name":"coverage","datatype":"FP64","shape":[1],"data":[1.0]},)"
+            R"({"name":"warnings","datatype":"BYTES","shape":[1],"data":[""]},)"
+            R"({"name":"explanation","datatype":"BYTES","shape":[1],)"
+            R"("data":["{\"tokens\":[],\"sum\":0.0}"]}]})");
 }
 
 }  // namespace

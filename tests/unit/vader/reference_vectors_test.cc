@@ -11,66 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include "reference_vectors.h"
 #include "vader/sentiment_analyzer.h"
 
 namespace smlapi::vader {
 namespace {
 
-// ../shared beside the repository (as CI lays it out); SMLAPI_VADER_VECTORS overrides.
-constexpr const char* kDefaultVectorsPath = SMLAPI_SOURCE_DIR "/../shared/vader/vectors.tsv";
-
-struct Vector {
-  std::size_t line = 0;
-  PolarityScores expected;
-  std::string text;
-};
-
-std::string vectors_path() {
-  const char* overridden = std::getenv("SMLAPI_VADER_VECTORS");
-  return overridden != nullptr ? overridden : kDefaultVectorsPath;
-}
-
-// Header: \\ backslash, \t tab, \n newline, \r carriage return; other bytes literal.
-std::string unescape(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 == text.size()) {
-      out += text[i];
-      continue;
-    }
-    const char next = text[++i];
-    out += next == 't' ? '\t' : next == 'n' ? '\n' : next == 'r' ? '\r' : next;
-  }
-  return out;
-}
-
-double parse_double(std::string_view field) {
-  double value = 0;
-  std::from_chars(field.data(), field.data() + field.size(), value);
-  return value;
-}
-
-std::vector<Vector> read_vectors(std::ifstream& in) {
-  std::vector<Vector> vectors;
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string_view> fields;
-    std::string_view rest = line;
-    for (int i = 0; i < 4; ++i) {
-      const auto tab = rest.find('\t');
-      fields.push_back(rest.substr(0, tab));
-      rest = tab == std::string_view::npos ? std::string_view{} : rest.substr(tab + 1);
-    }
-    vectors.push_back(Vector{number,
-                             {parse_double(fields[0]), parse_double(fields[1]),
-                              parse_double(fields[2]), parse_double(fields[3])},
-                             unescape(rest)});
-  }
-  return vectors;
-}
+using testing_vectors::read_vectors;
+using testing_vectors::vectors_path;
 
 std::string describe(const PolarityScores& s) {
   std::ostringstream out;
