@@ -155,6 +155,8 @@ void ApiService::resolve_client(const http::Request& request, RequestState& stat
 
 Route ApiService::resolve_route(Call& call) const {
   Route route = match_static_route(call.request.path());
+  // With an admin listener, /metrics lives there only (AdminService).
+  if (route == Route::metrics && !config_.public_metrics) return Route::not_found;
   if (route == Route::not_found && parts_.inference) {
     route = parts_.inference->match(call);
   }
@@ -246,7 +248,7 @@ void ApiService::dispatch(Call& call, Endpoint endpoint) {
                                          : answer_liveness(call);
     case Endpoint::metrics:
       call.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      call.response.body = metrics_.scrape();
+      call.response.body = metrics_.scrape(ServiceMetrics::Audience::public_port);
       return;
     case Endpoint::docs:
       return call.route == Route::openapi ? docs_.answer_openapi(call) : docs_.answer_docs(call);

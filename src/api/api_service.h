@@ -40,6 +40,10 @@ struct ApiConfig {
   bool access_log = true;
   net::TrustedProxies trusted_proxies;  // empty: forwarding headers ignored
   std::string root_path;  // the prefix an ingress strips (docs links, OpenAPI servers)
+  // False when an admin listener serves /metrics (--admin-port): the public port answers it
+  // 404. True (no admin listener, e.g. a local run): the public port serves it redacted
+  // (ServiceMetrics::Audience::public_port).
+  bool public_metrics = true;
 };
 
 // What the wiring hands the service; optional parts may be null.
