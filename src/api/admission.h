@@ -45,9 +45,10 @@ class Admission {
   // token routes; false: call.response holds the refusal.
   bool admit(Call& call);
 
-  // Before the body of an "Expect: 100-continue" request: what can be decided from the head
-  // without the store (the token and its scope). False: call.response holds the refusal. The
-  // limits and the deny-list are applied when the complete request arrives, as for any other.
+  // The token and its scope, without the store. For a request admitted on its head (Expect:
+  // 100-continue, http::Request::admitted): its limits and deny-list read were decided then, by
+  // admit() or start(); this sets call.principal again when the body has come. False:
+  // call.response holds the refusal (e.g. the token expired while the body was uploaded).
   bool precheck(Call& call);
 
   AdmissionState start(Call& call);

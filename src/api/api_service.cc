@@ -75,42 +75,52 @@ http::Outcome ApiService::handle(const http::Request& request, http::Response& r
   return call.deferred ? http::Outcome::deferred : http::Outcome::done;
 }
 
-namespace {
-// before_body() answers at once: nothing in it defers (admission's precheck never waits for a
-// store), so a deferral would be a bug: its answer is dropped rather than crash the worker.
-class AnswerNow final : public http::RequestContext {
- public:
-  explicit AnswerNow(unsigned worker_index) : worker_index_(worker_index) {}
-  unsigned worker_index() const override { return worker_index_; }
-  http::DeferredReply defer() override {
-    return http::DeferredReply([](http::Response) {});
-  }
-
- private:
-  unsigned worker_index_;
-};
-}  // namespace
-
-// "Expect: 100-continue": the route, the method and the token are judged before the client
-// uploads its body; a refusal is answered, counted and logged like any request.
-bool ApiService::before_body(unsigned worker_index, const http::Request& head,
-                             http::Response& response) {
-  WorkerState& worker = *workers_[worker_index];
-  RequestState& state = worker.request;  // free: handle() is not running on this worker
+// "Expect: 100-continue": the whole admission — route, method, token, scope, the rate limits
+// and the deny-list — is decided before the client uploads its body, waiting for the store when
+// it is asynchronous; a refusal is answered, counted and logged like any request, and an
+// admitted request is not counted again when its body has come (Request::admitted).
+http::Outcome ApiService::before_body(const http::Request& head, http::Response& response,
+                                      http::RequestContext& context) {
+  const unsigned index = context.worker_index();
+  WorkerState& worker = *workers_[index];
+  PendingRequest* pending = asynchronous_store_ ? &pending_[index].take(*this, index) : nullptr;
+  RequestState& state = pending != nullptr ? pending->state : worker.request;
   state.principal = Principal{};
-  AnswerNow context(worker_index);
   Call call = begin_call(head, response, context, worker, state);
-  if (head.method == bhttp::verb::options) return true;
-  if (call.route == Route::not_found) {
-    set_error(response, ApiError::not_found, "Not Found");
-  } else if (!method_allowed(call.route, head.method)) {
-    set_error(response, ApiError::method_not_allowed, "Method Not Allowed");
-    response.add_header("Allow", allow_header(call.route));
-  } else if (admission_.precheck(call)) {
-    return true;
+  AdmissionState verdict = AdmissionState::refused;
+  if (head.method == bhttp::verb::options) {
+    verdict = AdmissionState::admitted;
+  } else if (route_allowed(call)) {
+    if (pending != nullptr) {
+      pending->before_body = true;
+      await_for(call, *pending);
+      verdict = admission_.start(call);
+    } else {
+      verdict = admission_.admit(call) ? AdmissionState::admitted : AdmissionState::refused;
+    }
   }
-  finish(call);
-  return false;
+  if (verdict == AdmissionState::awaiting_store) {
+    await_store(call, *pending);
+  } else if (verdict == AdmissionState::admitted) {
+    response.status = 100;
+  } else {
+    finish(call);
+  }
+  if (pending != nullptr) pending_[index].drop(*pending);
+  return call.deferred ? http::Outcome::deferred : http::Outcome::done;
+}
+
+// The store answered a head-only admission: 100 (the headers admission set go with the final
+// answer) or the refusal, through the deferred reply.
+void ApiService::answer_before_body(Call& call, PendingRequest& pending, AdmissionState state) {
+  if (state == AdmissionState::awaiting_store) return await_store(call, pending);
+  if (state == AdmissionState::admitted) {
+    pending.response.status = 100;
+  } else {
+    finish(call);
+  }
+  http::DeferredReply reply = std::move(*pending.reply);
+  reply.send(std::move(pending.response));
 }
 
 // A request's id, client address and route: what every answer to it needs.
@@ -158,31 +168,50 @@ void ApiService::resolve_client(const http::Request& request, RequestState& stat
 
 Route ApiService::resolve_route(Call& call) const {
   Route route = match_static_route(call.request.path());
+  // With an admin listener, /metrics lives there only (AdminService).
+  if (route == Route::metrics && !config_.public_metrics) return Route::not_found;
   if (route == Route::not_found && parts_.inference) {
     route = parts_.inference->match(call);
   }
   return route;
 }
 
+bool ApiService::route_allowed(Call& call) {
+  if (call.route == Route::not_found) {
+    set_error(call.response, ApiError::not_found, "Not Found");
+    return false;
+  }
+  if (!method_allowed(call.route, call.request.method)) {
+    set_error(call.response, ApiError::method_not_allowed, "Method Not Allowed");
+    call.response.add_header("Allow", allow_header(call.route));
+    return false;
+  }
+  return true;
+}
+
+// What a pending request needs to resume on its worker.
+void ApiService::await_for(Call& call, PendingRequest& pending) {
+  pending.request = &call.request;
+  pending.context = &call.context;
+  pending.route = call.route;
+  pending.model_name = call.model_name;
+  pending.model_version = call.model_version;
+  pending.started = call.started;
+}
+
 void ApiService::route_request(Call& call, PendingRequest* pending) {
   const http::Request& request = call.request;
   if (request.method == bhttp::verb::options) return answer_options(call);
-  if (call.route == Route::not_found) {
-    set_error(call.response, ApiError::not_found, "Not Found");
-    return;
-  }
-  if (!method_allowed(call.route, request.method)) {
-    set_error(call.response, ApiError::method_not_allowed, "Method Not Allowed");
-    call.response.add_header("Allow", allow_header(call.route));
+  if (!route_allowed(call)) return;
+  if (request.admitted) {
+    // Admitted on its head (before_body): counted and checked against the deny-list then. The
+    // token is read again for the principal (from the worker's cache), without a store step.
+    if (admission_.precheck(call)) dispatch(call, route_info(call.route).endpoint);
     return;
   }
   if (pending != nullptr) {
-    pending->request = &call.request;
-    pending->context = &call.context;
-    pending->route = call.route;
-    pending->model_name = call.model_name;
-    pending->model_version = call.model_version;
-    pending->started = call.started;
+    await_for(call, *pending);
+    pending->before_body = false;
     return after_admission_step(call, admission_.start(call), *pending);
   }
   if (!admission_.admit(call)) return;
@@ -231,6 +260,11 @@ void ApiService::continue_admission(PendingRequest& pending,
   pending.state.admission.store_seconds =
       std::chrono::duration<double>(parts_.clock->steady() - pending.asked).count();
   const AdmissionState state = admission_.resume(call, results);
+  if (pending.before_body) {
+    answer_before_body(call, pending, state);
+    pending_[pending.worker].drop(pending);
+    return;
+  }
   after_admission_step(call, state, pending);
   if (state != AdmissionState::awaiting_store) {
     if (!call.deferred) {  // else the endpoint took the answer over (deferred_answer.h)
@@ -249,7 +283,7 @@ void ApiService::dispatch(Call& call, Endpoint endpoint) {
                                          : answer_liveness(call);
     case Endpoint::metrics:
       call.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      call.response.body = metrics_.scrape();
+      call.response.body = metrics_.scrape(ServiceMetrics::Audience::public_port);
       return;
     case Endpoint::docs:
       return call.route == Route::openapi ? docs_.answer_openapi(call) : docs_.answer_docs(call);

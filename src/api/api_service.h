@@ -41,6 +41,10 @@ struct ApiConfig {
   bool access_log = true;
   net::TrustedProxies trusted_proxies;  // empty: forwarding headers ignored
   std::string root_path;  // the prefix an ingress strips (docs links, OpenAPI servers)
+  // False when an admin listener serves /metrics (--admin-port): the public port answers it
+  // 404. True (no admin listener, e.g. a local run): the public port serves it redacted
+  // (ServiceMetrics::Audience::public_port).
+  bool public_metrics = true;
 };
 
 // What the wiring hands the service; optional parts may be null.
@@ -70,8 +74,8 @@ class ApiService final : public http::Handler,
   std::span<const std::string_view> kept_fields() const override;
   http::Outcome handle(const http::Request& request, http::Response& response,
                        http::RequestContext& context) override;
-  bool before_body(unsigned worker_index, const http::Request& head,
-                   http::Response& response) override;
+  http::Outcome before_body(const http::Request& head, http::Response& response,
+                            http::RequestContext& context) override;
   void refused(unsigned worker_index, http::RefusalKind kind, const http::Request& request,
                http::Response& response) override;
   void tick(unsigned worker_index) override;
@@ -93,6 +97,10 @@ class ApiService final : public http::Handler,
                   http::RequestContext& context, WorkerState& worker, RequestState& state);
   Route resolve_route(Call& call) const;
   void route_request(Call& call, PendingRequest* pending);
+  // The request's route and method: false when call.response holds the 404/405.
+  bool route_allowed(Call& call);
+  void await_for(Call& call, PendingRequest& pending);
+  void answer_before_body(Call& call, PendingRequest& pending, AdmissionState state);
   void after_admission_step(Call& call, AdmissionState state, PendingRequest& pending);
   void await_store(Call& call, PendingRequest& pending);
   void continue_admission(PendingRequest& pending,

@@ -23,18 +23,24 @@ void append_degraded(std::string& out, const Readiness& readiness) {
 
 }  // namespace
 
-void answer_liveness(Call& call) { call.response.body.assign("{\"status\":\"ok\"}"); }
+void answer_liveness(Call& call) { answer_liveness(call.response); }
 
 void answer_readiness(Call& call, const Readiness& readiness) {
-  std::string& out = call.response.body;
+  answer_readiness(call.response, readiness);
+}
+
+void answer_liveness(http::Response& response) { response.body.assign("{\"status\":\"ok\"}"); }
+
+void answer_readiness(http::Response& response, const Readiness& readiness) {
+  std::string& out = response.body;
   if (readiness.ready()) {
     out.assign("{\"status\":\"ready\"");
     append_degraded(out, readiness);
     out.push_back('}');
     return;
   }
-  call.response.status = 503;
-  call.response.add_header("Retry-After", "1");
+  response.status = 503;
+  response.add_header("Retry-After", "1");
   out.assign("{\"status\":\"");
   out.append(readiness.draining() ? "draining" : "not_ready");
   out.append("\",\"checks\":{\"model\":");

@@ -48,6 +48,9 @@ struct PendingRequest final : ratelimit::AdmissionWaiter {
   ratelimit::TimePoint asked{};  // when the store step under way was sent
   AdmissionContinuation* continuation = nullptr;
   unsigned holds = 0;
+  // Admitted on its head alone (Expect: 100-continue): the verdict answers the 100 or refuses;
+  // the endpoint runs when the body has come, in a handle() of its own.
+  bool before_body = false;
 
   const ratelimit::AdmissionQuery& admission_query() const override {
     return state.admission.query;

@@ -305,6 +305,23 @@ void merge_family(pm::MetricFamily& into, const pm::MetricFamily& from) {
   }
 }
 
+// What the public port may not show (ServiceMetrics::Audience): the build's commit label, and
+// the auth-failure breakdown by reason, summed into one series without it.
+void redact_for_public(pm::MetricFamily& family) {
+  if (family.name == "smlapi_build_info") {
+    for (pm::ClientMetric& metric : family.metric) {
+      std::erase_if(metric.label, [](const pm::ClientMetric::Label& label) {
+        return label.name == "git_commit";
+      });
+    }
+  } else if (family.name == "smlapi_auth_failures_total") {
+    pm::ClientMetric total;
+    for (const pm::ClientMetric& metric : family.metric)
+      total.counter.value += metric.counter.value;
+    family.metric.assign(1, total);
+  }
+}
+
 }  // namespace
 
 void ServiceMetrics::declare_models(std::span<const std::string_view> models) {
@@ -314,7 +331,7 @@ void ServiceMetrics::declare_models(std::span<const std::string_view> models) {
   }
 }
 
-std::string ServiceMetrics::scrape() const {
+std::string ServiceMetrics::scrape(Audience audience) const {
   std::map<std::string, pm::MetricFamily> merged;
   auto absorb = [&](const pm::Registry& registry) {
     for (pm::MetricFamily& family : registry.Collect()) {
@@ -330,7 +347,10 @@ std::string ServiceMetrics::scrape() const {
   }
   std::vector<pm::MetricFamily> families;
   families.reserve(merged.size());
-  for (auto& [name, family] : merged) families.push_back(std::move(family));
+  for (auto& [name, family] : merged) {
+    if (audience == Audience::public_port) redact_for_public(family);
+    families.push_back(std::move(family));
+  }
   return pm::TextSerializer().Serialize(families);
 }
 

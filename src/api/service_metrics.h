@@ -122,8 +122,13 @@ class ServiceMetrics {
   IdentitySource& lexicon_source() { return lexicon_source_; }  // source="lexicon"
   // Every model's prediction series in every registry, from the first scrape on.
   void declare_models(std::span<const std::string_view> models);
+  // Who reads a scrape. The admin port (cluster-internal, see docs/security.md) sees
+  // everything; the public port, when it serves /metrics at all, sees nothing that helps an
+  // attacker: no git commit (which build to attack) and auth failures without their reason
+  // (which check a forged token failed).
+  enum class Audience { admin, public_port };
   // Text exposition format 0.0.4 of all registries, merged.
-  std::string scrape() const;
+  std::string scrape(Audience audience) const;
 
  private:
   std::vector<std::unique_ptr<WorkerMetrics>> workers_;

@@ -1,4 +1,5 @@
 // `secure-ml-api serve`: the only place where the service is wired together.
+#include "api/admin_service.h"
 #include "api/api_service.h"
 #include "api/credentials_source.h"
 #include "api/federated_access.h"
@@ -107,6 +108,7 @@ class Service {
 
  private:
   void housekeeping();
+  boost::system::result<void, StartupError> start_admin();
   boost::system::result<void, StartupError> start_federation(api::AccessControl& access);
   boost::system::result<void, StartupError> load_models();
   boost::system::result<void, StartupError> start_grpc(unsigned threads);
@@ -139,6 +141,10 @@ class Service {
   std::unique_ptr<http::Server> server_;
   // After server_, so destroyed first: its RPCs run on server_'s workers (--grpc-port).
   std::unique_ptr<grpc_api::GrpcServer> grpc_;
+  // --admin-port: /metrics and the probes on a listener of their own (after server_: it keeps
+  // answering the probes while the public port drains, and stops last).
+  std::unique_ptr<api::AdminService> admin_api_;
+  std::unique_ptr<http::Server> admin_server_;
   bool uses_redis_ = false;
   // Keeps the deny-list mirror current; destroyed (its thread joined) before the rest.
   std::unique_ptr<redis::DenyListMirrorSync> deny_list_sync_;
@@ -366,6 +372,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
   api_config.root_path = config_.root_path;
+  api_config.public_metrics = !config_.admin.has_value();
   api::ApiParts parts{models_, access, tokens, inference, gate, admission_store, clock, {}, {}};
   if (async_store_) {
     parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {
@@ -383,6 +390,7 @@ boost::system::result<void, StartupError> Service::start() {
                         std::to_string(config_.server.port) + ": " + error.code().message()};
   }
   if (auto grpc = start_grpc(threads); !grpc) return grpc.error();
+  if (auto admin = start_admin(); !admin) return admin.error();
   readiness_.set_model_loaded(true);
   housekeeping();
   std::string line;
@@ -396,6 +404,7 @@ boost::system::result<void, StartupError> Service::start() {
       .str("version", kVersion)
       .str("rate_limit_store", uses_redis_ ? "redis" : "memory")
       .str("tls", config_.server.tls ? "on" : "off")
+      .str("metrics", admin_server_ ? "admin port" : "public port, redacted")
       .num("max_connections", server_config.limits.max_connections)
       .num("max_connections_per_client", server_config.limits.max_connections_per_client)
       .num("descriptor_limit", static_cast<long long>(std::min<std::uint64_t>(
@@ -403,6 +412,9 @@ boost::system::result<void, StartupError> Service::start() {
   if (config_.tls_certificate) {  // public facts only: never anything about the key
     startup.str("tls_certificate_subject", config_.tls_certificate->subject)
         .str("tls_certificate_not_after", config_.tls_certificate->not_after);
+  }
+  if (admin_server_) {
+    startup.str("admin_host", config_.admin->host).num("admin_port", admin_server_->port());
   }
   startup.end();
   log_.write(line);
@@ -417,6 +429,19 @@ boost::system::result<void, StartupError> Service::start() {
     api::log_event(log_, "warn", "startup.tls",
                    "the TLS certificate expired on " + config_.tls_certificate->not_after +
                        ": clients will refuse the connection until it is renewed");
+  }
+  return {};
+}
+
+boost::system::result<void, StartupError> Service::start_admin() {
+  if (!config_.admin) return {};
+  admin_api_ = std::make_unique<api::AdminService>(*metrics_, readiness_);
+  admin_server_ = std::make_unique<http::Server>(*config_.admin, *admin_api_);
+  try {
+    admin_server_->start();
+  } catch (const boost::system::system_error& error) {
+    return StartupError{"cannot listen on --admin-host/--admin-port " + config_.admin->host + ":" +
+                        std::to_string(config_.admin->port) + ": " + error.code().message()};
   }
   return {};
 }
@@ -522,7 +547,9 @@ int Service::run_until_stopped(const sigset_t& signals) {
           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - drain_started));
   bool in_time = server_->shutdown(remaining);
   server_.reset();  // connections left at the deadline still call into the API
-  api_.reset();     // flushes the access logs
+  if (admin_server_) admin_server_->shutdown(std::chrono::milliseconds(1000));
+  admin_server_.reset();
+  api_.reset();  // flushes the access logs
   api::log_event(log_, in_time ? "info" : "warn", "shutdown",
                  in_time ? "stopped after finishing in-flight requests"
                          : "stopped at the deadline with requests still in flight");

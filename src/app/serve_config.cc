@@ -4,6 +4,7 @@
 #include "app/descriptor_budget.h"
 
 #include "auth/secure_file.h"
+#include "net/ip_address.h"
 #include "net/trusted_proxies.h"
 #include "redis/tls.h"
 
@@ -43,6 +44,12 @@ const std::vector<OptionSpec>& specs() {
       {"grpc-port", "0",
        "TCP port of the KServe V2 gRPC endpoint (0: off); same auth, limits and TLS as HTTP"},
       {"grpc-host", "", "Address the gRPC endpoint listens on (empty: the --host address)"},
+      {"admin-host", "127.0.0.1",
+       "Address of the admin listener (0.0.0.0 in a pod, where a NetworkPolicy guards it)"},
+      {"admin-port", "",
+       "Port of the admin listener: /metrics (in full) and /healthz, /readyz over plain HTTP, "
+       "its own small connection budget; the public port then answers /metrics 404 (empty: no "
+       "admin listener, the public /metrics shows no git commit nor auth-failure reasons)"},
       {"tls-cert", "",
        "PEM certificate chain, server certificate first; with --tls-key: HTTPS only, with HSTS "
        "(empty: plain HTTP, e.g. behind a TLS-terminating proxy)"},
@@ -419,6 +426,27 @@ void read_federation_options(const ParsedOptions& options, ServeConfig& config, 
   }
 }
 
+// The admin listener's own budget: Prometheus, the kubelet and an operator's curl need a
+// handful of connections; a bound of its own keeps both listeners from starving each other.
+constexpr std::uint32_t kAdminMaxConnections = 16;
+constexpr std::size_t kAdminMaxBodyBytes = 1024;  // nothing it serves takes a body
+
+void read_admin_options(const ParsedOptions& options, ServeConfig& config, Reader& read) {
+  if (options.get("admin-port").empty()) return;
+  http::ServerConfig admin;
+  admin.host = options.get("admin-host");
+  if (!net::parse_ip(admin.host)) read.fail("--admin-host must be an IPv4 or IPv6 address");
+  admin.port = static_cast<std::uint16_t>(read.integer("admin-port", 0, 65535));
+  if (admin.port != 0 && admin.port == config.server.port) {
+    read.fail("--admin-port must differ from --port");
+  }
+  admin.threads = 1;
+  admin.limits.max_connections = kAdminMaxConnections;
+  admin.limits.max_connections_per_client = 0;  // Prometheus and the kubelet share a node
+  admin.limits.max_body_bytes = kAdminMaxBodyBytes;
+  config.admin = std::move(admin);
+}
+
 }  // namespace
 
 std::span<const OptionSpec> serve_options() { return specs(); }
@@ -430,6 +458,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   config.server.host = options.get("host");
   config.server.port = static_cast<std::uint16_t>(read.integer("port", 0, 65535));
   config.server.threads = static_cast<unsigned>(read.integer("threads", 0, 256));
+  read_admin_options(options, config, read);
   http::ServerLimits& limits = config.server.limits;
   // 0 and kAutoPerClient: "auto", derived from RLIMIT_NOFILE at start (descriptor_budget.h).
   limits.max_connections =

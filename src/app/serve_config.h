@@ -37,6 +37,11 @@ struct ServeConfig {
   http::ServerConfig server;  // server.tls is set when --tls-cert/--tls-key are given
   GrpcListenerConfig grpc;
   std::optional<http::TlsCertificateInfo> tls_certificate;  // for the startup log
+  // --admin-port: a second, plain-HTTP listener for /metrics and the probes (api/admin_service.h),
+  // with its own worker and a small connection budget of its own, so a flood of the public port
+  // cannot starve Prometheus or the kubelet. Unset: no admin listener (the public port then
+  // serves a redacted /metrics).
+  std::optional<http::ServerConfig> admin;
   std::size_t max_text_chars = limits::kMaxTextChars;
   std::size_t max_batch_texts = limits::kMaxBatchTexts;
   std::string users_file;

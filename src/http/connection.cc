@@ -99,6 +99,7 @@ void Connection::begin_request() {
   response_.clear();
   parser_.emplace(request_, limits_, worker_.handler().kept_fields());
   continue_sent_ = false;
+  awaiting_admission_ = false;
   timed_out_ = false;
   deferred_ = false;
   phase_ = Phase::idle;
@@ -182,13 +183,14 @@ void Connection::parse_buffered() {
   }
   if (phase_ == Phase::body && request_.expect_continue && !continue_sent_) {
     response_.clear();
-    if (!worker_.handler().before_body(worker_.index(), request_, response_)) {
-      phase_ = Phase::handling;
-      deadline_ = Clock::now() + limits_.write_timeout;
-      response_.close_connection = true;  // the body was never read
-      return finish_response();
+    // Reading nothing while admission decides (it may wait for a store): the client waits for
+    // our 100 or our answer; the handler bounds its own wait, as in dispatch().
+    phase_ = Phase::handling;
+    deadline_ = Clock::time_point::max();
+    awaiting_admission_ = true;
+    if (worker_.handler().before_body(request_, response_, *this) == Outcome::done) {
+      admission_decided();
     }
-    send_continue();
     return;
   }
   read_more();
@@ -198,6 +200,22 @@ void Connection::on_header_complete() {
   phase_ = Phase::body;
   request_.peer_address = peer_address_;
   deadline_ = Clock::now() + limits_.body_timeout;
+}
+
+// before_body()'s verdict, at once or from its deferred reply: 100 and the body, or the answer.
+void Connection::admission_decided() {
+  awaiting_admission_ = false;
+  deferred_ = false;
+  if (response_.status != 100) {
+    deadline_ = Clock::now() + limits_.write_timeout;
+    response_.close_connection = true;  // the body was never read
+    return finish_response();
+  }
+  request_.admitted = true;
+  response_.status = 200;  // the final answer's, with the headers admission set (RateLimit)
+  phase_ = Phase::body;
+  deadline_ = Clock::now() + limits_.body_timeout;
+  send_continue();
 }
 
 void Connection::send_continue() {
@@ -225,6 +243,7 @@ DeferredReply Connection::defer() {
     asio::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
       if (self->phase_ != Phase::handling) return;
       self->response_ = std::move(response);
+      if (self->awaiting_admission_) return self->admission_decided();
       self->finish_response();
     });
   });

@@ -65,6 +65,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void finish_response();
   bool announces_close();
   void write_out(bool keep_alive);
+  void admission_decided();
   void send_continue();
   template <typename Done>
   void write_bytes(boost::asio::const_buffer bytes, Done&& done);
@@ -90,6 +91,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool timed_out_ = false;
   bool continue_sent_ = false;
   bool deferred_ = false;
+  bool awaiting_admission_ = false;  // before_body() has not decided yet
   std::list<Connection*>::iterator registration_;
   std::string client_key_;
 };

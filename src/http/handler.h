@@ -64,12 +64,18 @@ class Handler {
   virtual std::span<const std::string_view> kept_fields() const { return {}; }
   // Called on the connection's worker thread for each complete request.
   virtual Outcome handle(const Request& request, Response& response, RequestContext& context) = 0;
-  // A request sent "Expect: 100-continue" and waits before sending its body: true lets it
-  // (100 Continue); false answers now with `response` (the body is never read, the connection
-  // closes), so a request that would be refused does not make the client upload it first.
-  virtual bool before_body(unsigned /*worker_index*/, const Request& /*head*/,
-                           Response& /*response*/) {
-    return true;
+  // A request sent "Expect: 100-continue" and waits before sending its body: the handler runs
+  // its whole admission on the head. `response.status` 100 lets the body come (100 Continue;
+  // handle() then sees Request::admitted, and `response` keeps the headers set here); any other
+  // status answers now with `response` (the body is never read, the connection closes), so a
+  // request that would be refused — token, scope, rate limit, deny-list — never makes the
+  // client upload it first. A decision that waits (a store round trip) defers as handle() does
+  // (context.defer(), Outcome::deferred); the connection reads nothing until the reply comes,
+  // and the reply's status decides the same way.
+  virtual Outcome before_body(const Request& /*head*/, Response& response,
+                              RequestContext& /*context*/) {
+    response.status = 100;
+    return Outcome::done;
   }
   // The HTTP layer refused a request on its own (malformed, limits, timeouts):
   // fill the error answer, record it. `request` may be partially filled.

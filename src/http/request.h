@@ -41,6 +41,9 @@ struct Request {
   std::array<std::string, kMaxKeptFields> kept;
   unsigned kept_present = 0;  // bit i: kept[i] was sent (possibly empty)
   bool expect_continue = false;
+  // Set by the connection, never by the client: the handler's before_body() admitted this
+  // request before its body was sent (Expect: 100-continue), so handle() must not count it again.
+  bool admitted = false;
   bool has_body = false;
 
   std::string body;
@@ -72,6 +75,7 @@ struct Request {
     version = 11;
     keep_alive = true;
     expect_continue = false;
+    admitted = false;
     has_body = false;
   }
 };

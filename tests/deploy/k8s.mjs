@@ -193,6 +193,11 @@ const MUTATIONS = [
   ['deploy Role bound to another group', /subjects must be exactly Group/, (d) => { findDoc(d, 'RoleBinding', 'secure-ml-api-deployer').subjects[0].name = 'system:masters'; }],
   ['deploy rights as a ClusterRole', /nothing cluster-wide/, (d) => { d.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'deployer' }, rules: [] }); }],
   ['TLS sidecar image back in the pod', /initContainers image docker\.io\/ghostunnel\/ghostunnel:v1\.11\.3-distroless would be rejected by restrict-image-sources/, (d) => { apiPod(d).spec.initContainers = [{ name: 'redis-tls', image: 'docker.io/ghostunnel/ghostunnel:v1.11.3-distroless', restartPolicy: 'Always' }]; }],
+  ['admin port on the public Service', /public Service: no admin port/, (d) => { findDoc(d, 'Service', 'secure-ml-api').spec.ports.push({ name: 'admin', port: 9090, targetPort: 'admin', protocol: 'TCP' }); }],
+  ['ServiceMonitor scrapes the service port', /must reach the admin port|metrics Service/, (d) => { findDoc(d, 'Service', 'secure-ml-api-metrics').spec.ports[0].targetPort = 'http'; }],
+  ['admin port open to the ingress controller', /admin port 9090 ingress must come from monitoring only/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-ingress').spec.ingress[0].ports.push({ port: 9090, protocol: 'TCP' }); }],
+  ['admin listener off in the pod', /SMLAPI_ADMIN_PORT must be 9090/, (d) => { delete d.find((x) => x.kind === 'ConfigMap' && x.data?.SMLAPI_PORT).data.SMLAPI_ADMIN_PORT; }],
+  ['liveness probe on the public port', /livenessProbe port/, (d) => { apiPod(d).spec.containers[0].livenessProbe.httpGet.port = 'http'; }],
   ['Redis egress to another subnet', /ipBlocks/, (d) => { findDoc(d, 'NetworkPolicy', 'secure-ml-api-redis-egress').spec.egress[0].to[0].ipBlock.cidr = '10.99.0.0/16'; }],
 ];
 if (rendered.prod) {

@@ -51,10 +51,11 @@ def make_users_file(path, users=USERS, clients=CLIENTS):
 class Service:
     """A running `secure-ml-api serve` process."""
 
-    def __init__(self, proc, port, workdir, log_path):
+    def __init__(self, proc, port, workdir, log_path, admin_port=None):
         self.proc = proc
         self.pid = proc.pid
         self.port = port
+        self.admin_port = admin_port  # set when started with --admin-port
         self.workdir = workdir
         self.log_path = log_path
         self.base_url = f"http://127.0.0.1:{port}"
@@ -62,6 +63,14 @@ class Service:
 
     def url(self, path):
         return self.base_url + path
+
+    def admin_url(self, path):
+        assert self.admin_port is not None, "started without --admin-port"
+        return f"http://127.0.0.1:{self.admin_port}{path}"
+
+    def metrics_url(self):
+        """Where the full /metrics is: the admin listener when on, else the (redacted) public port."""
+        return self.admin_url("/metrics") if self.admin_port is not None else self.url("/metrics")
 
     def log_lines(self):
         """Every JSON log line written so far (access logs are flushed every ~250 ms)."""
@@ -140,7 +149,7 @@ def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_rea
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=proc_env,
                             preexec_fn=preexec)
     deadline = time.monotonic() + START_TIMEOUT
-    port = None
+    port = admin_port = None
     while time.monotonic() < deadline and port is None:
         if proc.poll() is not None:
             raise AssertionError(f"server exited {proc.returncode}: {log_path.read_text()}")
@@ -151,11 +160,12 @@ def start_service(workdir, *args, env=None, users_file=True, keys=True, wait_rea
                 continue
             if line.get("event") == "startup" and "port" in line:
                 port = line["port"]
+                admin_port = line.get("admin_port")
         time.sleep(0.05)
     if port is None:
         proc.kill()
         raise AssertionError(f"server did not start: {log_path.read_text()}")
-    service = Service(proc, port, workdir, log_path)
+    service = Service(proc, port, workdir, log_path, admin_port)
     if wait_ready:
         try:
             wait_until(lambda: requests.get(service.url("/readyz"), timeout=5).status_code == 200)

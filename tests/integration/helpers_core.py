@@ -303,7 +303,8 @@ def parse_metrics(text):
 
 
 def scrape(svc):
-    r = requests.get(svc.url("/metrics"), timeout=REQUEST_TIMEOUT)
+    """The full exposition: from the admin listener when the service has one."""
+    r = requests.get(svc.metrics_url(), timeout=REQUEST_TIMEOUT)
     assert r.status_code == 200, r.text
     return r.text
 

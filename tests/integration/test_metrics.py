@@ -1,6 +1,8 @@
 """GET /metrics (issue 3): valid Prometheus exposition (promtool), bounded route labels (the route
 template, never the raw path), counters that count, and every metric family the alerts,
-dashboards and canary analysis use present after traffic on every route family."""
+dashboards and canary analysis use present after traffic on every route family. Scraped on the
+admin listener (--admin-port), where the exposition is complete; what the public port shows is
+tests/integration/test_admin_listener.py's."""
 import os
 import shutil
 import subprocess
@@ -41,7 +43,8 @@ RANDOM = uuid.uuid4().hex[:12]
 def busy_service(tmp_path_factory):
     """A service with rate limits on (so the limiter metrics move) after traffic on every route
     family, successes and errors."""
-    svc = start_service(tmp_path_factory.mktemp("metrics"), "--rate-limit-predict", "1/60s+25",
+    svc = start_service(tmp_path_factory.mktemp("metrics"), "--admin-port", "0",
+                        "--rate-limit-predict", "1/60s+25",
                         "--rate-limit-default", "1000/60s+1000",
                         "--rate-limit-token", "1000/60s+1000")
     try:
@@ -108,7 +111,7 @@ def exposition(busy_service):
 
 
 def test_content_type(busy_service):
-    r = requests.get(busy_service.url("/metrics"), timeout=REQUEST_TIMEOUT)
+    r = requests.get(busy_service.admin_url("/metrics"), timeout=REQUEST_TIMEOUT)
     assert r.headers["Content-Type"].startswith("text/plain")
     assert "version=0.0.4" in r.headers["Content-Type"]
 
@@ -246,6 +249,6 @@ def test_metric_names_used_by_alerts_dashboards_and_analysis_exist(busy_service)
         pytest.skip(f"{script} not present")
     if not shutil.which("curl"):
         pytest.skip("curl not installed")
-    result = subprocess.run(["bash", str(script), busy_service.url("/metrics")],
+    result = subprocess.run(["bash", str(script), busy_service.admin_url("/metrics")],
                             capture_output=True, text=True, timeout=60, cwd=str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -20,7 +20,7 @@ from helpers_auth import services_fixture  # noqa: F401 - provides the `services
 
 @pytest.fixture(name="svc")
 def svc_fixture(services):
-    return services()
+    return services("--admin-port", "0")  # auth failures by reason: admin /metrics only
 
 
 def users_file(svc):
@@ -32,7 +32,8 @@ def cli(svc, *args, stdin=""):
 
 
 def metric(svc, name, label):
-    text = requests.get(svc.url("/metrics"), timeout=30).text
+    # Failure reasons are shown on the admin port only (docs/security.md).
+    text = requests.get(svc.metrics_url(), timeout=30).text
     for line in text.splitlines():
         if line.startswith(name + "{") and label in line:
             return float(line.split()[-1])

@@ -210,6 +210,8 @@ class PodRun:
         self.fixtures = fixtures
         self.network = network
         self.port = kube.pod.port("http")
+        # /metrics is served on the admin listener (docs/operations.md, "Admin port").
+        self.admin_port = kube.pod.port("admin")
 
     def http(self, method, path, body=None, headers=None, timeout=5.0):
         return self.network.run(pod_network.http_request, self.port, method, path, body,
@@ -243,7 +245,8 @@ class PodRun:
         up = 0
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            status, body = self.http("GET", "/metrics")
+            status, body = self.network.run(pod_network.http_request, self.admin_port, "GET",
+                                            "/metrics")
             found = re.search(r'^smlapi_redis_connections\{[^}]*state="up"[^}]*\} ([0-9.e+]+)$',
                               body.decode() if isinstance(body, bytes) else body, re.M)
             up = float(found.group(1)) if status == 200 and found else 0

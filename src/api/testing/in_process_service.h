@@ -53,7 +53,7 @@ class InProcessService {
 
   const http::Response& response() const { return response_; }
   const std::string& wire() const { return wire_; }  // the last answer's bytes
-  std::string scrape() const { return metrics_->scrape(); }
+  std::string scrape() const { return metrics_->scrape(ServiceMetrics::Audience::admin); }
   // Every log line written so far (access log when enabled, audit lines always).
   std::vector<std::string> log_lines();
 

@@ -3,7 +3,7 @@
 // overlay and also prove, by mutating a good render, that it can fail.
 import { byKind, findDoc } from './common.mjs';
 
-export const APP = { namespace: 'secure-ml-api', name: 'secure-ml-api', container: 'api', port: 8000 };
+export const APP = { namespace: 'secure-ml-api', name: 'secure-ml-api', container: 'api', port: 8000, adminPort: 9090 };
 export const APP_LABELS = { 'app.kubernetes.io/name': 'secure-ml-api', 'app.kubernetes.io/component': 'api' };
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterPolicy', 'ClusterRole', 'ClusterRoleBinding']);
 // Namespaced objects a cluster admin applies (with the cluster/ kustomization); the
@@ -42,7 +42,7 @@ export const CONTRACT_ENV = new Set(
     'redis-username', 'redis-password-file', 'redis-key-prefix', 'redis-timeout-ms', 'redis-failure-mode',
     'redis-tls', 'redis-tls-ca-file', 'redis-tls-server-name', 'redis-tls-cert-file', 'redis-tls-key-file',
     'rate-limit-default', 'rate-limit-token', 'rate-limit-predict', 'rate-limits', 'trusted-proxies',
-    'cors-origins', 'tls-cert', 'tls-key', 'shutdown-delay', 'shutdown-timeout',
+    'cors-origins', 'tls-cert', 'tls-key', 'shutdown-delay', 'shutdown-timeout', 'admin-host', 'admin-port',
   ].map((f) => `SMLAPI_${f.toUpperCase().replaceAll('-', '_')}`),
 );
 
@@ -266,24 +266,28 @@ export const rules = {
     return v;
   },
 
-  'api: port 8000, liveness /healthz and readiness /readyz on it': (docs) => {
+  // Liveness on the admin port (its own connection budget: a flood of the public port must not
+  // get a healthy pod restarted), readiness on the public port (ready = the clients' port answers).
+  'api: port 8000 and admin port 9090; liveness /healthz on admin, readiness /readyz on http': (docs) => {
     const c = apiPod(docs)?.spec.containers?.find((x) => x.name === APP.container);
     if (!c) return ['api container missing'];
     const v = [];
     const http = c.ports?.find((p) => p.name === 'http');
     if (http?.containerPort !== APP.port || (http.protocol ?? 'TCP') !== 'TCP') v.push('container port "http" must be 8000/TCP');
-    if ((c.ports ?? []).length !== 1) v.push('the api container must expose exactly one port');
-    const probes = { livenessProbe: '/healthz', readinessProbe: '/readyz' };
-    for (const [probe, path] of Object.entries(probes)) {
+    const admin = c.ports?.find((p) => p.name === 'admin');
+    if (admin?.containerPort !== APP.adminPort || (admin.protocol ?? 'TCP') !== 'TCP') v.push('container port "admin" must be 9090/TCP');
+    if ((c.ports ?? []).length !== 2) v.push('the api container must expose exactly two ports (http, admin)');
+    const probes = { livenessProbe: ['/healthz', APP.adminPort], readinessProbe: ['/readyz', APP.port] };
+    for (const [probe, [path, port]] of Object.entries(probes)) {
       const g = c[probe]?.httpGet;
       if (!g) v.push(`${probe} must be an httpGet probe`);
       else {
         if (g.path !== path) v.push(`${probe} path ${g.path} must be ${path}`);
-        if (resolvePort(c, g.port) !== APP.port) v.push(`${probe} port ${g.port} must resolve to ${APP.port}`);
+        if (resolvePort(c, g.port) !== port) v.push(`${probe} port ${g.port} must resolve to ${port}`);
         if ((g.scheme ?? 'HTTP') !== 'HTTP') v.push(`${probe} scheme must be HTTP`);
       }
     }
-    if (c.startupProbe?.httpGet && resolvePort(c, c.startupProbe.httpGet.port) !== APP.port) v.push('startupProbe port must be 8000');
+    if (c.startupProbe?.httpGet && resolvePort(c, c.startupProbe.httpGet.port) !== APP.adminPort) v.push('startupProbe port must be the admin port 9090');
     return v;
   },
 
@@ -294,6 +298,8 @@ export const rules = {
     for (const key of Object.keys(cfg)) if (!CONTRACT_ENV.has(key)) v.push(`${key} is not a serve flag of the service contract`);
     if (cfg.SMLAPI_PORT !== String(APP.port)) v.push('SMLAPI_PORT must be 8000');
     if (cfg.SMLAPI_HOST !== '0.0.0.0') v.push('SMLAPI_HOST must be 0.0.0.0 in a container');
+    if (cfg.SMLAPI_ADMIN_PORT !== String(APP.adminPort)) v.push('SMLAPI_ADMIN_PORT must be 9090 (the admin listener is on in a pod)');
+    if (cfg.SMLAPI_ADMIN_HOST !== '0.0.0.0') v.push('SMLAPI_ADMIN_HOST must be 0.0.0.0 in a pod (the NetworkPolicy guards it)');
     if ('SMLAPI_REDIS_PASSWORD' in cfg) v.push('the Redis password must come from a Secret file, not a ConfigMap');
     const c = apiPod(docs).spec.containers.find((x) => x.name === APP.container);
     for (const e of c.env ?? []) if (e.value && /PASSWORD|SECRET|TOKEN|KEY$/.test(e.name)) v.push(`env ${e.name} carries a literal secret`);
@@ -389,6 +395,25 @@ export const rules = {
         const ok = pod.spec.containers.some((c) => resolvePort(c, port.targetPort ?? port.port) !== undefined);
         if (!ok) v.push(`Service/${s.metadata.name}: targetPort ${port.targetPort} is not a container port`);
       }
+    }
+    return v;
+  },
+
+  // The admin port (full /metrics, the build's commit, auth failures by reason) is reached by
+  // Prometheus through the headless metrics Service only; the Services that carry API traffic
+  // (the stable and canary ones behind the Ingress or Gateway) expose the service port alone.
+  'services: the public Services expose the service port only, the metrics Service the admin port only': (docs) => {
+    const v = [];
+    const c = apiPod(docs)?.spec.containers?.find((x) => x.name === APP.container);
+    if (!c) return ['api container missing'];
+    const sm = byKind(docs, 'ServiceMonitor')[0];
+    for (const s of byKind(docs, 'Service')) {
+      if (!matchesLabels(s.spec.selector ?? {}, APP_LABELS)) continue;
+      const targets = (s.spec.ports ?? []).map((p) => resolvePort(c, p.targetPort ?? p.port));
+      const scraped = sm && matchesLabels(sm.spec.selector?.matchLabels, s.metadata.labels);
+      const want = scraped ? APP.adminPort : APP.port;
+      if (!targets.length || targets.some((t) => t !== want))
+        v.push(`Service/${s.metadata.name}: targets ${targets} must be ${want} only${scraped ? ' (metrics Service)' : ' (public Service: no admin port)'}`);
     }
     return v;
   },
@@ -496,7 +521,7 @@ export const rules = {
         for (const peer of peers ?? []) if (peer.ipBlock?.cidr === '0.0.0.0/0') v.push(`${pod.owner}: ipBlock 0.0.0.0/0`);
       }
       const isApi = matchesLabels(APP_LABELS, pod.labels);
-      const wantIn = isApi ? ['8000/TCP'] : ['6379/TCP'];
+      const wantIn = isApi ? ['8000/TCP', '9090/TCP'] : ['6379/TCP'];
       const wantOut = isApi ? ['53/TCP', '53/UDP', '6379/TCP'] : [];
       const gotIn = [...portsOf(ingress)].sort();
       const gotOut = [...portsOf(egress)].sort();
@@ -506,6 +531,11 @@ export const rules = {
         const sources = ingress.flatMap((r) => r.from ?? []).map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort();
         const edge = ctx.edgeNamespace ?? 'ingress-nginx';
         if (JSON.stringify(sources) !== JSON.stringify([edge, 'monitoring'].sort())) v.push(`api ingress sources ${sources} must be ${edge} and monitoring`);
+        // Each port from its own peer: API traffic from the edge only, the admin port from Prometheus only.
+        const sourcesOf = (port) => ingress.filter((r) => r.ports?.some((p) => p.port === port))
+          .flatMap((r) => r.from ?? []).map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']);
+        if (JSON.stringify(sourcesOf(APP.adminPort)) !== JSON.stringify(['monitoring'])) v.push(`admin port ${APP.adminPort} ingress must come from monitoring only (got ${sourcesOf(APP.adminPort)})`);
+        if (JSON.stringify(sourcesOf(APP.port)) !== JSON.stringify([edge])) v.push(`service port ${APP.port} ingress must come from ${edge} only (got ${sourcesOf(APP.port)})`);
         if (!ingress.flatMap((r) => r.from ?? []).every((f) => f.podSelector?.matchLabels)) v.push('api ingress peers must also select pods');
         const dns = egress.filter((r) => r.ports?.some((p) => p.port === 53));
         if (!dns.every((r) => r.to?.every((t) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && t.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns')))
@@ -530,9 +560,12 @@ export const rules = {
     if (svcs.length !== 1) v.push(`ServiceMonitor must select exactly one Service (got ${svcs.map((s) => s.metadata.name)})`);
     const canary = findDoc(docs, 'Rollout', APP.name)?.spec.strategy?.canary ?? {};
     if (svcs.some((s) => [canary.stableService, canary.canaryService].includes(s.metadata.name))) v.push('ServiceMonitor must not select a Service that Argo Rollouts rewrites');
+    const c = apiPod(docs)?.spec.containers?.find((x) => x.name === APP.container);
     for (const ep of sm.spec.endpoints ?? []) {
       if (ep.path !== '/metrics') v.push('endpoint path must be /metrics');
-      if (!svcs[0]?.spec.ports.some((p) => p.name === ep.port)) v.push(`endpoint port ${ep.port} not on the Service`);
+      const port = svcs[0]?.spec.ports.find((p) => p.name === ep.port);
+      if (!port) v.push(`endpoint port ${ep.port} not on the Service`);
+      else if (c && resolvePort(c, port.targetPort ?? port.port) !== APP.adminPort) v.push(`endpoint port ${ep.port} must reach the admin port ${APP.adminPort} (the public port answers /metrics 404)`);
     }
     if (!(sm.spec.podTargetLabels ?? []).includes('rollouts-pod-template-hash')) v.push('podTargetLabels must include rollouts-pod-template-hash (canary analysis)');
     if (!byKind(docs, 'PrometheusRule').length) v.push('no PrometheusRule');

@@ -161,7 +161,7 @@ class ServiceMetricsTest : public ::testing::Test {
 };
 
 TEST_F(ServiceMetricsTest, CountersOfAllWorkersSum) {
-  Scrape scrape(metrics_.scrape());
+  Scrape scrape(metrics_.scrape(ServiceMetrics::Audience::admin));
   EXPECT_EQ(scrape.value("smlapi_http_requests_total", kPredictOk), 3.0);
   EXPECT_EQ(scrape.value("smlapi_http_requests_total",
                          {{"route", "unmatched"}, {"method", "GET"}, {"status", "404"}}),
@@ -181,7 +181,7 @@ TEST_F(ServiceMetricsTest, CountersOfAllWorkersSum) {
 }
 
 TEST_F(ServiceMetricsTest, GaugesOfAllWorkersSum) {
-  Scrape scrape(metrics_.scrape());
+  Scrape scrape(metrics_.scrape(ServiceMetrics::Audience::admin));
   EXPECT_EQ(scrape.value("smlapi_http_requests_in_flight", {}), 3.0);
   EXPECT_EQ(scrape.value("smlapi_http_connections_active", {}), 1.0);
   EXPECT_EQ(scrape.value("smlapi_redis_up", {}), 1.0);
@@ -189,8 +189,25 @@ TEST_F(ServiceMetricsTest, GaugesOfAllWorkersSum) {
             1.0);
 }
 
+// The public port's scrape tells no forger why its token failed and no attacker which commit
+// runs; the admin port's keeps both (docs/security.md, "Metrics on the admin port").
+TEST_F(ServiceMetricsTest, PublicScrapeHasNoCommitNorFailureReasons) {
+  metrics_.worker(1).auth_failure("bad_signature");
+  Scrape open(metrics_.scrape(ServiceMetrics::Audience::public_port));
+  EXPECT_EQ(open.value("smlapi_build_info", {{"version", "1.2.3"}}), 1.0);
+  EXPECT_EQ(open.value("smlapi_build_info", {{"version", "1.2.3"}, {"git_commit", "abc123"}}),
+            std::nullopt);
+  EXPECT_EQ(open.value("smlapi_auth_failures_total", {}), 2.0);
+  EXPECT_EQ(open.value("smlapi_auth_failures_total", {{"reason", "expired"}}), std::nullopt);
+  EXPECT_EQ(open.text().find("abc123"), std::string::npos);
+  EXPECT_EQ(open.text().find("bad_signature"), std::string::npos);
+  Scrape admin(metrics_.scrape(ServiceMetrics::Audience::admin));
+  EXPECT_EQ(admin.value("smlapi_auth_failures_total", {{"reason", "expired"}}), 1.0);
+  EXPECT_EQ(admin.value("smlapi_auth_failures_total", {{"reason", "bad_signature"}}), 1.0);
+}
+
 TEST_F(ServiceMetricsTest, HistogramsOfAllWorkersSum) {
-  Scrape scrape(metrics_.scrape());
+  Scrape scrape(metrics_.scrape(ServiceMetrics::Audience::admin));
   const std::string duration = "smlapi_http_request_duration_seconds";
   EXPECT_EQ(scrape.value(duration + "_count", kPredictOk), 3.0);
   auto sum = scrape.value(duration + "_sum", kPredictOk);
@@ -211,7 +228,7 @@ TEST_F(ServiceMetricsTest, HistogramsOfAllWorkersSum) {
 }
 
 TEST_F(ServiceMetricsTest, EveryDocumentedFamilyIsPresentOnce) {
-  Scrape scrape(metrics_.scrape());
+  Scrape scrape(metrics_.scrape(ServiceMetrics::Audience::admin));
   for (const char* family :
        {"smlapi_http_requests_total", "smlapi_http_request_duration_seconds",
         "smlapi_http_requests_in_flight", "smlapi_http_request_size_bytes",
@@ -226,8 +243,9 @@ TEST_F(ServiceMetricsTest, EveryDocumentedFamilyIsPresentOnce) {
 }
 
 TEST_F(ServiceMetricsTest, ScrapingTwiceGivesTheSameTotals) {
-  Scrape first(metrics_.scrape());
-  Scrape second(metrics_.scrape());  // merging must not accumulate into the registries
+  Scrape first(metrics_.scrape(ServiceMetrics::Audience::admin));
+  Scrape second(metrics_.scrape(
+      ServiceMetrics::Audience::admin));  // merging must not accumulate into the registries
   EXPECT_EQ(second.value("smlapi_http_requests_total", kPredictOk), 3.0);
   // The process_* families read the process's live state (CPU, memory): compare the service's.
   auto service_part = [](const std::string& text) {
@@ -249,7 +267,7 @@ TEST(ServiceMetrics, DeclaredModelsHaveZeroSeriesBeforeTheirFirstText) {
   ServiceMetrics metrics(2, BuildInfo{"0.0.0", "unknown"});
   const std::vector<std::string_view> models = {"vader", "afinn"};
   metrics.declare_models(models);
-  Scrape scrape(metrics.scrape());
+  Scrape scrape(metrics.scrape(ServiceMetrics::Audience::admin));
   for (const char* model : {"vader", "afinn"}) {
     for (const char* label : {"POSITIVE", "NEGATIVE", "NEUTRAL"}) {
       EXPECT_EQ(scrape.value("smlapi_predictions_total", {{"model", model}, {"label", label}}), 0.0)
@@ -260,7 +278,7 @@ TEST(ServiceMetrics, DeclaredModelsHaveZeroSeriesBeforeTheirFirstText) {
 
 TEST(ServiceMetrics, FreshServiceScrapesWithoutSamplesOfItsOwn) {
   ServiceMetrics metrics(1, BuildInfo{"0.0.0", "unknown"});
-  Scrape scrape(metrics.scrape());
+  Scrape scrape(metrics.scrape(ServiceMetrics::Audience::admin));
   EXPECT_TRUE(scrape.has_family("smlapi_build_info"));
   EXPECT_EQ(scrape.value("smlapi_http_requests_in_flight", {}), 0.0);
 }
@@ -273,7 +291,7 @@ TEST_F(ServiceMetricsTest, PromtoolAcceptsTheScrape) {
   char path[] = "/tmp/smlapi-scrape-XXXXXX";
   int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
-  std::string text = metrics_.scrape();
+  std::string text = metrics_.scrape(ServiceMetrics::Audience::admin);
   ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
   ::close(fd);
   std::string command = std::string(SMLAPI_PROMTOOL) + " check metrics < " + path + " 2>&1";
