@@ -18,8 +18,13 @@ from conftest import BIN, ROOT
 VECTORS = Path(os.environ.get("SMLAPI_VADER_VECTORS")
                or ROOT.parent / "shared" / "vader" / "vectors.tsv")
 
-if not VECTORS.exists():
-    pytest.exit(f"reference vectors not found at {VECTORS}", returncode=77)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def vectors_present():
+    """Exit 77 (CTest's skip) rather than pass with every test skipped."""
+    if not VECTORS.exists():
+        pytest.exit(f"reference vectors not found at {VECTORS}", returncode=77)
 
 
 def unescape(text):
@@ -46,7 +51,7 @@ def read_vectors():
     return vectors
 
 
-VECTOR_LIST = read_vectors()
+VECTOR_LIST = read_vectors() if VECTORS.exists() else []
 
 
 def score(args, data):
