@@ -106,7 +106,8 @@ def test_every_bad_row_is_reported_with_its_row_and_line_and_the_status_is_1():
 
 
 def test_bad_csv_rows_are_reported():
-    data = 'id,text\n1,good\n2,"a,b",extra\n3,"ok"x\n4,"\xe9"\n5,"never closed\n6,bad\n'
+    # row 4: the text is fine, the id is not UTF-8 (every field is checked: it is passed on)
+    data = 'id,text\n1,good\n2,"a,b",extra\n3,"ok"x\n4\xe9,fine\n5,"never closed\n6,bad\n'
     result = score("--format", "csv", "--id-field", "id", data=data.encode("latin-1"))
     assert result.returncode == 1
     rows = jsonl(result)
