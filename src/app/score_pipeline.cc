@@ -47,11 +47,8 @@ std::uint64_t total_input_bytes(const ScoreOptions& options) {
 // The writer thread's work: output in input order, one stderr line per failed row.
 class OrderedWriter {
  public:
-  OrderedWriter(const ScoreJob& job, ChunkQueue& queue, const ScoreReader& reader)
-      : job_(job),
-        queue_(queue),
-        reader_(reader),
-        progress_(true, total_input_bytes(job.options)) {}
+  OrderedWriter(const ScoreJob& job, ChunkQueue& queue)
+      : job_(job), queue_(queue), progress_(true, total_input_bytes(job.options)) {}
 
   void run() {
     std::string header;
@@ -64,7 +61,7 @@ class OrderedWriter {
         write_chunk(*chunk);
         queue_.release(std::move(chunk));
       }
-      progress_.update(summary_.rows, reader_.bytes_read());
+      progress_.update(summary_.rows, bytes_written_);
     }
     progress_.clear();
   }
@@ -83,6 +80,7 @@ class OrderedWriter {
     summary_.rows +=
         stop_here ? chunk.failures.front().row - chunk.rows.front().row : chunk.rows.size();
     summary_.failed += chunk.failures.size();
+    bytes_written_ += chunk.input_bytes;  // the input behind the rows written so far
     if (stop_here) queue_.stop();
   }
 
@@ -111,9 +109,9 @@ class OrderedWriter {
 
   const ScoreJob& job_;
   ChunkQueue& queue_;
-  const ScoreReader& reader_;
   ProgressLine progress_;
   ScoreSummary summary_;
+  std::uint64_t bytes_written_ = 0;
   bool output_error_ = false;
 };
 
@@ -122,7 +120,7 @@ class OrderedWriter {
 ScoreSummary run_score_pipeline(const ScoreJob& job) {
   ChunkQueue queue(kChunksPerWorker * job.threads + 2);
   ScoreReader reader(job.options, queue);
-  OrderedWriter writer(job, queue, reader);
+  OrderedWriter writer(job, queue);
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < job.threads; ++i) {
     workers.emplace_back([&] {

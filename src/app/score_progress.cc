@@ -32,7 +32,7 @@ std::string duration(double seconds) {
 ProgressLine::ProgressLine(bool enabled, std::uint64_t total_bytes)
     : enabled_(enabled && ::isatty(2) == 1), total_bytes_(total_bytes) {}
 
-void ProgressLine::update(std::uint64_t rows, std::uint64_t bytes_read) {
+void ProgressLine::update(std::uint64_t rows, std::uint64_t bytes_done) {
   if (!enabled_) return;
   const auto now = Clock::now();
   if (now - last_ < std::chrono::milliseconds(250)) return;
@@ -42,8 +42,8 @@ void ProgressLine::update(std::uint64_t rows, std::uint64_t bytes_read) {
   int length = std::snprintf(text, sizeof text, "\r%llu rows, %.0f rows/s",
                              static_cast<unsigned long long>(rows), rows / seconds);
   std::string line(text, static_cast<std::size_t>(length));
-  if (total_bytes_ > 0 && bytes_read > 0) {
-    const double share = static_cast<double>(bytes_read) / static_cast<double>(total_bytes_);
+  if (total_bytes_ > 0 && bytes_done > 0) {
+    const double share = static_cast<double>(bytes_done) / static_cast<double>(total_bytes_);
     const double left = share < 1 ? seconds / share - seconds : 0;
     length =
         std::snprintf(text, sizeof text, ", %.0f%%, ETA %s", share * 100, duration(left).c_str());

@@ -14,7 +14,8 @@ class ProgressLine {
   // total_bytes 0: unknown (standard input from a pipe).
   ProgressLine(bool enabled, std::uint64_t total_bytes);
 
-  void update(std::uint64_t rows, std::uint64_t bytes_read);
+  // bytes_done: input bytes behind the rows written so far.
+  void update(std::uint64_t rows, std::uint64_t bytes_done);
   // Before another message on standard error, and at the end.
   void clear();
 

@@ -169,7 +169,6 @@ std::optional<ReadFailure> ScoreReader::read_source(std::size_t index) {
       result = ReadFailure{3, name + ": read error: " + std::strerror(errno)};
       break;
     }
-    bytes_read_.fetch_add(static_cast<std::uint64_t>(got), std::memory_order_relaxed);
     bytes_unsubmitted_ += static_cast<std::uint64_t>(got);
     const std::string_view piece(buffer.data(), static_cast<std::size_t>(got));
     if (got == 0) {

@@ -8,7 +8,6 @@
 #include "tabular/csv_reader.h"
 #include "tabular/line_reader.h"
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,9 +28,6 @@ class ScoreReader : tabular::LineSink, tabular::CsvSink {
   // Reads every input; stops early when the queue is stopped. Closes the queue's input.
   std::optional<ReadFailure> read_all();
 
-  // Input bytes read so far (the progress line reads it from the writer thread).
-  std::uint64_t bytes_read() const { return bytes_read_.load(std::memory_order_relaxed); }
-
  private:
   std::optional<ReadFailure> read_source(std::size_t index);
   void on_line(const tabular::Line& line) override;
@@ -45,7 +41,6 @@ class ScoreReader : tabular::LineSink, tabular::CsvSink {
   const ScoreOptions& options_;
   ChunkQueue& queue_;
   std::unique_ptr<Chunk> chunk_;
-  std::atomic<std::uint64_t> bytes_read_{0};
   std::uint64_t bytes_unsubmitted_ = 0;
 
   // The input being read.

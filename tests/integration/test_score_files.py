@@ -168,3 +168,13 @@ def test_afinn_outputs_and_label():
     rows = jsonl(score("--model", "afinn", data="good\nnot good\n"))
     assert rows == [{"label": "POSITIVE", "score": 3, "comparative": 3.0},
                     {"label": "NEGATIVE", "score": -3, "comparative": -1.5}]
+
+
+def test_help_lists_the_options_and_exit_statuses():
+    result = score("--help")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    for option in ("--format", "--field", "--column", "--id-field", "--keep", "--no-header",
+                   "--output-format", "--output", "--threads", "--on-error", "--lexicon",
+                   "--lexicon-overrides", "--model", "--max-row-bytes", "exit status"):
+        assert option in text, option
