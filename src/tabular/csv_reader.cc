@@ -14,7 +14,7 @@ void CsvReader::fail(RowError error) {
 
 void CsvReader::append(std::string_view bytes) {
   if (error_ == RowError::row_too_long) return;
-  if (buffer_.size() + bytes.size() > max_record_bytes_) {
+  if (buffer_.size() + ends_.size() + bytes.size() > max_record_bytes_) {
     error_ = RowError::row_too_long;  // wins over any other error: the fields are gone
     buffer_.clear();
     buffer_.shrink_to_fit();
@@ -25,8 +25,8 @@ void CsvReader::append(std::string_view bytes) {
 
 void CsvReader::end_field() {
   if (error_ == RowError::row_too_long) return;
-  // Each field costs a slot too: a line of millions of commas is as long as any other.
-  if (buffer_.size() + ends_.size() >= max_record_bytes_) {
+  // Each field costs a byte too: a line of millions of commas is as long as any other.
+  if (ends_.size() >= max_record_bytes_) {
     error_ = RowError::row_too_long;
     buffer_.clear();
     ends_.clear();

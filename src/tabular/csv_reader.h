@@ -52,6 +52,9 @@ class CsvReader {
   // End of the stream: the last record, if it had no line end.
   void finish(CsvSink& sink);
 
+  // Bytes held for the record being read: never more than the limit.
+  std::size_t buffered_bytes() const { return buffer_.size(); }
+
  private:
   enum class State : std::uint8_t {
     field_start,   // nothing of the current field read yet

@@ -34,6 +34,9 @@ class LineReader {
   // End of the stream: the last line, if it had no '\n'.
   void finish(LineSink& sink);
 
+  // Bytes held for a line cut by the end of a piece: never more than the limit (+1 for CR).
+  std::size_t buffered_bytes() const { return pending_.size(); }
+
  private:
   void parse(std::string_view bytes, LineSink& sink);
   void emit(std::string_view text, LineSink& sink);

@@ -150,6 +150,20 @@ TEST(CsvReader, RecordLongerThanTheLimitIsReportedWithoutItsFields) {
               ElementsAre(rec({}, 1, RowError::row_too_long), rec({"x"}, 2)));
 }
 
+TEST(CsvReader, MemoryStaysBoundedOnAnEndlessQuotedField) {
+  CsvReader reader(',', 100);
+  Collector sink;
+  reader.feed("a,\"", sink);
+  const std::string piece(7, 'x');
+  for (int i = 0; i < 1000; ++i) {
+    reader.feed(piece, sink);
+    ASSERT_LE(reader.buffered_bytes(), 100u) << "after " << (i + 1) * piece.size() << " bytes";
+  }
+  reader.feed("\"\nnext\n", sink);
+  reader.finish(sink);
+  EXPECT_THAT(sink.records, ElementsAre(rec({}, 1, RowError::row_too_long), rec({"next"}, 2)));
+}
+
 TEST(Columns, NameFirstThenOneBasedIndex) {
   const std::vector<std::string_view> header{"id", "text", "2"};
   EXPECT_EQ(resolve_column("text", header, 3), 1u);

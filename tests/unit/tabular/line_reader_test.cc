@@ -71,5 +71,17 @@ TEST(LineReader, LongLineIsReportedOnceAndReadingGoesOn) {
   EXPECT_THAT(sink.lines, ElementsAre("1:ok", "<too long 2>", "3:end"));
 }
 
+TEST(LineReader, MemoryStaysBoundedOnAnEndlessLine) {
+  LineReader reader(100);
+  Collector sink;
+  const std::string piece(7, 'x');
+  for (int i = 0; i < 1000; ++i) {
+    reader.feed(piece, sink);
+    ASSERT_LE(reader.buffered_bytes(), 101u) << "after " << (i + 1) * piece.size() << " bytes";
+  }
+  reader.feed("\nnext\n", sink);
+  EXPECT_THAT(sink.lines, ElementsAre("<too long 1>", "2:next"));
+}
+
 }  // namespace
 }  // namespace smlapi::tabular
