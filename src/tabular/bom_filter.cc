@@ -26,4 +26,10 @@ BomFilter::Pieces BomFilter::filter(std::string_view piece) noexcept {
   return {{}, {}};  // the piece was a BOM prefix: hold it until the next piece decides
 }
 
+std::string_view BomFilter::finish() noexcept {
+  if (done_) return {};
+  done_ = true;
+  return matched_ == kBom.size() ? std::string_view{} : kBom.substr(0, matched_);
+}
+
 }  // namespace smlapi::tabular

@@ -17,6 +17,8 @@ class BomFilter {
 
   // The bytes to parse out of the next piece of the stream: replay, then rest.
   Pieces filter(std::string_view piece) noexcept;
+  // At the end of the stream: the bytes still held back (a stream that is just "\xEF\xBB").
+  std::string_view finish() noexcept;
 
  private:
   std::uint8_t matched_ = 0;  // BOM bytes seen so far at the start

@@ -142,6 +142,7 @@ void CsvReader::parse(std::string_view bytes, CsvSink& sink) {
 }
 
 void CsvReader::finish(CsvSink& sink) {
+  parse(bom_.finish(), sink);
   switch (state_) {
     case State::quoted:
       fail(RowError::unterminated_quote);

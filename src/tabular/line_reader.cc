@@ -51,6 +51,7 @@ void LineReader::emit(std::string_view text, LineSink& sink) {
 }
 
 void LineReader::finish(LineSink& sink) {
+  parse(bom_.finish(), sink);
   if (!pending_.empty() || too_long_) emit(pending_, sink);
   pending_.clear();
   too_long_ = false;

@@ -5,6 +5,7 @@
 #include "tabular/csv_reader.h"
 #include "tabular/row_writer.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -65,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const char delimiter = (data[0] & 1) != 0 ? '\t' : ',';
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   const auto whole = read(input, delimiter, input.size(), false);
-  FUZZ_CHECK(read(input, delimiter, input.size() / 2 + (data[0] >> 1) % 7, false) == whole);
+  const std::size_t cut = std::min(input.size(), input.size() / 2 + (data[0] >> 1) % 7);
+  FUZZ_CHECK(read(input, delimiter, cut, false) == whole);
   FUZZ_CHECK(read(input, delimiter, 0, true) == whole);
   std::uint64_t line = 0;
   for (const Record& record : whole) {
@@ -87,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         smlapi::tabular::append_csv_field(written, record.fields[i]);
       }
       if (written.empty()) continue;  // one empty field: a blank line, no record
+      if (written.starts_with("\xEF\xBB\xBF")) continue;  // a BOM at a stream's start is dropped
       CsvReader reader(',', kMaxRecord * 4);
       Collector sink;
       reader.feed(written, sink);

@@ -111,6 +111,9 @@ TEST(CsvReader, ByteOrderMarkIsDroppedOnlyAtTheStart) {
   expect_split_invariant("\xEF\xBB\xBFtext,id\nhi,1\n");
   // Two bytes of a BOM and then something else: all of it is data.
   EXPECT_THAT(read_all("\xEF\xBBx\n"), ElementsAre(rec({"\xEF\xBBx"}, 1)));
+  // A stream that is only the start of a BOM: those bytes are data too.
+  EXPECT_THAT(read_all("\xEF"), ElementsAre(rec({"\xEF"}, 1)));
+  EXPECT_THAT(read_all("\xEF\xBB\xBF"), ElementsAre());
   expect_split_invariant("\xEF\xBBx,y\n");
 }
 

@@ -39,6 +39,7 @@ TEST(LineReader, ByteOrderMarkIsDropped) {
   EXPECT_THAT(read_all("\xEF\xBB\xBF{\"text\":\"hi\"}\nx\n"),
               ElementsAre("1:{\"text\":\"hi\"}", "2:x"));
   EXPECT_THAT(read_all("\xEF\xBB\n"), ElementsAre("1:\xEF\xBB"));
+  EXPECT_THAT(read_all("\xEF\xBB"), ElementsAre("1:\xEF\xBB"));
 }
 
 TEST(LineReader, SameLinesWhereverThePiecesAreCut) {
