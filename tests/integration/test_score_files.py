@@ -178,3 +178,12 @@ def test_help_lists_the_options_and_exit_statuses():
                    "--output-format", "--output", "--threads", "--on-error", "--lexicon",
                    "--lexicon-overrides", "--model", "--max-row-bytes", "exit status"):
         assert option in text, option
+
+
+def test_a_row_longer_than_the_limit_is_a_reported_row_and_reading_goes_on():
+    data = "good\n" + "x" * 5000 + "\nbad\n"
+    result = score("--max-row-bytes", "100", data=data)
+    assert result.returncode == 1
+    assert [row.get("error", row.get("label")) for row in jsonl(result)] == [
+        "POSITIVE", "row_too_long", "NEGATIVE"]
+    assert b"row 2 (line 2): row_too_long" in result.stderr
