@@ -13,6 +13,8 @@
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
 #   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token token_client predict_limiter
 #                            predict_redis redis_stalled grpc
+#                            score_file (not in the default list: `score` on a generated
+#                            10 M-row JSON-lines file, bench/score/run.sh; BENCH_SCORE_ROWS)
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -274,11 +276,23 @@ print_table() {
     }' "$RESULTS"
 }
 
+# The file-scoring scenario runs no server: bench/score/run.sh prints its own table.
+run_score_file() {
+  BENCH_BUILD=0 BENCH_BINARY=$BIN "$ROOT/bench/score/run.sh" >"$WORK/score_file.txt" \
+    || { log "bench: score_file failed"; FAILED=1; }
+}
+
 main() {
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   check_tools
   build
   check_binary
+  if [[ $SCENARIOS == score_file ]]; then
+    run_score_file
+    cat "$WORK/score_file.txt"
+    exit "$FAILED"
+  fi
+  want score_file && run_score_file
   make_credentials
   export BENCH_BATCH_TEXTS=$BATCH_TEXTS
   local base=(--rate-limits off)
@@ -356,6 +370,10 @@ main() {
   print_table
   echo
   printf '%s\n' "${READY_NOTES[@]}"
+  if want score_file && [[ -s $WORK/score_file.txt ]]; then
+    echo
+    cat "$WORK/score_file.txt"
+  fi
   if (( FAILED )); then
     echo "bench: FAILED: errors above (wrk output in $WORK when BENCH_KEEP=1)" >&2
     exit 1

@@ -1,0 +1,133 @@
+#include "tabular/row_writer.h"
+
+#include "common/json_writer.h"
+
+#include <cmath>
+
+namespace smlapi::tabular {
+
+void append_csv_field(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  out.push_back('"');
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+namespace {
+
+void append_output(std::string& out, const OutputColumn& column, double value) {
+  if (column.integer && std::isfinite(value)) {
+    json::append_integer(out, static_cast<long long>(value));
+  } else {
+    json::append_number(out, value);
+  }
+}
+
+}  // namespace
+
+void RowWriter::begin(std::string& out) const {
+  if (format_ != OutputFormat::csv) return;
+  for (const std::string& name : layout_.passthrough) {
+    append_csv_field(out, name);
+    out.push_back(',');
+  }
+  out.append("label");
+  for (const OutputColumn& column : layout_.outputs) {
+    out.push_back(',');
+    append_csv_field(out, column.name);
+  }
+  for (const std::string& name : layout_.extra) {
+    out.push_back(',');
+    append_csv_field(out, name);
+  }
+  out.append(",error\n");
+}
+
+void RowWriter::passthrough_json(std::string& out, std::span<const FieldValue> values) const {
+  for (std::size_t i = 0; i < layout_.passthrough.size(); ++i) {
+    json::append_string(out, layout_.passthrough[i]);
+    out.push_back(':');
+    switch (values[i].kind) {
+      case FieldValue::Kind::missing:
+        out.append("null");
+        break;
+      case FieldValue::Kind::text:
+        json::append_string(out, values[i].bytes);
+        break;
+      case FieldValue::Kind::json:
+        out.append(values[i].bytes);
+        break;
+    }
+    out.push_back(',');
+  }
+}
+
+void RowWriter::passthrough_csv(std::string& out, std::span<const FieldValue> values) const {
+  for (std::size_t i = 0; i < layout_.passthrough.size(); ++i) {
+    append_csv_field(out, values[i].bytes);  // missing: empty
+    out.push_back(',');
+  }
+}
+
+void RowWriter::scored(std::string& out, std::span<const FieldValue> passthrough,
+                       std::string_view label, std::span<const double> outputs,
+                       std::span<const std::string_view> extra_json) const {
+  if (format_ == OutputFormat::csv) {
+    passthrough_csv(out, passthrough);
+    out.append(label);
+    for (std::size_t i = 0; i < layout_.outputs.size(); ++i) {
+      out.push_back(',');
+      append_output(out, layout_.outputs[i], outputs[i]);
+    }
+    for (std::string_view json : extra_json) {
+      out.push_back(',');
+      append_csv_field(out, json);
+    }
+    out.append(",\n");
+    return;
+  }
+  out.push_back('{');
+  passthrough_json(out, passthrough);
+  out.append("\"label\":\"");
+  out.append(label);
+  out.push_back('"');
+  for (std::size_t i = 0; i < layout_.outputs.size(); ++i) {
+    out.push_back(',');
+    json::append_string(out, layout_.outputs[i].name);
+    out.push_back(':');
+    append_output(out, layout_.outputs[i], outputs[i]);
+  }
+  for (std::size_t i = 0; i < extra_json.size(); ++i) {
+    out.push_back(',');
+    json::append_string(out, layout_.extra[i]);
+    out.push_back(':');
+    out.append(extra_json[i]);
+  }
+  out.append("}\n");
+}
+
+void RowWriter::failed(std::string& out, std::span<const FieldValue> passthrough,
+                       std::string_view error) const {
+  if (format_ == OutputFormat::csv) {
+    passthrough_csv(out, passthrough);
+    // label, outputs and extra fields empty
+    out.append(layout_.outputs.size() + layout_.extra.size(), ',');
+    out.push_back(',');
+    append_csv_field(out, error);
+    out.push_back('\n');
+    return;
+  }
+  out.push_back('{');
+  passthrough_json(out, passthrough);
+  out.append("\"error\":");
+  json::append_string(out, error);
+  out.append("}\n");
+}
+
+}  // namespace smlapi::tabular
