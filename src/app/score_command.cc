@@ -45,6 +45,11 @@ boost::system::result<tabular::OutputLayout, ScoreUsageError> output_layout(
     layout.outputs.push_back({output.name, output.datatype == model::Datatype::int64});
     taken.insert(output.name);
   }
+  if (options.explain) {
+    // As /predict with "explain": true answers them (docs/model.md), one JSON value each.
+    layout.extra = {"coverage", "warnings", "explanation"};
+    taken.insert(layout.extra.begin(), layout.extra.end());
+  }
   for (const std::string& name : layout.passthrough) {
     if (!taken.insert(name).second) {
       return ScoreUsageError{"the output already has a field '" + name +

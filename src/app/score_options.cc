@@ -16,6 +16,7 @@ const std::string_view kScoreUsage =
     "  --model NAME  --lexicon FILE  --lexicon-overrides FILE\n"
     "  --threads N (default: cores)   --on-error skip|fail (default: skip)\n"
     "  --max-row-bytes N (default: 16777216)\n"
+    "  --explain                      add coverage, warnings and explanation (docs/model.md)\n"
     "exit status: 0 all rows scored, 1 rows failed, 2 usage, 3 input/output error\n";
 
 namespace {
@@ -112,6 +113,8 @@ boost::system::result<ScoreOptions, ScoreUsageError> parse_score_options(
       options.help = true;
     } else if (arg == "--no-header") {
       options.header = false;
+    } else if (arg == "--explain") {
+      options.explain = true;
     } else {
       std::string name = arg, value;
       if (const auto equals = arg.find('='); arg.starts_with("--") && equals != std::string::npos) {

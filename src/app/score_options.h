@@ -31,6 +31,7 @@ struct ScoreOptions {
   ModelOptions model_options;
   unsigned threads = 0;    // --threads; 0: one per core
   bool fail_fast = false;  // --on-error fail
+  bool explain = false;    // --explain: coverage, warnings and explanation columns
   std::size_t max_row_bytes = std::size_t{16} << 20;
   bool help = false;
 };

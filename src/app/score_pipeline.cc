@@ -124,7 +124,8 @@ ScoreSummary run_score_pipeline(const ScoreJob& job) {
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < job.threads; ++i) {
     workers.emplace_back([&] {
-      ChunkScorer scorer(job.model, job.writer, job.json_fields, job.options.fail_fast);
+      ChunkScorer scorer(job.model, job.writer, job.json_fields, job.options.fail_fast,
+                         job.options.explain);
       while (auto chunk = queue.take_work()) {
         scorer.score(*chunk);
         queue.complete(std::move(chunk));

@@ -1,5 +1,8 @@
 #include "app/score_worker.h"
 
+#include "common/json_writer.h"
+#include "model/language_check.h"
+
 #include <algorithm>
 
 namespace smlapi::app {
@@ -8,11 +11,12 @@ using tabular::FieldValue;
 using tabular::RowError;
 
 ChunkScorer::ChunkScorer(const model::Model& model, const tabular::RowWriter& writer,
-                         const tabular::JsonFields& json_fields, bool fail_fast)
+                         const tabular::JsonFields& json_fields, bool fail_fast, bool explain)
     : model_(model),
       writer_(writer),
       json_fields_(json_fields),
       fail_fast_(fail_fast),
+      explain_(explain),
       scorer_(model.make_scorer()),
       outputs_(model.info().outputs.size()),
       json_values_(json_fields.size()),
@@ -64,16 +68,36 @@ std::optional<RowError> ChunkScorer::read_row(const Chunk& chunk, const ChunkRow
   return std::nullopt;
 }
 
+// Scores `text` into outputs_; with --explain also its coverage, warnings and explanation.
+bool ChunkScorer::score_text(std::string_view text) {
+  if (!explain_) return scorer_->score(text, outputs_);
+  model::Reading reading;
+  explanation_.clear();
+  if (!scorer_->explain(text, outputs_, reading, explanation_)) return false;
+  const model::LanguageCheck check = model::check_language(text, reading);
+  coverage_.clear();
+  json::append_number(coverage_, check.coverage);
+  warnings_.clear();
+  model::append_warnings_json(warnings_, check.warnings);
+  return true;
+}
+
 void ChunkScorer::score(Chunk& chunk) {
   for (const ChunkRow& row : chunk.rows) {
     std::string_view text;
     std::optional<RowError> error = read_row(chunk, row, text);
-    if (!error && !scorer_->score(text, outputs_)) error = RowError::invalid_utf8;
+    if (!error && !score_text(text)) error = RowError::invalid_utf8;
     if (error) {
       if (fail_fast_ && chunk.failures.empty()) chunk.output_before_failure = chunk.output.size();
       chunk.failures.push_back(RowFailure{row.row, row.line, *error});
       if (fail_fast_) return;  // nothing after the first failure is written
       writer_.failed(chunk.output, passthrough_, tabular::to_string(*error));
+      continue;
+    }
+    if (explain_) {
+      const std::string_view extra[] = {coverage_, warnings_, explanation_};
+      writer_.scored(chunk.output, passthrough_, model::to_string(model_.label(outputs_)),
+                     outputs_, extra);
       continue;
     }
     writer_.scored(chunk.output, passthrough_, model::to_string(model_.label(outputs_)), outputs_,

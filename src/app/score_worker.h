@@ -22,7 +22,7 @@ class ChunkScorer {
  public:
   // `json_fields` reads JSON lines: the text first, then the passed-through fields.
   ChunkScorer(const model::Model& model, const tabular::RowWriter& writer,
-              const tabular::JsonFields& json_fields, bool fail_fast);
+              const tabular::JsonFields& json_fields, bool fail_fast, bool explain = false);
 
   void score(Chunk& chunk);
 
@@ -30,6 +30,7 @@ class ChunkScorer {
   // The row's text and passed-through values (in passthrough_), or why there are none.
   std::optional<tabular::RowError> read_row(const Chunk& chunk, const ChunkRow& row,
                                             std::string_view& text);
+  bool score_text(std::string_view text);
   std::optional<tabular::RowError> read_csv_row(const Chunk& chunk, const ChunkRow& row,
                                                 std::string_view& text);
 
@@ -37,6 +38,10 @@ class ChunkScorer {
   const tabular::RowWriter& writer_;
   const tabular::JsonFields& json_fields_;
   bool fail_fast_;
+  bool explain_;
+  std::string explanation_;  // scratch: the row's explanation, coverage and warnings as JSON
+  std::string coverage_;
+  std::string warnings_;
   std::unique_ptr<model::Scorer> scorer_;
   std::vector<double> outputs_;
   simdjson::ondemand::parser parser_;

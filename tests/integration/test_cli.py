@@ -69,7 +69,7 @@ def test_score_matches_the_api(service):
 def test_score_invalid_utf8_line_reports_and_continues():
     data = b"I love it\n\xff\xfe not utf-8\nI hate it\n"
     result = subprocess.run([BIN, "score"], input=data, capture_output=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # rows failed (docs/scoring-files.md)
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert len(out) == 3
     assert out[0]["compound"] > 0
@@ -100,8 +100,9 @@ def test_score_with_the_second_model():
     result = cli("score", "--model", "afinn", stdin="good\nnot good\ntable\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert out == [{"score": 3, "comparative": 3.0}, {"score": -3, "comparative": -1.5},
-                   {"score": 0, "comparative": 0.0}], out
+    assert out == [{"label": "POSITIVE", "score": 3, "comparative": 3.0},
+                   {"label": "NEGATIVE", "score": -3, "comparative": -1.5},
+                   {"label": "NEUTRAL", "score": 0, "comparative": 0.0}], out
 
 
 def test_score_refuses_an_unknown_model():

@@ -187,3 +187,29 @@ def test_a_row_longer_than_the_limit_is_a_reported_row_and_reading_goes_on():
     assert [row.get("error", row.get("label")) for row in jsonl(result)] == [
         "POSITIVE", "row_too_long", "NEGATIVE"]
     assert b"row 2 (line 2): row_too_long" in result.stderr
+
+
+def test_explain_adds_coverage_warnings_and_an_explanation_that_adds_up():
+    texts = "The book was kind of good.\nVERY GOOD!!! but terrible\nСегодня хорошая погода\n:)\n"
+    plain = jsonl(score(data=texts))
+    result = score("--explain", "--threads", "2", data=texts)
+    assert result.returncode == 0, result.stderr
+    explained = jsonl(result)
+    scores = ("label", "neg", "neu", "pos", "compound")
+    # Explaining never changes a score.
+    assert [{k: row[k] for k in scores} for row in explained] == plain
+    for row in explained:
+        assert 0.0 <= row["coverage"] <= 1.0 and isinstance(row["warnings"], list)
+        explanation = row["explanation"]
+        # The contributions add up to the sum the normalisation starts from (docs/model.md).
+        total = 0.0
+        for token in explanation["tokens"]:
+            total += token["valence"]
+        assert abs(total - explanation["word_sum"]) < 1e-9, explanation
+        assert abs(explanation["word_sum"] + explanation["punctuation"]["valence"]
+                   - explanation["sum"]) < 1e-9, explanation
+    assert "non_latin_script" in explained[2]["warnings"]
+    # CSV output: the same three columns, JSON in their cells.
+    rows = list(csv.DictReader(io.StringIO(
+        score("--explain", "--output-format", "csv", data=texts).stdout.decode())))
+    assert json.loads(rows[0]["explanation"]) == explained[0]["explanation"]
