@@ -96,8 +96,8 @@ void ChunkScorer::score(Chunk& chunk) {
     }
     if (explain_) {
       const std::string_view extra[] = {coverage_, warnings_, explanation_};
-      writer_.scored(chunk.output, passthrough_, model::to_string(model_.label(outputs_)),
-                     outputs_, extra);
+      writer_.scored(chunk.output, passthrough_, model::to_string(model_.label(outputs_)), outputs_,
+                     extra);
       continue;
     }
     writer_.scored(chunk.output, passthrough_, model::to_string(model_.label(outputs_)), outputs_,
