@@ -3,6 +3,7 @@
 #include "api/content_type.h"
 #include "api/errors.h"
 #include "api/predict_request.h"
+#include "api/request_tracing.h"
 #include "api/worker_state.h"
 #include "common/json_writer.h"
 #include "model/output_json.h"
@@ -114,11 +115,14 @@ void PredictEndpoints::predict(Call& call) const {
   auto scoring = find_model(call, model_name);
   if (!scoring) return;
   const auto& [scored, scorer, fragments, values] = *scoring;
+  ChildSpan scoring_span(call.state.trace, "model.score");
+  scoring_span.add("smlapi.model", scored.info().name);
   if (!scorer.score(*text, values)) {  // unreachable after JSON's UTF-8 check
     set_validation_error(call.response, invalid_utf8({"body", "text"}));
     return;
   }
   const model::Label label = scored.label(values);
+  scoring_span.end();
   worker.metrics.prediction(scored.info().name, label);
   std::string& out = call.response.body;
   out.push_back('{');
@@ -150,6 +154,9 @@ void PredictEndpoints::predict_batch(Call& call) const {
   out.append(fragments.model);
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
+  ChildSpan scoring_span(call.state.trace, "model.score");
+  scoring_span.add("smlapi.model", scored.info().name);
+  scoring_span.add("smlapi.texts", static_cast<std::int64_t>(worker.texts.size()));
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {
     if (!scorer.score(worker.texts[i], values)) {
       call.response.body.clear();

@@ -14,6 +14,7 @@
 #include "app/model_catalog.h"
 #include "app/redis_link_monitor.h"
 #include "app/serve_config.h"
+#include "app/trace_export.h"
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
 #include "federation/jwks_fetcher.h"
@@ -126,6 +127,8 @@ class Service {
   std::unique_ptr<RedisLinkMonitor> link_monitor_;
   std::shared_ptr<redis::AsyncAdmissionStore> async_store_;
   std::uint64_t reconnects_counted_ = 0;
+  // Before api_: its exporter thread sends what the workers queued until api_ is gone.
+  std::unique_ptr<TraceExport> trace_export_;
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
   bool uses_redis_ = false;
@@ -280,6 +283,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.access_log = config_.access_log;
   api_config.trusted_proxies = std::move(*proxies);
   api_config.root_path = config_.root_path;
+  api_config.trace_sample_ratio = config_.tracing.sample_ratio;
   api::ApiParts parts{*models, access, tokens, inference, gate, admission_store, clock, {}, {}};
   if (async_store_) {
     parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {
@@ -289,6 +293,9 @@ boost::system::result<void, StartupError> Service::start() {
   }
   api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
                                            *metrics_, readiness_, log_);
+  trace_export_ =
+      TraceExport::start(config_.tracing, threads, kVersion, metrics_->process_registry());
+  if (trace_export_) api_->export_spans_to(trace_export_->sink());
   server_ = std::make_unique<http::Server>(server_config, *api_);
   try {
     server_->start();
@@ -368,6 +375,7 @@ void Service::reload_files(bool force) {
 // files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
   reload_files(false);
+  if (trace_export_) trace_export_->update_metrics();
   if (memory_store_) {
     const std::uint64_t evicted = memory_store_->failure_evictions();
     metrics_->login_counter_evictions().Increment(

@@ -59,15 +59,22 @@ void OtlpExporter::run() {
   bool running = true;
   while (running) {
     running = wait(config_.poll_interval);
-    // Everything queued now, batch by batch; on the way out, one last pass.
+    // Everything queued now, batch by batch; on the way out, one last pass, in which a batch
+    // the collector does not take at the first attempt ends the export (a dead collector must
+    // not hold the shutdown for a timeout per batch).
+    bool delivering = true;
     while (queue_->drain(batch, config_.max_batch_spans) > 0) {
-      export_batch(batch);
+      if (delivering) {
+        delivering = export_batch(batch) || running;
+      } else {
+        failed_spans_.fetch_add(batch.size(), std::memory_order_relaxed);
+      }
       batch.clear();
     }
   }
 }
 
-void OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
+bool OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
   std::string body;
   tracing::encode_otlp_json(config_.resource, batch, body);
   auto backoff = config_.first_backoff;
@@ -75,7 +82,7 @@ void OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
     const Attempt outcome = post(body);
     if (outcome == Attempt::delivered) {
       exported_.fetch_add(batch.size(), std::memory_order_relaxed);
-      return;
+      return true;
     }
     if (outcome == Attempt::give_up || attempt >= config_.max_attempts || !wait(backoff)) break;
     retries_.fetch_add(1, std::memory_order_relaxed);
@@ -83,6 +90,7 @@ void OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
   }
   failed_batches_.fetch_add(1, std::memory_order_relaxed);
   failed_spans_.fetch_add(batch.size(), std::memory_order_relaxed);
+  return false;
 }
 
 // One POST on a new connection, bounded by config_.timeout (the resolver by the io_context's

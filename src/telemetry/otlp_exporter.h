@@ -52,7 +52,7 @@ class OtlpExporter {
  private:
   enum class Attempt : std::uint8_t { delivered, retry, give_up };
   void run();
-  void export_batch(const std::vector<tracing::SpanRecord>& batch);
+  bool export_batch(const std::vector<tracing::SpanRecord>& batch);  // false: given up
   Attempt post(const std::string& body) const;
   bool wait(std::chrono::milliseconds duration);  // false once stopping
 

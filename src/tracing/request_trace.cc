@@ -8,10 +8,30 @@
 
 namespace smlapi::tracing {
 
+namespace {
+// A child's id from the server span's (random) id and the child's index: SplitMix64's output
+// mix, a bijection, so the children's ids are as unique as the server span's and cost no call
+// to the worker's generator (the hashing pool has none).
+SpanId child_span_id(const SpanId& parent, std::size_t index) {
+  std::uint64_t z = 0;
+  std::memcpy(&z, parent.bytes.data(), sizeof z);
+  z += 0x9E3779B97F4A7C15ull * (index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  SpanId id;
+  std::memcpy(id.bytes.data(), &z, sizeof z);
+  if (!id.valid()) id.bytes[7] = 1;
+  return id;
+}
+}  // namespace
+
 SpanRecord* RequestTrace::start_child(std::string_view name, SpanKind kind,
                                       std::uint64_t now_unix_nanos) {
   if (!recording || child_count == kMaxChildSpans) return nullptr;
-  SpanRecord& span = children[child_count++];
+  SpanRecord& span = children[child_count];
+  span.span_id = child_span_id(span_id, child_count);
+  ++child_count;
   span.trace_id = trace_id;
   span.parent_id = span_id;
   span.kind = kind;

@@ -59,8 +59,13 @@ TEST_F(RequestTraceTest, ChildrenParentToTheServerSpan) {
   ASSERT_NE(child, nullptr);
   EXPECT_EQ(child->parent_id, trace.span_id);
   EXPECT_EQ(child->trace_id, trace.trace_id);
+  EXPECT_TRUE(child->span_id.valid());
+  EXPECT_NE(child->span_id, trace.span_id);
   for (std::size_t i = 1; i < kMaxChildSpans; ++i) {
-    EXPECT_NE(trace.start_child("x", SpanKind::internal, 1), nullptr);
+    const SpanRecord* other = trace.start_child("x", SpanKind::internal, 1);
+    ASSERT_NE(other, nullptr);
+    EXPECT_NE(other->span_id, child->span_id);
+    EXPECT_NE(other->span_id, trace.span_id);
   }
   EXPECT_EQ(trace.start_child("x", SpanKind::internal, 1), nullptr) << "bounded";
 }
