@@ -13,8 +13,9 @@
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
 #   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token token_client predict_limiter
 #                            predict_redis redis_stalled predict_traced
-#                            (predict_traced: predict with every request traced and exported
-#                            over OTLP to an nginx sink that answers 200 and discards)
+#                            (predict_traced: predict with tracing exported over OTLP to an
+#                            nginx sink that answers 200 and discards)
+#   BENCH_TRACE_SAMPLE_RATIO=1.0  predict_traced's --trace-sample-ratio (1.0: every request)
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -215,11 +216,14 @@ start_trace_sink() {
   wait_until_ready "$SINK_PORT" /readyz "$SINK_PID" || die "trace sink did not start"
 }
 
-# predict with tracing on: every request sampled (a root trace, ratio 1.0) and its three spans
-# (server, admission, scoring) exported in batches; the CPU per request compared with predict's.
+# predict with tracing on: root traces sampled at BENCH_TRACE_SAMPLE_RATIO, each sampled
+# request's three spans (server, admission, scoring) exported in batches; the CPU per request
+# compared with predict's (same flags, no --otlp-endpoint: ids made and propagated, nothing
+# recorded).
 measure_predict_traced() {
   start_trace_sink
-  start_bench_server traced "$@" --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces"
+  start_bench_server traced "$@" --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces" \
+    --trace-sample-ratio "${BENCH_TRACE_SAMPLE_RATIO:-1.0}"
   measure predict_traced predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
     "$SERVER_RSS_IDLE" "$SERVER_PID"
   local exported
