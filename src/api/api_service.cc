@@ -135,9 +135,9 @@ Call ApiService::begin_call(const http::Request& request, http::Response& respon
                             http::RequestContext& context, WorkerState& worker,
                             RequestState& state) {
   worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
-  tracing::begin_request_trace(
-      kept_field(request, KeptField::traceparent), kept_field(request, KeptField::tracestate),
-      tracer_, trace_ids_[worker.index], 0, state.trace);
+  tracing::begin_request_trace(kept_field(request, KeptField::traceparent),
+                               kept_field(request, KeptField::tracestate), tracer_,
+                               trace_ids_[worker.index], 0, state.trace);
   if (state.trace.recording) state.trace.start_unix_nanos = unix_nanos();  // unsampled: no clock
   resolve_client(request, state);
   Call call{request,
