@@ -12,9 +12,12 @@
 #   BENCH_ALG=HS256          signing algorithm of the bench key (HS256|EdDSA|ES256|RS256)
 #   BENCH_BATCH_TEXTS=100    texts per /predict/batch request
 #   BENCH_SCENARIOS="..."    subset of: nginx healthz predict batch token token_client predict_limiter
-#                            predict_redis redis_stalled grpc
+#                            predict_redis redis_stalled grpc predict_traced
+#                            (predict_traced: predict with tracing exported over OTLP to an
+#                            nginx sink that answers 200 and discards)
 #                            score_file (not in the default list: `score` on a generated
 #                            10 M-row JSON-lines file, bench/score/run.sh; BENCH_SCORE_ROWS)
+#   BENCH_TRACE_SAMPLE_RATIO=1.0  predict_traced's --trace-sample-ratio (1.0: every request)
 #   BENCH_BUILD=1            0: skip the build and use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #   BENCH_KEEP=0             1: keep the temporary directory (logs, wrk output)
@@ -27,7 +30,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 SERVER_THREADS=${BENCH_SERVER_THREADS:-0}
 ALG=${BENCH_ALG:-HS256}
 BATCH_TEXTS=${BENCH_BATCH_TEXTS:-100}
-SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token token_client predict_limiter predict_redis redis_stalled grpc}
+SCENARIOS=${BENCH_SCENARIOS:-nginx healthz predict batch token token_client predict_limiter predict_redis redis_stalled grpc predict_traced}
 BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
 GRPC_LOAD=${BENCH_GRPC_LOAD:-$ROOT/build/bench/grpc/grpc_load}
 WRK_DIR=$ROOT/bench/wrk
@@ -232,6 +235,39 @@ build() {
     || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
 }
 
+# An OTLP receiver that accepts every batch and discards it: nginx's `return 200` (the same
+# template as the ceiling). Its CPU is not the service's, so it is not counted.
+start_trace_sink() {
+  local prefix=$WORK/trace-sink
+  SINK_PORT=$(free_port)
+  mkdir -p "$prefix"
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$SINK_PORT|g" "$ROOT/bench/nginx/nginx.conf.template" \
+    >"$prefix/nginx.conf"
+  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$prefix/stdout.log" 2>&1 &
+  SINK_PID=$!
+  STARTED_PIDS+=("$SINK_PID")
+  wait_until_ready "$SINK_PORT" /readyz "$SINK_PID" || die "trace sink did not start"
+}
+
+# predict with tracing on: root traces sampled at BENCH_TRACE_SAMPLE_RATIO, each sampled
+# request's three spans (server, admission, scoring) exported in batches; the CPU per request
+# compared with predict's (same flags, no --otlp-endpoint: ids made and propagated, nothing
+# recorded).
+measure_predict_traced() {
+  start_trace_sink
+  start_bench_server traced "$@" --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces" \
+    --trace-sample-ratio "${BENCH_TRACE_SAMPLE_RATIO:-1.0}"
+  measure predict_traced predict.lua "$(server_url /predict)" "$CONNECTIONS" "$WRK_THREADS" 1 \
+    "$SERVER_RSS_IDLE" "$SERVER_PID"
+  local exported
+  exported=$(curl -s "$(server_url /metrics)" | awk '/^smlapi_trace_spans_exported_total/ {print $2}')
+  local dropped
+  dropped=$(curl -s "$(server_url /metrics)" | awk '/^smlapi_trace_spans_dropped_total/ {s += $2} END {print s + 0}')
+  READY_NOTES+=("predict_traced   spans exported: ${exported:-0}, dropped: ${dropped:-0}")
+  stop_server
+  stop_pid "$SINK_PID"
+}
+
 check_tools() {
   local tool
   for tool in wrk nginx curl python3 awk; do
@@ -363,6 +399,7 @@ main() {
     stop_server
     stop_pid "$REDIS_PID"
   fi
+  want predict_traced && measure_predict_traced "${base[@]}"
 
   echo
   print_machine

@@ -4,10 +4,13 @@
 #include "api/health_endpoint.h"
 #include "api/inference_endpoints.h"
 #include "api/kept_fields.h"
+#include "api/request_tracing.h"
 #include "api/static_assets.h"
 #include "api/token_endpoints.h"
 #include "net/client_address.h"
 #include "net/ip_address.h"
+
+#include <openssl/rand.h>
 
 #include <chrono>
 
@@ -16,6 +19,16 @@ namespace smlapi::api {
 namespace bhttp = boost::beast::http;
 
 namespace {
+
+// Ids must be unique across replicas and restarts, not secret: one seed from the system's
+// random source per worker generator.
+std::array<std::uint64_t, 4> trace_id_seed() {
+  std::array<std::uint64_t, 4> seed{};
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), sizeof seed) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  return seed;
+}
 
 bool method_allowed(Route route, bhttp::verb method) {
   const RouteInfo& info = route_info(route);
@@ -48,7 +61,14 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
                                                metrics_.worker(i));
     if (parts_.access) parts_.access->attach(*state);
     workers_.push_back(std::move(state));
+    trace_ids_.emplace_back(trace_id_seed());
   }
+  tracer_.root_sample_ratio = config_.trace_sample_ratio;
+}
+
+void ApiService::export_spans_to(std::shared_ptr<tracing::SpanSink> sink) {
+  spans_ = std::move(sink);
+  tracer_.export_spans = spans_ != nullptr;
 }
 
 ApiService::~ApiService() {
@@ -128,6 +148,10 @@ Call ApiService::begin_call(const http::Request& request, http::Response& respon
                             http::RequestContext& context, WorkerState& worker,
                             RequestState& state) {
   worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
+  tracing::begin_request_trace(kept_field(request, KeptField::traceparent),
+                               kept_field(request, KeptField::tracestate), tracer_,
+                               trace_ids_[worker.index], 0, state.trace);
+  if (state.trace.recording) state.trace.start_unix_nanos = unix_nanos();  // unsampled: no clock
   resolve_client(request, state);
   Call call{request,
             response,
@@ -212,14 +236,18 @@ void ApiService::route_request(Call& call, PendingRequest* pending) {
   if (pending != nullptr) {
     await_for(call, *pending);
     pending->before_body = false;
+    open_span(call.state.trace, "admission");
     return after_admission_step(call, admission_.start(call), *pending);
   }
+  ChildSpan admission(call.state.trace, "admission");
   if (!admission_.admit(call)) return;
+  admission.end();
   dispatch(call, route_info(call.route).endpoint);
 }
 
 // With an asynchronous store: wait for the step the admission asked for, or answer.
 void ApiService::after_admission_step(Call& call, AdmissionState state, PendingRequest& pending) {
+  if (state != AdmissionState::awaiting_store) close_span(call.state.trace, "admission");
   if (state == AdmissionState::awaiting_store) return await_store(call, pending);
   if (state == AdmissionState::admitted) dispatch(call, route_info(call.route).endpoint);
 }
@@ -232,6 +260,7 @@ void ApiService::await_store(Call& call, PendingRequest& pending) {
     call.deferred = true;
   }
   pending_[pending.worker].hold(pending);
+  open_span(pending.state.trace, "admission.store", tracing::SpanKind::client);
   pending.asked = parts_.clock->steady();
   parts_.admission_store->run_async(pending.worker, pending);
 }
@@ -257,6 +286,10 @@ Call ApiService::resumed_call(PendingRequest& pending) {
 void ApiService::continue_admission(PendingRequest& pending,
                                     const ratelimit::AdmissionResults& results) {
   Call call = resumed_call(pending);
+  // The asynchronous store is Redis': one pipelined round trip.
+  if (auto* store = close_span(pending.state.trace, "admission.store")) {
+    store->add("db.system.name", "redis");
+  }
   pending.state.admission.store_seconds =
       std::chrono::duration<double>(parts_.clock->steady() - pending.asked).count();
   const AdmissionState state = admission_.resume(call, results);
@@ -316,7 +349,8 @@ void ApiService::add_cors_headers(std::string_view origin, http::Response& respo
   if (!origin_allowed(origin)) return;
   response.add_header("Access-Control-Allow-Origin", origin);
   response.add_header("Access-Control-Expose-Headers",
-                      "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate");
+                      "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate, "
+                      "traceresponse");
 }
 
 // CORS preflight for configured origins; otherwise a plain answer with Allow.
@@ -344,6 +378,7 @@ struct AccessRecord {
   std::string_view user;  // empty when unauthenticated
   std::size_t bytes_in;
   ratelimit::TimePoint started;
+  const tracing::RequestTrace& trace;
 };
 
 // Records the request's metrics and, when `log` is given, appends its access-log line.
@@ -364,7 +399,16 @@ void record_request(WorkerMetrics& metrics, std::string* log, const AccessRecord
       .num("bytes_out", static_cast<long long>(response.body.size()))
       .str("client", record.client);
   if (!record.user.empty()) line.str("user", record.user);
+  const TraceIdsText ids(record.trace);
+  line.str("trace_id", ids.trace()).str("span_id", ids.span());
   line.end();
+}
+
+// The trace this answer belongs to, for the caller (W3C Trace Context Level 2's traceresponse).
+void add_traceresponse(const tracing::RequestTrace& trace, http::Response& response) {
+  char text[tracing::kTraceParentLength];
+  trace.format_traceresponse(text);
+  response.add_header("traceresponse", std::string_view(text, sizeof text));
 }
 
 }  // namespace
@@ -373,6 +417,12 @@ void ApiService::finish(Call& call) {
   http::Response& response = call.response;
   WorkerState& worker = call.worker;
   response.add_header("X-Request-ID", call.state.request_id);
+  add_traceresponse(call.state.trace, response);
+  submit_request_spans(
+      spans_.get(), worker.index, call.state.trace,
+      {to_string(method_label(call.request.method)),
+       call.route == Route::not_found ? std::string_view() : route_info(call.route).template_path,
+       call.request.path(), call.client_address, response.status});
   add_cors_headers(call.request.origin, response);
   AccessRecord record{
       call.route,
@@ -381,7 +431,8 @@ void ApiService::finish(Call& call) {
       call.client_address,
       call.principal != nullptr ? std::string_view(call.principal->subject) : std::string_view(),
       call.request.body.size(),
-      call.started};
+      call.started,
+      call.state.trace};
   record_request(worker.metrics, worker.log.enabled() ? &worker.log.buffer() : nullptr, record,
                  parts_.clock->steady(), response);
   if (worker.log.enabled()) worker.log.line_done();
@@ -389,9 +440,13 @@ void ApiService::finish(Call& call) {
 
 void ApiService::complete(const RequestRecord& snapshot, http::Response& response) {
   response.add_header("X-Request-ID", snapshot.request_id);
+  add_traceresponse(snapshot.trace, response);
+  submit_request_spans(spans_.get(), tracing::SpanSink::kBackgroundThread, snapshot.trace,
+                       {to_string(snapshot.method), route_info(snapshot.route).template_path,
+                        snapshot.path, snapshot.client, response.status});
   add_cors_headers(snapshot.origin, response);
   AccessRecord record{snapshot.route, snapshot.method,   snapshot.request_id, snapshot.client,
-                      snapshot.user,  snapshot.bytes_in, snapshot.started};
+                      snapshot.user,  snapshot.bytes_in, snapshot.started,    snapshot.trace};
   std::string line;
   {
     // Several pool threads complete at once; the background metrics' series

@@ -22,6 +22,8 @@
 #include "api/worker_state.h"
 #include "http/handler.h"
 #include "net/trusted_proxies.h"
+#include "tracing/ids.h"
+#include "tracing/request_trace.h"
 
 #include <chrono>
 #include <functional>
@@ -45,6 +47,7 @@ struct ApiConfig {
   // 404. True (no admin listener, e.g. a local run): the public port serves it redacted
   // (ServiceMetrics::Audience::public_port).
   bool public_metrics = true;
+  double trace_sample_ratio = 1.0;  // root traces recorded (with a span sink)
 };
 
 // What the wiring hands the service; optional parts may be null.
@@ -88,6 +91,8 @@ class ApiService final : public http::Handler,
   // Completes a deferred answer from any thread: headers, metrics, access log.
   void complete(const RequestRecord& record, http::Response& response) override;
   void count(const std::function<void(WorkerMetrics&)>& record) override;
+  // Sampled requests' spans go to `sink` from now on (before the server starts).
+  void export_spans_to(std::shared_ptr<tracing::SpanSink> sink);
 
  private:
   void resolve_client(const http::Request& request, RequestState& state) const;
@@ -127,6 +132,9 @@ class ApiService final : public http::Handler,
   bool asynchronous_store_ = false;
   std::vector<PendingPool> pending_;  // by worker
   std::mutex background_mutex_;       // the background metrics' series caches are not thread-safe
+  tracing::TracerConfig tracer_;
+  std::vector<tracing::IdGenerator> trace_ids_;  // by worker
+  std::shared_ptr<tracing::SpanSink> spans_;     // null: nothing exported
 };
 
 }  // namespace smlapi::api

@@ -12,7 +12,9 @@ DeferredAnswer::DeferredAnswer(Call& call, std::string user)
               std::move(user),
               call.request.origin,
               call.request.body.size(),
-              call.started},
+              call.started,
+              std::string(call.request.path()),
+              call.state.trace},
       completion_(&call.completion),
       reply_(call.context.defer()) {
   for (const http::Header& header : call.response.headers()) {

@@ -10,6 +10,7 @@
 #include "http/handler.h"
 #include "http/response.h"
 #include "ratelimit/time.h"
+#include "tracing/request_trace.h"
 
 #include <functional>
 #include <string>
@@ -30,6 +31,9 @@ struct RequestRecord {
   std::string origin;
   std::size_t bytes_in;
   ratelimit::TimePoint started;
+  std::string path;  // the server span's url.path
+  tracing::RequestTrace
+      trace;  // the hashing pool adds its span; the server span ends on completion
 };
 
 // Implemented by ApiService; callable from any thread.
@@ -49,6 +53,7 @@ class DeferredAnswer {
   DeferredAnswer(Call& call, std::string user);
 
   const RequestRecord& record() const { return record_; }
+  tracing::RequestTrace& trace() { return record_.trace; }
   void count(const std::function<void(WorkerMetrics&)>& record) { completion_->count(record); }
   // Completes and sends the answer; once only.
   void send(http::Response response);

@@ -13,11 +13,14 @@ namespace smlapi::api {
 enum class KeptField : std::size_t {
   request_id,                       // X-Request-ID: echoed and logged when well-formed
   inference_header_content_length,  // OIP binary tensor data extension (oip/binary_extension.h)
+  traceparent,                      // W3C Trace Context (api/request_tracing.h)
+  tracestate,
   count_
 };
 
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(KeptField::count_)>
-    kKeptFieldNames = {"x-request-id", "inference-header-content-length"};
+    kKeptFieldNames = {"x-request-id", "inference-header-content-length", "traceparent",
+                       "tracestate"};
 static_assert(kKeptFieldNames.size() <= http::kMaxKeptFields);
 
 inline std::string_view kept_field(const http::Request& request, KeptField field) {

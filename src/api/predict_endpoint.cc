@@ -3,6 +3,7 @@
 #include "api/content_type.h"
 #include "api/errors.h"
 #include "api/predict_request.h"
+#include "api/request_tracing.h"
 #include "api/worker_state.h"
 #include "common/json_writer.h"
 #include "model/language_check.h"
@@ -113,6 +114,8 @@ void PredictEndpoints::predict(Call& call) const {
   auto scoring = find_model(call, options.model);
   if (!scoring) return;
   const auto& [scored, scorer, fragments, values] = *scoring;
+  ChildSpan scoring_span(call.state.trace, "model.score");
+  scoring_span.add("smlapi.model", scored.info().name);
   std::string explanation;
   model::LanguageCheck check;
   if (!score_one(scorer, *text, options.explain, values, explanation, check)) {
@@ -121,6 +124,7 @@ void PredictEndpoints::predict(Call& call) const {
     return;
   }
   const model::Label label = scored.label(values);
+  scoring_span.end();
   worker.metrics.prediction(scored.info().name, label);
   std::string& out = call.response.body;
   out.push_back('{');
@@ -153,6 +157,9 @@ void PredictEndpoints::predict_batch(Call& call) const {
   out.append(fragments.model);
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
+  ChildSpan scoring_span(call.state.trace, "model.score");
+  scoring_span.add("smlapi.model", scored.info().name);
+  scoring_span.add("smlapi.texts", static_cast<std::int64_t>(worker.texts.size()));
   std::string explanation;
   model::LanguageCheck check;
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {

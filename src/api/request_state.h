@@ -9,6 +9,7 @@
 #include "api/plan_policies.h"
 #include "auth/token_verifier.h"
 #include "ratelimit/admission_store.h"
+#include "tracing/request_trace.h"
 
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,7 @@ struct RequestState {
   Principal principal;         // valid once admission authenticated the caller
   bool authenticated = false;
   AdmissionProgress admission;
+  tracing::RequestTrace trace;  // its trace, and the child spans recorded so far
 };
 
 }  // namespace smlapi::api

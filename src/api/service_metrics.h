@@ -100,6 +100,8 @@ class ServiceMetrics {
   // Recording from threads that are not workers (e.g. the hashing pool).
   WorkerMetrics& background() { return *background_; }
   prometheus::Gauge& redis_up() { return *redis_up_; }
+  // Where process-wide series of other components register (e.g. span export).
+  prometheus::Registry& process_registry() { return *process_; }
   // The workers' pipelined Redis connections (sampled once a second by the wiring).
   struct RedisLinks {
     prometheus::Gauge* up;         // connections whose link is up

@@ -4,6 +4,7 @@
 #include "api/deferred_answer.h"
 #include "api/errors.h"
 #include "api/form_body.h"
+#include "api/request_tracing.h"
 #include "api/worker_state.h"
 #include "auth/names.h"
 #include "auth/scopes.h"
@@ -192,7 +193,10 @@ void TokenEndpoints::token(Call& call) {
   if (grant.client_credentials) {
     auto store = parts_.credentials->current();
     if (auth::CredentialAuthenticator::uses_keyed_check(*store, grant.name, grant.secret)) {
+      ChildSpan hashing(call.state.trace, "credential.hash");
+      hashing.add("smlapi.hash", "hmac-sha256");
       const auto principal = authenticator_.authenticate_client(*store, grant.name, grant.secret);
+      hashing.end();
       finish_grant(
           grant, principal, call.client_address, call.state.request_id,
           [&call](const std::function<void(WorkerMetrics&)>& record) {
@@ -218,10 +222,13 @@ void TokenEndpoints::token(Call& call) {
 void TokenEndpoints::run_grant(Grant grant) {
   http::Response response;
   auto store = parts_.credentials->current();
+  DeferredAnswer& answer = *grant.answer;
+  ChildSpan hashing(answer.trace(), "credential.hash");  // on the hashing pool
+  hashing.add("smlapi.hash", "argon2id");
   const auto principal = grant.client_credentials
                              ? authenticator_.authenticate_client(*store, grant.name, grant.secret)
                              : authenticator_.authenticate_user(*store, grant.name, grant.secret);
-  DeferredAnswer& answer = *grant.answer;
+  hashing.end();
   const RequestRecord& record = answer.record();
   finish_grant(
       grant, principal, record.client, record.request_id,

@@ -16,6 +16,7 @@
 #include "app/model_catalog.h"
 #include "app/redis_link_monitor.h"
 #include "app/serve_config.h"
+#include "app/trace_export.h"
 #include "auth/key_directory.h"
 #include "auth/memory_revocation_store.h"
 #include "federation/jwks_fetcher.h"
@@ -137,6 +138,8 @@ class Service {
   std::unique_ptr<RedisLinkMonitor> link_monitor_;
   std::shared_ptr<redis::AsyncAdmissionStore> async_store_;
   std::uint64_t reconnects_counted_ = 0;
+  // Before api_: its exporter thread sends what the workers queued until api_ is gone.
+  std::unique_ptr<TraceExport> trace_export_;
   std::unique_ptr<api::ApiService> api_;
   std::unique_ptr<http::Server> server_;
   // After server_, so destroyed first: its RPCs run on server_'s workers (--grpc-port).
@@ -373,6 +376,7 @@ boost::system::result<void, StartupError> Service::start() {
   api_config.trusted_proxies = std::move(*proxies);
   api_config.root_path = config_.root_path;
   api_config.public_metrics = !config_.admin.has_value();
+  api_config.trace_sample_ratio = config_.tracing.sample_ratio;
   api::ApiParts parts{models_, access, tokens, inference, gate, admission_store, clock, {}, {}};
   if (async_store_) {
     parts.worker_started = [store = async_store_](unsigned worker, boost::asio::io_context& io) {
@@ -382,6 +386,9 @@ boost::system::result<void, StartupError> Service::start() {
   }
   api_ = std::make_unique<api::ApiService>(std::move(api_config), std::move(parts), threads,
                                            *metrics_, readiness_, log_);
+  trace_export_ =
+      TraceExport::start(config_.tracing, threads, kVersion, metrics_->process_registry());
+  if (trace_export_) api_->export_spans_to(trace_export_->sink());
   server_ = std::make_unique<http::Server>(server_config, *api_);
   try {
     server_->start();
@@ -492,6 +499,7 @@ std::string Service::lexicon_files() const {
 // files on update), Redis health for readiness and metrics.
 void Service::housekeeping() {
   reload_files(false);
+  if (trace_export_) trace_export_->update_metrics();
   if (memory_store_) {
     const std::uint64_t evicted = memory_store_->failure_evictions();
     metrics_->login_counter_evictions().Increment(

@@ -38,7 +38,7 @@ const std::vector<OptionSpec>& specs() {
   const ServeConfig defaults;
   const http::ServerLimits& limits = defaults.server.limits;
   const api::RateLimitPolicies& policies = defaults.policies;
-  static const std::vector<OptionSpec> kSpecs = {
+  static const std::vector<OptionSpec> kSpecs = with_tracing_options({
       {"host", "127.0.0.1", "Address to listen on (0.0.0.0 in containers)"},
       {"port", "8000", "TCP port to listen on (0: any free port)"},
       {"grpc-port", "0",
@@ -157,7 +157,7 @@ const std::vector<OptionSpec>& specs() {
       {"shutdown-timeout", text(defaults.shutdown_timeout),
        "Then let in-flight requests finish for at most this long"},
       {"access-log", "on", "on or off: one JSON line per request on stdout"},
-  };
+  });
   return kSpecs;
 }
 
@@ -559,6 +559,7 @@ boost::system::result<ServeConfig, OptionError> make_serve_config(
   config.shutdown_delay = read.duration("shutdown-delay", std::chrono::minutes(5));
   config.shutdown_timeout = read.duration("shutdown-timeout", std::chrono::minutes(5));
   config.access_log = read.on_off("access-log");
+  if (auto wrong = read_tracing_config(options, config.tracing)) read.fail(std::move(*wrong));
   // Last, so a typo elsewhere is reported without touching the key file.
   if (!read.error) configure_tls(options, now, config, read);
   if (!read.error) configure_grpc(options, config, read);

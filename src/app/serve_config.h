@@ -5,6 +5,7 @@
 
 #include "api/rate_limit_gate.h"
 #include "app/options.h"
+#include "app/tracing_config.h"
 #include "auth/federation/trusted_issuer.h"
 #include "auth/token_issuer.h"
 #include "auth/token_verifier.h"
@@ -76,6 +77,7 @@ struct ServeConfig {
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool access_log = true;
+  TracingConfig tracing;  // --otlp-*, --trace-sample-ratio (app/tracing_config.h)
 };
 
 std::span<const OptionSpec> serve_options();

@@ -131,7 +131,7 @@ def test_cors_is_off_by_default(service, token):
     assert "Access-Control-Allow-Methods" not in preflight.headers
 
 
-CORS_EXPOSED = "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate"
+CORS_EXPOSED = "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate, traceresponse"
 
 
 def test_cors_allow_list(fresh_service):

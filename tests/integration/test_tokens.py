@@ -44,7 +44,7 @@ def svc(keyed):
 
 
 def without_request_id(headers):
-    return {k.lower(): v for k, v in headers.items() if k.lower() not in ("x-request-id", "date")}
+    return {k.lower(): v for k, v in headers.items() if k.lower() not in ("x-request-id", "date", "traceresponse")}
 
 
 # ---- success shape ------------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+// The API's side of tracing: the clock spans are stamped with, child spans that end themselves,
+// the server span's attributes (OpenTelemetry's HTTP semantic conventions) and the hand-over of
+// a finished request's spans to the exporter's queue. Everything here is a no-op for a request
+// that is not recorded (not sampled, or no --otlp-endpoint), which is the cost that matters.
+#pragma once
+
+#include "tracing/request_trace.h"
+#include "tracing/span.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace smlapi::api {
+
+// Wall-clock nanoseconds since the Unix epoch (OTLP's span times).
+std::uint64_t unix_nanos();
+
+// A child span of the request's server span, ended (stamped) on destruction or by end().
+class ChildSpan {
+ public:
+  ChildSpan(tracing::RequestTrace& trace, std::string_view name,
+            tracing::SpanKind kind = tracing::SpanKind::internal);
+  ~ChildSpan() { end(); }
+  ChildSpan(const ChildSpan&) = delete;
+  ChildSpan& operator=(const ChildSpan&) = delete;
+
+  void add(std::string_view key, std::string_view value) {
+    if (span_ != nullptr) span_->add(key, value);
+  }
+  void add(std::string_view key, std::int64_t value) {
+    if (span_ != nullptr) span_->add(key, value);
+  }
+  void failed() {
+    if (span_ != nullptr) span_->status = tracing::SpanStatus::error;
+  }
+  void end();
+
+ private:
+  tracing::SpanRecord* span_;
+};
+
+// For a span that outlives a function (a request suspended on a store round trip): opened and
+// closed by name; close_span returns the span (null when not recorded) for its attributes.
+void open_span(tracing::RequestTrace& trace, std::string_view name,
+               tracing::SpanKind kind = tracing::SpanKind::internal);
+tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view name);
+
+// What the server span says about the request besides its trace.
+struct ServerSpanFacts {
+  std::string_view method;
+  std::string_view route;  // the route template ("/v2/models/{name}/infer"), empty if unrouted
+  std::string_view path;
+  std::string_view client_address;
+  unsigned status;
+};
+
+// The request's server span and its children to `sink`, when the request is recorded.
+void submit_request_spans(tracing::SpanSink* sink, unsigned worker,
+                          const tracing::RequestTrace& trace, const ServerSpanFacts& facts);
+
+// A log line's "trace_id" and "span_id" (lower-case hex) for `trace`.
+struct TraceIdsText {
+  char trace_id[tracing::kTraceIdHexLength];
+  char span_id[tracing::kSpanIdHexLength];
+  explicit TraceIdsText(const tracing::RequestTrace& trace);
+  std::string_view trace() const { return {trace_id, sizeof trace_id}; }
+  std::string_view span() const { return {span_id, sizeof span_id}; }
+};
+
+}  // namespace smlapi::api

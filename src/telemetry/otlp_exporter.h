@@ -1,0 +1,72 @@
+// The exporter thread: every poll interval it drains the span queue in batches, encodes each as
+// OTLP/JSON and POSTs it to the collector (Boost.Beast, a deadline on every attempt). A batch the
+// collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
+// again after a back-off, a bounded number of times, then given up and counted. The workers never
+// wait for any of this: while the exporter is slow the queue fills, and then spans are dropped
+// and counted (SpanQueue::dropped()).
+#pragma once
+
+#include "telemetry/span_queue.h"
+#include "tracing/otlp_endpoint.h"
+#include "tracing/otlp_headers.h"
+#include "tracing/otlp_json.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace smlapi::telemetry {
+
+struct ExporterConfig {
+  tracing::OtlpEndpoint endpoint;
+  tracing::HeaderList headers;  // secrets: never logged
+  tracing::Resource resource;
+  std::chrono::milliseconds timeout{2'000};  // one attempt: connect, send, answer
+  std::chrono::milliseconds poll_interval{100};
+  std::chrono::milliseconds first_backoff{100};  // doubled on each retry
+  unsigned max_attempts = 3;
+  std::size_t max_batch_spans = 512;
+};
+
+// What the exporter did, for the metrics (read by the wiring once a second).
+struct ExporterTotals {
+  std::uint64_t exported_spans = 0;  // accepted by the collector (2xx)
+  std::uint64_t failed_spans = 0;    // in batches given up
+  std::uint64_t failed_batches = 0;
+  std::uint64_t retries = 0;
+};
+
+class OtlpExporter {
+ public:
+  OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> queue);
+  ~OtlpExporter();  // stops, after one last attempt at what is queued
+  void start();
+  ExporterTotals totals() const;
+
+ private:
+  enum class Attempt : std::uint8_t { delivered, retry, give_up };
+  void run();
+  bool export_batch(const std::vector<tracing::SpanRecord>& batch);  // false: given up
+  Attempt post(const std::string& body) const;
+  bool wait(std::chrono::milliseconds duration);  // false once stopping
+
+  ExporterConfig config_;
+  std::shared_ptr<SpanQueue> queue_;
+  std::string port_text_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> exported_{0};
+  std::atomic<std::uint64_t> failed_spans_{0};
+  std::atomic<std::uint64_t> failed_batches_{0};
+  std::atomic<std::uint64_t> retries_{0};
+  std::thread thread_;
+};
+
+}  // namespace smlapi::telemetry
