@@ -38,6 +38,7 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 EXCUSE = re.compile(r"<!--\s*doc-test:\s*not run:\s*(\S.*?)\s*-->")
 FENCE = re.compile(r"^```(\w*)\s*$")
+SERVE = re.compile(r"secure-ml-api serve(?!\s+--help)")
 EXPECTED_START = re.compile(r"^#\s+(?:(\d{3})\s+)?([\[{].*)$")
 EXPECTED_MORE = re.compile(r"^#\s{2,}(\S.*)$")
 # Values that differ on every run: compared by presence, not by value.
@@ -58,6 +59,10 @@ class Command:
     text: str
     line: int
     expected: str | None = None  # the doc's output for it, `NNN ` status prefix removed
+    # A terminal transcript (`$ command` lines, output below): the shown lines, compared line by
+    # line with stdout then stderr; `cat FILE` of a file that does not exist yet writes it (the
+    # transcript shows what the reader has); `echo $?` checks the previous command's status.
+    transcript: list | None = None
 
 
 @dataclass
@@ -102,8 +107,24 @@ def _only_blank_between(lines, block, json_fence_index):
     return all(not lines[j].strip() for j in range(block_end + 1, json_fence_index))
 
 
+def split_transcript(block):
+    """A block written as a terminal session: `$ command` lines, each followed by its output."""
+    commands = []
+    for number, line in enumerate(block.text.splitlines(), start=block.line + 1):
+        if line.startswith("$ "):
+            commands.append(Command(line[2:], number, transcript=[]))
+        elif commands and line.strip() and commands[-1].text.endswith("\\"):
+            commands[-1].text += "\n" + line
+        elif commands and line.strip():
+            commands[-1].transcript.append(line)
+    block.commands = commands
+    return commands
+
+
 def split_commands(block):
     """Logical commands (quotes, $( ), backslash continuations) with the output comments after."""
+    if any(line.startswith("$ ") for line in block.text.splitlines()):
+        return split_transcript(block)
     commands, current, start, state = [], [], 0, _QuoteState()
     for number, line in enumerate(block.text.splitlines(), start=block.line + 1):
         if not current:
@@ -175,7 +196,13 @@ def test_every_shell_block_is_run_or_says_why_not():
     assert blocks, "no shell blocks found: the extraction is broken"
     for block in blocks:
         if block.excuse is None:
-            assert split_commands(block), f"{block.where}: a block without a command"
+            commands = split_commands(block)
+            assert commands, f"{block.where}: a block without a command"
+            # The service runs until stopped: a block that starts it cannot be run in sequence.
+            starts_service = [c.text for c in commands if SERVE.search(c.text)]
+            assert not starts_service, (
+                f"{block.where}: starts the service ({starts_service[0]!r}); say "
+                "<!-- doc-test: not run: ... --> and where its flags are tested")
 
 
 def test_the_extraction_sees_commands_and_outputs():
@@ -232,11 +259,36 @@ def test_documented_commands_run_and_print_what_the_docs_show(fresh_start, docum
     blocks = [b for b in shell_blocks(document) if b.excuse is None]
     commands = [c for block in blocks for c in split_commands(block)]
     results = run_commands(home, service, commands, tmp=home / f"run-{document.stem}")
+    previous_status = 0
     for command, (status, out, err) in zip(commands, results):
         where = f"{document.relative_to(ROOT)}:{command.line}"
-        assert status == 0, f"{where}: `{command.text}` exited {status}: {err or out}"
-        if command.expected is not None:
+        if command.text == "echo $?" and command.transcript is not None:
+            assert command.transcript == [str(previous_status)], f"{where}: exit status"
+            continue
+        assert status == 0 or _shows_status(commands, command), (
+            f"{where}: `{command.text}` exited {status}: {err or out}")
+        previous_status = status
+        if command.transcript is not None:
+            assert_transcript_matches(where, command.transcript, out + err)
+        elif command.expected is not None:
             assert_output_matches(where, command.expected, out)
+
+
+def _shows_status(commands, command):
+    """The transcript shows `echo $?` right after: the status is the doc's to state."""
+    index = commands.index(command)
+    return index + 1 < len(commands) and commands[index + 1].text == "echo $?"
+
+
+def assert_transcript_matches(where, shown, printed):
+    got = printed.splitlines()
+    assert len(got) == len(shown), f"{where}: the docs show {shown}, the command printed {got}"
+    for want, have in zip(shown, got):
+        try:
+            same = json.loads(want) == json.loads(have)
+        except ValueError:
+            same = want == have
+        assert same, f"{where}: the docs show {want!r}, the command printed {have!r}"
 
 
 def run_commands(home, service, commands, tmp):
@@ -249,12 +301,17 @@ def run_commands(home, service, commands, tmp):
         (tmp / shared).symlink_to(home / shared)
     script = [f"cd {tmp}"]
     for index, command in enumerate(commands):
+        fixture = re.fullmatch(r"cat (\S+)(\s+#.*)?", command.text)
+        if command.transcript is not None and fixture:
+            # The transcript shows a file the reader has: write it if it is not there yet.
+            name, content = fixture.group(1), "\n".join(command.transcript) + "\n"
+            script.append(f"[ -e {name} ] || printf '%s' {_quote(content)} > {name}")
         text = command.text.replace("http://127.0.0.1:8000", service.base_url)
         text = text.replace("/run/secrets/", f"{tmp}/run/secrets/")
         script += ["{", text, f"}} >{tmp}/{index}.out 2>{tmp}/{index}.err", f"echo $? >{tmp}/{index}.rc"]
     env = dict(os.environ, PATH=f"{home}/bin:{os.environ['PATH']}", PASSWORD="doc-new-user-pass-1",
                CLIENT_ID=CLIENT_ID, CLIENT_SECRET=CLIENT_SECRET, HOME=str(home))
-    subprocess.run(["bash", "-c", "\n".join(script)], env=env, timeout=300, check=False)
+    subprocess.run(["bash", "-c", "\n".join(script)], env=env, timeout=240, check=False)
     results = []
     for index in range(len(commands)):
         rc = tmp / f"{index}.rc"
@@ -262,6 +319,10 @@ def run_commands(home, service, commands, tmp):
         results.append((status, (tmp / f"{index}.out").read_text(errors="replace"),
                         (tmp / f"{index}.err").read_text(errors="replace")))
     return results
+
+
+def _quote(text):
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def assert_output_matches(where, expected, out):
