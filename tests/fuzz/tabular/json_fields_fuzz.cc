@@ -39,6 +39,15 @@ const JsonFields& fields() {
   return kFields;
 }
 
+bool has_long_digit_run(std::string_view line) {
+  std::size_t run = 0;
+  for (char c : line) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run >= 20) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,14 +64,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   simdjson::dom::element root;
   const auto dom_error = dom.parse(line.data(), size, false).get(root);
+  // simdjson's DOM parser refuses integers beyond 64 bits (NUMBER_ERROR), which JSON allows and
+  // the extraction passes through as written: no reference answer for such lines, which hold a
+  // run of at least 20 digits. Any other refusal by the DOM must be shared by the extraction.
+  if (dom_error == simdjson::NUMBER_ERROR && has_long_digit_run(view)) return 0;
   if (result.has_value()) {
     FUZZ_CHECK(dom_error == simdjson::SUCCESS);
     std::string_view text;
     FUZZ_CHECK(root["text"].get(text) == simdjson::SUCCESS);
     FUZZ_CHECK(values[0].kind == FieldValue::Kind::text && values[0].bytes == text);
   } else if (dom_error == simdjson::SUCCESS && root.is_object()) {
-    // Depth beyond the walk's bound is the one refusal of valid JSON.
-    FUZZ_CHECK(result.error() != RowError::invalid_json || size > 256);
+    // Depth beyond the walk's bound is a refusal of valid JSON; so is a number simdjson's
+    // on-demand reader does not take (a run of 20+ digits, e.g. a 100-digit exponent) though its
+    // DOM parser does: both are lines no exporter writes.
+    FUZZ_CHECK(result.error() != RowError::invalid_json || size > 256 || has_long_digit_run(view));
   }
   return 0;
 }
