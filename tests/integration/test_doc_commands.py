@@ -26,6 +26,7 @@ is run, so a new example is tested by default.
 import json
 import os
 import re
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,7 +312,17 @@ def run_commands(home, service, commands, tmp):
         script += ["{", text, f"}} >{tmp}/{index}.out 2>{tmp}/{index}.err", f"echo $? >{tmp}/{index}.rc"]
     env = dict(os.environ, PATH=f"{home}/bin:{os.environ['PATH']}", PASSWORD="doc-new-user-pass-1",
                CLIENT_ID=CLIENT_ID, CLIENT_SECRET=CLIENT_SECRET, HOME=str(home))
-    subprocess.run(["bash", "-c", "\n".join(script)], env=env, timeout=240, check=False)
+    # Its own process group, so that nothing a documented command started outlives the test.
+    session = subprocess.Popen(["bash", "-c", "\n".join(script)], env=env,
+                               start_new_session=True)
+    try:
+        session.wait(timeout=240)
+    finally:
+        try:
+            os.killpg(session.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        session.wait()
     results = []
     for index in range(len(commands)):
         rc = tmp / f"{index}.rc"
