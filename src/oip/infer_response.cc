@@ -111,15 +111,6 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,
                                   std::span<const double> values, std::size_t row_width,
-                                  std::string& binary) {
-  return render_infer_response(model_name, model_version, id, outputs, values, row_width, {},
-                               binary);
-}
-
-std::string render_infer_response(std::string_view model_name, std::string_view model_version,
-                                  std::optional<std::string_view> id,
-                                  std::span<const OutputColumn> outputs,
-                                  std::span<const double> values, std::size_t row_width,
                                   const ReadingOutputs& reading, std::string& binary) {
   std::string out;
   // About 20 bytes per number plus the fixed parts: one allocation for typical batches.

@@ -54,15 +54,9 @@ std::string render_infer_response(std::string_view model_name, std::string_view 
                                   std::span<const double> values, std::size_t row_width,
                                   const ReadingOutputs& reading = {});
 
-// The same with binary outputs: their bytes are appended to `binary`, in output order (the body
-// is then the JSON, whose length goes in Inference-Header-Content-Length, then `binary`).
-std::string render_infer_response(std::string_view model_name, std::string_view model_version,
-                                  std::optional<std::string_view> id,
-                                  std::span<const OutputColumn> outputs,
-                                  std::span<const double> values, std::size_t row_width,
-                                  std::string& binary);
-
-// Both: the reading outputs (always JSON) and binary model outputs.
+// The same with binary outputs (OutputColumn::binary): their bytes are appended to `binary`, in
+// output order (the body is then the JSON, whose length goes in Inference-Header-Content-Length,
+// then `binary`); the reading outputs are always JSON.
 std::string render_infer_response(std::string_view model_name, std::string_view model_version,
                                   std::optional<std::string_view> id,
                                   std::span<const OutputColumn> outputs,

@@ -47,7 +47,7 @@ void check_accepted(const smlapi::oip::InferRequest& request,
   std::string binary;
   const std::string body = smlapi::oip::render_infer_response(
       "m", "v1", request.id ? std::optional<std::string_view>(*request.id) : std::nullopt, columns,
-      values, 4, binary);
+      values, 4, {}, binary);
   require(body.front() == '{' && body.back() == '}');
   require(binary.size() % 8 == 0);
 }

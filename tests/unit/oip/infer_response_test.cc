@@ -49,7 +49,7 @@ TEST(RenderInferResponse, PutsBinaryOutputsAfterTheJsonWithTheirSizes) {
   const std::vector<double> values = {0.1, 0.2, 0.7, 0.5, 0.0, 1.0, 0.0, -0.25};
   std::vector<OutputColumn> outputs = {{&kFourScores[3], 3, true}, {&kFourScores[0], 0, false}};
   std::string binary;
-  EXPECT_EQ(render_infer_response("vader", "v1", std::nullopt, outputs, values, 4, binary),
+  EXPECT_EQ(render_infer_response("vader", "v1", std::nullopt, outputs, values, 4, {}, binary),
             R"({"model_name":"vader","model_version":"v1","outputs":[)"
             R"({"name":"compound","datatype":"FP64","shape":[2],)"
             R"("parameters":{"binary_data_size":16}},)"
