@@ -1,5 +1,6 @@
 #include "api/predict_request.h"
 
+#include "common/json_walk.h"
 #include "common/utf8.h"
 
 #include <bit>
@@ -34,40 +35,7 @@ ValidationIssue json_issue(simdjson::error_code error) {
 // does, even when a schema rule failed first. Only run on the error path: a
 // body that passed the schema has already been read to its end.
 simdjson::error_code walk(od::value value, std::size_t depth, std::size_t max_depth) {
-  if (depth > max_depth) return simdjson::DEPTH_ERROR;
-  od::json_type type;
-  if (auto error = value.type().get(type)) return error;
-  switch (type) {
-    case od::json_type::object: {
-      od::object object;
-      if (auto error = value.get_object().get(object)) return error;
-      for (auto field : object) {
-        std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) return error;
-        if (auto error = walk(field.value(), depth + 1, max_depth)) return error;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array array;
-      if (auto error = value.get_array().get(array)) return error;
-      for (auto element : array) {
-        od::value item;
-        if (auto error = element.get(item)) return error;
-        if (auto error = walk(item, depth + 1, max_depth)) return error;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::string:
-      return value.get_string().error();
-    case od::json_type::number:
-      return value.get_number().error();
-    case od::json_type::boolean:
-      return value.get_bool().error();
-    case od::json_type::null:
-      return value.is_null().error();
-  }
-  return simdjson::TAPE_ERROR;
+  return json::walk_value(value, depth, max_depth, json::NumberCheck::as_number);
 }
 
 // The issue to report for a body that failed the schema: the JSON error if

@@ -1,5 +1,7 @@
 #include "tabular/json_fields.h"
 
+#include "common/json_walk.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -20,43 +22,10 @@ std::string_view trim_json_whitespace(std::string_view text) {
   return text;
 }
 
-// Reads every value below `value`, so what is not wanted is still checked to be JSON.
+// Reads every value below `value`, so what is not wanted is still checked to be JSON. Numbers
+// as doubles: a well-formed integer beyond 64 bits is still JSON (ids are, sometimes).
 simdjson::error_code validate(od::value value, std::size_t depth) {
-  if (depth > kMaxDepth) return simdjson::DEPTH_ERROR;
-  od::json_type type;
-  if (auto error = value.type().get(type)) return error;
-  switch (type) {
-    case od::json_type::object: {
-      od::object object;
-      if (auto error = value.get_object().get(object)) return error;
-      for (auto field : object) {
-        std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) return error;
-        if (auto error = validate(field.value(), depth + 1)) return error;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array array;
-      if (auto error = value.get_array().get(array)) return error;
-      for (auto element : array) {
-        od::value item;
-        if (auto error = element.get(item)) return error;
-        if (auto error = validate(item, depth + 1)) return error;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::string:
-      return value.get_string().error();
-    case od::json_type::number:
-      // As a double: a well-formed integer beyond 64 bits is still JSON (ids are, sometimes).
-      return value.get_double().error();
-    case od::json_type::boolean:
-      return value.get_bool().error();
-    case od::json_type::null:
-      return value.is_null().error();
-  }
-  return simdjson::TAPE_ERROR;
+  return json::walk_value(value, depth, kMaxDepth, json::NumberCheck::as_double);
 }
 
 RowError json_error(simdjson::error_code error) {
