@@ -80,17 +80,30 @@ def assert_refused_everywhere(topo, tokens):
             h.assert_invalid_token(h.predict(svc, token))
 
 
-def assert_exact_limit(topo):
+def assert_exact_limit(topo, attempts=5):
     """Redis reachable: one client gets exactly LIMIT answers 200 across both replicas, then
-    429 with Retry-After, and both replicas took part in both."""
-    address = next(ADDRESSES)
-    answers = topo.burst(address, LIMIT + 6)
-    statuses = [status for status, _, _ in answers]
-    assert statuses == [200] * LIMIT + [429] * 6, (answers, topo.diagnostics())
-    assert {by for status, by, _ in answers if status == 200} == {"s0", "s1"}, answers
-    assert {by for status, by, _ in answers if status == 429} == {"s0", "s1"}, answers
-    assert all(wait and wait.isdigit() for status, _, wait in answers if status == 429), answers
-    return PREFIX + "rl:default:ip:" + address  # the one counter both replicas shared
+    429 with Retry-After, and both replicas took part in both.
+
+    "Reachable" is what the services saw: on a loaded machine a command can miss the 50 ms
+    --redis-timeout-ms, and that request is rightly decided by the local fallback (fail-open).
+    Each such decision counts in smlapi_ratelimit_store_errors_total, so a burst during which a
+    replica counted one is an outage, not a verdict: it is reported and tried again with a fresh
+    client, and at least one of `attempts` bursts must see Redis throughout."""
+    for attempt in range(attempts):
+        address = next(ADDRESSES)
+        errors_before = topo.store_errors()
+        answers = topo.burst(address, LIMIT + 6)
+        if topo.store_errors() != errors_before:
+            print(f"limit check {attempt}: a replica decided without Redis during the burst "
+                  f"(store errors {errors_before} -> {topo.store_errors()}); trying again")
+            continue
+        statuses = [status for status, _, _ in answers]
+        assert statuses == [200] * LIMIT + [429] * 6, (answers, topo.diagnostics())
+        assert {by for status, by, _ in answers if status == 200} == {"s0", "s1"}, answers
+        assert {by for status, by, _ in answers if status == 429} == {"s0", "s1"}, answers
+        assert all(wait and wait.isdigit() for status, _, wait in answers if status == 429), answers
+        return PREFIX + "rl:default:ip:" + address  # the one counter both replicas shared
+    pytest.fail(f"no burst of {attempts} saw Redis throughout\n{topo.diagnostics()}")
 
 
 def assert_fallback_limit(topo):

@@ -358,6 +358,11 @@ class Topology:
 
         conftest.wait_until(reached, timeout=60, interval=0.1)
 
+    def store_errors(self):
+        """Per replica, the limit decisions it took without Redis so far (a tuple to compare)."""
+        return tuple(metric(svc, 'smlapi_ratelimit_store_errors_total{store="redis"}') or 0
+                     for svc in self.services)
+
     def diagnostics(self):
         """Each replica's Redis metrics and the nodes' roles, for assertion messages."""
         lines = [f"primary {self.primary.port}: {self.primary.command('ROLE').split()[:1]}",
@@ -365,7 +370,9 @@ class Topology:
         for index, svc in enumerate(self.services):
             text = requests.get(svc.url("/metrics"), timeout=REQUEST_TIMEOUT).text
             lines += [f"s{index} {line}" for line in text.splitlines()
-                      if line.startswith(("smlapi_redis_up", "smlapi_redis_connections"))]
+                      if line.startswith(("smlapi_redis_up", "smlapi_redis_connections",
+                                          "smlapi_redis_reconnects",
+                                          "smlapi_ratelimit_store_errors"))]
         return "\n".join(lines)
 
     # ---- faults ------------------------------------------------------------------------------
