@@ -26,6 +26,9 @@
 #              SMLAPI_CTR_CACHE  debootstrap base image cache (default /var/tmp/smlapi-container-cache)
 #              SMLAPI_SMOKE_INSTALL=0  do not apt-get install podman when it is missing
 #              SMLAPI_BUILD_JOBS compile jobs inside --full (default 2)
+#              SMLAPI_CONTAINER_RUN_TESTS=OFF  --full builds the service only, without compiling
+#                                and running the unit tests inside (the Dockerfile's RUN_TESTS;
+#                                default ON)
 set -euo pipefail
 
 readonly SKIP=77
@@ -246,9 +249,10 @@ build_full() {
     base=(--pull=never --build-arg "BUILDER_IMAGE=$BASE_IMAGE")
   fi
   mapfile -t labels < <(label_args)
-  log "full multi-stage build (apt-get + compile + tests inside; several minutes)"
+  log "full multi-stage build (apt-get + compile, tests inside: ${SMLAPI_CONTAINER_RUN_TESTS:-ON}; minutes)"
   podman_cmd build --format docker --timestamp "$source_date_epoch" "${base[@]}" \
     --build-arg "BUILD_JOBS=${SMLAPI_BUILD_JOBS:-2}" \
+    --build-arg "RUN_TESTS=${SMLAPI_CONTAINER_RUN_TESTS:-ON}" \
     "${labels[@]}" --ignorefile "$repo/deploy/docker/Dockerfile.dockerignore" \
     -t "$image" -f "$repo/deploy/docker/Dockerfile" "$repo"
 }

@@ -13,7 +13,7 @@ build_packages=(g++ cmake ninja-build pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
 # The README's walkthrough uses these against the running service.
 run_packages=(curl jq)
-test_packages=(clang clang-format libclang-rt-14-dev redis-server haproxy prometheus python3-pytest python3-requests
+test_packages=(clang clang-format libclang-rt-14-dev lld redis-server haproxy prometheus python3-pytest python3-requests
   python3-grpcio python3-grpc-tools
   python3-jwt python3-cryptography python3-authlib python3-flask python3-yaml python3-jsonschema yamllint shellcheck jq curl chromium
   podman buildah skopeo runc debootstrap binutils python3-pip python3-setuptools python3-wheel mypy python3-typeshed)

@@ -1,5 +1,7 @@
 #include "api/errors.h"
 
+#include <algorithm>
+
 #include "common/json_writer.h"
 
 namespace smlapi::api {
@@ -74,11 +76,10 @@ void set_error(http::Response& response, ApiError error, std::string_view detail
   response.body.push_back('}');
 }
 
-void set_validation_error(http::Response& response, const ValidationIssue& issue) {
-  response.status = 422;
-  response.content_type = "application/json";
-  std::string& out = response.body;
-  out.assign("{\"detail\":[{\"type\":");
+namespace {
+
+void append_issue(std::string& out, const ValidationIssue& issue) {
+  out.append("{\"type\":");
   json::append_string(out, issue.type);
   out.append(",\"loc\":[");
   bool first = true;
@@ -93,7 +94,26 @@ void set_validation_error(http::Response& response, const ValidationIssue& issue
   }
   out.append("],\"msg\":");
   json::append_string(out, issue.msg);
-  out.append("}]}");
+  out.push_back('}');
+}
+
+}  // namespace
+
+void set_validation_error(http::Response& response, std::span<const ValidationIssue> issues) {
+  response.status = 422;
+  response.content_type = "application/json";
+  std::string& out = response.body;
+  out.assign("{\"detail\":[");
+  const std::size_t count = std::min(issues.size(), kMaxValidationIssues);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i != 0) out.push_back(',');
+    append_issue(out, issues[i]);
+  }
+  out.append("]}");
+}
+
+void set_validation_error(http::Response& response, const ValidationIssue& issue) {
+  set_validation_error(response, std::span<const ValidationIssue>(&issue, 1));
 }
 
 }  // namespace smlapi::api

@@ -5,10 +5,13 @@
 
 #include "http/response.h"
 
+#include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace smlapi::api {
 
@@ -42,7 +45,14 @@ struct ValidationIssue {
   std::vector<std::variant<std::string, std::size_t>> loc;
 };
 
+// Every issue a refused body has, in the order they were found. Bounded: a body with more
+// (a batch of 256 wrong texts) reports the first kMaxValidationIssues.
+using ValidationIssues = std::vector<ValidationIssue>;
+inline constexpr std::size_t kMaxValidationIssues = 32;
+
 void set_error(http::Response& response, ApiError error, std::string_view detail);
+// A 422 listing `issues` (the first kMaxValidationIssues of them).
+void set_validation_error(http::Response& response, std::span<const ValidationIssue> issues);
 void set_validation_error(http::Response& response, const ValidationIssue& issue);
 
 }  // namespace smlapi::api

@@ -1,6 +1,8 @@
 // Strict parsing of the /predict and /predict/batch bodies: exactly the
 // documented fields, no unknown or duplicate keys, right types, bounded sizes.
-// Failures are 422 ValidationIssues in the reference design's shape.
+// Failures are 422 ValidationIssues in the reference design's shape: every issue the body has
+// (unknown, duplicate and missing fields, each refused text, ...) in document order, or the JSON
+// error alone when the body is not well-formed JSON.
 #pragma once
 
 #include "api/errors.h"
@@ -23,12 +25,12 @@ struct BodyOptions {
 // Returns the text; the view points into `parser`'s buffers (valid until its next parse).
 // With `options` given, the optional "model" and "explain" fields are accepted and stored
 // there (left as they are when absent); without it, they are unknown fields like any other.
-boost::system::result<std::string_view, ValidationIssue> parse_predict_body(
+boost::system::result<std::string_view, ValidationIssues> parse_predict_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
     const InputLimits& limits, BodyOptions* options = nullptr);
 
 // Fills `texts` (cleared first) with views into `parser`'s buffers.
-boost::system::result<void, ValidationIssue> parse_batch_body(
+boost::system::result<void, ValidationIssues> parse_batch_body(
     simdjson::ondemand::parser& parser, const simdjson::padded_string_view& body,
     const InputLimits& limits, std::vector<std::string_view>& texts,
     BodyOptions* options = nullptr);

@@ -141,6 +141,40 @@ def test_batch_invalid_body_is_422(service, token, name, body, error_type, loc):
     assert_validation_error(post_raw(service, "/predict/batch", body, token), error_type, loc)
 
 
+# ---- 422 lists every issue ------------------------------------------------------------------
+
+def issue_list(response):
+    return [(i["type"], i["loc"]) for i in assert_validation_error(response)]
+
+
+def test_every_issue_of_a_body_is_listed_in_order(service, token):
+    """A client fixes its request once: each refused text, unknown, duplicate and missing field."""
+    body = {"user": "root", "texts": ["fine", 3, "", "c" * 10_001, "fine", None]}
+    assert issue_list(post_raw(service, "/predict/batch", json.dumps(body), token)) == [
+        ("extra_forbidden", ["body", "user"]),
+        ("string_type", ["body", "texts", 1]),
+        ("string_too_short", ["body", "texts", 2]),
+        ("string_too_long", ["body", "texts", 3]),
+        ("string_type", ["body", "texts", 5]),
+    ]
+    body = b'{"txt":"hi","explain":"yes","model":""}'
+    assert issue_list(post_raw(service, "/predict", body, token)) == [
+        ("extra_forbidden", ["body", "txt"]),
+        ("bool_type", ["body", "explain"]),
+        ("string_pattern_mismatch", ["body", "model"]),
+        ("missing", ["body", "text"]),
+    ]
+
+
+def test_issues_are_bounded_and_malformed_json_comes_alone(service, token):
+    many = json.dumps({"texts": [1] * 200})
+    issues = issue_list(post_raw(service, "/predict/batch", many, token))
+    assert issues == [("string_type", ["body", "texts", i]) for i in range(32)]
+    broken = b'{"texts":[1, 2],"x":1,"y":tru}'
+    assert issue_list(post_raw(service, "/predict/batch", broken, token)) == [
+        ("json_invalid", ["body"])]
+
+
 # ---- body size ------------------------------------------------------------------------------
 
 def padded(document, size):

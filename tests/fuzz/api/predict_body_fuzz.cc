@@ -1,7 +1,7 @@
 // Fuzzes strict validation of the /predict and /predict/batch bodies with the
 // bytes as the body (padded as the server pads it). Invariants: never crash;
 // an accepted text is valid UTF-8 within the character limits; a batch stays
-// within its count and byte limits; a refusal is one of the documented types.
+// within its count and byte limits; a refusal lists documented issues, a JSON error alone.
 #include "api/predict_request.h"
 #include "common/utf8.h"
 
@@ -48,6 +48,16 @@ void check_issue(const smlapi::api::ValidationIssue& issue) {
   FUZZ_CHECK(first != nullptr && *first == "body");
 }
 
+// A refusal lists 1 to kMaxValidationIssues issues, each documented; a JSON error comes alone.
+void check_issues(const smlapi::api::ValidationIssues& issues) {
+  FUZZ_CHECK(!issues.empty() && issues.size() <= smlapi::api::kMaxValidationIssues);
+  for (const auto& issue : issues) {
+    check_issue(issue);
+    const bool json = issue.type == "json_invalid" || issue.type == "json_too_deep";
+    FUZZ_CHECK(!json || issues.size() == 1);
+  }
+}
+
 void check_text(std::string_view text) {
   FUZZ_CHECK(simdjson::validate_utf8(text.data(), text.size()));
   std::size_t chars = smlapi::utf8::code_point_count(text);
@@ -64,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (single.has_value()) {
     check_text(*single);
   } else {
-    check_issue(single.error());
+    check_issues(single.error());
   }
   // Differential check against simdjson's DOM parser, which validates fully:
   // an accepted body is an object with exactly the one "text" member, and a
@@ -81,7 +91,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(object["text"].get(text) == simdjson::SUCCESS);
     FUZZ_CHECK(text == *single);
   } else if (dom_error != simdjson::SUCCESS && size > 0) {
-    FUZZ_CHECK(single.error().type == "json_invalid" || single.error().type == "json_too_deep");
+    FUZZ_CHECK(single.error().size() == 1);
+    const std::string& type = single.error().front().type;
+    FUZZ_CHECK(type == "json_invalid" || type == "json_too_deep");
   }
 
   std::vector<std::string_view> texts{"stale"};
@@ -95,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(bytes <= limits().max_batch_text_bytes);
   } else {
-    check_issue(batch.error());
+    check_issues(batch.error());
   }
   return 0;
 }

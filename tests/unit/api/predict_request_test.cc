@@ -17,21 +17,28 @@ namespace {
 
 using ::smlapi::result_testing::ErrorOf;
 using ::smlapi::result_testing::FailsWith;
+using ::testing::ElementsAre;
 using ::testing::Field;
-using ::testing::IsEmpty;
-using ::testing::Not;
 
 using testing::loc_text;
 
+ValidationIssue only_issue(const ValidationIssues& issues, std::string_view body) {
+  if (issues.size() != 1) {
+    ADD_FAILURE() << issues.size() << " issues for: " << body;
+    return issues.empty() ? ValidationIssue{} : issues.front();
+  }
+  return issues.front();
+}
+
 class PredictBody : public ::testing::Test {
  protected:
-  boost::system::result<std::string_view, ValidationIssue> predict(std::string_view body) {
+  boost::system::result<std::string_view, ValidationIssues> predict(std::string_view body) {
     padded_ = simdjson::padded_string(body);
     return parse_predict_body(parser_, padded_, limits_);
   }
 
-  // The issue a refused body produces (a failure when it was accepted).
-  ValidationIssue refusal(std::string_view body) {
+  // Every issue a refused body produces (a failure when it was accepted).
+  ValidationIssues refusals(std::string_view body) {
     auto result = predict(body);
     if (result.has_value()) {
       ADD_FAILURE() << "accepted: " << body;
@@ -40,10 +47,13 @@ class PredictBody : public ::testing::Test {
     return ErrorOf(result);
   }
 
+  // The one issue a refused body produces (a failure when it has none or several).
+  ValidationIssue refusal(std::string_view body) { return only_issue(refusals(body), body); }
+
   std::string accepted(std::string_view body) {
     auto result = predict(body);
     if (!result.has_value()) {
-      ADD_FAILURE() << "refused (" << ErrorOf(result).type << "): " << body;
+      ADD_FAILURE() << "refused (" << ErrorOf(result).front().type << "): " << body;
       return {};
     }
     return std::string(*result);
@@ -131,7 +141,21 @@ INSTANTIATE_TEST_SUITE_P(Bodies, WrongTextType,
 
 TEST_F(PredictBody, NanIsRefused) {
   auto result = predict(R"({"text": NaN})");
-  EXPECT_THAT(result, FailsWith(Field(&ValidationIssue::type, Not(IsEmpty()))));
+  EXPECT_THAT(result, FailsWith(ElementsAre(Field(&ValidationIssue::type, "json_invalid"))));
+}
+
+TEST_F(PredictBody, EveryIssueIsListed) {
+  ValidationIssues issues = refusals(R"({"model": 7, "text": "", "explain": "yes", "user": 1})");
+  ASSERT_EQ(issues.size(), 4u);
+  EXPECT_EQ(loc_text(issues[0]), "body.model");
+  EXPECT_EQ(issues[1].type, "string_too_short");
+  EXPECT_EQ(loc_text(issues[2]), "body.explain");
+  EXPECT_EQ(issues[3].type, "extra_forbidden");
+  ValidationIssues missing = refusals(R"({"user": 1})");
+  ASSERT_EQ(missing.size(), 2u);
+  EXPECT_EQ(missing[0].type, "extra_forbidden");
+  EXPECT_EQ(missing[1].type, "missing");
+  EXPECT_EQ(loc_text(missing[1]), "body.text");
 }
 
 TEST_F(PredictBody, UnknownFieldIsExtraForbidden) {
@@ -139,7 +163,10 @@ TEST_F(PredictBody, UnknownFieldIsExtraForbidden) {
   EXPECT_EQ(issue.type, "extra_forbidden");
   EXPECT_EQ(loc_text(issue), "body.user");
   EXPECT_EQ(refusal(R"({"user": "root", "text": "a"})").type, "extra_forbidden");
-  EXPECT_EQ(refusal(R"({"Text": "a"})").type, "extra_forbidden");
+  ValidationIssues wrong_case = refusals(R"({"Text": "a"})");  // and so "text" is missing
+  ASSERT_EQ(wrong_case.size(), 2u);
+  EXPECT_EQ(wrong_case[0].type, "extra_forbidden");
+  EXPECT_EQ(wrong_case[1].type, "missing");
 }
 
 TEST_F(PredictBody, DuplicateKeyIsRefused) {
@@ -186,7 +213,8 @@ class InvalidUtf8 : public PredictBody, public ::testing::WithParamInterface<std
 TEST_P(InvalidUtf8, IsRefused) {
   std::string body = "{\"text\": \"" + GetParam() + "\"}";
   auto result = predict(body);
-  EXPECT_THAT(result, FailsWith(Field(&ValidationIssue::type, "json_invalid"))) << "invalid UTF-8";
+  EXPECT_THAT(result, FailsWith(ElementsAre(Field(&ValidationIssue::type, "json_invalid"))))
+      << "invalid UTF-8";
 }
 
 INSTANTIATE_TEST_SUITE_P(Sequences, InvalidUtf8,
@@ -238,12 +266,12 @@ TEST_F(PredictBody, ParserIsReusableAfterARefusal) {
 
 class BatchBody : public ::testing::Test {
  protected:
-  boost::system::result<void, ValidationIssue> batch(std::string_view body) {
+  boost::system::result<void, ValidationIssues> batch(std::string_view body) {
     padded_ = simdjson::padded_string(body);
     return parse_batch_body(parser_, padded_, limits_, texts_);
   }
 
-  ValidationIssue refusal(std::string_view body) {
+  ValidationIssues refusals(std::string_view body) {
     auto result = batch(body);
     if (result.has_value()) {
       ADD_FAILURE() << "accepted: " << body;
@@ -251,6 +279,8 @@ class BatchBody : public ::testing::Test {
     }
     return ErrorOf(result);
   }
+
+  ValidationIssue refusal(std::string_view body) { return only_issue(refusals(body), body); }
 
   std::vector<std::string> texts() const { return {texts_.begin(), texts_.end()}; }
 
@@ -346,6 +376,57 @@ TEST_F(BatchBody, NestedListsAreNotStrings) {
   ValidationIssue issue = refusal(R"({"texts": [["a"]]})");
   EXPECT_EQ(issue.type, "string_type");
   EXPECT_EQ(loc_text(issue), "body.texts.0");
+}
+
+// Every issue: a client fixes its request once, not once per issue (pydantic's behaviour).
+TEST_F(BatchBody, EveryRefusedTextIsListedInOrder) {
+  limits_.max_text_chars = 3;
+  ValidationIssues issues = refusals(R"({"texts": ["ok", 2, "", "long!", "ok", null]})");
+  ASSERT_EQ(issues.size(), 4u);
+  EXPECT_EQ(issues[0].type, "string_type");
+  EXPECT_EQ(loc_text(issues[0]), "body.texts.1");
+  EXPECT_EQ(issues[1].type, "string_too_short");
+  EXPECT_EQ(loc_text(issues[1]), "body.texts.2");
+  EXPECT_EQ(issues[2].type, "string_too_long");
+  EXPECT_EQ(loc_text(issues[2]), "body.texts.3");
+  EXPECT_EQ(issues[3].type, "string_type");
+  EXPECT_EQ(loc_text(issues[3]), "body.texts.5");
+  EXPECT_TRUE(texts_.empty());
+}
+
+TEST_F(BatchBody, FieldIssuesAndTextIssuesTogether) {
+  ValidationIssues issues =
+      refusals(R"({"user": "root", "texts": [1], "texts": ["a"], "extra": {"x": [1]}})");
+  ASSERT_EQ(issues.size(), 4u);
+  EXPECT_EQ(loc_text(issues[0]), "body.user");
+  EXPECT_EQ(issues[0].type, "extra_forbidden");
+  EXPECT_EQ(loc_text(issues[1]), "body.texts.0");
+  EXPECT_EQ(issues[2].type, "duplicate_key");
+  EXPECT_EQ(loc_text(issues[3]), "body.extra");
+}
+
+TEST_F(BatchBody, TheCountLimitEndsTheList) {
+  limits_.max_batch_texts = 2;
+  ValidationIssues issues = refusals(R"({"texts": [1, "b", 3, 4, 5]})");
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(loc_text(issues[0]), "body.texts.0");
+  EXPECT_EQ(issues[1].type, "too_long");
+}
+
+TEST_F(BatchBody, IssuesAreBounded) {
+  limits_.max_batch_texts = 100;
+  std::string body = R"({"texts": [)";
+  for (int i = 0; i < 60; ++i) body += (i == 0 ? "1" : ",1");
+  body += "]}";
+  ValidationIssues issues = refusals(body);
+  ASSERT_EQ(issues.size(), kMaxValidationIssues);
+  EXPECT_EQ(loc_text(issues.back()), "body.texts." + std::to_string(kMaxValidationIssues - 1));
+}
+
+TEST_F(BatchBody, AJsonErrorAnywhereIsTheOnlyIssue) {
+  ValidationIssues issues = refusals(R"({"texts": [1, 2], "x": 1, "y": tru})");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].type, "json_invalid");
 }
 
 TEST_F(BatchBody, TextsAreClearedBeforeEachParse) {
