@@ -28,13 +28,18 @@ TEXTS = ["what a good day", "this is terrible", "meh", "I love it :)"]
 
 
 def _compile_stubs():
-    out = Path(tempfile.mkdtemp(prefix="smlapi-grpc-stubs-"))
-    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{PROTO_DIR}",
-                    f"--python_out={out}", f"--grpc_python_out={out}",
-                    str(PROTO_DIR / "grpc_predict_v2.proto")], check=True)
-    sys.path.insert(0, str(out))
-    return (importlib.import_module("grpc_predict_v2_pb2"),
-            importlib.import_module("grpc_predict_v2_pb2_grpc"))
+    """The stubs from the service's own .proto, as a client would generate them; imported, then
+    their directory removed (the modules stay loaded), so no test run leaves files behind."""
+    with tempfile.TemporaryDirectory(prefix="smlapi-grpc-stubs-") as out:
+        subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{PROTO_DIR}",
+                        f"--python_out={out}", f"--grpc_python_out={out}",
+                        str(PROTO_DIR / "grpc_predict_v2.proto")], check=True)
+        sys.path.insert(0, out)
+        try:
+            return (importlib.import_module("grpc_predict_v2_pb2"),
+                    importlib.import_module("grpc_predict_v2_pb2_grpc"))
+        finally:
+            sys.path.remove(out)
 
 
 pb, pb_grpc = _compile_stubs()
