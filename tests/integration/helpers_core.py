@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import time
 
 import requests
@@ -117,21 +118,38 @@ def assert_security_headers(headers, context=""):
 def serve_refused(bin_path, args, env=None, bound=60, add_port=True):
     """Runs `serve` with a configuration it must refuse. Returns (exit code, stdout, stderr).
 
-    `bound` only keeps a server that wrongly starts from hanging the test: such a server is
-    killed and reported (exit code None), never left running."""
+    A server that wrongly starts is killed as soon as it logs its `startup` line (or after
+    `bound` seconds) and reported with exit code None, never left running: a broken check
+    costs a second, not the whole bound (the mutation gate runs such servers by the dozen)."""
     argv = [bin_path, "serve", "--host", "127.0.0.1"]
     if add_port and not any(str(a).startswith("--port") for a in args):
         argv += ["--port", "0"]  # never the default 8000: other services may use it
     proc = subprocess.Popen(argv + [str(a) for a in args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
-    try:
-        out, err = proc.communicate(timeout=bound)
-        return proc.returncode, out, err
-    except subprocess.TimeoutExpired:
+    out_lines, err_text = [], []
+    started = threading.Event()
+
+    def read_stdout():
+        for line in proc.stdout:
+            out_lines.append(line)
+            if '"event":"startup"' in line and '"listening"' in line:
+                started.set()
+
+    readers = [threading.Thread(target=read_stdout, daemon=True),
+               threading.Thread(target=lambda: err_text.append(proc.stderr.read()), daemon=True)]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + bound
+    while proc.poll() is None and not started.is_set() and time.monotonic() < deadline:
+        started.wait(0.05)
+    code = proc.poll()
+    if code is None:
         proc.kill()
-        out, err = proc.communicate()
-        return None, out, err
+        proc.wait()
+    for reader in readers:
+        reader.join()
+    return code, "".join(out_lines), "".join(err_text)
 
 
 def assert_config_refused(result, *fragments):
