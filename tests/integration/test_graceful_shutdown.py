@@ -3,6 +3,7 @@ server keeps serving for --shutdown-delay, in-flight requests finish, then the p
 import json
 import signal
 import threading
+import time
 
 import pytest
 import requests
@@ -69,7 +70,17 @@ def test_sigterm_during_load(fresh_service):
             drained.append(ready)
             return ready.status_code == 503
 
-        wait_until(draining, timeout=EXIT_BOUND)
+        def draining_or_gone():
+            # A service that exits without ever answering 503 fails here at once, not after
+            # EXIT_BOUND (wait_until would retry its connection errors until then).
+            if svc.proc.poll() is not None:
+                raise pytest.fail.Exception("exited before /readyz ever answered 503")
+            return draining()
+
+        deadline = time.monotonic() + EXIT_BOUND
+        while not draining_or_gone():
+            assert time.monotonic() < deadline, "/readyz never answered 503"
+            time.sleep(0.05)
         assert drained[-1].json()["status"] == "draining", drained[-1].text
         assert all(r.status_code == 200 for r in drained[:-1]), [r.status_code for r in drained]
         healthy = probe.get(svc.url("/healthz"), timeout=REQUEST_TIMEOUT)
