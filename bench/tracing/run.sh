@@ -173,7 +173,11 @@ fi
 
 echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
-echo "binary: $BIN ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+if [[ ${BENCH_BUILD:-1} != 0 ]]; then
+  echo "binary: $BIN, built from $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+else
+  echo "binary: $BIN (as given)"
+fi
 printf '%-20s %16s %10s %20s %10s\n' configuration "instr/request" overhead "CPU µs/req (median)" overhead
 for config in "${CONFIGS[@]}"; do
   ir=- ir_over=- cpu=- cpu_over=- runs=""
