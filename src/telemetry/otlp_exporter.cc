@@ -72,7 +72,7 @@ void OtlpExporter::run() {
   bool running = true;
   while (running) {
     running = wait(config_.poll_interval);
-    // Everything queued now, batch by batch; on the way out, one last pass, in which a batch
+    // What is queued now, batch by batch; on the way out, one last pass, in which a batch
     // the collector does not take at the first attempt ends the export (a dead collector must
     // not hold the shutdown for a timeout per batch).
     bool delivering = true;
@@ -87,6 +87,9 @@ void OtlpExporter::run() {
       } else {
         failed_spans_.fetch_add(spans, std::memory_order_relaxed);
       }
+      // Caught up: what arrived while this batch was sent waits for the next poll, so batches
+      // stay large (one POST per poll interval, or per full batch) rather than one per few spans.
+      if (running && spans < config_.max_batch_spans) break;
     }
   }
   connection_.reset();

@@ -2,7 +2,9 @@
 
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace smlapi::tracing {
 
@@ -10,12 +12,30 @@ namespace {
 
 using namespace std::string_view_literals;
 
-void append_quoted_unsigned(std::string& out, std::uint64_t value) {
-  char digits[24];
-  digits[0] = '"';
-  auto [end, ec] = std::to_chars(digits + 1, digits + sizeof digits - 1, value);
-  *end++ = '"';
-  out.append(digits, end);
+constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
+
+// "00".."99": two digits per division.
+constexpr std::array<std::array<char, 2>, 100> kDigitPairs = [] {
+  std::array<std::array<char, 2>, 100> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    pairs[i] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};
+  return pairs;
+}();
+
+// Exactly nine digits, leading zeros kept (the nanoseconds within a second).
+void write_nine_digits(std::uint32_t value, char* out) {
+  for (int i = 7; i >= 1; i -= 2) {
+    std::memcpy(out + i, kDigitPairs[value % 100].data(), 2);
+    value /= 100;
+  }
+  out[0] = static_cast<char>('0' + value);
+}
+
+// Attribute keys are static identifiers of this code base ("http.route"): nothing to escape.
+void append_key(std::string& out, std::string_view key) {
+  out.append("{\"key\":\""sv);
+  out.append(key);
+  out.append("\",\"value\":{"sv);
 }
 
 template <std::size_t N>
@@ -28,9 +48,8 @@ void append_hex_string(std::string& out, const std::array<std::uint8_t, N>& byte
 }
 
 void append_string_attribute(std::string& out, std::string_view key, std::string_view value) {
-  out.append("{\"key\":"sv);
-  json::append_string(out, key);
-  out.append(",\"value\":{\"stringValue\":"sv);
+  append_key(out, key);
+  out.append("\"stringValue\":"sv);
   json::append_string(out, value);
   out.append("}}"sv);
 }
@@ -38,14 +57,28 @@ void append_string_attribute(std::string& out, std::string_view key, std::string
 void append_attribute(std::string& out, const SpanRecord& span, const Attribute& attribute) {
   if (!attribute.is_integer)
     return append_string_attribute(out, attribute.key, span.text_value(attribute));
-  out.append("{\"key\":"sv);
-  json::append_string(out, attribute.key);
-  out.append(",\"value\":{\"intValue\":\""sv);
+  append_key(out, attribute.key);
+  out.append("\"intValue\":\""sv);
   json::append_integer(out, attribute.integer);
   out.append("\"}}"sv);
 }
 
-void append_span(std::string& out, const SpanRecord& span) {
+}  // namespace
+
+OtlpJsonBatch::OtlpJsonBatch(const Resource& resource, std::string& out) : out_(out) {
+  out_.clear();
+  out_.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":["sv);
+  append_string_attribute(out_, "service.name", resource.service_name);
+  out_.push_back(',');
+  append_string_attribute(out_, "service.version", resource.service_version);
+  out_.append("]},\"scopeSpans\":[{\"scope\":{\"name\":\"secure-ml-api\",\"version\":"sv);
+  json::append_string(out_, resource.service_version);
+  out_.append("},\"spans\":["sv);
+}
+
+void OtlpJsonBatch::add(const SpanRecord& span) {
+  std::string& out = out_;
+  if (spans_++ > 0) out.push_back(',');
   out.append("{\"traceId\":"sv);
   append_hex_string(out, span.trace_id.bytes);
   out.append(",\"spanId\":"sv);
@@ -63,9 +96,9 @@ void append_span(std::string& out, const SpanRecord& span) {
   out.append(",\"kind\":"sv);
   out.push_back(static_cast<char>('0' + static_cast<int>(span.kind)));  // 1..3
   out.append(",\"startTimeUnixNano\":"sv);
-  append_quoted_unsigned(out, span.start_unix_nanos);
+  append_time(span.start_unix_nanos);
   out.append(",\"endTimeUnixNano\":"sv);
-  append_quoted_unsigned(out, span.end_unix_nanos);
+  append_time(span.end_unix_nanos);
   out.append(",\"attributes\":["sv);
   for (std::size_t i = 0; i < span.attribute_count; ++i) {
     if (i > 0) out.push_back(',');
@@ -79,22 +112,28 @@ void append_span(std::string& out, const SpanRecord& span) {
   out.append("}}"sv);
 }
 
-}  // namespace
-
-OtlpJsonBatch::OtlpJsonBatch(const Resource& resource, std::string& out) : out_(out) {
-  out_.clear();
-  out_.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":["sv);
-  append_string_attribute(out_, "service.name", resource.service_name);
-  out_.push_back(',');
-  append_string_attribute(out_, "service.version", resource.service_version);
-  out_.append("]},\"scopeSpans\":[{\"scope\":{\"name\":\"secure-ml-api\",\"version\":"sv);
-  json::append_string(out_, resource.service_version);
-  out_.append("},\"spans\":["sv);
-}
-
-void OtlpJsonBatch::add(const SpanRecord& span) {
-  if (spans_++ > 0) out_.push_back(',');
-  append_span(out_, span);
+void OtlpJsonBatch::append_time(std::uint64_t unix_nanos) {
+  const std::uint64_t seconds = unix_nanos / kNanosPerSecond;
+  if (seconds == 0) {  // no seconds' digits to share (and no leading zeros to write)
+    char digits[22];
+    digits[0] = '"';
+    auto [end, ec] = std::to_chars(digits + 1, digits + sizeof digits - 1, unix_nanos);
+    *end++ = '"';
+    out_.append(digits, end);
+    return;
+  }
+  if (seconds != cached_seconds_) {
+    seconds_digits_[0] = '"';
+    auto [end, ec] =
+        std::to_chars(seconds_digits_ + 1, seconds_digits_ + sizeof seconds_digits_, seconds);
+    seconds_length_ = static_cast<std::size_t>(end - seconds_digits_);
+    cached_seconds_ = seconds;
+  }
+  char nanos[10];
+  write_nine_digits(static_cast<std::uint32_t>(unix_nanos % kNanosPerSecond), nanos);
+  nanos[9] = '"';
+  out_.append(seconds_digits_, seconds_length_);
+  out_.append(nanos, sizeof nanos);
 }
 
 void OtlpJsonBatch::finish() { out_.append("]}]}]}"sv); }

@@ -8,6 +8,7 @@
 #include "tracing/span.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,8 +30,15 @@ class OtlpJsonBatch {
   std::size_t spans() const { return spans_; }
 
  private:
+  // A span's times as decimal strings; the seconds' digits, shared by every time in the same
+  // second, are written once per batch (see append_time).
+  void append_time(std::uint64_t unix_nanos);
+
   std::string& out_;
   std::size_t spans_ = 0;
+  std::uint64_t cached_seconds_ = 0;  // 0: none cached
+  char seconds_digits_[21];           // '"' and the seconds' digits
+  std::size_t seconds_length_ = 0;
 };
 
 // Replaces `out` with the request body.
