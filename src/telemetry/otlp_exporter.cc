@@ -47,6 +47,7 @@ OtlpExporter::~OtlpExporter() {
     stopping_ = true;
   }
   wake_.notify_all();
+  queue_->wake();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -71,7 +72,11 @@ bool OtlpExporter::wait(std::chrono::milliseconds duration) {
 void OtlpExporter::run() {
   bool running = true;
   while (running) {
-    running = wait(config_.poll_interval);
+    (void)queue_->wait_for_spans(config_.poll_interval);
+    {
+      std::lock_guard lock(mutex_);
+      running = !stopping_;
+    }
     // What is queued now, batch by batch; on the way out, one last pass, in which a batch
     // the collector does not take at the first attempt ends the export (a dead collector must
     // not hold the shutdown for a timeout per batch).

@@ -1,11 +1,11 @@
-// The exporter thread: every poll interval it drains the span queue in batches, encoding each as
-// OTLP/JSON straight from the queue into one reused buffer, and POSTs it to the collector
-// (Boost.Beast, a deadline on every attempt) over one kept-alive connection, opened again when
-// the collector closed it or it failed. A batch the collector cannot take now (connection
-// refused or reset, timeout, 429, 502, 503, 504) is tried again after a back-off, a bounded
-// number of times, then given up and counted. The workers never wait for any of this: while the
-// exporter is slow the queue fills, and then spans are dropped and counted
-// (SpanQueue::dropped()).
+// The exporter thread: every poll interval (sooner when a worker's ring is half full) it drains
+// the span queue in batches, encoding each as OTLP/JSON straight from the queue into one reused
+// buffer, and POSTs it to the collector (Boost.Beast, a deadline on every attempt) over one
+// kept-alive connection, opened again when the collector closed it or it failed. A batch the
+// collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
+// again after a back-off, a bounded number of times, then given up and counted. The workers never
+// wait for any of this: while the exporter is slow the queue fills, and then spans are dropped
+// and counted (SpanQueue::dropped()).
 #pragma once
 
 #include "telemetry/span_queue.h"

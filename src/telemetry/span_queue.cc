@@ -12,9 +12,10 @@ SpanRing::SpanRing(std::size_t capacity)
   trace_states_.reset(new char[size_ * tracing::kMaxTraceStateLength]);
 }
 
-bool SpanRing::push(const tracing::SpanRecord& span) {
+SpanRing::Pushed SpanRing::push(const tracing::SpanRecord& span) {
   const std::size_t tail = tail_.load(std::memory_order_relaxed);
-  if (tail - head_.load(std::memory_order_acquire) == size_) return false;
+  const std::size_t used = tail - head_.load(std::memory_order_acquire);
+  if (used == size_) return Pushed::full;
   tracing::SpanRecord& slot = slots_[tail & mask_];
   slot = span;
   if (!span.trace_state.empty()) {
@@ -24,7 +25,7 @@ bool SpanRing::push(const tracing::SpanRecord& span) {
     slot.trace_state = {copy, length};
   }
   tail_.store(tail + 1, std::memory_order_release);
-  return true;
+  return used + 1 == size_ / 2 ? Pushed::half_full : Pushed::stored;
 }
 
 SpanQueue::SpanQueue(unsigned workers, std::size_t capacity) : background_(capacity) {
@@ -33,13 +34,22 @@ SpanQueue::SpanQueue(unsigned workers, std::size_t capacity) : background_(capac
 
 void SpanQueue::submit(unsigned worker, std::span<const tracing::SpanRecord> spans) {
   std::uint64_t lost = 0;
+  bool filling = false;
+  auto push_all = [&](SpanRing& ring) {
+    for (const auto& span : spans) {
+      const SpanRing::Pushed pushed = ring.push(span);
+      lost += pushed == SpanRing::Pushed::full ? 1 : 0;
+      filling = filling || pushed == SpanRing::Pushed::half_full;
+    }
+  };
   if (worker < rings_.size()) {
-    for (const auto& span : spans) lost += rings_[worker]->push(span) ? 0 : 1;
+    push_all(*rings_[worker]);
   } else {
     std::lock_guard lock(background_mutex_);
-    for (const auto& span : spans) lost += background_.push(span) ? 0 : 1;
+    push_all(background_);
   }
   if (lost > 0) dropped_.fetch_add(lost, std::memory_order_relaxed);
+  if (filling) filling_.release();
 }
 
 }  // namespace smlapi::telemetry

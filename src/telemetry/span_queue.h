@@ -11,10 +11,12 @@
 #include "tracing/trace_state.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <span>
 #include <vector>
 
@@ -24,7 +26,13 @@ namespace smlapi::telemetry {
 class SpanRing {
  public:
   explicit SpanRing(std::size_t capacity);
-  bool push(const tracing::SpanRecord& span);  // producer; false when full
+  enum class Pushed : std::uint8_t {
+    stored,
+    half_full,
+    full
+  };                                             // half_full: stored, and the
+                                                 // ring just reached half
+  Pushed push(const tracing::SpanRecord& span);  // producer
   // Consumer: calls visit(span) on up to `max` spans, oldest first, then frees their slots;
   // returns how many. A span's trace_state points into the ring until then.
   template <class Visit>
@@ -46,6 +54,13 @@ class SpanQueue final : public tracing::SpanSink {
   // `capacity` spans per worker (rounded up to a power of two) and as many for other threads.
   SpanQueue(unsigned workers, std::size_t capacity);
   void submit(unsigned worker, std::span<const tracing::SpanRecord> spans) override;
+  // Exporter: waits until a ring is half full, wake() is called or `timeout` passes (a
+  // semaphore: the workers' side never takes a lock); false: the timeout passed.
+  template <class Rep, class Period>
+  bool wait_for_spans(std::chrono::duration<Rep, Period> timeout) {
+    return filling_.try_acquire_for(timeout);
+  }
+  void wake() { filling_.release(); }
   // Exporter: calls visit(span) on up to `max` queued spans; returns how many.
   template <class Visit>
   std::size_t drain(std::size_t max, Visit&& visit);
@@ -56,6 +71,9 @@ class SpanQueue final : public tracing::SpanSink {
   SpanRing background_;
   std::mutex background_mutex_;            // one producer at a time on background_
   std::atomic<std::uint64_t> dropped_{0};  // written only on a drop: no shared line per span
+  // Released when a ring reaches half full (once per fill), so a burst is drained before the
+  // poll interval ends instead of overflowing.
+  std::counting_semaphore<> filling_{0};
 };
 
 template <class Visit>

@@ -1,6 +1,6 @@
 // The compact span record and the exporter's queue: text cut at its bounds, the caller's
 // tracestate copied beside the record (the request's buffer is reused at once), spans read in
-// place by the exporter and a full ring dropping and counting.
+// place by the exporter, a full ring dropping and counting, a half-full one waking the exporter.
 #include "telemetry/span_queue.h"
 
 #include "tracing/otlp_json.h"
@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,21 @@ TEST(SpanQueue, AFullRingDropsAndCountsAndTheExporterReadsInOrder) {
   EXPECT_EQ(queue.drain(10, [](const SpanRecord&) {}), 0u);
   queue.submit(1, std::span<const SpanRecord>(spans, 4));
   EXPECT_EQ(queue.dropped(), 2u) << "freed slots take spans again";
+}
+
+TEST(SpanQueue, AHalfFullRingWakesTheExporter) {
+  using std::chrono::seconds;
+  SpanQueue queue(1, 8);
+  SpanRecord spans[4];
+  for (auto& span : spans) span.set_name("s");
+  queue.submit(0, std::span<const SpanRecord>(spans, 3));
+  EXPECT_FALSE(queue.wait_for_spans(seconds(0))) << "3 of 8: the poll interval will do";
+  queue.submit(0, std::span<const SpanRecord>(spans + 3, 1));
+  EXPECT_TRUE(queue.wait_for_spans(seconds(0))) << "4 of 8: drain now";
+  EXPECT_FALSE(queue.wait_for_spans(seconds(0))) << "once per fill";
+  EXPECT_EQ(queue.drain(10, [](const SpanRecord&) {}), 4u);
+  queue.wake();
+  EXPECT_TRUE(queue.wait_for_spans(seconds(0))) << "stopping wakes it too";
 }
 
 }  // namespace
