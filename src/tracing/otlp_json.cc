@@ -31,11 +31,30 @@ void write_nine_digits(std::uint32_t value, char* out) {
   out[0] = static_cast<char>('0' + value);
 }
 
+// Printable ASCII other than '"' and '\\': written as it is in a JSON string.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7F; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// A JSON string; the common case (paths, addresses, names: plain ASCII) in one scan and one
+// append, anything else (escapes, UTF-8 checked and repaired) by the shared writer.
+void append_json_string(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (!kPlain[static_cast<unsigned char>(c)]) return json::append_string(out, text);
+  }
+  out.push_back('"');
+  out.append(text);
+  out.push_back('"');
+}
+
 // Attribute keys are static identifiers of this code base ("http.route"): nothing to escape.
-void append_key(std::string& out, std::string_view key) {
+// `open_value`: the value's type and its colon, e.g. "\",\"value\":{\"stringValue\":".
+void append_key(std::string& out, std::string_view key, std::string_view open_value) {
   out.append("{\"key\":\""sv);
   out.append(key);
-  out.append("\",\"value\":{"sv);
+  out.append(open_value);
 }
 
 template <std::size_t N>
@@ -48,17 +67,15 @@ void append_hex_string(std::string& out, const std::array<std::uint8_t, N>& byte
 }
 
 void append_string_attribute(std::string& out, std::string_view key, std::string_view value) {
-  append_key(out, key);
-  out.append("\"stringValue\":"sv);
-  json::append_string(out, value);
+  append_key(out, key, "\",\"value\":{\"stringValue\":"sv);
+  append_json_string(out, value);
   out.append("}}"sv);
 }
 
 void append_attribute(std::string& out, const SpanRecord& span, const Attribute& attribute) {
   if (!attribute.is_integer)
     return append_string_attribute(out, attribute.key, span.text_value(attribute));
-  append_key(out, attribute.key);
-  out.append("\"intValue\":\""sv);
+  append_key(out, attribute.key, "\",\"value\":{\"intValue\":\""sv);
   json::append_integer(out, attribute.integer);
   out.append("\"}}"sv);
 }
@@ -89,10 +106,10 @@ void OtlpJsonBatch::add(const SpanRecord& span) {
   }
   if (!span.trace_state.empty()) {
     out.append(",\"traceState\":"sv);
-    json::append_string(out, span.trace_state);
+    append_json_string(out, span.trace_state);
   }
   out.append(",\"name\":"sv);
-  json::append_string(out, span.name_view());
+  append_json_string(out, span.name_view());
   out.append(",\"kind\":"sv);
   out.push_back(static_cast<char>('0' + static_cast<int>(span.kind)));  // 1..3
   out.append(",\"startTimeUnixNano\":"sv);
