@@ -7,6 +7,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <pthread.h>
+
 namespace smlapi::telemetry {
 
 namespace asio = boost::asio;
@@ -16,12 +18,23 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kMaxAnswerBytes = 64 * 1024;
+// Beyond the stream's deadline: what run_for waits for the handlers the deadline completes.
+constexpr std::chrono::milliseconds kRunSlack{500};
 
 // Worth another try: the collector is overloaded, restarting or unreachable for now.
 bool retryable(unsigned status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
 }
 }  // namespace
+
+// One open connection to the collector with its own io_context: dropped whole on any failure,
+// so nothing pending on it can outlive the attempt that started it.
+class CollectorConnection {
+ public:
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+};
 
 OtlpExporter::OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> queue)
     : config_(std::move(config)),
@@ -34,11 +47,14 @@ OtlpExporter::~OtlpExporter() {
     stopping_ = true;
   }
   wake_.notify_all();
+  queue_->wake();
   if (thread_.joinable()) thread_.join();
 }
 
 void OtlpExporter::start() {
   thread_ = std::thread([this] { run(); });
+  // Named for per-thread CPU accounting (top -H, /proc/<pid>/task/*/comm, bench/tracing).
+  pthread_setname_np(thread_.native_handle(), "otlp-export");
 }
 
 ExporterTotals OtlpExporter::totals() const {
@@ -54,34 +70,42 @@ bool OtlpExporter::wait(std::chrono::milliseconds duration) {
 }
 
 void OtlpExporter::run() {
-  std::vector<tracing::SpanRecord> batch;
-  batch.reserve(config_.max_batch_spans);
   bool running = true;
   while (running) {
-    running = wait(config_.poll_interval);
-    // Everything queued now, batch by batch; on the way out, one last pass, in which a batch
+    (void)queue_->wait_for_spans(config_.poll_interval);
+    {
+      std::lock_guard lock(mutex_);
+      running = !stopping_;
+    }
+    // What is queued now, batch by batch; on the way out, one last pass, in which a batch
     // the collector does not take at the first attempt ends the export (a dead collector must
     // not hold the shutdown for a timeout per batch).
     bool delivering = true;
-    while (queue_->drain(batch, config_.max_batch_spans) > 0) {
+    for (;;) {
+      tracing::OtlpJsonBatch batch(config_.resource, body_);
+      const std::size_t spans = queue_->drain(
+          config_.max_batch_spans, [&batch](const tracing::SpanRecord& span) { batch.add(span); });
+      if (spans == 0) break;
+      batch.finish();
       if (delivering) {
-        delivering = export_batch(batch) || running;
+        delivering = export_batch(spans) || running;
       } else {
-        failed_spans_.fetch_add(batch.size(), std::memory_order_relaxed);
+        failed_spans_.fetch_add(spans, std::memory_order_relaxed);
       }
-      batch.clear();
+      // Caught up: what arrived while this batch was sent waits for the next poll, so batches
+      // stay large (one POST per poll interval, or per full batch) rather than one per few spans.
+      if (running && spans < config_.max_batch_spans) break;
     }
   }
+  connection_.reset();
 }
 
-bool OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
-  std::string body;
-  tracing::encode_otlp_json(config_.resource, batch, body);
+bool OtlpExporter::export_batch(std::size_t spans) {
   auto backoff = config_.first_backoff;
   for (unsigned attempt = 1;; ++attempt) {
-    const Attempt outcome = post(body);
+    const Attempt outcome = post();
     if (outcome == Attempt::delivered) {
-      exported_.fetch_add(batch.size(), std::memory_order_relaxed);
+      exported_.fetch_add(spans, std::memory_order_relaxed);
       return true;
     }
     if (outcome == Attempt::give_up || attempt >= config_.max_attempts || !wait(backoff)) break;
@@ -89,48 +113,76 @@ bool OtlpExporter::export_batch(const std::vector<tracing::SpanRecord>& batch) {
     backoff *= 2;
   }
   failed_batches_.fetch_add(1, std::memory_order_relaxed);
-  failed_spans_.fetch_add(batch.size(), std::memory_order_relaxed);
+  failed_spans_.fetch_add(spans, std::memory_order_relaxed);
   return false;
 }
 
-// One POST on a new connection, bounded by config_.timeout (the resolver by the io_context's
-// run_for: a name lookup is not covered by the stream's deadline).
-OtlpExporter::Attempt OtlpExporter::post(const std::string& body) const {
-  asio::io_context io;
-  tcp::resolver resolver(io);
-  beast::tcp_stream stream(io);
-  beast::flat_buffer buffer;
+OtlpExporter::Attempt OtlpExporter::post() {
+  bool stale = false;
+  const Attempt outcome = post_once(stale);
+  // A kept-alive connection the collector closed while idle fails at once (reset, end of
+  // stream): the same attempt goes on a new connection. A timeout is not retried here.
+  if (outcome == Attempt::retry && stale) return post_once(stale);
+  return outcome;
+}
+
+// One POST, on the open connection or a new one, bounded by config_.timeout from start to answer
+// (the resolver by the io_context's run_for: a name lookup is not covered by the stream's
+// deadline). `stale` is set when a reused connection failed otherwise than by the deadline.
+OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
+  stale = false;
+  const auto deadline = std::chrono::steady_clock::now() + config_.timeout;
+  boost::system::error_code failure = asio::error::timed_out;
+  const bool reused = connection_ != nullptr;
+  if (!reused) {
+    auto fresh = std::make_unique<CollectorConnection>();
+    tcp::resolver resolver(fresh->io);
+    fresh->stream.expires_at(deadline);
+    resolver.async_resolve(
+        config_.endpoint.host, port_text_,
+        [&](boost::system::error_code resolved, const tcp::resolver::results_type& results) {
+          if (resolved) return void(failure = resolved);
+          fresh->stream.async_connect(results, [&](boost::system::error_code connected,
+                                                   const tcp::endpoint&) { failure = connected; });
+        });
+    fresh->io.run_for(config_.timeout + kRunSlack);
+    if (failure) return Attempt::retry;  // refused, timed out: the collector may come back
+    connection_ = std::move(fresh);
+  }
+  CollectorConnection& connection = *connection_;
   bhttp::request<bhttp::string_body> request{bhttp::verb::post, config_.endpoint.target, 11};
   request.set(bhttp::field::host, config_.endpoint.host_header);
   request.set(bhttp::field::content_type, "application/json");
   request.set(bhttp::field::user_agent, "secure-ml-api");
   for (const auto& [name, value] : config_.headers) request.set(name, value);
-  request.body() = body;
+  request.body().swap(body_);  // no copy of the batch; swapped back below
+  request.keep_alive(true);
   request.prepare_payload();
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kMaxAnswerBytes);
-  boost::system::error_code failure = asio::error::timed_out;
+  failure = asio::error::timed_out;
   unsigned status = 0;
-  stream.expires_after(config_.timeout);
-  resolver.async_resolve(
-      config_.endpoint.host, port_text_,
-      [&](boost::system::error_code resolved, const tcp::resolver::results_type& results) {
-        if (resolved) return void(failure = resolved);
-        stream.async_connect(
-            results, [&](boost::system::error_code connected, const tcp::endpoint&) {
-              if (connected) return void(failure = connected);
-              bhttp::async_write(stream, request, [&](boost::system::error_code sent, std::size_t) {
-                if (sent) return void(failure = sent);
-                bhttp::async_read(stream, buffer, parser,
-                                  [&](boost::system::error_code answered, std::size_t) {
-                                    failure = answered;
-                                    if (!answered) status = parser.get().result_int();
-                                  });
-              });
-            });
-      });
-  io.run_for(config_.timeout + std::chrono::milliseconds(500));
-  if (failure) return Attempt::retry;  // refused, reset, timed out: the collector may come back
+  bool keep_alive = false;
+  connection.stream.expires_at(deadline);
+  bhttp::async_write(connection.stream, request, [&](boost::system::error_code sent, std::size_t) {
+    if (sent) return void(failure = sent);
+    bhttp::async_read(connection.stream, connection.buffer, parser,
+                      [&](boost::system::error_code answered, std::size_t) {
+                        failure = answered;
+                        if (answered) return;
+                        status = parser.get().result_int();
+                        keep_alive = parser.get().keep_alive();
+                      });
+  });
+  connection.io.restart();
+  connection.io.run_until(deadline + kRunSlack);
+  request.body().swap(body_);
+  if (failure) {
+    stale = reused && failure != asio::error::timed_out && failure != beast::error::timeout;
+    connection_.reset();
+    return Attempt::retry;  // reset, timed out: the collector may come back
+  }
+  if (!keep_alive) connection_.reset();
   if (status >= 200 && status < 300) return Attempt::delivered;
   return retryable(status) ? Attempt::retry : Attempt::give_up;
 }

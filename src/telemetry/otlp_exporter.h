@@ -1,5 +1,7 @@
-// The exporter thread: every poll interval it drains the span queue in batches, encodes each as
-// OTLP/JSON and POSTs it to the collector (Boost.Beast, a deadline on every attempt). A batch the
+// The exporter thread: every poll interval (sooner when a worker's ring is half full) it drains
+// the span queue in batches, encoding each as OTLP/JSON straight from the queue into one reused
+// buffer, and POSTs it to the collector (Boost.Beast, a deadline on every attempt) over one
+// kept-alive connection, opened again when the collector closed it or it failed. A batch the
 // collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
 // again after a back-off, a bounded number of times, then given up and counted. The workers never
 // wait for any of this: while the exporter is slow the queue fills, and then spans are dropped
@@ -19,7 +21,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace smlapi::telemetry {
 
@@ -42,6 +43,8 @@ struct ExporterTotals {
   std::uint64_t retries = 0;
 };
 
+class CollectorConnection;
+
 class OtlpExporter {
  public:
   OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> queue);
@@ -52,13 +55,16 @@ class OtlpExporter {
  private:
   enum class Attempt : std::uint8_t { delivered, retry, give_up };
   void run();
-  bool export_batch(const std::vector<tracing::SpanRecord>& batch);  // false: given up
-  Attempt post(const std::string& body) const;
+  bool export_batch(std::size_t spans);  // body_ holds the batch; false: given up
+  Attempt post();
+  Attempt post_once(bool& reused);
   bool wait(std::chrono::milliseconds duration);  // false once stopping
 
   ExporterConfig config_;
   std::shared_ptr<SpanQueue> queue_;
   std::string port_text_;
+  std::string body_;                                 // the batch being sent, reused
+  std::unique_ptr<CollectorConnection> connection_;  // null: none open
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

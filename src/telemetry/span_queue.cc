@@ -1,31 +1,31 @@
 #include "telemetry/span_queue.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace smlapi::telemetry {
 
 SpanRing::SpanRing(std::size_t capacity)
-    : slots_(std::bit_ceil(std::max<std::size_t>(capacity, 2))), mask_(slots_.size() - 1) {}
-
-bool SpanRing::push(const tracing::SpanRecord& span) {
-  const std::size_t tail = tail_.load(std::memory_order_relaxed);
-  if (tail - head_.load(std::memory_order_acquire) == slots_.size()) return false;
-  slots_[tail & mask_] = span;
-  tail_.store(tail + 1, std::memory_order_release);
-  return true;
+    : size_(std::bit_ceil(std::max<std::size_t>(capacity, 2))), mask_(size_ - 1) {
+  slots_ = std::make_unique<tracing::SpanRecord[]>(size_);
+  trace_states_.reset(new char[size_ * tracing::kMaxTraceStateLength]);
 }
 
-std::size_t SpanRing::pop(std::vector<tracing::SpanRecord>& out, std::size_t max) {
-  std::size_t head = head_.load(std::memory_order_relaxed);
-  const std::size_t tail = tail_.load(std::memory_order_acquire);
-  std::size_t taken = 0;
-  while (head != tail && taken < max) {
-    out.push_back(slots_[head & mask_]);
-    ++head;
-    ++taken;
+SpanRing::Pushed SpanRing::push(const tracing::SpanRecord& span) {
+  const std::size_t tail = tail_.load(std::memory_order_relaxed);
+  const std::size_t used = tail - head_.load(std::memory_order_acquire);
+  if (used == size_) return Pushed::full;
+  tracing::SpanRecord& slot = slots_[tail & mask_];
+  slot = span;
+  if (!span.trace_state.empty()) {
+    char* copy = trace_states_.get() + (tail & mask_) * tracing::kMaxTraceStateLength;
+    const std::size_t length = std::min(span.trace_state.size(), tracing::kMaxTraceStateLength);
+    std::memcpy(copy, span.trace_state.data(), length);
+    slot.trace_state = {copy, length};
   }
-  head_.store(head, std::memory_order_release);
-  return taken;
+  tail_.store(tail + 1, std::memory_order_release);
+  return used + 1 == size_ / 2 ? Pushed::half_full : Pushed::stored;
 }
 
 SpanQueue::SpanQueue(unsigned workers, std::size_t capacity) : background_(capacity) {
@@ -34,23 +34,22 @@ SpanQueue::SpanQueue(unsigned workers, std::size_t capacity) : background_(capac
 
 void SpanQueue::submit(unsigned worker, std::span<const tracing::SpanRecord> spans) {
   std::uint64_t lost = 0;
+  bool filling = false;
+  auto push_all = [&](SpanRing& ring) {
+    for (const auto& span : spans) {
+      const SpanRing::Pushed pushed = ring.push(span);
+      lost += pushed == SpanRing::Pushed::full ? 1 : 0;
+      filling = filling || pushed == SpanRing::Pushed::half_full;
+    }
+  };
   if (worker < rings_.size()) {
-    for (const auto& span : spans) lost += rings_[worker]->push(span) ? 0 : 1;
+    push_all(*rings_[worker]);
   } else {
     std::lock_guard lock(background_mutex_);
-    for (const auto& span : spans) lost += background_.push(span) ? 0 : 1;
+    push_all(background_);
   }
-  submitted_.fetch_add(spans.size() - lost, std::memory_order_relaxed);
   if (lost > 0) dropped_.fetch_add(lost, std::memory_order_relaxed);
-}
-
-std::size_t SpanQueue::drain(std::vector<tracing::SpanRecord>& out, std::size_t max) {
-  std::size_t taken = 0;
-  for (auto& ring : rings_) {
-    if (taken < max) taken += ring->pop(out, max - taken);
-  }
-  if (taken < max) taken += background_.pop(out, max - taken);
-  return taken;
+  if (filling) filling_.release();
 }
 
 }  // namespace smlapi::telemetry

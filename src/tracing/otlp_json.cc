@@ -2,97 +2,164 @@
 
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace smlapi::tracing {
 
 namespace {
 
-void append_quoted_unsigned(std::string& out, std::uint64_t value) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+using namespace std::string_view_literals;
+
+constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
+
+// "00".."99": two digits per division.
+constexpr std::array<std::array<char, 2>, 100> kDigitPairs = [] {
+  std::array<std::array<char, 2>, 100> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    pairs[i] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};
+  return pairs;
+}();
+
+// Exactly nine digits, leading zeros kept (the nanoseconds within a second).
+void write_nine_digits(std::uint32_t value, char* out) {
+  for (int i = 7; i >= 1; i -= 2) {
+    std::memcpy(out + i, kDigitPairs[value % 100].data(), 2);
+    value /= 100;
+  }
+  out[0] = static_cast<char>('0' + value);
+}
+
+// Printable ASCII other than '"' and '\\': written as it is in a JSON string.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7F; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// A JSON string; the common case (paths, addresses, names: plain ASCII) in one scan and one
+// append, anything else (escapes, UTF-8 checked and repaired) by the shared writer.
+void append_json_string(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (!kPlain[static_cast<unsigned char>(c)]) return json::append_string(out, text);
+  }
   out.push_back('"');
-  out.append(digits, end);
+  out.append(text);
   out.push_back('"');
 }
 
-void append_hex_string(std::string& out, const std::uint8_t* bytes, std::size_t size) {
-  char text[32];
-  write_hex(bytes, size, text);
-  out.push_back('"');
-  out.append(text, 2 * size);
-  out.push_back('"');
+// Attribute keys are static identifiers of this code base ("http.route"): nothing to escape.
+// `open_value`: the value's type and its colon, e.g. "\",\"value\":{\"stringValue\":".
+void append_key(std::string& out, std::string_view key, std::string_view open_value) {
+  out.append("{\"key\":\""sv);
+  out.append(key);
+  out.append(open_value);
+}
+
+template <std::size_t N>
+void append_hex_string(std::string& out, const std::array<std::uint8_t, N>& bytes) {
+  char text[2 * N + 2];
+  text[0] = '"';
+  write_hex(bytes.data(), N, text + 1);
+  text[2 * N + 1] = '"';
+  out.append(text, sizeof text);
 }
 
 void append_string_attribute(std::string& out, std::string_view key, std::string_view value) {
-  out.append("{\"key\":");
-  json::append_string(out, key);
-  out.append(",\"value\":{\"stringValue\":");
-  json::append_string(out, value);
-  out.append("}}");
+  append_key(out, key, "\",\"value\":{\"stringValue\":"sv);
+  append_json_string(out, value);
+  out.append("}}"sv);
 }
 
-void append_attribute(std::string& out, const Attribute& attribute) {
+void append_attribute(std::string& out, const SpanRecord& span, const Attribute& attribute) {
   if (!attribute.is_integer)
-    return append_string_attribute(out, attribute.key, attribute.text_value());
-  out.append("{\"key\":");
-  json::append_string(out, attribute.key);
-  out.append(",\"value\":{\"intValue\":\"");
+    return append_string_attribute(out, attribute.key, span.text_value(attribute));
+  append_key(out, attribute.key, "\",\"value\":{\"intValue\":\""sv);
   json::append_integer(out, attribute.integer);
-  out.append("\"}}");
-}
-
-void append_span(std::string& out, const SpanRecord& span) {
-  out.append("{\"traceId\":");
-  append_hex_string(out, span.trace_id.bytes.data(), span.trace_id.bytes.size());
-  out.append(",\"spanId\":");
-  append_hex_string(out, span.span_id.bytes.data(), span.span_id.bytes.size());
-  if (span.parent_id.valid()) {
-    out.append(",\"parentSpanId\":");
-    append_hex_string(out, span.parent_id.bytes.data(), span.parent_id.bytes.size());
-  }
-  if (span.trace_state_length > 0) {
-    out.append(",\"traceState\":");
-    json::append_string(out, span.trace_state_view());
-  }
-  out.append(",\"name\":");
-  json::append_string(out, span.name_view());
-  out.append(",\"kind\":");
-  json::append_integer(out, static_cast<int>(span.kind));
-  out.append(",\"startTimeUnixNano\":");
-  append_quoted_unsigned(out, span.start_unix_nanos);
-  out.append(",\"endTimeUnixNano\":");
-  append_quoted_unsigned(out, span.end_unix_nanos);
-  out.append(",\"attributes\":[");
-  for (std::size_t i = 0; i < span.attribute_count; ++i) {
-    if (i > 0) out.push_back(',');
-    append_attribute(out, span.attributes[i]);
-  }
-  out.append("],\"status\":{");
-  if (span.status != SpanStatus::unset) {
-    out.append("\"code\":");
-    json::append_integer(out, static_cast<int>(span.status));
-  }
-  out.append("}}");
+  out.append("\"}}"sv);
 }
 
 }  // namespace
 
+OtlpJsonBatch::OtlpJsonBatch(const Resource& resource, std::string& out) : out_(out) {
+  out_.clear();
+  out_.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":["sv);
+  append_string_attribute(out_, "service.name", resource.service_name);
+  out_.push_back(',');
+  append_string_attribute(out_, "service.version", resource.service_version);
+  out_.append("]},\"scopeSpans\":[{\"scope\":{\"name\":\"secure-ml-api\",\"version\":"sv);
+  json::append_string(out_, resource.service_version);
+  out_.append("},\"spans\":["sv);
+}
+
+void OtlpJsonBatch::add(const SpanRecord& span) {
+  std::string& out = out_;
+  if (spans_++ > 0) out.push_back(',');
+  out.append("{\"traceId\":"sv);
+  append_hex_string(out, span.trace_id.bytes);
+  out.append(",\"spanId\":"sv);
+  append_hex_string(out, span.span_id.bytes);
+  if (span.parent_id.valid()) {
+    out.append(",\"parentSpanId\":"sv);
+    append_hex_string(out, span.parent_id.bytes);
+  }
+  if (!span.trace_state.empty()) {
+    out.append(",\"traceState\":"sv);
+    append_json_string(out, span.trace_state);
+  }
+  out.append(",\"name\":"sv);
+  append_json_string(out, span.name_view());
+  out.append(",\"kind\":"sv);
+  out.push_back(static_cast<char>('0' + static_cast<int>(span.kind)));  // 1..3
+  out.append(",\"startTimeUnixNano\":"sv);
+  append_time(span.start_unix_nanos);
+  out.append(",\"endTimeUnixNano\":"sv);
+  append_time(span.end_unix_nanos);
+  out.append(",\"attributes\":["sv);
+  for (std::size_t i = 0; i < span.attribute_count; ++i) {
+    if (i > 0) out.push_back(',');
+    append_attribute(out, span, span.attributes[i]);
+  }
+  out.append("],\"status\":{"sv);
+  if (span.status != SpanStatus::unset) {
+    out.append("\"code\":"sv);
+    out.push_back(static_cast<char>('0' + static_cast<int>(span.status)));  // 1..2
+  }
+  out.append("}}"sv);
+}
+
+void OtlpJsonBatch::append_time(std::uint64_t unix_nanos) {
+  const std::uint64_t seconds = unix_nanos / kNanosPerSecond;
+  if (seconds == 0) {  // no seconds' digits to share (and no leading zeros to write)
+    char digits[22];
+    digits[0] = '"';
+    auto [end, ec] = std::to_chars(digits + 1, digits + sizeof digits - 1, unix_nanos);
+    *end++ = '"';
+    out_.append(digits, end);
+    return;
+  }
+  if (seconds != cached_seconds_) {
+    seconds_digits_[0] = '"';
+    auto [end, ec] =
+        std::to_chars(seconds_digits_ + 1, seconds_digits_ + sizeof seconds_digits_, seconds);
+    seconds_length_ = static_cast<std::size_t>(end - seconds_digits_);
+    cached_seconds_ = seconds;
+  }
+  char nanos[10];
+  write_nine_digits(static_cast<std::uint32_t>(unix_nanos % kNanosPerSecond), nanos);
+  nanos[9] = '"';
+  out_.append(seconds_digits_, seconds_length_);
+  out_.append(nanos, sizeof nanos);
+}
+
+void OtlpJsonBatch::finish() { out_.append("]}]}]}"sv); }
+
 void encode_otlp_json(const Resource& resource, std::span<const SpanRecord> spans,
                       std::string& out) {
-  out.clear();
-  out.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":[");
-  append_string_attribute(out, "service.name", resource.service_name);
-  out.push_back(',');
-  append_string_attribute(out, "service.version", resource.service_version);
-  out.append("]},\"scopeSpans\":[{\"scope\":{\"name\":\"secure-ml-api\",\"version\":");
-  json::append_string(out, resource.service_version);
-  out.append("},\"spans\":[");
-  for (std::size_t i = 0; i < spans.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_span(out, spans[i]);
-  }
-  out.append("]}]}]}");
+  OtlpJsonBatch batch(resource, out);
+  for (const SpanRecord& span : spans) batch.add(span);
+  batch.finish();
 }
 
 }  // namespace smlapi::tracing

@@ -1,11 +1,14 @@
 // A batch of spans as an OTLP/JSON ExportTraceServiceRequest (the OpenTelemetry Protocol's JSON
 // encoding for POST /v1/traces): ids as lower-case hex, 64-bit integers (times, intValue) as
 // decimal strings, enums (kind, status code) as integers, one resource (service.name,
-// service.version) and one instrumentation scope.
+// service.version) and one instrumentation scope. Written span by span into one buffer the
+// exporter reuses (OtlpJsonBatch), so a batch is encoded straight from the span queue.
 #pragma once
 
 #include "tracing/span.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +18,27 @@ namespace smlapi::tracing {
 struct Resource {
   std::string service_name;
   std::string service_version;
+};
+
+// One request body being written into `out` (cleared first; its capacity is kept).
+class OtlpJsonBatch {
+ public:
+  OtlpJsonBatch(const Resource& resource, std::string& out);
+  void add(const SpanRecord& span);
+  // Closes the document; `out` is the body. Nothing may be added afterwards.
+  void finish();
+  std::size_t spans() const { return spans_; }
+
+ private:
+  // A span's times as decimal strings; the seconds' digits, shared by every time in the same
+  // second, are written once per batch (see append_time).
+  void append_time(std::uint64_t unix_nanos);
+
+  std::string& out_;
+  std::size_t spans_ = 0;
+  std::uint64_t cached_seconds_ = 0;  // 0: none cached
+  char seconds_digits_[21];           // '"' and the seconds' digits
+  std::size_t seconds_length_ = 0;
 };
 
 // Replaces `out` with the request body.

@@ -36,8 +36,7 @@ SpanRecord* RequestTrace::start_child(std::string_view name, SpanKind kind,
   span.parent_id = span_id;
   span.kind = kind;
   span.status = SpanStatus::unset;
-  span.attribute_count = 0;
-  span.trace_state_length = 0;
+  span.trace_state = {};
   span.start_unix_nanos = now_unix_nanos;
   span.end_unix_nanos = now_unix_nanos;
   span.set_name(name);
@@ -51,8 +50,7 @@ void RequestTrace::server_span(SpanRecord& span, std::uint64_t end_unix_nanos) c
   span.kind = SpanKind::server;
   span.start_unix_nanos = start_unix_nanos;
   span.end_unix_nanos = end_unix_nanos;
-  span.trace_state_length = trace_state_length;
-  std::memcpy(span.trace_state.data(), trace_state.data(), trace_state_length);
+  span.trace_state = {trace_state.data(), trace_state_length};  // copied by the span queue
 }
 
 void RequestTrace::format_traceresponse(char* out) const {

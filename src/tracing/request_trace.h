@@ -8,6 +8,7 @@
 #include "tracing/ids.h"
 #include "tracing/span.h"
 #include "tracing/trace_context.h"
+#include "tracing/trace_state.h"
 
 #include <array>
 #include <cstddef>

@@ -1,11 +1,14 @@
 // One finished span as the exporter needs it: fixed size, no heap, so recording a span is a few
-// stores and handing it to the exporter a copy (nothing is recorded for unsampled requests).
-// Attribute keys and span names are static strings (OpenTelemetry's HTTP semantic conventions
-// where they exist); string values are copied and cut at kMaxAttributeText bytes.
+// stores and handing it to the exporter one copy (nothing is recorded for unsampled requests).
+// Compact, because every sampled request copies its spans into the exporter's ring: the span's
+// name and its string attribute values share one small text area (values cut at
+// kMaxAttributeText bytes, and at what is left of the area), attribute keys and span names are
+// static strings (OpenTelemetry's HTTP semantic conventions where they exist), and the caller's
+// tracestate (up to 512 bytes, on server spans only) is not in the record but referred to: the
+// span queue copies it beside the record when there is one.
 #pragma once
 
 #include "tracing/ids.h"
-#include "tracing/trace_state.h"
 
 #include <array>
 #include <cstddef>
@@ -17,18 +20,19 @@ namespace smlapi::tracing {
 enum class SpanKind : std::uint8_t { internal = 1, server = 2, client = 3 };  // OTLP's numbers
 enum class SpanStatus : std::uint8_t { unset = 0, ok = 1, error = 2 };        // OTLP's numbers
 
-inline constexpr std::size_t kMaxAttributes = 8;
+inline constexpr std::size_t kMaxAttributes = 6;
 inline constexpr std::size_t kMaxAttributeText = 96;
 inline constexpr std::size_t kMaxSpanName = 64;
+// The name and every string value together: the server span's method, route, path and client
+// address fit at their usual lengths; a long path is cut rather than growing every record.
+inline constexpr std::size_t kSpanTextBytes = 224;
 
 struct Attribute {
   std::string_view key;  // a static string
-  bool is_integer = false;
   std::int64_t integer = 0;
+  std::uint8_t offset = 0;  // of a string value in the span's text area
   std::uint8_t length = 0;
-  std::array<char, kMaxAttributeText> text;  // not initialised: only `length` bytes are read
-
-  std::string_view text_value() const { return {text.data(), length}; }
+  bool is_integer = false;
 };
 
 struct SpanRecord {
@@ -39,16 +43,22 @@ struct SpanRecord {
   SpanStatus status = SpanStatus::unset;
   std::uint8_t name_length = 0;
   std::uint8_t attribute_count = 0;
-  std::uint16_t trace_state_length = 0;
+  std::uint8_t text_used = 0;  // bytes of `text` in use (the name first)
   std::uint64_t start_unix_nanos = 0;
   std::uint64_t end_unix_nanos = 0;
-  std::array<char, kMaxSpanName> name;
+  // The caller's tracestate (server spans); the bytes belong to whoever filled the record (the
+  // request's trace, then the span queue's copy).
+  std::string_view trace_state;
   std::array<Attribute, kMaxAttributes> attributes;
-  std::array<char, kMaxTraceStateLength> trace_state;
+  std::array<char, kSpanTextBytes> text;  // not initialised: only `text_used` bytes are read
 
-  std::string_view name_view() const { return {name.data(), name_length}; }
-  std::string_view trace_state_view() const { return {trace_state.data(), trace_state_length}; }
-  void set_name(std::string_view text);
+  std::string_view name_view() const { return {text.data(), name_length}; }
+  std::string_view trace_state_view() const { return trace_state; }
+  std::string_view text_value(const Attribute& attribute) const {
+    return {text.data() + attribute.offset, attribute.length};
+  }
+  // Replaces the name and drops the attributes (the name is first in the text area).
+  void set_name(std::string_view name);
   // Name "<first> <second>" (the HTTP server span's "{method} {route}").
   void set_name(std::string_view first, std::string_view second);
   // Ignored once kMaxAttributes are set.

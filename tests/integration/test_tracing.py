@@ -74,14 +74,25 @@ def decode_export(body):
 class Collector:
     """Receives OTLP/HTTP JSON on /v1/traces and keeps what it decoded."""
 
-    def __init__(self):
+    def __init__(self, keep_alive=False, close_silently=False):
+        """keep_alive: HTTP/1.1 persistent connections (the stdlib's default is 1.0, one request
+        per connection); close_silently: then close each one after its answer without saying
+        so (no "Connection: close"), as a collector's idle timeout does."""
         self.spans = []
         self.headers = []
         self.errors = []
+        self.connections = 0
         self.lock = threading.Lock()
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def setup(self):
+                super().setup()
+                with collector.lock:
+                    collector.connections += 1
+
             def do_POST(self):  # noqa: N802 - the stdlib's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 try:
@@ -101,6 +112,8 @@ class Collector:
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"{}")
+                if close_silently:
+                    self.close_connection = True
 
             def log_message(self, *args):
                 pass
@@ -321,6 +334,46 @@ def test_redis_round_trip_has_its_span(redis_server, fresh_service, collector): 
     assert store["kind"] == 3 and store["parentSpanId"] == server["spanId"]
     assert attributes(store)["db.system.name"] == "redis"
     assert spans["admission"]["parentSpanId"] == server["spanId"]
+
+
+def export_in_three_batches(svc, collector):
+    """Three traced requests, each exported before the next is sent: three batches."""
+    for _ in range(3):
+        trace_id, parent_id = new_ids()
+        r = requests.get(svc.url("/healthz"),
+                         headers={"traceparent": f"00-{trace_id}-{parent_id}-01"},
+                         timeout=REQUEST_TIMEOUT)
+        assert r.status_code == 200
+        collector.wait_for_trace(trace_id, {"GET /healthz"})
+
+
+def export_failures(svc):
+    samples = parse_metrics(requests.get(svc.url("/metrics"), timeout=REQUEST_TIMEOUT).text)[0]
+    return metric_sum(samples, "smlapi_trace_export_failures_total")
+
+
+def test_batches_share_one_kept_alive_connection(fresh_service):
+    keeping = Collector(keep_alive=True)
+    try:
+        svc = fresh_service("--otlp-endpoint", keeping.endpoint(),
+                            "--otlp-service-name", SERVICE_NAME)
+        export_in_three_batches(svc, keeping)
+        assert keeping.connections == 1
+        assert export_failures(svc) == 0
+    finally:
+        keeping.stop()
+
+
+def test_a_connection_the_collector_closed_is_opened_again(fresh_service):
+    closing = Collector(keep_alive=True, close_silently=True)
+    try:
+        svc = fresh_service("--otlp-endpoint", closing.endpoint(),
+                            "--otlp-service-name", SERVICE_NAME)
+        export_in_three_batches(svc, closing)
+        assert closing.connections >= 3
+        assert export_failures(svc) == 0
+    finally:
+        closing.stop()
 
 
 def test_a_dead_collector_never_holds_a_request(fresh_service):

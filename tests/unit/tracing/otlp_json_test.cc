@@ -63,6 +63,31 @@ TEST(OtlpJson, ARootSpanHasNoParent) {
   encode_otlp_json(Resource{"svc", "1"}, std::span<const SpanRecord>(&span, 1), body);
   EXPECT_EQ(body.find("parentSpanId"), std::string::npos);
   EXPECT_EQ(body.find("traceState"), std::string::npos);
+  EXPECT_NE(body.find(R"("startTimeUnixNano":"1","endTimeUnixNano":"2")"), std::string::npos);
+}
+
+TEST(OtlpJson, TimesAcrossSecondsKeepEveryDigit) {
+  SpanRecord spans[3];
+  const std::uint64_t times[] = {1'700'000'000'000'000'000ull,
+                                 1'700'000'000'999'999'999ull,
+                                 1'700'000'001'000'000'007ull,
+                                 1'700'000'001'120'000'000ull,
+                                 999'999'999ull,
+                                 10'000'000'000'000'000'000ull};
+  for (int i = 0; i < 3; ++i) {
+    spans[i].set_name("s");
+    spans[i].start_unix_nanos = times[2 * i];
+    spans[i].end_unix_nanos = times[2 * i + 1];
+  }
+  std::string body;
+  encode_otlp_json(Resource{"svc", "1"}, spans, body);
+  simdjson::dom::parser parser;
+  simdjson::dom::array out = parser.parse(body)["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"];
+  ASSERT_EQ(out.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(std::string_view(out.at(i)["startTimeUnixNano"]), std::to_string(times[2 * i]));
+    EXPECT_EQ(std::string_view(out.at(i)["endTimeUnixNano"]), std::to_string(times[2 * i + 1]));
+  }
 }
 
 }  // namespace
