@@ -25,15 +25,17 @@ echo "== dev preset: build"
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j"$jobs"
 # The fuzz and release builds do not depend on the dev tests: they run meanwhile at the lowest
-# priority, so they take only the CPU the tests leave idle (integration tests spend much of
-# their time waiting on the binary, Redis, HAProxy) and the tests keep theirs.
+# CPU (and, where allowed, I/O) priority, so they take only what the tests leave idle
+# (integration tests spend much of their time waiting on the binary, Redis, HAProxy).
 echo "== fuzz and release presets: building in the background (nice 19)"
 background_log=$reports/background-builds.log
+low=(nice -n 19)
+if ionice -c 3 true 2>/dev/null; then low+=(ionice -c 3); fi
 (
-  nice -n 19 cmake --preset fuzz >/dev/null
-  nice -n 19 cmake --build --preset fuzz -j"$jobs"
-  nice -n 19 cmake --preset default -DSMLAPI_CONTAINER_FULL_BUILD=ON >/dev/null
-  nice -n 19 cmake --build --preset default -j"$jobs" --target secure-ml-api
+  "${low[@]}" cmake --preset fuzz >/dev/null
+  "${low[@]}" cmake --build --preset fuzz -j"$jobs"
+  "${low[@]}" cmake --preset default -DSMLAPI_CONTAINER_FULL_BUILD=ON >/dev/null
+  "${low[@]}" cmake --build --preset default -j"$jobs" --target secure-ml-api
 ) >"$background_log" 2>&1 &
 background_builds=$!
 

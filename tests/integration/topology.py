@@ -272,9 +272,13 @@ class Topology:
         self.workdir = Path(workdir)
         self.service_args = list(service_args)
         self.shared_keys = h.make_keys_dir(self.workdir / "shared")
-        # Redis with an fsync'd AOF: a revocation must outlive a crash of the primary, as it
-        # does with a managed Redis (persistence, or a replica that takes over).
-        durable = ["--appendonly", "yes", "--appendfsync", "always"]
+        # Redis with an AOF: a revocation must outlive a crash of the primary (SIGKILL), as it
+        # does with a managed Redis (persistence, or a replica that takes over). A killed process
+        # loses nothing it has written to the kernel, and with `appendfsync no` Redis writes the
+        # AOF before it sends the replies (`everysec` may postpone that write behind a slow
+        # fsync). Not `always`: an fsync per write stalls Redis past the services' 50 ms timeout
+        # whenever the disk is busy (CI builds in parallel), and the test would measure the disk.
+        durable = ["--appendonly", "yes", "--appendfsync", "no"]
         self.primary = conftest.RedisServer(self._dir("redis-a"), extra_args=durable)
         self.replica = conftest.RedisServer(self._dir("redis-b"), extra_args=durable)
         self.replica.extra_args += ["--replicaof", "127.0.0.1", str(self.primary.port)]
