@@ -12,6 +12,7 @@ telemetry::ExporterConfig exporter_config(const TracingConfig& config, std::stri
   exporter.endpoint = *config.endpoint;
   exporter.headers = config.headers;
   exporter.resource = {config.service_name, std::string(version)};
+  exporter.encoding = config.encoding;
   return exporter;
 }
 }  // namespace

@@ -12,8 +12,11 @@ std::vector<OptionSpec> with_tracing_options(std::vector<OptionSpec> specs) {
       specs.end(),
       {
           {"otlp-endpoint", "",
-           "OTLP/HTTP traces receiver, e.g. http://otel-collector:4318/v1/traces (JSON encoding); "
-           "empty: no spans exported (trace ids are still propagated and logged)"},
+           "OTLP/HTTP traces receiver, e.g. http://otel-collector:4318/v1/traces; empty: no spans "
+           "exported (trace ids are still propagated and logged)"},
+          {"otlp-protocol", "http/protobuf",
+           "Encoding of exported spans: http/protobuf (application/x-protobuf, compact and "
+           "cheapest) or http/json (application/json)"},
           {"otlp-service-name", "secure-ml-api",
            "service.name resource attribute of exported spans"},
           {"otlp-headers-file", "",
@@ -47,6 +50,14 @@ std::optional<std::string> read_tracing_config(const ParsedOptions& options,
     return "--otlp-queue-spans must be an integer in [1, 1000000]";
   }
   config.queue_spans = spans;
+  const std::string protocol = options.get("otlp-protocol");
+  if (protocol == "http/protobuf") {
+    config.encoding = tracing::OtlpEncoding::protobuf;
+  } else if (protocol == "http/json") {
+    config.encoding = tracing::OtlpEncoding::json;
+  } else {
+    return "--otlp-protocol must be http/protobuf or http/json";
+  }
   config.service_name = options.get("otlp-service-name");
   if (config.service_name.empty()) return "--otlp-service-name must not be empty";
   if (const std::string url = options.get("otlp-endpoint"); !url.empty()) {

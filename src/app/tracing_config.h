@@ -5,6 +5,7 @@
 #include "app/options.h"
 #include "tracing/otlp_endpoint.h"
 #include "tracing/otlp_headers.h"
+#include "tracing/otlp_resource.h"
 
 #include <cstddef>
 #include <optional>
@@ -16,6 +17,7 @@ namespace smlapi::app {
 struct TracingConfig {
   std::optional<tracing::OtlpEndpoint> endpoint;  // set: spans are exported
   std::string service_name = "secure-ml-api";
+  tracing::OtlpEncoding encoding = tracing::OtlpEncoding::protobuf;  // --otlp-protocol
   tracing::HeaderList headers;     // from --otlp-headers-file: secrets, never logged
   double sample_ratio = 1.0;       // root traces recorded (a caller's traceparent decides its own)
   std::size_t queue_spans = 2048;  // per worker, before spans are dropped

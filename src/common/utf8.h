@@ -14,4 +14,9 @@ std::size_t code_point_count(std::string_view text) noexcept;
 // (Unicode 15, table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
 std::size_t sequence_length(std::string_view text) noexcept;
 
+// Copies `text` into `out` as well-formed UTF-8 of at most `room` bytes: whole sequences only
+// (a text cut at `room` never ends inside a character), each ill-formed byte replaced by U+FFFD
+// while it fits. Returns the bytes written. Plain ASCII is one scan and one copy.
+std::size_t copy_well_formed(std::string_view text, char* out, std::size_t room) noexcept;
+
 }  // namespace smlapi::utf8

@@ -82,11 +82,10 @@ void OtlpExporter::run() {
     // not hold the shutdown for a timeout per batch).
     bool delivering = true;
     for (;;) {
-      tracing::OtlpJsonBatch batch(config_.resource, body_);
-      const std::size_t spans = queue_->drain(
-          config_.max_batch_spans, [&batch](const tracing::SpanRecord& span) { batch.add(span); });
+      const std::size_t spans = config_.encoding == tracing::OtlpEncoding::protobuf
+                                    ? encode_batch<tracing::OtlpProtobufBatch>()
+                                    : encode_batch<tracing::OtlpJsonBatch>();
       if (spans == 0) break;
-      batch.finish();
       if (delivering) {
         delivering = export_batch(spans) || running;
       } else {
@@ -98,6 +97,15 @@ void OtlpExporter::run() {
     }
   }
   connection_.reset();
+}
+
+template <class Batch>
+std::size_t OtlpExporter::encode_batch() {
+  Batch batch(config_.resource, body_);
+  const std::size_t spans = queue_->drain(
+      config_.max_batch_spans, [&batch](const tracing::SpanRecord& span) { batch.add(span); });
+  if (spans > 0) batch.finish();
+  return spans;
 }
 
 bool OtlpExporter::export_batch(std::size_t spans) {
@@ -152,7 +160,9 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
   CollectorConnection& connection = *connection_;
   bhttp::request<bhttp::string_body> request{bhttp::verb::post, config_.endpoint.target, 11};
   request.set(bhttp::field::host, config_.endpoint.host_header);
-  request.set(bhttp::field::content_type, "application/json");
+  request.set(bhttp::field::content_type, config_.encoding == tracing::OtlpEncoding::protobuf
+                                              ? "application/x-protobuf"
+                                              : "application/json");
   request.set(bhttp::field::user_agent, "secure-ml-api");
   for (const auto& [name, value] : config_.headers) request.set(name, value);
   request.body().swap(body_);  // no copy of the batch; swapped back below

@@ -1,8 +1,8 @@
 // The exporter thread: every poll interval (sooner when a worker's ring is half full) it drains
-// the span queue in batches, encoding each as OTLP/JSON straight from the queue into one reused
-// buffer, and POSTs it to the collector (Boost.Beast, a deadline on every attempt) over one
-// kept-alive connection, opened again when the collector closed it or it failed. A batch the
-// collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
+// the span queue in batches, encoding each (OTLP/protobuf, or OTLP/JSON) straight from the queue
+// into one reused buffer, and POSTs it to the collector (Boost.Beast, a deadline on every attempt)
+// over one kept-alive connection, opened again when the collector closed it or it failed. A batch
+// the collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
 // again after a back-off, a bounded number of times, then given up and counted. The workers never
 // wait for any of this: while the exporter is slow the queue fills, and then spans are dropped
 // and counted (SpanQueue::dropped()).
@@ -12,6 +12,7 @@
 #include "tracing/otlp_endpoint.h"
 #include "tracing/otlp_headers.h"
 #include "tracing/otlp_json.h"
+#include "tracing/otlp_protobuf.h"
 
 #include <atomic>
 #include <chrono>
@@ -28,6 +29,7 @@ struct ExporterConfig {
   tracing::OtlpEndpoint endpoint;
   tracing::HeaderList headers;  // secrets: never logged
   tracing::Resource resource;
+  tracing::OtlpEncoding encoding = tracing::OtlpEncoding::protobuf;
   std::chrono::milliseconds timeout{2'000};  // one attempt: connect, send, answer
   std::chrono::milliseconds poll_interval{100};
   std::chrono::milliseconds first_backoff{100};  // doubled on each retry
@@ -55,6 +57,9 @@ class OtlpExporter {
  private:
   enum class Attempt : std::uint8_t { delivered, retry, give_up };
   void run();
+  // Drains up to a batch of spans into body_; returns how many.
+  template <class Batch>
+  std::size_t encode_batch();
   bool export_batch(std::size_t spans);  // body_ holds the batch; false: given up
   Attempt post();
   Attempt post_once(bool& reused);

@@ -5,6 +5,7 @@
 // exporter reuses (OtlpJsonBatch), so a batch is encoded straight from the span queue.
 #pragma once
 
+#include "tracing/otlp_resource.h"
 #include "tracing/span.h"
 
 #include <cstddef>
@@ -14,11 +15,6 @@
 #include <string_view>
 
 namespace smlapi::tracing {
-
-struct Resource {
-  std::string service_name;
-  std::string service_version;
-};
 
 // One request body being written into `out` (cleared first; its capacity is kept).
 class OtlpJsonBatch {

@@ -1,13 +1,14 @@
 #include "tracing/span.h"
 
+#include "common/utf8.h"
+
 #include <algorithm>
 #include <cstring>
 
 namespace smlapi::tracing {
 
 void SpanRecord::set_name(std::string_view name) {
-  name_length = static_cast<std::uint8_t>(std::min(name.size(), kMaxSpanName));
-  std::memcpy(text.data(), name.data(), name_length);
+  name_length = static_cast<std::uint8_t>(utf8::copy_well_formed(name, text.data(), kMaxSpanName));
   text_used = name_length;
   attribute_count = 0;
 }
@@ -16,8 +17,8 @@ void SpanRecord::set_name(std::string_view first, std::string_view second) {
   set_name(first);
   if (second.empty() || name_length >= kMaxSpanName - 1) return;
   text[name_length++] = ' ';
-  const std::size_t more = std::min(second.size(), kMaxSpanName - name_length);
-  std::memcpy(text.data() + name_length, second.data(), more);
+  const std::size_t more =
+      utf8::copy_well_formed(second, text.data() + name_length, kMaxSpanName - name_length);
   name_length = static_cast<std::uint8_t>(name_length + more);
   text_used = name_length;
 }
@@ -28,9 +29,8 @@ void SpanRecord::add(std::string_view key, std::string_view value) {
   attribute.key = key;
   attribute.is_integer = false;
   attribute.offset = text_used;
-  attribute.length = static_cast<std::uint8_t>(
-      std::min({value.size(), kMaxAttributeText, kSpanTextBytes - text_used}));
-  std::memcpy(text.data() + text_used, value.data(), attribute.length);
+  attribute.length = static_cast<std::uint8_t>(utf8::copy_well_formed(
+      value, text.data() + text_used, std::min(kMaxAttributeText, kSpanTextBytes - text_used)));
   text_used = static_cast<std::uint8_t>(text_used + attribute.length);
 }
 

@@ -5,7 +5,9 @@
 // kMaxAttributeText bytes, and at what is left of the area), attribute keys and span names are
 // static strings (OpenTelemetry's HTTP semantic conventions where they exist), and the caller's
 // tracestate (up to 512 bytes, on server spans only) is not in the record but referred to: the
-// span queue copies it beside the record when there is one.
+// span queue copies it beside the record when there is one. The name and values are kept as
+// well-formed UTF-8 (ill-formed bytes become U+FFFD, cuts fall between characters): the OTLP
+// encodings' string fields must be, and a request's path is whatever the client sent.
 #pragma once
 
 #include "tracing/ids.h"

@@ -1,14 +1,21 @@
 """Tracing (issue 18): W3C trace context in, trace ids in every access-log line and in the
-traceresponse header, spans out over OTLP/HTTP (JSON) to a receiver the tests start, which
-decodes and checks the wire format. Debian ships no OpenTelemetry collector, so the receiver is
-a small stdlib HTTP server."""
+traceresponse header, spans out over OTLP/HTTP (protobuf by default, JSON on request) to a
+receiver the tests start, which decodes and checks the wire format. Debian ships no
+OpenTelemetry collector, so the receiver is a small stdlib HTTP server decoding protobuf bodies
+with the message classes protoc generates from opentelemetry-proto (tests/otlp-proto)."""
+import base64
+import importlib
 import json
 import os
 import re
 import socket
 import stat
+import subprocess
+import sys
+import tempfile
 import threading
 import uuid
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -18,6 +25,31 @@ import conftest
 from conftest import USERS, wait_until
 from helpers_core import (REQUEST_TIMEOUT, assert_config_refused, metric_sum, parse_metrics,
                           post_json, serve_refused, wait_for_access_line)
+
+json_format = pytest.importorskip("google.protobuf.json_format")
+
+OTLP_PROTO_DIR = Path(__file__).resolve().parents[1] / "otlp-proto"
+PROTOBUF = "application/x-protobuf"
+JSON = "application/json"
+
+
+def _compile_otlp_messages():
+    """ExportTraceServiceRequest from the vendored opentelemetry-proto files, as a collector's
+    own code would have it; imported, then the generated directory removed (the modules stay
+    loaded), so no test run leaves files behind."""
+    protos = [str(p.relative_to(OTLP_PROTO_DIR)) for p in OTLP_PROTO_DIR.rglob("*.proto")]
+    with tempfile.TemporaryDirectory(prefix="smlapi-otlp-") as out:
+        subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{OTLP_PROTO_DIR}",
+                        f"--python_out={out}", *protos], check=True, cwd=OTLP_PROTO_DIR)
+        sys.path.insert(0, out)
+        try:
+            return importlib.import_module(
+                "opentelemetry.proto.collector.trace.v1.trace_service_pb2")
+        finally:
+            sys.path.remove(out)
+
+
+trace_service_pb2 = _compile_otlp_messages()
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX16 = re.compile(r"^[0-9a-f]{16}$")
@@ -52,9 +84,26 @@ def check_span(span):
         check_attribute(attribute)
 
 
-def decode_export(body):
-    """An ExportTraceServiceRequest in OTLP/JSON -> (service.name, [spans])."""
-    doc = json.loads(body)
+def protobuf_as_otlp_json(body):
+    """A binary ExportTraceServiceRequest -> the same request in OTLP/JSON's shape (which is
+    proto3's JSON mapping except that ids are hex, not base64, and enums are numbers)."""
+    request = trace_service_pb2.ExportTraceServiceRequest()
+    request.ParseFromString(body)  # raises on a malformed body, or a string that is not UTF-8
+    doc = json_format.MessageToDict(request, use_integers_for_enums=True)
+    for resource_spans in doc.get("resourceSpans", []):
+        for scope_spans in resource_spans.get("scopeSpans", []):
+            for span in scope_spans.get("spans", []):
+                for field in ("traceId", "spanId", "parentSpanId"):
+                    if field in span:
+                        span[field] = base64.b64decode(span[field]).hex()
+                span.setdefault("status", {})  # unset: not on the wire
+                span.setdefault("attributes", [])
+    return doc
+
+
+def decode_export(body, content_type):
+    """An ExportTraceServiceRequest in OTLP/protobuf or OTLP/JSON -> (service.name, [spans])."""
+    doc = protobuf_as_otlp_json(body) if content_type == PROTOBUF else json.loads(body)
     spans = []
     names = set()
     for resource_spans in doc["resourceSpans"]:
@@ -72,12 +121,13 @@ def decode_export(body):
 
 
 class Collector:
-    """Receives OTLP/HTTP JSON on /v1/traces and keeps what it decoded."""
+    """Receives OTLP/HTTP on /v1/traces in the encoding it expects and keeps what it decoded."""
 
-    def __init__(self, keep_alive=False, close_silently=False):
+    def __init__(self, keep_alive=False, close_silently=False, content_type=PROTOBUF):
         """keep_alive: HTTP/1.1 persistent connections (the stdlib's default is 1.0, one request
         per connection); close_silently: then close each one after its answer without saying
-        so (no "Connection: close"), as a collector's idle timeout does."""
+        so (no "Connection: close"), as a collector's idle timeout does; content_type: the
+        encoding every batch must come in."""
         self.spans = []
         self.headers = []
         self.errors = []
@@ -97,8 +147,8 @@ class Collector:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 try:
                     assert self.path == "/v1/traces", self.path
-                    assert self.headers["Content-Type"] == "application/json"
-                    name, spans = decode_export(body)
+                    assert self.headers["Content-Type"] == content_type, self.headers
+                    name, spans = decode_export(body, content_type)
                     assert name == SERVICE_NAME, name
                     with collector.lock:
                         collector.spans.extend(spans)
@@ -364,6 +414,22 @@ def test_batches_share_one_kept_alive_connection(fresh_service):
         keeping.stop()
 
 
+def test_the_json_encoding_on_request(fresh_service):
+    """--otlp-protocol http/json: the same spans as OTLP/JSON, ids in hex, times as strings."""
+    receiving = Collector(content_type=JSON)
+    try:
+        svc = fresh_service("--otlp-endpoint", receiving.endpoint(),
+                            "--otlp-protocol", "http/json", "--otlp-service-name", SERVICE_NAME)
+        trace_id, parent_id = new_ids()
+        requests.get(svc.url("/healthz"), headers={"traceparent": f"00-{trace_id}-{parent_id}-01"},
+                     timeout=REQUEST_TIMEOUT)
+        server = by_name(receiving.wait_for_trace(trace_id, {"GET /healthz"}))["GET /healthz"]
+        assert server["parentSpanId"] == parent_id
+        assert export_failures(svc) == 0
+    finally:
+        receiving.stop()
+
+
 def test_a_connection_the_collector_closed_is_opened_again(fresh_service):
     closing = Collector(keep_alive=True, close_silently=True)
     try:
@@ -407,6 +473,8 @@ def test_tracing_options_are_checked(tmp_path):
                           "--otlp-endpoint")
     assert_config_refused(serve_refused(conftest.BIN, ["--trace-sample-ratio", "1.5"]),
                           "--trace-sample-ratio")
+    assert_config_refused(serve_refused(conftest.BIN, ["--otlp-protocol", "grpc"]),
+                          "--otlp-protocol")
     result = serve_refused(conftest.BIN, ["--otlp-endpoint", "http://127.0.0.1:9/v1/traces",
                                           "--otlp-headers-file", loose])
     assert_config_refused(result, "--otlp-headers-file")
