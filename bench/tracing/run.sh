@@ -18,6 +18,7 @@
 #
 # Environment (all optional):
 #   TRACE_BENCH_RATIOS="1.0 0.1"   sample ratios measured with export on
+#   TRACE_BENCH_PROTOCOL=http/protobuf   --otlp-protocol of the export (or http/json)
 #   TRACE_BENCH_REQUESTS=2000      requests counted under callgrind per configuration (0: skip)
 #   TRACE_BENCH_DURATION=5         seconds of wrk per CPU run (0: skip the CPU runs)
 #   TRACE_BENCH_REPEATS=3          CPU runs per configuration
@@ -32,6 +33,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${BENCH_BINARY:-$ROOT/build/secure-ml-api}
 RATIOS=${TRACE_BENCH_RATIOS:-1.0 0.1}
+PROTOCOL=${TRACE_BENCH_PROTOCOL:-http/protobuf}
 REQUESTS=${TRACE_BENCH_REQUESTS:-2000}
 DURATION=${TRACE_BENCH_DURATION:-5}
 REPEATS=${TRACE_BENCH_REPEATS:-3}
@@ -76,10 +78,11 @@ for ratio in $RATIOS; do CONFIGS+=("$ratio"); done
 
 config_args() {  # off | RATIO
   if [[ $1 == off ]]; then return 0; fi
-  printf '%s\n' --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces" --trace-sample-ratio "$1"
+  printf '%s\n' --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces" --trace-sample-ratio "$1" \
+    --otlp-protocol "$PROTOCOL"
 }
 
-label() { if [[ $1 == off ]]; then echo "tracing off"; else echo "export, ratio $1"; fi; }
+label() { if [[ $1 == off ]]; then echo "tracing off"; else echo "$PROTOCOL, ratio $1"; fi; }
 
 metric() {  # NAME: the server's counter (summed over labels)
   curl -s "$(server_url /metrics)" | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'
@@ -178,7 +181,7 @@ if [[ ${BENCH_BUILD:-1} != 0 ]]; then
 else
   echo "binary: $BIN (as given)"
 fi
-printf '%-20s %16s %10s %20s %10s\n' configuration "instr/request" overhead "CPU µs/req (median)" overhead
+printf '%-26s %16s %10s %20s %10s\n' configuration "instr/request" overhead "CPU µs/req (median)" overhead
 for config in "${CONFIGS[@]}"; do
   ir=- ir_over=- cpu=- cpu_over=- runs=""
   if [[ -n ${IR[$config]:-} ]]; then
@@ -191,5 +194,5 @@ for config in "${CONFIGS[@]}"; do
     cpu_over=$(awk -v a="$cpu" -v b="$base" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')
     runs="  (runs: ${CPU_RUNS[$config]% })"
   fi
-  printf '%-20s %16s %10s %20s %10s%s\n' "$(label "$config")" "$ir" "$ir_over" "$cpu" "$cpu_over" "$runs"
+  printf '%-26s %16s %10s %20s %10s%s\n' "$(label "$config")" "$ir" "$ir_over" "$cpu" "$cpu_over" "$runs"
 done

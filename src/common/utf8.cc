@@ -55,24 +55,9 @@ std::size_t sequence_length(std::string_view text) noexcept {
 namespace {
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::size_t kReplacementLength = sizeof kReplacement - 1;
-
-bool all_ascii(const char* bytes, std::size_t size) noexcept {
-  std::uint64_t high = 0;
-  for (; size >= 8; size -= 8, bytes += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes, sizeof word);
-    high |= word;
-  }
-  for (; size > 0; --size, ++bytes) high |= static_cast<unsigned char>(*bytes);
-  return (high & 0x8080808080808080ull) == 0;
-}
 }  // namespace
 
-std::size_t copy_well_formed(std::string_view text, char* out, std::size_t room) noexcept {
-  if (text.size() <= room && all_ascii(text.data(), text.size())) {
-    std::memcpy(out, text.data(), text.size());
-    return text.size();
-  }
+std::size_t copy_repairing(std::string_view text, char* out, std::size_t room) noexcept {
   std::size_t written = 0;
   std::size_t i = 0;
   while (i < text.size()) {

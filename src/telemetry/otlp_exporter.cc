@@ -101,10 +101,10 @@ void OtlpExporter::run() {
 
 template <class Batch>
 std::size_t OtlpExporter::encode_batch() {
-  Batch batch(config_.resource, body_);
+  Batch batch(config_.resource, buffer_);
   const std::size_t spans = queue_->drain(
       config_.max_batch_spans, [&batch](const tracing::SpanRecord& span) { batch.add(span); });
-  if (spans > 0) batch.finish();
+  if (spans > 0) body_ = batch.finish();
   return spans;
 }
 
@@ -158,14 +158,16 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
     connection_ = std::move(fresh);
   }
   CollectorConnection& connection = *connection_;
-  bhttp::request<bhttp::string_body> request{bhttp::verb::post, config_.endpoint.target, 11};
+  // The body is sent from where the batch was encoded: no copy.
+  bhttp::request<bhttp::span_body<const char>> request{bhttp::verb::post, config_.endpoint.target,
+                                                       11};
   request.set(bhttp::field::host, config_.endpoint.host_header);
   request.set(bhttp::field::content_type, config_.encoding == tracing::OtlpEncoding::protobuf
                                               ? "application/x-protobuf"
                                               : "application/json");
   request.set(bhttp::field::user_agent, "secure-ml-api");
   for (const auto& [name, value] : config_.headers) request.set(name, value);
-  request.body().swap(body_);  // no copy of the batch; swapped back below
+  request.body() = {body_.data(), body_.size()};
   request.keep_alive(true);
   request.prepare_payload();
   bhttp::response_parser<bhttp::string_body> parser;
@@ -186,7 +188,6 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
   });
   connection.io.restart();
   connection.io.run_until(deadline + kRunSlack);
-  request.body().swap(body_);
   if (failure) {
     stale = reused && failure != asio::error::timed_out && failure != beast::error::timeout;
     connection_.reset();

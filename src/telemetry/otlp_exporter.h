@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace smlapi::telemetry {
@@ -57,7 +58,7 @@ class OtlpExporter {
  private:
   enum class Attempt : std::uint8_t { delivered, retry, give_up };
   void run();
-  // Drains up to a batch of spans into body_; returns how many.
+  // Drains up to a batch of spans into buffer_ (body_ is then the batch); returns how many.
   template <class Batch>
   std::size_t encode_batch();
   bool export_batch(std::size_t spans);  // body_ holds the batch; false: given up
@@ -68,7 +69,8 @@ class OtlpExporter {
   ExporterConfig config_;
   std::shared_ptr<SpanQueue> queue_;
   std::string port_text_;
-  std::string body_;                                 // the batch being sent, reused
+  std::string buffer_;     // batches are encoded here (reused, only grows)
+  std::string_view body_;  // the batch being sent: a part of buffer_
   std::unique_ptr<CollectorConnection> connection_;  // null: none open
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -7,14 +7,6 @@ namespace smlapi::tracing {
 namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-template <std::size_t N>
-bool all_zero(const std::array<std::uint8_t, N>& bytes) {
-  for (std::uint8_t b : bytes) {
-    if (b != 0) return false;
-  }
-  return true;
-}
-
 int lower_hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -22,12 +14,7 @@ int lower_hex_value(char c) {
 }
 
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-}  // namespace
 
-bool TraceId::valid() const { return !all_zero(bytes); }
-bool SpanId::valid() const { return !all_zero(bytes); }
-
-namespace {
 // Both hex digits of every byte: one load per byte (ids are written into every access-log line,
 // traceresponse header and exported span).
 constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {

@@ -7,20 +7,36 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace smlapi::tracing {
 
+namespace detail {
+// Not all zeros, a word at a time (checked for every span an exporter encodes).
+template <std::size_t N>
+bool any_nonzero(const std::array<std::uint8_t, N>& bytes) {
+  static_assert(N % sizeof(std::uint64_t) == 0);
+  std::uint64_t any = 0;
+  for (std::size_t i = 0; i < N; i += sizeof any) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, sizeof word);
+    any |= word;
+  }
+  return any != 0;
+}
+}  // namespace detail
+
 struct TraceId {
   std::array<std::uint8_t, 16> bytes{};
-  bool valid() const;  // not all zeros
+  bool valid() const { return detail::any_nonzero(bytes); }  // not all zeros
   friend bool operator==(const TraceId&, const TraceId&) = default;
 };
 
 struct SpanId {
   std::array<std::uint8_t, 8> bytes{};
-  bool valid() const;
+  bool valid() const { return detail::any_nonzero(bytes); }
   friend bool operator==(const SpanId&, const SpanId&) = default;
 };
 

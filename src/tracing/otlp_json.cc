@@ -153,7 +153,10 @@ void OtlpJsonBatch::append_time(std::uint64_t unix_nanos) {
   out_.append(nanos, sizeof nanos);
 }
 
-void OtlpJsonBatch::finish() { out_.append("]}]}]}"sv); }
+std::string_view OtlpJsonBatch::finish() {
+  out_.append("]}]}]}"sv);
+  return out_;
+}
 
 void encode_otlp_json(const Resource& resource, std::span<const SpanRecord> spans,
                       std::string& out) {

@@ -21,8 +21,8 @@ class OtlpJsonBatch {
  public:
   OtlpJsonBatch(const Resource& resource, std::string& out);
   void add(const SpanRecord& span);
-  // Closes the document; `out` is the body. Nothing may be added afterwards.
-  void finish();
+  // Closes the document and returns the body (all of `out`). Nothing may be added afterwards.
+  std::string_view finish();
   std::size_t spans() const { return spans_; }
 
  private:

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -74,6 +75,16 @@ std::uint8_t* write_bytes(std::uint8_t key, const void* bytes, std::size_t size,
   return out + size;
 }
 
+// An id: a fixed size, so the copy is a load and a store or two rather than a call.
+template <std::size_t N>
+std::uint8_t* write_id(std::uint8_t key, const std::array<std::uint8_t, N>& id, std::uint8_t* out) {
+  static_assert(N < 128);  // a one-byte length
+  *out++ = key;
+  *out++ = static_cast<std::uint8_t>(N);
+  std::memcpy(out, id.data(), N);
+  return out + N;
+}
+
 std::uint8_t* write_text(std::uint8_t key, std::string_view text, std::uint8_t* out) {
   return write_bytes(key, text.data(), text.size(), out);
 }
@@ -91,15 +102,11 @@ std::size_t any_value_size(const Attribute& attribute) {
   return field_size(attribute.length);
 }
 
-std::size_t key_value_size(const Attribute& attribute) {
-  return field_size(attribute.key.size()) + field_size(any_value_size(attribute));
-}
-
 std::uint8_t* write_key_value(const SpanRecord& span, const Attribute& attribute,
-                              std::uint8_t* out) {
-  out = write_key_length(kAttribute, key_value_size(attribute), out);
+                              std::size_t key_value, std::size_t any_value, std::uint8_t* out) {
+  out = write_key_length(kAttribute, key_value, out);
   out = write_text(kKey, attribute.key, out);
-  out = write_key_length(kValue, any_value_size(attribute), out);
+  out = write_key_length(kValue, any_value, out);
   if (attribute.is_integer) {
     *out++ = kIntValue;
     return Wire::WriteVarint64ToArray(static_cast<std::uint64_t>(attribute.integer), out);
@@ -111,8 +118,18 @@ constexpr bool has_status(const SpanRecord& span) { return span.status != SpanSt
 // Status { code } with code 1 or 2: key, one-byte varint.
 constexpr std::size_t kStatusContent = 2;
 
-// The Span message's content, field by field as span_content writes it.
-std::size_t span_content_size(const SpanRecord& span) {
+// The sizes a span's fields need, computed once: its content's, and each attribute's KeyValue
+// and AnyValue (written as length prefixes).
+struct SpanSizes {
+  std::size_t content = 0;
+  // Only the first attribute_count are set (no zeroing: this is per span).
+  std::array<std::size_t, kMaxAttributes> key_value;
+  std::array<std::size_t, kMaxAttributes> any_value;
+};
+
+// The Span message's content, field by field as write_span_content writes it.
+SpanSizes span_sizes(const SpanRecord& span) {
+  SpanSizes sizes;
   std::size_t size = field_size(kTraceIdBytes) + field_size(kSpanIdBytes);
   if (!span.trace_state.empty()) size += field_size(span.trace_state.size());
   if (span.parent_id.valid()) size += field_size(kSpanIdBytes);
@@ -120,26 +137,29 @@ std::size_t span_content_size(const SpanRecord& span) {
   size += 2;            // kind: key and a one-byte varint (1..3)
   size += 2 * (1 + 8);  // start and end times: key and fixed64
   for (std::size_t i = 0; i < span.attribute_count; ++i) {
-    size += field_size(key_value_size(span.attributes[i]));
+    const Attribute& attribute = span.attributes[i];
+    sizes.any_value[i] = any_value_size(attribute);
+    sizes.key_value[i] = field_size(attribute.key.size()) + field_size(sizes.any_value[i]);
+    size += field_size(sizes.key_value[i]);
   }
   if (has_status(span)) size += field_size(kStatusContent);
-  return size;
+  sizes.content = size;
+  return sizes;
 }
 
-std::uint8_t* write_span_content(const SpanRecord& span, std::uint8_t* out) {
-  out = write_bytes(kTraceId, span.trace_id.bytes.data(), kTraceIdBytes, out);
-  out = write_bytes(kSpanId, span.span_id.bytes.data(), kSpanIdBytes, out);
+std::uint8_t* write_span_content(const SpanRecord& span, const SpanSizes& sizes,
+                                 std::uint8_t* out) {
+  out = write_id(kTraceId, span.trace_id.bytes, out);
+  out = write_id(kSpanId, span.span_id.bytes, out);
   if (!span.trace_state.empty()) out = write_text(kTraceState, span.trace_state, out);
-  if (span.parent_id.valid()) {
-    out = write_bytes(kParentSpanId, span.parent_id.bytes.data(), kSpanIdBytes, out);
-  }
+  if (span.parent_id.valid()) out = write_id(kParentSpanId, span.parent_id.bytes, out);
   out = write_text(kName, span.name_view(), out);
   *out++ = kKind;
   *out++ = static_cast<std::uint8_t>(span.kind);
   out = write_fixed64(kStartTime, span.start_unix_nanos, out);
   out = write_fixed64(kEndTime, span.end_unix_nanos, out);
   for (std::size_t i = 0; i < span.attribute_count; ++i) {
-    out = write_key_value(span, span.attributes[i], out);
+    out = write_key_value(span, span.attributes[i], sizes.key_value[i], sizes.any_value[i], out);
   }
   if (has_status(span)) {
     out = write_key_length(kStatus, kStatusContent, out);
@@ -197,22 +217,22 @@ OtlpProtobufBatch::OtlpProtobufBatch(const Resource& resource, std::string& out)
   append_field(envelope_, kScope, scope);
   // Two keys and two lengths at their largest, besides the envelope's fields.
   room_ = envelope_.size() + 2 * (1 + kMaxVarint32);
-  out_.clear();
-  out_.resize(room_ + kGrowth);
+  if (out_.size() < room_ + kGrowth) out_.resize(room_ + kGrowth);
   used_ = room_;
 }
 
 void OtlpProtobufBatch::add(const SpanRecord& span) {
-  const std::size_t content = span_content_size(span);
-  const std::size_t needed = field_size(content);
+  const SpanSizes sizes = span_sizes(span);
+  const std::size_t needed = field_size(sizes.content);
   if (used_ + needed > out_.size()) out_.resize(used_ + needed + kGrowth);
   auto* start = reinterpret_cast<std::uint8_t*>(out_.data() + used_);
-  std::uint8_t* end = write_span_content(span, write_key_length(kSpan, content, start));
+  std::uint8_t* end =
+      write_span_content(span, sizes, write_key_length(kSpan, sizes.content, start));
   used_ += static_cast<std::size_t>(end - start);
   ++spans_;
 }
 
-void OtlpProtobufBatch::finish() {
+std::string_view OtlpProtobufBatch::finish() {
   const std::size_t spans_bytes = used_ - room_;
   const std::size_t scope_field = envelope_.size() - resource_field_;
   const std::size_t scope_spans = scope_field + spans_bytes;
@@ -225,22 +245,21 @@ void OtlpProtobufBatch::finish() {
   const std::uint8_t* end = write_key_length(kScopeSpans, scope_spans, middle);
   const auto inner = static_cast<std::size_t>(end - middle);
   const std::size_t prefix = outer + resource_field_ + inner + scope_field;
-  char* at = out_.data() + room_ - prefix;
   const std::size_t start = room_ - prefix;
+  char* at = out_.data() + start;
   std::memcpy(at, head, outer);
   std::memcpy(at + outer, envelope_.data(), resource_field_);
   std::memcpy(at + outer + resource_field_, middle, inner);
   std::memcpy(at + outer + resource_field_ + inner, envelope_.data() + resource_field_,
               scope_field);
-  out_.resize(used_);
-  out_.erase(0, start);
+  return {at, used_ - start};
 }
 
-void encode_otlp_protobuf(const Resource& resource, std::span<const SpanRecord> spans,
-                          std::string& out) {
+std::string_view encode_otlp_protobuf(const Resource& resource, std::span<const SpanRecord> spans,
+                                      std::string& out) {
   OtlpProtobufBatch batch(resource, out);
   for (const SpanRecord& span : spans) batch.add(span);
-  batch.finish();
+  return batch.finish();
 }
 
 }  // namespace smlapi::tracing

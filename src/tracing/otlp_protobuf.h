@@ -12,7 +12,9 @@
 //
 // Each span's size is computed from its record before it is written (so its length prefix is
 // exact); the envelope's lengths, known only at the end, are written in front of the spans by
-// finish(), in room kept for them at the start of the buffer.
+// finish(), in room kept for them at the start of the buffer. The buffer is never cleared,
+// shrunk or moved: the body is the part of it finish() returns, so a batch costs no zero-filling
+// and no copy beyond writing the spans once.
 #pragma once
 
 #include "tracing/otlp_resource.h"
@@ -21,17 +23,20 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace smlapi::tracing {
 
-// One request body being written into `out` (cleared first; its capacity is kept). The record's
-// strings must be well-formed UTF-8 (protobuf's string fields), as SpanRecord stores them.
+// One request body being written into `out` (a scratch buffer: whatever it held is overwritten,
+// and it only grows). The record's strings must be well-formed UTF-8 (protobuf's string fields),
+// as SpanRecord stores them.
 class OtlpProtobufBatch {
  public:
   OtlpProtobufBatch(const Resource& resource, std::string& out);
   void add(const SpanRecord& span);
-  // Writes the envelope; `out` is then the body. Nothing may be added afterwards.
-  void finish();
+  // Writes the envelope and returns the body: a part of `out`, valid until `out` changes.
+  // Nothing may be added afterwards.
+  std::string_view finish();
   std::size_t spans() const { return spans_; }
 
  private:
@@ -39,12 +44,12 @@ class OtlpProtobufBatch {
   std::string envelope_;  // the encoded resource and scope fields (ResourceSpans 1, ScopeSpans 1)
   std::size_t resource_field_ = 0;  // bytes of envelope_ that are the resource's field
   std::size_t room_ = 0;            // bytes kept in front of the spans for the envelope
-  std::size_t used_ = 0;            // bytes of out_ written (out_ is grown ahead in chunks)
+  std::size_t used_ = 0;            // end of the last span written (out_ is grown ahead)
   std::size_t spans_ = 0;
 };
 
-// Replaces `out` with the request body.
-void encode_otlp_protobuf(const Resource& resource, std::span<const SpanRecord> spans,
-                          std::string& out);
+// The request body for `spans`, written into the scratch buffer `out`.
+std::string_view encode_otlp_protobuf(const Resource& resource, std::span<const SpanRecord> spans,
+                                      std::string& out);
 
 }  // namespace smlapi::tracing

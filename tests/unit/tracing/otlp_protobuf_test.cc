@@ -9,6 +9,7 @@
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smlapi::tracing {
@@ -21,9 +22,9 @@ std::string bytes_of(const auto& id) {
   return std::string(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
 }
 
-ExportTraceServiceRequest decode(const std::string& body) {
+ExportTraceServiceRequest decode(std::string_view body) {
   ExportTraceServiceRequest request;
-  EXPECT_TRUE(request.ParseFromString(body));
+  EXPECT_TRUE(request.ParseFromArray(body.data(), static_cast<int>(body.size())));
   return request;
 }
 
@@ -46,9 +47,9 @@ TEST(OtlpProtobuf, EncodesABatchAsTheProtocolsMessages) {
   child->status = SpanStatus::error;
   spans[1] = *child;
 
-  std::string body;
-  encode_otlp_protobuf(Resource{"svc", "1.2.3"}, spans, body);
-  const ExportTraceServiceRequest request = decode(body);
+  std::string buffer;
+  const ExportTraceServiceRequest request =
+      decode(encode_otlp_protobuf(Resource{"svc", "1.2.3"}, spans, buffer));
 
   ASSERT_EQ(request.resource_spans_size(), 1);
   const auto& resource_spans = request.resource_spans(0);
@@ -99,9 +100,9 @@ TEST(OtlpProtobuf, ARootSpanHasNoParent) {
   SpanRecord span;
   trace.server_span(span, 2);
   span.set_name("GET /healthz");
-  std::string body;
-  encode_otlp_protobuf(Resource{"svc", "1"}, std::span<const SpanRecord>(&span, 1), body);
-  const ExportTraceServiceRequest request = decode(body);
+  std::string buffer;
+  const ExportTraceServiceRequest request = decode(
+      encode_otlp_protobuf(Resource{"svc", "1"}, std::span<const SpanRecord>(&span, 1), buffer));
   const auto& out = request.resource_spans(0).scope_spans(0).spans(0);
   EXPECT_TRUE(out.parent_span_id().empty());
   EXPECT_EQ(out.trace_id().size(), 16u);
@@ -115,10 +116,10 @@ TEST(OtlpProtobuf, IllFormedAndCutTextStaysValidUtf8) {
   span.set_name("GET", "/caf\xc3\xa9\xff");
   span.add("url.path", std::string(kMaxAttributeText - 1, 'p') + "\xe2\x82\xac");  // cut inside
   span.add("user_agent.original", "\xc0\xaf");
-  std::string body;
-  encode_otlp_protobuf(Resource{"svc\xfe", "1"}, std::span<const SpanRecord>(&span, 1), body);
+  std::string buffer;
   // Parsing checks every string field is UTF-8 (proto3): it fails on a byte copied as it came.
-  const ExportTraceServiceRequest request = decode(body);
+  const ExportTraceServiceRequest request = decode(encode_otlp_protobuf(
+      Resource{"svc\xfe", "1"}, std::span<const SpanRecord>(&span, 1), buffer));
   const auto& out = request.resource_spans(0).scope_spans(0).spans(0);
   EXPECT_EQ(out.name(), "GET /caf\xc3\xa9\xef\xbf\xbd");
   EXPECT_EQ(out.attributes(0).value().string_value(), std::string(kMaxAttributeText - 1, 'p'));
@@ -138,9 +139,9 @@ TEST(OtlpProtobuf, ALargeBatchKeepsEverySpanAndLength) {
     spans[i].start_unix_nanos = i;
     spans[i].end_unix_nanos = i + 1;
   }
-  std::string body = "left over from the last batch";
-  encode_otlp_protobuf(Resource{"svc", "1"}, spans, body);
-  const ExportTraceServiceRequest request = decode(body);
+  std::string buffer = "left over from the last batch";
+  const ExportTraceServiceRequest request =
+      decode(encode_otlp_protobuf(Resource{"svc", "1"}, spans, buffer));
   const auto& out = request.resource_spans(0).scope_spans(0);
   ASSERT_EQ(out.spans_size(), 2000);
   for (int i = 0; i < out.spans_size(); ++i) {
@@ -152,10 +153,24 @@ TEST(OtlpProtobuf, ALargeBatchKeepsEverySpanAndLength) {
   }
 }
 
+TEST(OtlpProtobuf, AReusedBufferGivesEachBatchItsOwnBody) {
+  std::vector<SpanRecord> many(500);
+  for (auto& span : many) span.set_name("first batch");
+  SpanRecord one;
+  one.set_name("second batch");
+  std::string buffer;
+  decode(encode_otlp_protobuf(Resource{"svc", "1"}, many, buffer));
+  const ExportTraceServiceRequest request = decode(
+      encode_otlp_protobuf(Resource{"svc", "1"}, std::span<const SpanRecord>(&one, 1), buffer));
+  const auto& out = request.resource_spans(0).scope_spans(0);
+  ASSERT_EQ(out.spans_size(), 1);
+  EXPECT_EQ(out.spans(0).name(), "second batch");
+}
+
 TEST(OtlpProtobuf, AnEmptyBatchIsAValidRequest) {
-  std::string body;
-  encode_otlp_protobuf(Resource{"svc", "1"}, {}, body);
-  const ExportTraceServiceRequest request = decode(body);
+  std::string buffer;
+  const ExportTraceServiceRequest request =
+      decode(encode_otlp_protobuf(Resource{"svc", "1"}, {}, buffer));
   ASSERT_EQ(request.resource_spans_size(), 1);
   EXPECT_EQ(request.resource_spans(0).scope_spans(0).spans_size(), 0);
 }
