@@ -1,6 +1,7 @@
 #include "http/worker.h"
 
 #include "http/connection.h"
+#include "http/handshake_filter.h"
 #include "http/response_writer.h"
 
 #include <boost/asio/post.hpp>
@@ -19,7 +20,10 @@ using boost::system::error_code;
 
 namespace {
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
-}
+// How long a draining listener keeps accepting after it stopped taking new connection attempts:
+// handshakes already under way complete within a round trip.
+constexpr auto kHandshakeGrace = std::chrono::milliseconds(200);
+}  // namespace
 
 Worker::Worker(unsigned index, const ServerLimits& limits, Handler& handler,
                ConnectionBudget& budget, boost::asio::ssl::context* tls)
@@ -181,7 +185,7 @@ void Worker::schedule_sweep() {
   sweep_timer_.async_wait([this](const error_code& ec) {
     if (ec) return;
     sweep();
-    if (draining_ && connections_.empty()) {  // nothing left: let run() return
+    if (draining_ && !acceptor_.is_open() && connections_.empty()) {  // nothing left: return
       stopping();
       return;
     }
@@ -207,12 +211,23 @@ void Worker::drain() {
   asio::post(io_, [this] {
     draining_ = true;
     closing_connections_ = true;
-    adopt_pending_accepts();
-    error_code ignored;
-    acceptor_.close(ignored);
-    accept_pause_.cancel();
     for (Connection* connection : connections_) connection->drain();
+    if (!acceptor_.is_open()) return;
+    // New attempts ignored, the handshakes in flight given time to complete (accepted as
+    // usual meanwhile), then whatever is queued taken in, and only then the close.
+    if (!ignore_new_connection_attempts(acceptor_.native_handle())) return close_listener();
+    handshake_grace_.expires_after(kHandshakeGrace);
+    handshake_grace_.async_wait([this](const error_code&) { close_listener(); });
   });
+}
+
+void Worker::close_listener() {
+  if (!acceptor_.is_open()) return;
+  adopt_pending_accepts();
+  error_code ignored;
+  acceptor_.close(ignored);
+  accept_pause_.cancel();
+  for (Connection* connection : connections_) connection->drain();  // the ones just taken in
 }
 
 void Worker::stop_now() { io_.stop(); }

@@ -51,9 +51,10 @@ class Worker {
   // Thread-safe: from now on every answer says Connection: close and its
   // connection closes after it; the acceptor stays open (see Server::begin_drain).
   void begin_drain();
-  // Thread-safe: stop accepting (after taking in what the kernel already
-  // accepted), close connections idle after an answer, let the rest finish
-  // (Connection::drain).
+  // Thread-safe: stop accepting (new connection attempts ignored, then the
+  // handshakes in flight and what the kernel already accepted taken in, then the
+  // listener closed: see handshake_filter.h), close connections idle after an
+  // answer, let the rest finish (Connection::drain).
   void drain();
   // Thread-safe: stop the loop now, whatever is in flight.
   void stop_now();
@@ -77,6 +78,7 @@ class Worker {
   void shed_with_reserve();
   void adopt(boost::asio::ip::tcp::socket socket);
   void adopt_pending_accepts();
+  void close_listener();
   void schedule_sweep();
   void sweep();
   void reject(boost::asio::ip::tcp::socket& socket, RefusalKind why);
@@ -94,6 +96,7 @@ class Worker {
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer sweep_timer_{io_};
   boost::asio::steady_timer accept_pause_{io_};
+  boost::asio::steady_timer handshake_grace_{io_};  // drain: before the listener closes
   ReserveDescriptor reserve_;
   bool draining_ = false;
   bool stopping_reported_ = false;
