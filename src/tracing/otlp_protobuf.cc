@@ -68,13 +68,6 @@ std::uint8_t* write_key_length(std::uint8_t key, std::size_t length, std::uint8_
   return Wire::WriteVarint32ToArray(static_cast<std::uint32_t>(length), out);
 }
 
-std::uint8_t* write_bytes(std::uint8_t key, const void* bytes, std::size_t size,
-                          std::uint8_t* out) {
-  out = write_key_length(key, size, out);
-  std::memcpy(out, bytes, size);
-  return out + size;
-}
-
 // An id: a fixed size, so the copy is a load and a store or two rather than a call.
 template <std::size_t N>
 std::uint8_t* write_id(std::uint8_t key, const std::array<std::uint8_t, N>& id, std::uint8_t* out) {
@@ -86,7 +79,9 @@ std::uint8_t* write_id(std::uint8_t key, const std::array<std::uint8_t, N>& id, 
 }
 
 std::uint8_t* write_text(std::uint8_t key, std::string_view text, std::uint8_t* out) {
-  return write_bytes(key, text.data(), text.size(), out);
+  out = write_key_length(key, text.size(), out);
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
 }
 
 std::uint8_t* write_fixed64(std::uint8_t key, std::uint64_t value, std::uint8_t* out) {
