@@ -3,6 +3,7 @@
 #include "common/json_writer.h"
 
 #include <cmath>
+#include <utility>
 
 namespace smlapi::tabular {
 
@@ -29,7 +30,21 @@ void append_output(std::string& out, const OutputColumn& column, double value) {
   }
 }
 
+std::string json_key(std::string_view name) {
+  std::string key;
+  json::append_string(key, name);
+  key.push_back(':');
+  return key;
+}
+
 }  // namespace
+
+RowWriter::RowWriter(OutputFormat format, OutputLayout layout)
+    : format_(format), layout_(std::move(layout)) {
+  for (const std::string& name : layout_.passthrough) passthrough_keys_.push_back(json_key(name));
+  for (const OutputColumn& column : layout_.outputs) output_keys_.push_back(json_key(column.name));
+  for (const std::string& name : layout_.extra) extra_keys_.push_back(json_key(name));
+}
 
 void RowWriter::begin(std::string& out) const {
   if (format_ != OutputFormat::csv) return;
@@ -51,8 +66,7 @@ void RowWriter::begin(std::string& out) const {
 
 void RowWriter::passthrough_json(std::string& out, std::span<const FieldValue> values) const {
   for (std::size_t i = 0; i < layout_.passthrough.size(); ++i) {
-    json::append_string(out, layout_.passthrough[i]);
-    out.push_back(':');
+    out.append(passthrough_keys_[i]);
     switch (values[i].kind) {
       case FieldValue::Kind::missing:
         out.append("null");
@@ -99,14 +113,12 @@ void RowWriter::scored(std::string& out, std::span<const FieldValue> passthrough
   out.push_back('"');
   for (std::size_t i = 0; i < layout_.outputs.size(); ++i) {
     out.push_back(',');
-    json::append_string(out, layout_.outputs[i].name);
-    out.push_back(':');
+    out.append(output_keys_[i]);
     append_output(out, layout_.outputs[i], outputs[i]);
   }
   for (std::size_t i = 0; i < extra_json.size(); ++i) {
     out.push_back(',');
-    json::append_string(out, layout_.extra[i]);
-    out.push_back(':');
+    out.append(extra_keys_[i]);
     out.append(extra_json[i]);
   }
   out.append("}\n");

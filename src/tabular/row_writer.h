@@ -41,8 +41,7 @@ struct OutputLayout {
 
 class RowWriter {
  public:
-  RowWriter(OutputFormat format, OutputLayout layout)
-      : format_(format), layout_(std::move(layout)) {}
+  RowWriter(OutputFormat format, OutputLayout layout);
 
   const OutputLayout& layout() const { return layout_; }
 
@@ -61,6 +60,10 @@ class RowWriter {
 
   OutputFormat format_;
   OutputLayout layout_;
+  // `"name":` for each layout name, escaped once rather than per row (JSON lines only).
+  std::vector<std::string> passthrough_keys_;
+  std::vector<std::string> output_keys_;
+  std::vector<std::string> extra_keys_;
 };
 
 // One CSV field, quoted when it holds a comma, a quote, CR or LF (quotes doubled).

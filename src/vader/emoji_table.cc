@@ -19,6 +19,9 @@ EmojiTable::EmojiTable(const std::map<char32_t, std::string>& entries) : entries
   descriptions_.reserve(entries_.size());
   for (const auto& [cp, text] : entries_) {
     has_ascii_entries_ |= cp < 0x80;
+    const std::size_t block = cp / kBlockSize;
+    if (block >= blocks_.size()) blocks_.resize(block + 1);
+    blocks_[block] = true;
     descriptions_.push_back(text);
     std::uint32_t index = slot_of(cp, mask_);
     while (slots_[index].entry != 0) index = (index + 1) & mask_;
@@ -26,7 +29,7 @@ EmojiTable::EmojiTable(const std::map<char32_t, std::string>& entries) : entries
   }
 }
 
-std::string_view EmojiTable::description(char32_t cp) const {
+std::string_view EmojiTable::lookup(char32_t cp) const {
   for (std::uint32_t index = slot_of(cp, mask_);; index = (index + 1) & mask_) {
     const Slot& slot = slots_[index];
     if (slot.entry == 0) return {};

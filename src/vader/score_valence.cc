@@ -1,7 +1,6 @@
 #include "vader/score_valence.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -17,8 +16,12 @@ constexpr PythonSum kReferenceSum = PythonSum::naive;
 // Zero bytes of `word`, exactly (no false positives from borrows between bytes).
 int zero_bytes(std::uint64_t word) {
   constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
   const std::uint64_t nonzero_high = ((word & kLow7) + kLow7) | word;
-  return std::popcount(~(nonzero_high | kLow7));
+  // One bit per zero byte, at the byte's bottom; the multiply sums them into the top byte
+  // (std::popcount is a library call on baseline x86-64).
+  const std::uint64_t zero_flags = (~(nonzero_high | kLow7)) >> 7;
+  return static_cast<int>((zero_flags * kOnes) >> 56);
 }
 
 struct Marks {

@@ -2,17 +2,25 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
+#include "vader/ascii_class.h"
 #include "vader/unicode_text.h"
 #include "vader/utf8.h"
 
 namespace smlapi::vader {
 namespace {
 
-// string.punctuation
-bool is_ascii_punctuation(char c) {
-  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-         (c >= '{' && c <= '~');
+bool is_punctuation(char c) { return (ascii::class_of(c) & ascii::kPunctuation) != 0; }
+
+// len(token) <= 2 in code points; only tokens of 3 to 8 bytes need counting (a code point is
+// one to four bytes).
+bool at_most_two_code_points(std::string_view token) {
+  if (token.size() <= 2) return true;
+  if (token.size() > 8) return false;
+  return utf8::code_point_count(token) <= 2;
 }
 
 // _strip_punc_if_word: strip ASCII punctuation at both ends, unless that leaves two or fewer
@@ -20,14 +28,45 @@ bool is_ascii_punctuation(char c) {
 std::string_view strip_punctuation_if_word(std::string_view token) {
   std::size_t begin = 0;
   std::size_t end = token.size();
-  while (begin < end && is_ascii_punctuation(token[begin])) ++begin;
-  while (end > begin && is_ascii_punctuation(token[end - 1])) --end;
+  while (begin < end && is_punctuation(token[begin])) ++begin;
+  while (end > begin && is_punctuation(token[end - 1])) --end;
   const std::string_view stripped = token.substr(begin, end - begin);
-  return utf8::code_point_count(stripped) <= 2 ? token : stripped;
+  return at_most_two_code_points(stripped) ? token : stripped;
 }
 
-bool is_ascii_whitespace(unsigned char byte) {
-  return (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x20);
+// Bytes of `word` below 0x21 or above 0x7F get their high bit set: the only bytes that can be
+// (or start) whitespace. Exact for the lowest flagged byte, which is all the scan uses.
+std::uint64_t maybe_space_bytes(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  return ((word - kOnes * 0x21) | word) & kHigh;
+}
+
+// The end of the word starting at text[pos]: the next Python whitespace character or the end.
+// ASCII letters and punctuation are passed eight bytes at a time.
+std::size_t word_end(std::string_view text, std::size_t pos) {
+  static_assert(std::endian::native == std::endian::little, "byte i is bits 8i..8i+7");
+  while (pos < text.size()) {
+    if (text.size() - pos >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + pos, sizeof word);
+      const std::uint64_t flagged = maybe_space_bytes(word);
+      if (flagged == 0) {
+        pos += 8;
+        continue;
+      }
+      pos += static_cast<std::size_t>(std::countr_zero(flagged)) / 8;
+    }
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte < 0x80) {
+      if ((ascii::class_of(text[pos]) & ascii::kSpace) != 0) return pos;
+      ++pos;
+      continue;
+    }
+    if (unicode::whitespace_length_at(text, pos) != 0) return pos;
+    pos += byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+  }
+  return pos;
 }
 
 bool contains_nt(std::string_view lowered) { return lowered.find("n't") != std::string_view::npos; }
@@ -38,8 +77,8 @@ bool SentiText::build(std::string_view text, const Model& model) {
   const utf8::Encoding encoding = utf8::classify(text);
   if (encoding == utf8::Encoding::invalid) return false;
   const EmojiTable& emoji = model.emoji();
-  if (encoding == utf8::Encoding::unicode || emoji.has_ascii_entries()) {
-    substitute_emoji(text, emoji);
+  if ((encoding == utf8::Encoding::unicode || emoji.has_ascii_entries()) &&
+      substitute_emoji(text, emoji)) {
     text = substituted_;
   }
   text_ = unicode::strip_whitespace(text);
@@ -48,23 +87,36 @@ bool SentiText::build(std::string_view text, const Model& model) {
 }
 
 // polarity_scores(): each emoji code point becomes its description, preceded by a space
-// unless the previous character was a plain space.
-void SentiText::substitute_emoji(std::string_view text, const EmojiTable& emoji) {
-  substituted_.clear();
-  bool previous_is_space = true;
+// unless the previous character was a plain space. Returns false, leaving substituted_ alone,
+// when the text holds no emoji: most texts are scored as they came, with no copy. ASCII runs
+// are skipped eight bytes at a time when no emoji is ASCII (the builtin table).
+bool SentiText::substitute_emoji(std::string_view text, const EmojiTable& emoji) {
+  const bool skip_ascii = !emoji.has_ascii_entries();
+  std::size_t copied = 0;     // text before this is in substituted_
+  std::size_t emoji_end = 0;  // where the last emoji ended (0: none yet)
+  bool substituted = false;
   for (std::size_t pos = 0; pos < text.size();) {
+    if (skip_ascii) {
+      pos = utf8::skip_ascii(text, pos);
+      if (pos == text.size()) break;
+    }
     const std::size_t start = pos;
     const char32_t cp = utf8::decode_next(text, pos);
     const std::string_view description = emoji.description(cp);
-    if (!description.empty()) {
-      if (!previous_is_space) substituted_ += ' ';
-      substituted_ += description;
-      previous_is_space = false;
-    } else {
-      substituted_.append(text, start, pos - start);
-      previous_is_space = cp == ' ';
+    if (description.empty()) continue;
+    if (!substituted) {
+      substituted_.clear();
+      substituted = true;
     }
+    substituted_.append(text, copied, start - copied);
+    const bool previous_is_space = start == 0 || (start != emoji_end && text[start - 1] == ' ');
+    if (!previous_is_space) substituted_ += ' ';
+    substituted_ += description;
+    copied = pos;
+    emoji_end = pos;
   }
+  if (substituted) substituted_.append(text, copied, text.size() - copied);
+  return substituted;
 }
 
 void SentiText::split_words(const Model& model) {
@@ -79,16 +131,7 @@ void SentiText::split_words(const Model& model) {
       continue;
     }
     const std::size_t start = pos;
-    while (pos < text.size()) {
-      const auto byte = static_cast<unsigned char>(text[pos]);
-      if (byte < 0x80) {
-        if (is_ascii_whitespace(byte)) break;
-        ++pos;
-        continue;
-      }
-      if (unicode::whitespace_length_at(text, pos) != 0) break;
-      pos += byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-    }
+    pos = word_end(text, pos);
     add_token(strip_punctuation_if_word(text.substr(start, pos - start)), model);
   }
   if (!model.phrases().empty()) join_phrases(model.phrases(), model);

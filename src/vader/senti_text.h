@@ -47,7 +47,7 @@ class SentiText {
   bool is_cap_diff() const { return is_cap_diff_; }
 
  private:
-  void substitute_emoji(std::string_view text, const EmojiTable& emoji);
+  bool substitute_emoji(std::string_view text, const EmojiTable& emoji);
   void split_words(const Model& model);
   void add_token(std::string_view word, const Model& model);
   void join_phrases(const PhraseTable& phrases, const Model& model);

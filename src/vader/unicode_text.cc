@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 
+#include "vader/ascii_class.h"
 #include "vader/utf8.h"
 
 namespace smlapi::vader::unicode {
@@ -111,14 +112,16 @@ std::optional<bool> append_lower_ascii(std::string_view word, std::string& out) 
     dest += 8;
     left -= 8;
   }
+  std::uint8_t classes_seen = 0;
   for (; left > 0; --left) {
     const char c = *src++;
-    const bool upper = c >= 'A' && c <= 'Z';
-    high_seen |= static_cast<unsigned char>(c) & 0x80u;
-    upper_seen |= upper;
-    lower_seen |= c >= 'a' && c <= 'z';
-    *dest++ = upper ? static_cast<char>(c + ('a' - 'A')) : c;
+    const std::uint8_t byte_class = ascii::class_of(c);
+    classes_seen |= byte_class;
+    *dest++ = static_cast<char>(c | (byte_class & ascii::kUpper));
   }
+  high_seen |= classes_seen & ascii::kNonAscii;
+  upper_seen |= classes_seen & ascii::kUpper;
+  lower_seen |= classes_seen & ascii::kLower;
   if (high_seen != 0) {
     out.resize(start);
     return std::nullopt;
@@ -126,18 +129,45 @@ std::optional<bool> append_lower_ascii(std::string_view word, std::string& out) 
   return upper_seen != 0 && lower_seen == 0;
 }
 
+// Every non-ASCII entry of the generated table is U+0085, U+00A0, U+1680, U+3000 or in
+// U+2000..U+207F (a 128-bit mask below): a code point is answered by compares and a bit test.
+constexpr char32_t kGeneralPunctuation = 0x2000;
+constexpr bool whitespace_table_has_known_shape() {
+  for (const char32_t cp : kWhitespace) {
+    if (cp >= 0x80 && cp != 0x85 && cp != 0xA0 && cp != 0x1680 && cp != 0x3000 &&
+        (cp < kGeneralPunctuation || cp >= kGeneralPunctuation + 128)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Bit (cp - U+2000) of the pair: cp is whitespace.
+constexpr std::array<std::uint64_t, 2> kGeneralPunctuationSpaces = [] {
+  std::array<std::uint64_t, 2> mask{};
+  for (const char32_t cp : kWhitespace) {
+    if (cp >= kGeneralPunctuation && cp < kGeneralPunctuation + 128) {
+      const char32_t bit = cp - kGeneralPunctuation;
+      mask[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+  }
+  return mask;
+}();
+
 }  // namespace
 
 bool is_whitespace(char32_t cp) {
-  return std::find(std::begin(kWhitespace), std::end(kWhitespace), cp) != std::end(kWhitespace);
+  static_assert(whitespace_table_has_known_shape());
+  if (cp < 0x80) return (ascii::class_of(static_cast<char>(cp)) & ascii::kSpace) != 0;
+  if (cp < kGeneralPunctuation) return cp == 0x85 || cp == 0xA0 || cp == 0x1680;
+  if (cp >= kGeneralPunctuation + 128) return cp == 0x3000;
+  const char32_t bit = cp - kGeneralPunctuation;
+  return ((kGeneralPunctuationSpaces[bit / 64] >> (bit % 64)) & 1u) != 0;
 }
 
-std::size_t whitespace_length_at(std::string_view text, std::size_t pos) {
-  const auto byte = static_cast<unsigned char>(text[pos]);
-  if (byte < 0x80) {
-    return (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x20) ? 1 : 0;
-  }
+std::size_t non_ascii_whitespace_length_at(std::string_view text, std::size_t pos) {
   // Non-ASCII whitespace starts with C2, E1, E2 or E3.
+  const auto byte = static_cast<unsigned char>(text[pos]);
   if (byte != 0xC2 && (byte < 0xE1 || byte > 0xE3)) return 0;
   std::size_t next = pos;
   const char32_t cp = utf8::decode_next(text, next);

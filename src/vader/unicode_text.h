@@ -5,13 +5,22 @@
 #include <string_view>
 #include <vector>
 
+#include "vader/ascii_class.h"
+
 // Python str semantics VADER depends on, for well-formed UTF-8: split()/strip() whitespace,
 // lower() (full mapping, Final_Sigma rule) and isupper(). Tables come from
 // unicode_tables.inc, generated from CPython by tools/gen_unicode_tables.py.
 namespace smlapi::vader::unicode {
 
 // Byte length of the Python whitespace code point (str.isspace()) starting at text[pos], or 0.
-std::size_t whitespace_length_at(std::string_view text, std::size_t pos);
+// Inline for ASCII, the byte the tokenizer asks about most.
+std::size_t non_ascii_whitespace_length_at(std::string_view text, std::size_t pos);
+inline std::size_t whitespace_length_at(std::string_view text, std::size_t pos) {
+  if (static_cast<unsigned char>(text[pos]) < 0x80) {
+    return (ascii::class_of(text[pos]) & ascii::kSpace) != 0 ? 1 : 0;
+  }
+  return non_ascii_whitespace_length_at(text, pos);
+}
 
 // Byte length of the Python whitespace code point ending just before text[end], or 0.
 std::size_t whitespace_length_before(std::string_view text, std::size_t end);

@@ -2,8 +2,10 @@
 
 #include "common/utf8.h"
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -45,6 +47,22 @@ inline char32_t decode_next(std::string_view text, std::size_t& pos) {
 }
 
 void append(std::string& out, char32_t cp);
+
+// The first position at or after `pos` holding a non-ASCII byte, or text.size(); eight bytes at
+// a time.
+inline std::size_t skip_ascii(std::string_view text, std::size_t pos) {
+  static_assert(std::endian::native == std::endian::little, "byte i is bits 8i..8i+7");
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  while (text.size() - pos >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + pos, sizeof word);
+    const std::uint64_t high = word & kHighBits;
+    if (high != 0) return pos + static_cast<std::size_t>(std::countr_zero(high)) / 8;
+    pos += 8;
+  }
+  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
+  return pos;
+}
 
 // Number of code points in well-formed UTF-8 (what Python's len() counts).
 inline std::size_t code_point_count(std::string_view text) {

@@ -21,6 +21,32 @@ inline std::uint64_t mix_hash(std::uint64_t value) {
   return value;
 }
 
+// a[0..n) == b[0..n) with fixed-size (overlapping) loads: inline, where memcmp is a call for
+// keys of a few bytes.
+inline bool equal_bytes(const char* a, const char* b, std::size_t n) {
+  const auto load64 = [](const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  const auto load32 = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (load64(a + i) != load64(b + i)) return false;
+    }
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace detail
 
 // Fast non-cryptographic hash for short strings (lowercased words).
@@ -72,7 +98,7 @@ class WordTable {
       if (slot.tag != tag) continue;
       const Entry& entry = entries_[slot.entry - 1];
       if (entry.key_length == word.size() &&
-          keys_.compare(entry.key_offset, entry.key_length, word) == 0) {
+          detail::equal_bytes(keys_.data() + entry.key_offset, word.data(), word.size())) {
         return &entry.info;
       }
     }
