@@ -142,7 +142,9 @@ void SentiText::split_words(const Model& model) {
 }
 
 void SentiText::add_token(std::string_view word, const Model& model) {
-  Token token;
+  // Filled where it lives: a Token built on the stack and copied in was stored in pieces and
+  // read back whole, a store-forwarding stall per token.
+  Token& token = tokens_.emplace_back();
   token.word = word;
   token.lower_offset = lowered_.size();
   token.is_upper = unicode::append_lower(word, lowered_, code_points_);
@@ -150,7 +152,6 @@ void SentiText::add_token(std::string_view word, const Model& model) {
   const std::string_view lowered = lower(token);
   token.info = model.find_word(lowered);
   token.contains_nt = contains_nt(lowered);
-  tokens_.push_back(token);
 }
 
 // A phrase's tokens become one token whose text spans them (with the whitespace between, as
