@@ -245,21 +245,16 @@ template <typename Recorder>
 void compute(const SentiText& text, std::vector<double>& sentiments, Recorder& rec) {
   const Context c{text.tokens(), text.is_cap_diff()};
   const std::size_t n = c.words.size();
-  sentiments.clear();
+  sentiments.assign(n, 0.0);  // a booster, "kind of" and a word in no lexicon count 0
   for (std::size_t i = 0; i < n; ++i) {
     const Token& item = c.words[i];
     const std::size_t first_step = [&] {
       if constexpr (Recorder::active) return rec.explanation.steps.size();
       return std::size_t{0};
     }();
-    if (item.is_booster()) {
-      sentiments.push_back(0);
-    } else if (i < n - 1 && item.keyword() == Keyword::kind && c.kw(i + 1) == Keyword::of) {
-      sentiments.push_back(0);
-    } else if (item.in_lexicon()) {
-      sentiments.push_back(lexicon_word_valence(c, i, rec));
-    } else {
-      sentiments.push_back(0);
+    const bool kind_of = i < n - 1 && item.keyword() == Keyword::kind && c.kw(i + 1) == Keyword::of;
+    if (!item.is_booster() && !kind_of && item.in_lexicon()) {
+      sentiments[i] = lexicon_word_valence(c, i, rec);
     }
     if constexpr (Recorder::active) {
       TokenExplanation& token = rec.explanation.tokens.emplace_back();
@@ -269,7 +264,7 @@ void compute(const SentiText& text, std::vector<double>& sentiments, Recorder& r
       token.lexicon = item.in_lexicon() ? item.info->valence : 0.0;
       token.first_step = static_cast<std::uint32_t>(first_step);
       token.step_count = static_cast<std::uint32_t>(rec.explanation.steps.size() - first_step);
-      token.valence = sentiments.back();
+      token.valence = sentiments[i];
     }
   }
 }
