@@ -1,6 +1,5 @@
 #include "common/utf8.h"
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -9,6 +8,7 @@ namespace smlapi::utf8 {
 std::size_t code_point_count(std::string_view text) noexcept {
   // Eight bytes at a time: on /predict/batch this ran once per text and was measurable.
   constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
   const char* bytes = text.data();
   std::size_t left = text.size();
   std::size_t count = 0;
@@ -17,7 +17,9 @@ std::size_t code_point_count(std::string_view text) noexcept {
     std::memcpy(&word, bytes, sizeof word);
     // Bit 7 of each byte, set when bit 7 is 1 and bit 6 (shifted up) is 0: a continuation byte.
     const std::uint64_t continuation = word & ~(word << 1) & kHighBits;
-    count += 8 - static_cast<std::size_t>(std::popcount(continuation));
+    // One bit per continuation byte, at the byte's bottom; the multiply sums them into the top
+    // byte (std::popcount is a library call on baseline x86-64).
+    count += 8 - static_cast<std::size_t>(((continuation >> 7) * kOnes) >> 56);
   }
   for (; left > 0; --left, ++bytes) count += (static_cast<unsigned char>(*bytes) & 0xC0) != 0x80;
   return count;

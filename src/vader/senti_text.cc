@@ -150,7 +150,7 @@ void SentiText::add_token(std::string_view word, const Model& model) {
   token.is_upper = unicode::append_lower(word, lowered_, code_points_);
   token.lower_length = lowered_.size() - token.lower_offset;
   const std::string_view lowered = lower(token);
-  token.info = model.find_word(lowered);
+  token.set_info(model.find_word(lowered));
   token.contains_nt = contains_nt(lowered);
 }
 
@@ -180,7 +180,7 @@ void SentiText::join_phrases(const PhraseTable& phrases, const Model& model) {
     joined.lower_offset = lowered_.size();
     lowered_.append(phrase_);  // after the window is used: appending may move lowered_
     joined.lower_length = phrase_.size();
-    joined.info = model.find_word(phrase_);
+    joined.set_info(model.find_word(phrase_));
     joined.contains_nt = contains_nt(phrase_);
     tokens_[kept++] = joined;
     next += matched;

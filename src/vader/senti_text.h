@@ -12,7 +12,9 @@
 namespace smlapi::vader {
 
 // One item of the reference's words_and_emoticons, with what the rules ask about it computed
-// once: its lowercase form, table entry, isupper() and whether it contains "n't".
+// once: its lowercase form, table entry, isupper() and whether it contains "n't". The entry's
+// flags are copied in (set_info): the rules ask them of every token's neighbours, and reading
+// them from the token array beats following a pointer into the table each time.
 struct Token {
   std::string_view word;
   std::size_t lower_offset = 0;
@@ -21,11 +23,25 @@ struct Token {
   bool is_upper = false;
   bool contains_nt = false;
 
-  bool in_lexicon() const { return info != nullptr && info->in_lexicon; }
-  bool is_booster() const { return info != nullptr && info->is_booster; }
-  Keyword keyword() const { return info != nullptr ? info->keyword : Keyword::none; }
+  void set_info(const WordInfo* found) {
+    info = found;
+    if (found == nullptr) return;
+    in_lexicon_ = found->in_lexicon;
+    is_booster_ = found->is_booster;
+    is_negation_ = found->is_negation;
+    keyword_ = found->keyword;
+  }
+  bool in_lexicon() const { return in_lexicon_; }
+  bool is_booster() const { return is_booster_; }
+  Keyword keyword() const { return keyword_; }
   // The reference's negated([word]): NEGATE membership or "n't" inside.
-  bool is_negated() const { return contains_nt || (info != nullptr && info->is_negation); }
+  bool is_negated() const { return contains_nt || is_negation_; }
+
+ private:
+  bool in_lexicon_ = false;
+  bool is_booster_ = false;
+  bool is_negation_ = false;
+  Keyword keyword_ = Keyword::none;
 };
 
 // The reference's text preparation (emoji -> description, strip) and SentiText tokenization
