@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace smlapi::json {
 
@@ -49,24 +50,24 @@ void append_escape(std::string& out, unsigned char c) {
 // are left to to_chars, whose shortest form for them is scientific ("1e-04"). The result is
 // byte-identical to to_chars for all 20,001 multiples of 0.0001 in [-1, 1]
 // (JsonNumber.FourDecimalFastPathMatchesToChars).
-bool append_four_decimals(std::string& out, double value) {
+char* write_four_decimals(char* out, double value) {
   const double magnitude = std::fabs(value);
-  if (!(magnitude <= 1.0)) return false;
+  if (!(magnitude <= 1.0)) return nullptr;
   const auto units = static_cast<unsigned>(magnitude * 10000.0 + 0.5);
   // Only when `magnitude` is exactly the double nearest to units / 10^4.
-  if (static_cast<double>(units) / 10000.0 != magnitude || units < 10) return false;
-  if (value < 0) out.push_back('-');
+  if (static_cast<double>(units) / 10000.0 != magnitude || units < 10) return nullptr;
+  if (value < 0) *out++ = '-';
   if (units == 10000) {
-    out.append("1.0");
-    return true;
+    std::memcpy(out, "1.0", 3);
+    return out + 3;
   }
   char digits[6] = {'0', '.', '0', '0', '0', '0'};
   unsigned rest = units;
   for (int i = 5; i >= 2; --i, rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
   std::size_t length = sizeof digits;
   while (digits[length - 1] == '0') --length;  // units >= 10: a non-zero digit remains
-  out.append(digits, length);
-  return true;
+  std::memcpy(out, digits, sizeof digits);     // a fixed-size copy; only `length` count
+  return out + length;
 }
 
 }  // namespace
@@ -106,18 +107,26 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-void append_number(std::string& out, double value) {
+char* write_number(char* out, double value) {
   if (!std::isfinite(value)) {
-    out.append("null");
-    return;
+    std::memcpy(out, "null", 4);
+    return out + 4;
   }
   if (value == 0) value = 0;  // no "-0.0"
-  if (append_four_decimals(out, value)) return;
-  char digits[32];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
-  std::string_view text(digits, static_cast<std::size_t>(end - digits));
-  out.append(text);
-  if (text.find_first_of(".e") == std::string_view::npos) out.append(".0");
+  if (char* end = write_four_decimals(out, value)) return end;
+  // to_chars' shortest form is at most 24 characters ("-2.2250738585072014e-308").
+  char* end = std::to_chars(out, out + kMaxNumberLength - 2, value).ptr;
+  if (std::string_view(out, static_cast<std::size_t>(end - out)).find_first_of(".e") ==
+      std::string_view::npos) {
+    std::memcpy(end, ".0", 2);
+    end += 2;
+  }
+  return end;
+}
+
+void append_number(std::string& out, double value) {
+  char text[kMaxNumberLength];
+  out.append(text, static_cast<std::size_t>(write_number(text, value) - text));
 }
 
 void append_integer(std::string& out, long long value) {

@@ -7,6 +7,7 @@
 // 0; 1.0, not 1; never -0.0). JSON has no NaN or infinity: they are written as null.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ void append_string(std::string& out, std::string_view text);
 std::string quoted(std::string_view text);
 
 void append_number(std::string& out, double value);
+// The same number written at `out`, which has room for kMaxNumberLength characters; returns
+// the end. For writers that lay out a whole line in one buffer.
+inline constexpr std::size_t kMaxNumberLength = 32;
+char* write_number(char* out, double value);
 void append_integer(std::string& out, long long value);
 
 }  // namespace smlapi::json

@@ -57,12 +57,15 @@ class RowWriter {
  private:
   void passthrough_json(std::string& out, std::span<const FieldValue> values) const;
   void passthrough_csv(std::string& out, std::span<const FieldValue> values) const;
+  void append_label_and_outputs(std::string& out, std::string_view label,
+                                std::span<const double> outputs) const;
 
   OutputFormat format_;
   OutputLayout layout_;
   // `"name":` for each layout name, escaped once rather than per row (JSON lines only).
   std::vector<std::string> passthrough_keys_;
   std::vector<std::string> output_keys_;
+  std::size_t output_keys_bytes_ = 0;
   std::vector<std::string> extra_keys_;
 };
 
