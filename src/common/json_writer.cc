@@ -2,6 +2,7 @@
 
 #include "common/utf8.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -61,12 +62,25 @@ char* write_four_decimals(char* out, double value) {
     std::memcpy(out, "1.0", 3);
     return out + 3;
   }
-  char digits[6] = {'0', '.', '0', '0', '0', '0'};
-  unsigned rest = units;
-  for (int i = 5; i >= 2; --i, rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
-  std::size_t length = sizeof digits;
-  while (digits[length - 1] == '0') --length;  // units >= 10: a non-zero digit remains
-  std::memcpy(out, digits, sizeof digits);     // a fixed-size copy; only `length` count
+  // "0." and two pairs of digits from a table, then the trailing zeros dropped.
+  static constexpr std::array<std::array<char, 2>, 100> kPairs = [] {
+    std::array<std::array<char, 2>, 100> pairs{};
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      pairs[i] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};
+    }
+    return pairs;
+  }();
+  const unsigned high = units / 100;
+  const unsigned low = units % 100;
+  const char digits[6] = {'0',           '.', kPairs[high][0], kPairs[high][1], kPairs[low][0],
+                          kPairs[low][1]};
+  std::size_t length = 6;
+  if (low == 0) {
+    length = high % 10 == 0 ? 3 : 4;  // units >= 10: a non-zero digit remains
+  } else if (low % 10 == 0) {
+    length = 5;
+  }
+  std::memcpy(out, digits, sizeof digits);  // a fixed-size copy; only `length` count
   return out + length;
 }
 

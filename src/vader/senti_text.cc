@@ -20,6 +20,9 @@ bool is_punctuation(char c) { return (ascii::class_of(c) & ascii::kPunctuation) 
 bool at_most_two_code_points(std::string_view token) {
   if (token.size() <= 2) return true;
   if (token.size() > 8) return false;
+  if (static_cast<unsigned char>(token[0]) < 0x80 && static_cast<unsigned char>(token[1]) < 0x80) {
+    return false;  // two one-byte code points and at least one more
+  }
   return utf8::code_point_count(token) <= 2;
 }
 
@@ -69,7 +72,13 @@ std::size_t word_end(std::string_view text, std::size_t pos) {
   return pos;
 }
 
-bool contains_nt(std::string_view lowered) { return lowered.find("n't") != std::string_view::npos; }
+// "n't" anywhere in the word. Most words have no apostrophe: one search for that rare byte
+// first, where searching for "n't" stopped at every 'n'.
+bool contains_nt(std::string_view lowered) {
+  const std::size_t apostrophe = lowered.find('\'');
+  if (apostrophe == std::string_view::npos) return false;
+  return lowered.find("n't", apostrophe == 0 ? 0 : apostrophe - 1) != std::string_view::npos;
+}
 
 }  // namespace
 

@@ -197,8 +197,10 @@ std::string_view strip_whitespace(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
-bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points) {
-  if (auto all_caps = append_lower_ascii(word, out)) return *all_caps;
+// lower() and isupper() code point by code point, for a word with a non-ASCII character. Out
+// of line: it needs the registers the ASCII path then would have to save on every call.
+[[gnu::noinline]] bool append_lower_unicode(std::string_view word, std::string& out,
+                                            std::vector<char32_t>& code_points) {
   code_points.clear();
   for (std::size_t pos = 0; pos < word.size();) code_points.push_back(utf8::decode_next(word, pos));
   // CPython isupper(): false on any lowercase or titlecase character, else true if any uppercase.
@@ -221,6 +223,11 @@ bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>
     }
   }
   return has_upper && !has_lower_or_title;
+}
+
+bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points) {
+  if (auto all_caps = append_lower_ascii(word, out)) return *all_caps;
+  return append_lower_unicode(word, out, code_points);
 }
 
 }  // namespace smlapi::vader::unicode

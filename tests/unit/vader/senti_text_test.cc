@@ -41,6 +41,38 @@ TEST(SentiText, StripsPunctuationUnlessTwoOrFewerCharactersRemain) {
   EXPECT_EQ(words_of(text, "\xC3\xA9!"), (Words{"\xC3\xA9!"}));
 }
 
+// The stripped length is counted in code points whatever the bytes: the fast paths for short
+// ASCII starts and for more than eight bytes must agree with counting.
+TEST(SentiText, StripsByCodePointsAtEveryLength) {
+  SentiText text;
+  const std::string double_struck_a = "\xF0\x9D\x94\xB8";  // U+1D538, four bytes, no emoji
+  EXPECT_EQ(words_of(text, double_struck_a + double_struck_a + "!"),
+            (Words{double_struck_a + double_struck_a + "!"}));  // 8 bytes, 2 characters
+  EXPECT_EQ(words_of(text, double_struck_a + double_struck_a + double_struck_a + "!"),
+            (Words{double_struck_a + double_struck_a + double_struck_a}));
+  EXPECT_EQ(words_of(text, "\xC3\xA9\xC3\xA9! a\xC3\xA9! ab\xC3\xA9! abcdefgh!"),
+            (Words{"\xC3\xA9\xC3\xA9!", "a\xC3\xA9!", "ab\xC3\xA9", "abcdefgh"}));
+}
+
+// negated(): "n't" anywhere in the word, also after another apostrophe.
+TEST(SentiText, FindsNtAfterAnyApostrophe) {
+  SentiText text;
+  ASSERT_TRUE(
+      text.build("didn't y'don't a'b'can't n't it's rock'n'roll don't' xn'tx", *Model::builtin()));
+  std::vector<bool> negated;
+  for (const Token& token : text.tokens()) negated.push_back(token.is_negated());
+  EXPECT_EQ(negated, (std::vector<bool>{true, true, true, true, false, false, true, true}));
+}
+
+// A text with no emoji is scored as it came; one with emoji gets each one's description.
+TEST(SentiText, SubstitutesOnlyWhenThereIsAnEmoji) {
+  SentiText text;
+  ASSERT_TRUE(text.build(" na\xC3\xAFve caf\xC3\xA9 \xE2\x80\x8D ", *Model::builtin()));
+  EXPECT_EQ(text.text(), "na\xC3\xAFve caf\xC3\xA9 \xE2\x80\x8D");
+  ASSERT_TRUE(text.build("caf\xC3\xA9 \xF0\x9F\x98\x81", *Model::builtin()));
+  EXPECT_EQ(text.text(), "caf\xC3\xA9 beaming face with smiling eyes");
+}
+
 TEST(SentiText, SubstitutesEmojiWithReferenceSpacing) {
   SentiText text;
   ASSERT_TRUE(
