@@ -111,10 +111,12 @@ PolarityScores score_valence(std::span<const double> sentiments, std::string_vie
   double pos_sum = 0.0;
   double neg_sum = 0.0;
   std::size_t neu_count = 0;
+  // Without branches (a word's sign is not predictable): multiplying by 1.0 is exact, and
+  // adding the 0.0 or -0.0 that multiplying by 0.0 gives leaves either sum as it was.
   for (const double sentiment_score : sentiments) {
-    if (sentiment_score > 0) pos_sum += sentiment_score + 1;
-    if (sentiment_score < 0) neg_sum += sentiment_score - 1;
-    if (sentiment_score == 0) neu_count += 1;
+    pos_sum += static_cast<double>(sentiment_score > 0) * (sentiment_score + 1);
+    neg_sum += static_cast<double>(sentiment_score < 0) * (sentiment_score - 1);
+    neu_count += sentiment_score == 0 ? 1 : 0;
   }
   if (pos_sum > std::fabs(neg_sum)) {
     pos_sum += punct_emph_amplifier;

@@ -155,9 +155,15 @@ void SentiText::add_token(std::string_view word, const Model& model) {
   // read back whole, a store-forwarding stall per token.
   Token& token = tokens_.emplace_back();
   token.word = word;
-  token.lower_offset = lowered_.size();
-  token.is_upper = unicode::append_lower(word, lowered_, code_points_);
-  token.lower_length = lowered_.size() - token.lower_offset;
+  const unicode::AsciiCase letters = unicode::ascii_case(word);
+  if (letters.ascii && !letters.has_upper) {
+    token.lower_offset = Token::kLowerIsWord;  // nothing to copy
+    token.is_upper = false;
+  } else {
+    token.lower_offset = lowered_.size();
+    token.is_upper = unicode::append_lower(word, lowered_, code_points_);
+    token.lower_length = lowered_.size() - token.lower_offset;
+  }
   const std::string_view lowered = lower(token);
   token.set_info(model.find_word(lowered));
   token.contains_nt = contains_nt(lowered);

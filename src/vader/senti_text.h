@@ -17,8 +17,9 @@ namespace smlapi::vader {
 // them from the token array beats following a pointer into the table each time.
 struct Token {
   std::string_view word;
-  std::size_t lower_offset = 0;
+  std::size_t lower_offset = 0;  // in SentiText's lowered text, or kLowerIsWord
   std::size_t lower_length = 0;
+  static constexpr std::size_t kLowerIsWord = ~std::size_t{0};  // lower() is `word` itself
   const WordInfo* info = nullptr;  // nullptr: in no lexicon or rule list
   bool is_upper = false;
   bool contains_nt = false;
@@ -57,6 +58,7 @@ class SentiText {
   std::string_view text() const { return text_; }
   std::span<const Token> tokens() const { return tokens_; }
   std::string_view lower(const Token& token) const {
+    if (token.lower_offset == Token::kLowerIsWord) return token.word;
     return std::string_view(lowered_).substr(token.lower_offset, token.lower_length);
   }
   // Some but not all words are ALL CAPS.

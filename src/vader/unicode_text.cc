@@ -225,6 +225,29 @@ std::string_view strip_whitespace(std::string_view text) {
   return has_upper && !has_lower_or_title;
 }
 
+AsciiCase ascii_case(std::string_view word) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  std::uint64_t high_seen = 0;
+  std::uint64_t upper_seen = 0;
+  std::uint64_t lower_seen = 0;
+  const char* src = word.data();
+  std::size_t left = word.size();
+  for (; left >= 8; left -= 8, src += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, src, sizeof chunk);
+    high_seen |= chunk & kHigh;
+    upper_seen |= ascii_range_mask(chunk, 'A', 'Z');
+    lower_seen |= ascii_range_mask(chunk, 'a', 'z');
+  }
+  std::uint8_t classes_seen = 0;
+  for (; left > 0; --left) classes_seen |= ascii::class_of(*src++);
+  return AsciiCase{
+      .ascii = (high_seen | (classes_seen & ascii::kNonAscii)) == 0,
+      .has_upper = (upper_seen | (classes_seen & ascii::kUpper)) != 0,
+      .has_lower = (lower_seen | (classes_seen & ascii::kLower)) != 0,
+  };
+}
+
 bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points) {
   if (auto all_caps = append_lower_ascii(word, out)) return *all_caps;
   return append_lower_unicode(word, out, code_points);

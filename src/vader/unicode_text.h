@@ -30,6 +30,16 @@ std::string_view strip_whitespace(std::string_view text);
 
 bool is_whitespace(char32_t cp);
 
+// What lower() and isupper() depend on for a word, found without writing anything: whether it
+// is all ASCII, and whether it has upper- and lower-case letters. An ASCII word without
+// capitals is its own lower(), which is most words.
+struct AsciiCase {
+  bool ascii = true;
+  bool has_upper = false;  // has_upper and has_lower: only meaningful when ascii
+  bool has_lower = false;
+};
+AsciiCase ascii_case(std::string_view word);
+
 // Appends Python's word.lower() to `out` and returns word.isupper(). `code_points` is scratch
 // space (only used for non-ASCII words).
 bool append_lower(std::string_view word, std::string& out, std::vector<char32_t>& code_points);
