@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 #include <optional>
 #include <string>
@@ -166,8 +167,22 @@ void Worker::reject(asio::ip::tcp::socket& socket, RefusalKind why) {
                        answer);
     socket.non_blocking(true, ec);
     socket.write_some(asio::buffer(answer), ec);
+    discard_received(socket);
   }
   socket.close(ec);
+}
+
+// Closing a socket with unread input makes the kernel reset the connection instead of ending
+// it, and a reset can overtake the answer just written (seen as "connection reset" by clients
+// that had already sent their request to a shed connection). What has arrived is read and
+// dropped first, without waiting for more: a client still sending may be reset after all.
+void Worker::discard_received(asio::ip::tcp::socket& socket) {
+  error_code ec;
+  socket.shutdown(asio::socket_base::shutdown_send, ec);
+  std::array<char, 4096> sink;
+  for (int reads = 0; reads < 16 && !ec; ++reads) {
+    if (socket.read_some(asio::buffer(sink), ec) == 0) break;
+  }
 }
 
 std::list<Connection*>::iterator Worker::add(Connection* connection) {

@@ -82,6 +82,7 @@ class Worker {
   void schedule_sweep();
   void sweep();
   void reject(boost::asio::ip::tcp::socket& socket, RefusalKind why);
+  static void discard_received(boost::asio::ip::tcp::socket& socket);
   void stopping();
 
   unsigned index_;
