@@ -24,12 +24,17 @@ void append_csv_field(std::string& out, std::string_view text) {
 
 namespace {
 
-void append_output(std::string& out, const OutputColumn& column, double value) {
+// An output value at `at` (room for json::kMaxNumberLength characters); returns the end.
+char* write_output(char* at, const OutputColumn& column, double value) {
   if (column.integer && std::isfinite(value)) {
-    json::append_integer(out, static_cast<long long>(value));
-  } else {
-    json::append_number(out, value);
+    return std::to_chars(at, at + json::kMaxNumberLength, static_cast<long long>(value)).ptr;
   }
+  return json::write_number(at, value);
+}
+
+void append_output(std::string& out, const OutputColumn& column, double value) {
+  char text[json::kMaxNumberLength];
+  out.append(text, static_cast<std::size_t>(write_output(text, column, value) - text));
 }
 
 std::string json_key(std::string_view name) {
@@ -108,11 +113,7 @@ void RowWriter::append_label_and_outputs(std::string& out, std::string_view labe
   for (std::size_t i = 0; i < layout_.outputs.size(); ++i) {
     *at++ = ',';
     put(output_keys_[i]);
-    if (layout_.outputs[i].integer && std::isfinite(outputs[i])) {
-      at = std::to_chars(at, at + json::kMaxNumberLength, static_cast<long long>(outputs[i])).ptr;
-    } else {
-      at = json::write_number(at, outputs[i]);
-    }
+    at = write_output(at, layout_.outputs[i], outputs[i]);
   }
   out.append(buffer, static_cast<std::size_t>(at - buffer));
 }

@@ -3,8 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
-#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,10 +81,8 @@ inline std::uint64_t hash_word(std::string_view word) {
 }
 
 // Immutable open-addressing hash table from a lowercased word to its WordInfo. The probe array
-// holds only 8-byte (hash tag, entry) pairs so it stays cache-resident. Each entry is its
-// WordInfo followed by its key's length and bytes, one after another in one block: a hit reads
-// one probe and one entry (usually one cache line), the key included, and a miss usually stops
-// at the probe array.
+// holds only 8-byte (hash tag, entry) pairs so it stays cache-resident; keys live in one
+// contiguous buffer. A lookup is one hash, usually one probe, one entry and one key compare.
 class WordTable {
  public:
   // An empty table has one empty slot, so lookups need no emptiness check.
@@ -100,30 +96,28 @@ class WordTable {
       const Slot slot = slots_[index];
       if (slot.entry == 0) return nullptr;
       if (slot.tag != tag) continue;
-      const std::byte* entry = entries_.get() + (slot.entry - 1) * kAlignment;
-      std::uint32_t key_length;
-      std::memcpy(&key_length, entry + kKeyLengthAt, sizeof key_length);
-      if (key_length == word.size() &&
-          detail::equal_bytes(reinterpret_cast<const char*>(entry + kKeyAt), word.data(),
-                              word.size())) {
-        return std::launder(reinterpret_cast<const WordInfo*>(entry));
+      const Entry& entry = entries_[slot.entry - 1];
+      if (entry.key_length == word.size() &&
+          detail::equal_bytes(keys_.data() + entry.key_offset, word.data(), word.size())) {
+        return &entry.info;
       }
     }
   }
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return entries_.size(); }
 
  private:
   struct Slot {
     std::uint32_t tag = 0;    // high half of the key's hash
-    std::uint32_t entry = 0;  // entry's offset / kAlignment + 1; 0 marks an empty slot
+    std::uint32_t entry = 0;  // index + 1 into entries_; 0 marks an empty slot
   };
-  // An entry: WordInfo, then the key's length (4 bytes), then its bytes, padded to kAlignment.
-  static constexpr std::size_t kAlignment = alignof(WordInfo);
-  static constexpr std::size_t kKeyLengthAt = sizeof(WordInfo);
-  static constexpr std::size_t kKeyAt = kKeyLengthAt + sizeof(std::uint32_t);
+  struct Entry {
+    WordInfo info;
+    std::uint32_t key_offset = 0;
+    std::uint32_t key_length = 0;
+  };
 
-  std::unique_ptr<std::byte[]> entries_;
-  std::size_t size_ = 0;
+  std::string keys_;
+  std::vector<Entry> entries_;
   std::vector<Slot> slots_;
   std::uint64_t mask_ = 0;
 };
