@@ -23,6 +23,8 @@
 #   TRACE_BENCH_DURATION=5         seconds of wrk per CPU run (0: skip the CPU runs)
 #   TRACE_BENCH_REPEATS=3          CPU runs per configuration
 #   BENCH_CONNECTIONS=64 BENCH_WRK_THREADS=2 BENCH_SERVER_THREADS=2
+#   TRACE_BENCH_VALGRIND_ARGS=""   more callgrind options (e.g. --separate-threads=yes to see the
+#                                  exporter thread apart; kept files: BENCH_KEEP=1)
 #   BENCH_BUILD=1                  0: use BENCH_BINARY as it is
 #   BENCH_BINARY=build/secure-ml-api
 #
@@ -112,7 +114,8 @@ callgrind_run() {  # CONFIG
   local config=$1 out=$WORK/callgrind-$1.out port
   mapfile -t extra < <(config_args "$config")
   port=$(free_port)
-  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" \
+  # shellcheck disable=SC2086 # word splitting wanted: a list of options
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" ${TRACE_BENCH_VALGRIND_ARGS:-} \
     "$BIN" serve --host 127.0.0.1 --port "$port" --threads "$BENCH_SERVER_THREADS" \
     --users-file "$WORK/users.json" --keys-dir "$WORK/keys" --token-ttl 3600 \
     "${BASE[@]}" "${extra[@]}" >"$WORK/callgrind-$config.log" 2>&1 &
@@ -129,10 +132,10 @@ callgrind_run() {  # CONFIG
   callgrind_control -i on "$SERVER_PID" >/dev/null 2>&1
   sleep 0.2
   send_requests "$REQUESTS" || die "requests failed"
-  sleep 1  # the exporter's next poll (100 ms) sends what the requests queued
+  sleep 2.5  # the exporter's next poll (every second) sends what the requests queued
   callgrind_control -i off "$SERVER_PID" >/dev/null 2>&1
   stop_server
-  IR[$config]=$(awk '/^totals:/ {print $2}' "$out")
+  IR[$config]=$(cat "$out"* | awk '/^totals:/ {s += $2} END {print s}')
 }
 
 # --- 2. CPU per request at full speed ---------------------------------------------------

@@ -62,6 +62,7 @@ ApiService::ApiService(ApiConfig config, ApiParts parts, unsigned workers, Servi
     if (parts_.access) parts_.access->attach(*state);
     workers_.push_back(std::move(state));
     trace_ids_.emplace_back(trace_id_seed());
+    trace_clocks_.emplace_back();
   }
   tracer_.root_sample_ratio = config_.trace_sample_ratio;
 }
@@ -150,8 +151,8 @@ Call ApiService::begin_call(const http::Request& request, http::Response& respon
   worker.assign_request_id(kept_field(request, KeptField::request_id), state.request_id);
   tracing::begin_request_trace(kept_field(request, KeptField::traceparent),
                                kept_field(request, KeptField::tracestate), tracer_,
-                               trace_ids_[worker.index], 0, state.trace);
-  if (state.trace.recording) state.trace.start_unix_nanos = unix_nanos();  // unsampled: no clock
+                               trace_ids_[worker.index], state.trace);
+  start_trace_clock(state.trace, trace_clocks_[worker.index]);  // unrecorded: no clock read
   resolve_client(request, state);
   Call call{request,
             response,

@@ -22,6 +22,7 @@
 #include "api/worker_state.h"
 #include "http/handler.h"
 #include "net/trusted_proxies.h"
+#include "tracing/clock_anchor.h"
 #include "tracing/ids.h"
 #include "tracing/request_trace.h"
 
@@ -133,8 +134,9 @@ class ApiService final : public http::Handler,
   std::vector<PendingPool> pending_;  // by worker
   std::mutex background_mutex_;       // the background metrics' series caches are not thread-safe
   tracing::TracerConfig tracer_;
-  std::vector<tracing::IdGenerator> trace_ids_;  // by worker
-  std::shared_ptr<tracing::SpanSink> spans_;     // null: nothing exported
+  std::vector<tracing::IdGenerator> trace_ids_;     // by worker
+  std::vector<tracing::ClockAnchor> trace_clocks_;  // by worker
+  std::shared_ptr<tracing::SpanSink> spans_;        // null: nothing exported
 };
 
 }  // namespace smlapi::api

@@ -1,35 +1,40 @@
 #include "api/request_tracing.h"
 
-#include <chrono>
-
 namespace smlapi::api {
 
-std::uint64_t unix_nanos() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+namespace {
+// An open span's end: no steady-clock reading is this early.
+constexpr std::int64_t kStillOpen = 0;
+}  // namespace
+
+void start_trace_clock(tracing::RequestTrace& trace, tracing::ClockAnchor& anchor) {
+  if (!trace.recording) return;
+  trace.start_nanos = tracing::steady_nanos();
+  trace.unix_offset_nanos = anchor.offset(trace.start_nanos);
 }
 
 ChildSpan::ChildSpan(tracing::RequestTrace& trace, std::string_view name, tracing::SpanKind kind)
-    : span_(trace.recording ? trace.start_child(name, kind, unix_nanos()) : nullptr) {}
+    : span_(trace.recording ? trace.start_child(name, kind, tracing::steady_nanos()) : nullptr) {}
 
 void ChildSpan::end() {
   if (span_ == nullptr) return;
-  span_->end_unix_nanos = unix_nanos();
+  span_->end_nanos = tracing::steady_nanos();
   span_ = nullptr;
 }
 
 void open_span(tracing::RequestTrace& trace, std::string_view name, tracing::SpanKind kind) {
   if (!trace.recording) return;
-  if (auto* span = trace.start_child(name, kind, unix_nanos())) span->end_unix_nanos = 0;
+  if (auto* span = trace.start_child(name, kind, tracing::steady_nanos())) {
+    span->end_nanos = kStillOpen;
+  }
 }
 
 tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view name) {
   if (!trace.recording) return nullptr;
   for (std::size_t i = 0; i < trace.child_count; ++i) {
     tracing::SpanRecord& span = trace.children[i];
-    if (span.end_unix_nanos == 0 && span.name_view() == name) {
-      span.end_unix_nanos = unix_nanos();
+    if (span.end_nanos == kStillOpen && span.name == name) {
+      span.end_nanos = tracing::steady_nanos();
       return &span;
     }
   }
@@ -37,23 +42,10 @@ tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view n
 }
 
 void submit_request_spans(tracing::SpanSink* sink, unsigned worker,
-                          const tracing::RequestTrace& trace, const ServerSpanFacts& facts) {
+                          const tracing::RequestTrace& trace,
+                          const tracing::ServerSpanFacts& facts) {
   if (sink == nullptr || !trace.recording) return;
-  tracing::SpanRecord server;
-  trace.server_span(server, unix_nanos());
-  server.set_name(facts.method, facts.route);
-  server.add("http.request.method", facts.method);
-  if (!facts.route.empty()) server.add("http.route", facts.route);
-  server.add("url.path", facts.path);
-  server.add("http.response.status_code", static_cast<std::int64_t>(facts.status));
-  server.add("client.address", facts.client_address);
-  // Server errors are the span's errors; a 4xx is the client's (semantic conventions).
-  server.status = facts.status >= 500 ? tracing::SpanStatus::error : tracing::SpanStatus::unset;
-  sink->submit(worker, std::span<const tracing::SpanRecord>(&server, 1));
-  if (trace.child_count > 0) {
-    sink->submit(worker,
-                 std::span<const tracing::SpanRecord>(trace.children.data(), trace.child_count));
-  }
+  sink->submit(worker, trace, facts, tracing::steady_nanos());
 }
 
 TraceIdsText::TraceIdsText(const tracing::RequestTrace& trace) {

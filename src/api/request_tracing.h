@@ -1,9 +1,10 @@
 // The API's side of tracing: the clock spans are stamped with, child spans that end themselves,
-// the server span's attributes (OpenTelemetry's HTTP semantic conventions) and the hand-over of
-// a finished request's spans to the exporter's queue. Everything here is a no-op for a request
-// that is not recorded (not sampled, or no --otlp-endpoint), which is the cost that matters.
+// and the hand-over of a finished request to the exporter's queue (its server span's facts:
+// OpenTelemetry's HTTP semantic conventions). Everything here is a no-op for a request that is
+// not recorded (not sampled, or no --otlp-endpoint), which is the cost that matters.
 #pragma once
 
+#include "tracing/clock_anchor.h"
 #include "tracing/request_trace.h"
 #include "tracing/span.h"
 
@@ -12,10 +13,12 @@
 
 namespace smlapi::api {
 
-// Wall-clock nanoseconds since the Unix epoch (OTLP's span times).
-std::uint64_t unix_nanos();
+// Starts a recorded request's clock: the server span's start and the worker's clock anchor
+// (spans are stamped with the steady clock; see tracing/clock_anchor.h). No-op when unrecorded.
+void start_trace_clock(tracing::RequestTrace& trace, tracing::ClockAnchor& anchor);
 
 // A child span of the request's server span, ended (stamped) on destruction or by end().
+// `name` is a static string.
 class ChildSpan {
  public:
   ChildSpan(tracing::RequestTrace& trace, std::string_view name,
@@ -45,18 +48,10 @@ void open_span(tracing::RequestTrace& trace, std::string_view name,
                tracing::SpanKind kind = tracing::SpanKind::internal);
 tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view name);
 
-// What the server span says about the request besides its trace.
-struct ServerSpanFacts {
-  std::string_view method;
-  std::string_view route;  // the route template ("/v2/models/{name}/infer"), empty if unrouted
-  std::string_view path;
-  std::string_view client_address;
-  unsigned status;
-};
-
-// The request's server span and its children to `sink`, when the request is recorded.
+// The request's spans to `sink`, when the request is recorded; its server span ends now.
 void submit_request_spans(tracing::SpanSink* sink, unsigned worker,
-                          const tracing::RequestTrace& trace, const ServerSpanFacts& facts);
+                          const tracing::RequestTrace& trace,
+                          const tracing::ServerSpanFacts& facts);
 
 // A log line's "trace_id" and "span_id" (lower-case hex) for `trace`.
 struct TraceIdsText {

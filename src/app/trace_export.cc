@@ -2,6 +2,8 @@
 
 #include <prometheus/counter.h>
 
+#include <algorithm>
+
 namespace smlapi::app {
 
 namespace pm = prometheus;
@@ -15,6 +17,12 @@ telemetry::ExporterConfig exporter_config(const TracingConfig& config, std::stri
   exporter.encoding = config.encoding;
   return exporter;
 }
+
+// The queue holds whole requests: --otlp-queue-spans counted as a /predict request's three spans
+// (server, admission, scoring) each.
+std::size_t queued_requests(const TracingConfig& config) {
+  return std::max<std::size_t>(1, config.queue_spans / 3);
+}
 }  // namespace
 
 std::unique_ptr<TraceExport> TraceExport::start(const TracingConfig& config, unsigned workers,
@@ -27,7 +35,7 @@ std::unique_ptr<TraceExport> TraceExport::start(const TracingConfig& config, uns
 
 TraceExport::TraceExport(const TracingConfig& config, unsigned workers, std::string_view version,
                          pm::Registry& registry)
-    : queue_(std::make_shared<telemetry::SpanQueue>(workers, config.queue_spans)),
+    : queue_(std::make_shared<telemetry::SpanQueue>(workers, queued_requests(config))),
       exporter_(exporter_config(config, version), queue_) {
   exported_ = &pm::BuildCounter()
                    .Name("smlapi_trace_spans_exported_total")

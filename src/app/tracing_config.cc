@@ -26,8 +26,8 @@ std::vector<OptionSpec> with_tracing_options(std::vector<OptionSpec> specs) {
            "Share of root traces (requests without a valid traceparent) recorded, 0..1; a caller's "
            "traceparent decides its own"},
           {"otlp-queue-spans", "2048",
-           "Spans each worker may hold for the exporter (about 0.5 KiB each); beyond: dropped and "
-           "counted"},
+           "Spans each worker may hold for the exporter, counted as three per request (a "
+           "request's spans take about 0.9 KiB together); beyond: dropped and counted"},
       });
   return specs;
 }

@@ -49,6 +49,22 @@ inline bool copy_if_ascii(const char* bytes, std::size_t size, char* out) noexce
 }
 }  // namespace detail
 
+// Whether every byte is below 0x80, a word at a time (the last word overlapping the one before).
+inline bool is_ascii(std::string_view text) noexcept {
+  const char* bytes = text.data();
+  const std::size_t size = text.size();
+  if (size >= sizeof(std::uint64_t)) {
+    std::uint64_t high = detail::load_word(bytes + size - sizeof(std::uint64_t));
+    for (std::size_t i = 0; i + sizeof high <= size; i += sizeof high) {
+      high |= detail::load_word(bytes + i);
+    }
+    return (high & 0x8080808080808080ull) == 0;
+  }
+  unsigned char high = 0;
+  for (std::size_t i = 0; i < size; ++i) high |= static_cast<unsigned char>(bytes[i]);
+  return (high & 0x80) == 0;
+}
+
 // copy_well_formed for text that is not plain ASCII or does not fit.
 std::size_t copy_repairing(std::string_view text, char* out, std::size_t room) noexcept;
 

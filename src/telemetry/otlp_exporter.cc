@@ -18,6 +18,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kMaxAnswerBytes = 64 * 1024;
+constexpr std::size_t kEncodedBytesPerRequest = 1024;
 // Beyond the stream's deadline: what run_for waits for the handlers the deadline completes.
 constexpr std::chrono::milliseconds kRunSlack{500};
 
@@ -39,7 +40,11 @@ class CollectorConnection {
 OtlpExporter::OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> queue)
     : config_(std::move(config)),
       queue_(std::move(queue)),
-      port_text_(std::to_string(config_.endpoint.port)) {}
+      port_text_(std::to_string(config_.endpoint.port)) {
+  // Room for a full batch from the start (a /predict request takes about 0.5 KiB encoded): the
+  // buffer is not grown, copied and zero-filled while the first batches are written.
+  buffer_.resize(config_.max_batch_requests * kEncodedBytesPerRequest);
+}
 
 OtlpExporter::~OtlpExporter() {
   {
@@ -82,10 +87,11 @@ void OtlpExporter::run() {
     // not hold the shutdown for a timeout per batch).
     bool delivering = true;
     for (;;) {
-      const std::size_t spans = config_.encoding == tracing::OtlpEncoding::protobuf
-                                    ? encode_batch<tracing::OtlpProtobufBatch>()
-                                    : encode_batch<tracing::OtlpJsonBatch>();
-      if (spans == 0) break;
+      std::size_t spans = 0;
+      const std::size_t requests = config_.encoding == tracing::OtlpEncoding::protobuf
+                                       ? encode_batch<tracing::OtlpProtobufBatch>(spans)
+                                       : encode_batch<tracing::OtlpJsonBatch>(spans);
+      if (requests == 0) break;
       if (delivering) {
         delivering = export_batch(spans) || running;
       } else {
@@ -93,19 +99,21 @@ void OtlpExporter::run() {
       }
       // Caught up: what arrived while this batch was sent waits for the next poll, so batches
       // stay large (one POST per poll interval, or per full batch) rather than one per few spans.
-      if (running && spans < config_.max_batch_spans) break;
+      if (running && requests < config_.max_batch_requests) break;
     }
   }
   connection_.reset();
 }
 
 template <class Batch>
-std::size_t OtlpExporter::encode_batch() {
+std::size_t OtlpExporter::encode_batch(std::size_t& spans) {
   Batch batch(config_.resource, buffer_);
-  const std::size_t spans = queue_->drain(
-      config_.max_batch_spans, [&batch](const tracing::SpanRecord& span) { batch.add(span); });
-  if (spans > 0) body_ = batch.finish();
-  return spans;
+  const std::size_t requests =
+      queue_->drain(config_.max_batch_requests,
+                    [&batch](const tracing::RequestSpans& request) { batch.add(request); });
+  if (requests > 0) body_ = batch.finish();
+  spans = batch.spans();
+  return requests;
 }
 
 bool OtlpExporter::export_batch(std::size_t spans) {

@@ -1,11 +1,11 @@
 // The exporter thread: every poll interval (sooner when a worker's ring is half full) it drains
-// the span queue in batches, encoding each (OTLP/protobuf, or OTLP/JSON) straight from the queue
-// into one reused buffer, and POSTs it to the collector (Boost.Beast, a deadline on every attempt)
-// over one kept-alive connection, opened again when the collector closed it or it failed. A batch
-// the collector cannot take now (connection refused or reset, timeout, 429, 502, 503, 504) is tried
-// again after a back-off, a bounded number of times, then given up and counted. The workers never
-// wait for any of this: while the exporter is slow the queue fills, and then spans are dropped
-// and counted (SpanQueue::dropped()).
+// the span queue in batches of whole requests, encoding each (OTLP/protobuf, or OTLP/JSON) straight
+// from the queue into one reused buffer, and POSTs it to the collector (Boost.Beast, a deadline on
+// every attempt) over one kept-alive connection, opened again when the collector closed it or it
+// failed. A batch the collector cannot take now (connection refused or reset, timeout, 429, 502,
+// 503, 504) is tried again after a back-off, a bounded number of times, then given up and counted.
+// The workers never wait for any of this: while the exporter is slow the queue fills, and then
+// spans are dropped and counted (SpanQueue::dropped()).
 #pragma once
 
 #include "telemetry/span_queue.h"
@@ -32,10 +32,13 @@ struct ExporterConfig {
   tracing::Resource resource;
   tracing::OtlpEncoding encoding = tracing::OtlpEncoding::protobuf;
   std::chrono::milliseconds timeout{2'000};  // one attempt: connect, send, answer
-  std::chrono::milliseconds poll_interval{100};
+  // How long spans may wait for a batch when traffic is light (OpenTelemetry's batch span
+  // processor waits 5 s by default): a POST costs about as much as encoding a hundred spans,
+  // so batches should be large. Under load, a half-full ring starts a batch sooner.
+  std::chrono::milliseconds poll_interval{1'000};
   std::chrono::milliseconds first_backoff{100};  // doubled on each retry
   unsigned max_attempts = 3;
-  std::size_t max_batch_spans = 512;
+  std::size_t max_batch_requests = 512;  // about 1,500 spans and 150 KiB for /predict
 };
 
 // What the exporter did, for the metrics (read by the wiring once a second).
@@ -58,9 +61,10 @@ class OtlpExporter {
  private:
   enum class Attempt : std::uint8_t { delivered, retry, give_up };
   void run();
-  // Drains up to a batch of spans into buffer_ (body_ is then the batch); returns how many.
+  // Drains up to a batch of requests into buffer_ (body_ is then the batch); returns how many
+  // requests, and their spans in `spans`.
   template <class Batch>
-  std::size_t encode_batch();
+  std::size_t encode_batch(std::size_t& spans);
   bool export_batch(std::size_t spans);  // body_ holds the batch; false: given up
   Attempt post();
   Attempt post_once(bool& reused);

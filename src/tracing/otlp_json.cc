@@ -72,12 +72,16 @@ void append_string_attribute(std::string& out, std::string_view key, std::string
   out.append("}}"sv);
 }
 
+void append_int_attribute(std::string& out, std::string_view key, std::int64_t value) {
+  append_key(out, key, "\",\"value\":{\"intValue\":\""sv);
+  json::append_integer(out, value);
+  out.append("\"}}"sv);
+}
+
 void append_attribute(std::string& out, const SpanRecord& span, const Attribute& attribute) {
   if (!attribute.is_integer)
     return append_string_attribute(out, attribute.key, span.text_value(attribute));
-  append_key(out, attribute.key, "\",\"value\":{\"intValue\":\""sv);
-  json::append_integer(out, attribute.integer);
-  out.append("\"}}"sv);
+  append_int_attribute(out, attribute.key, attribute.integer);
 }
 
 }  // namespace
@@ -93,40 +97,83 @@ OtlpJsonBatch::OtlpJsonBatch(const Resource& resource, std::string& out) : out_(
   out_.append("},\"spans\":["sv);
 }
 
-void OtlpJsonBatch::add(const SpanRecord& span) {
+void OtlpJsonBatch::open_span(const TraceId& trace_id, const SpanId& span_id,
+                              const SpanId& parent_id, std::string_view trace_state) {
   std::string& out = out_;
   if (spans_++ > 0) out.push_back(',');
   out.append("{\"traceId\":"sv);
-  append_hex_string(out, span.trace_id.bytes);
+  append_hex_string(out, trace_id.bytes);
   out.append(",\"spanId\":"sv);
-  append_hex_string(out, span.span_id.bytes);
-  if (span.parent_id.valid()) {
+  append_hex_string(out, span_id.bytes);
+  if (parent_id.valid()) {
     out.append(",\"parentSpanId\":"sv);
-    append_hex_string(out, span.parent_id.bytes);
+    append_hex_string(out, parent_id.bytes);
   }
-  if (!span.trace_state.empty()) {
+  if (!trace_state.empty()) {
     out.append(",\"traceState\":"sv);
-    append_json_string(out, span.trace_state);
+    append_json_string(out, trace_state);
   }
   out.append(",\"name\":"sv);
-  append_json_string(out, span.name_view());
-  out.append(",\"kind\":"sv);
-  out.push_back(static_cast<char>('0' + static_cast<int>(span.kind)));  // 1..3
-  out.append(",\"startTimeUnixNano\":"sv);
-  append_time(span.start_unix_nanos);
-  out.append(",\"endTimeUnixNano\":"sv);
-  append_time(span.end_unix_nanos);
-  out.append(",\"attributes\":["sv);
+}
+
+void OtlpJsonBatch::kind_and_times(SpanKind kind, std::uint64_t start, std::uint64_t end) {
+  out_.append(",\"kind\":"sv);
+  out_.push_back(static_cast<char>('0' + static_cast<int>(kind)));  // 1..3
+  out_.append(",\"startTimeUnixNano\":"sv);
+  append_time(start);
+  out_.append(",\"endTimeUnixNano\":"sv);
+  append_time(end);
+  out_.append(",\"attributes\":["sv);
+}
+
+void OtlpJsonBatch::close_span(SpanStatus status) {
+  out_.append("],\"status\":{"sv);
+  if (status != SpanStatus::unset) {
+    out_.append("\"code\":"sv);
+    out_.push_back(static_cast<char>('0' + static_cast<int>(status)));  // 1..2
+  }
+  out_.append("}}"sv);
+}
+
+void OtlpJsonBatch::add(const RequestSpans& request) {
+  std::string& out = out_;
+  open_span(request.trace_id, request.span_id, request.parent_id, request.trace_state);
+  // "{method} {route}": static strings of this code base, nothing to escape.
+  out.push_back('"');
+  out.append(request.method);
+  if (!request.route.empty()) {
+    out.push_back(' ');
+    out.append(request.route);
+  }
+  out.push_back('"');
+  kind_and_times(SpanKind::server, request.unix_nanos(request.start_nanos),
+                 request.unix_nanos(request.end_nanos));
+  append_string_attribute(out, "http.request.method", request.method);
+  out.push_back(',');
+  if (!request.route.empty()) {
+    append_string_attribute(out, "http.route", request.route);
+    out.push_back(',');
+  }
+  append_string_attribute(out, "url.path", request.path_view());
+  out.push_back(',');
+  append_int_attribute(out, "http.response.status_code", request.status);
+  out.push_back(',');
+  append_string_attribute(out, "client.address", request.address_view());
+  close_span(request.server_status());
+  for (std::size_t i = 0; i < request.child_count; ++i) add_child_span(request, i);
+}
+
+void OtlpJsonBatch::add_child_span(const RequestSpans& request, std::size_t index) {
+  const SpanRecord& span = request.children[index];
+  open_span(request.trace_id, child_span_id(request.span_id, index), request.span_id, {});
+  append_json_string(out_, span.name);
+  kind_and_times(span.kind, request.unix_nanos(span.start_nanos),
+                 request.unix_nanos(span.end_nanos));
   for (std::size_t i = 0; i < span.attribute_count; ++i) {
-    if (i > 0) out.push_back(',');
-    append_attribute(out, span, span.attributes[i]);
+    if (i > 0) out_.push_back(',');
+    append_attribute(out_, span, span.attributes[i]);
   }
-  out.append("],\"status\":{"sv);
-  if (span.status != SpanStatus::unset) {
-    out.append("\"code\":"sv);
-    out.push_back(static_cast<char>('0' + static_cast<int>(span.status)));  // 1..2
-  }
-  out.append("}}"sv);
+  close_span(span.status);
 }
 
 void OtlpJsonBatch::append_time(std::uint64_t unix_nanos) {
@@ -158,10 +205,10 @@ std::string_view OtlpJsonBatch::finish() {
   return out_;
 }
 
-void encode_otlp_json(const Resource& resource, std::span<const SpanRecord> spans,
+void encode_otlp_json(const Resource& resource, std::span<const RequestSpans> requests,
                       std::string& out) {
   OtlpJsonBatch batch(resource, out);
-  for (const SpanRecord& span : spans) batch.add(span);
+  for (const RequestSpans& request : requests) batch.add(request);
   batch.finish();
 }
 

@@ -1,27 +1,11 @@
 #include "tracing/span.h"
 
-#include "common/utf8.h"
+#include "common/short_copy.h"
 
 #include <algorithm>
 #include <cstring>
 
 namespace smlapi::tracing {
-
-void SpanRecord::set_name(std::string_view name) {
-  name_length = static_cast<std::uint8_t>(utf8::copy_well_formed(name, text.data(), kMaxSpanName));
-  text_used = name_length;
-  attribute_count = 0;
-}
-
-void SpanRecord::set_name(std::string_view first, std::string_view second) {
-  set_name(first);
-  if (second.empty() || name_length >= kMaxSpanName - 1) return;
-  text[name_length++] = ' ';
-  const std::size_t more =
-      utf8::copy_well_formed(second, text.data() + name_length, kMaxSpanName - name_length);
-  name_length = static_cast<std::uint8_t>(name_length + more);
-  text_used = name_length;
-}
 
 void SpanRecord::add(std::string_view key, std::string_view value) {
   if (attribute_count == kMaxAttributes) return;
@@ -29,9 +13,10 @@ void SpanRecord::add(std::string_view key, std::string_view value) {
   attribute.key = key;
   attribute.is_integer = false;
   attribute.offset = text_used;
-  attribute.length = static_cast<std::uint8_t>(utf8::copy_well_formed(
-      value, text.data() + text_used, std::min(kMaxAttributeText, kSpanTextBytes - text_used)));
-  text_used = static_cast<std::uint8_t>(text_used + attribute.length);
+  const std::size_t length = cut_between_characters(value, kSpanTextBytes - text_used);
+  copy_short(text.data() + text_used, value.data(), length);
+  attribute.length = static_cast<std::uint8_t>(length);
+  text_used = static_cast<std::uint8_t>(text_used + length);
 }
 
 void SpanRecord::add(std::string_view key, std::int64_t value) {

@@ -1,5 +1,5 @@
-// SpanRecord holds only well-formed UTF-8 (the OTLP encodings' string fields require it): what a
-// client sent is repaired as it is recorded, and a cut never splits a character.
+// A child span's string values are copied as they came (the encoders repair UTF-8 on the
+// exporter's thread), cut between characters at the end of the text area.
 #include "tracing/span.h"
 
 #include <gtest/gtest.h>
@@ -9,20 +9,36 @@
 namespace smlapi::tracing {
 namespace {
 
-TEST(SpanRecord, IllFormedBytesAreReplacedAsTheyAreRecorded) {
+TEST(SpanRecord, ValuesAreCopiedAsTheyCame) {
   SpanRecord span;
-  span.set_name("GET", "/a\xff");
-  span.add("url.path", "/\xc3\xa9\xfe");
-  EXPECT_EQ(span.name_view(), "GET /a\xef\xbf\xbd");
-  EXPECT_EQ(span.text_value(span.attributes[0]), "/\xc3\xa9\xef\xbf\xbd");
+  span.add("smlapi.model", "/\xc3\xa9\xfe");
+  span.add("smlapi.texts", std::int64_t{-7});
+  ASSERT_EQ(span.attribute_count, 2);
+  EXPECT_EQ(span.text_value(span.attributes[0]), "/\xc3\xa9\xfe");
+  EXPECT_TRUE(span.attributes[1].is_integer);
+  EXPECT_EQ(span.attributes[1].integer, -7);
+  span.add("x", "y");
+  EXPECT_EQ(span.attribute_count, kMaxAttributes) << "bounded";
 }
 
 TEST(SpanRecord, CutsFallBetweenCharacters) {
   SpanRecord span;
-  span.set_name(std::string(kMaxSpanName - 1, 'n') + "\xc3\xa9");
-  EXPECT_EQ(span.name_view(), std::string(kMaxSpanName - 1, 'n'));
-  span.add("url.path", std::string(kMaxAttributeText - 2, 'p') + "\xe2\x82\xac");
-  EXPECT_EQ(span.text_value(span.attributes[0]), std::string(kMaxAttributeText - 2, 'p'));
+  span.add("a", std::string(kSpanTextBytes - 2, 'p') + "\xe2\x82\xac");
+  EXPECT_EQ(span.text_value(span.attributes[0]), std::string(kSpanTextBytes - 2, 'p'));
+  span.add("b", "more");
+  EXPECT_EQ(span.text_value(span.attributes[1]), "mo") << "what is left of the area: 2 bytes";
+}
+
+TEST(CutBetweenCharacters, NeverEndsInsideASequence) {
+  const std::string text =
+      "ab\xe2\x82\xac"
+      "cd";  // a, b, €, c, d
+  EXPECT_EQ(cut_between_characters(text, 10), text.size());
+  EXPECT_EQ(cut_between_characters(text, 5), 5u);
+  EXPECT_EQ(cut_between_characters(text, 4), 2u);
+  EXPECT_EQ(cut_between_characters(text, 3), 2u);
+  EXPECT_EQ(cut_between_characters(text, 2), 2u);
+  EXPECT_EQ(cut_between_characters(text, 0), 0u);
 }
 
 }  // namespace
