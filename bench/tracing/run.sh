@@ -147,10 +147,13 @@ cpu_run() {  # CONFIG
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d1s -s "$ROOT/bench/wrk/predict.lua" \
     "$(server_url /predict)" >/dev/null 2>&1 || true  # warm-up
   local cpu0 cpu1
+  local export0 export1
+  export0=$(exporter_ticks "$SERVER_PID")
   cpu0=$(cpu_ticks "$SERVER_PID")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s \
     -s "$ROOT/bench/wrk/predict.lua" "$(server_url /predict)" >"$out" 2>&1 || die "wrk failed"
   cpu1=$(cpu_ticks "$SERVER_PID")
+  export1=$(exporter_ticks "$SERVER_PID")
   local requests
   requests=$(awk '/^BENCH_RESULT / { for (i = 2; i <= NF; ++i) if ($i ~ /^requests=/) { sub(/requests=/, "", $i); print $i } }' "$out")
   [[ -n $requests && $requests -gt 0 ]] || { cat "$out" >&2; die "no requests counted"; }
@@ -159,8 +162,19 @@ cpu_run() {  # CONFIG
   CPU_RUNS[$config]+="$us "
   local dropped=0
   [[ $config == off ]] || dropped=$(metric smlapi_trace_spans_dropped_total)
-  log "trace bench: $(label "$config"): $requests requests, $us CPU µs/request, spans dropped $dropped"
+  local export_us
+  export_us=$(awk -v t=$(( export1 - export0 )) -v h="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", t / h * 1e6 / n }')
+  log "trace bench: $(label "$config"): $requests requests, $us CPU µs/request ($export_us in the exporter thread), spans dropped $dropped"
   stop_server
+}
+
+exporter_ticks() {  # PID: utime+stime of its exporter thread (named otlp-export), 0 if none
+  local task total=0
+  for task in /proc/"$1"/task/*; do
+    [[ $(cat "$task/comm" 2>/dev/null) == otlp-export ]] || continue
+    total=$(( total + $(awk '{print $14 + $15}' "$task/stat") ))
+  done
+  echo "$total"
 }
 
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

@@ -237,10 +237,10 @@ void ApiService::route_request(Call& call, PendingRequest* pending) {
   if (pending != nullptr) {
     await_for(call, *pending);
     pending->before_body = false;
-    open_span(call.state.trace, "admission");
+    open_span(call.state.trace, tracing::names::kAdmission);
     return after_admission_step(call, admission_.start(call), *pending);
   }
-  ChildSpan admission(call.state.trace, "admission");
+  ChildSpan admission(call.state.trace, tracing::names::kAdmission);
   if (!admission_.admit(call)) return;
   admission.end();
   dispatch(call, route_info(call.route).endpoint);
@@ -248,7 +248,8 @@ void ApiService::route_request(Call& call, PendingRequest* pending) {
 
 // With an asynchronous store: wait for the step the admission asked for, or answer.
 void ApiService::after_admission_step(Call& call, AdmissionState state, PendingRequest& pending) {
-  if (state != AdmissionState::awaiting_store) close_span(call.state.trace, "admission");
+  if (state != AdmissionState::awaiting_store)
+    close_span(call.state.trace, tracing::names::kAdmission);
   if (state == AdmissionState::awaiting_store) return await_store(call, pending);
   if (state == AdmissionState::admitted) dispatch(call, route_info(call.route).endpoint);
 }
@@ -261,7 +262,7 @@ void ApiService::await_store(Call& call, PendingRequest& pending) {
     call.deferred = true;
   }
   pending_[pending.worker].hold(pending);
-  open_span(pending.state.trace, "admission.store", tracing::SpanKind::client);
+  open_span(pending.state.trace, tracing::names::kAdmissionStore);
   pending.asked = parts_.clock->steady();
   parts_.admission_store->run_async(pending.worker, pending);
 }
@@ -288,8 +289,8 @@ void ApiService::continue_admission(PendingRequest& pending,
                                     const ratelimit::AdmissionResults& results) {
   Call call = resumed_call(pending);
   // The asynchronous store is Redis': one pipelined round trip.
-  if (auto* store = close_span(pending.state.trace, "admission.store")) {
-    store->add("db.system.name", "redis");
+  if (auto* store = close_span(pending.state.trace, tracing::names::kAdmissionStore)) {
+    store->add(tracing::names::kDbSystem, "redis");
   }
   pending.state.admission.store_seconds =
       std::chrono::duration<double>(parts_.clock->steady() - pending.asked).count();

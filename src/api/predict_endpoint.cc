@@ -114,8 +114,8 @@ void PredictEndpoints::predict(Call& call) const {
   auto scoring = find_model(call, options.model);
   if (!scoring) return;
   const auto& [scored, scorer, fragments, values] = *scoring;
-  ChildSpan scoring_span(call.state.trace, "model.score");
-  scoring_span.add("smlapi.model", scored.info().name);
+  ChildSpan scoring_span(call.state.trace, tracing::names::kModelScore);
+  scoring_span.add(tracing::names::kModel, scored.info().name);
   std::string explanation;
   model::LanguageCheck check;
   if (!score_one(scorer, *text, options.explain, values, explanation, check)) {
@@ -157,9 +157,9 @@ void PredictEndpoints::predict_batch(Call& call) const {
   out.append(fragments.model);
   out.append(",\"results\":[");
   std::array<double, model::kLabelCount> labels{};
-  ChildSpan scoring_span(call.state.trace, "model.score");
-  scoring_span.add("smlapi.model", scored.info().name);
-  scoring_span.add("smlapi.texts", static_cast<std::int64_t>(worker.texts.size()));
+  ChildSpan scoring_span(call.state.trace, tracing::names::kModelScore);
+  scoring_span.add(tracing::names::kModel, scored.info().name);
+  scoring_span.add(tracing::names::kTexts, static_cast<std::int64_t>(worker.texts.size()));
   std::string explanation;
   model::LanguageCheck check;
   for (std::size_t i = 0; i < worker.texts.size(); ++i) {

@@ -13,8 +13,8 @@ void start_trace_clock(tracing::RequestTrace& trace, tracing::ClockAnchor& ancho
   trace.unix_offset_nanos = anchor.offset(trace.start_nanos);
 }
 
-ChildSpan::ChildSpan(tracing::RequestTrace& trace, std::string_view name, tracing::SpanKind kind)
-    : span_(trace.recording ? trace.start_child(name, kind, tracing::steady_nanos()) : nullptr) {}
+ChildSpan::ChildSpan(tracing::RequestTrace& trace, const tracing::SpanName& name)
+    : span_(trace.recording ? trace.start_child(name, tracing::steady_nanos()) : nullptr) {}
 
 void ChildSpan::end() {
   if (span_ == nullptr) return;
@@ -22,18 +22,18 @@ void ChildSpan::end() {
   span_ = nullptr;
 }
 
-void open_span(tracing::RequestTrace& trace, std::string_view name, tracing::SpanKind kind) {
+void open_span(tracing::RequestTrace& trace, const tracing::SpanName& name) {
   if (!trace.recording) return;
-  if (auto* span = trace.start_child(name, kind, tracing::steady_nanos())) {
+  if (auto* span = trace.start_child(name, tracing::steady_nanos())) {
     span->end_nanos = kStillOpen;
   }
 }
 
-tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view name) {
+tracing::SpanRecord* close_span(tracing::RequestTrace& trace, const tracing::SpanName& name) {
   if (!trace.recording) return nullptr;
   for (std::size_t i = 0; i < trace.child_count; ++i) {
     tracing::SpanRecord& span = trace.children[i];
-    if (span.end_nanos == kStillOpen && span.name == name) {
+    if (span.end_nanos == kStillOpen && span.name == &name) {
       span.end_nanos = tracing::steady_nanos();
       return &span;
     }

@@ -7,6 +7,7 @@
 #include "tracing/clock_anchor.h"
 #include "tracing/request_trace.h"
 #include "tracing/span.h"
+#include "tracing/static_names.h"
 
 #include <cstdint>
 #include <string_view>
@@ -18,19 +19,17 @@ namespace smlapi::api {
 void start_trace_clock(tracing::RequestTrace& trace, tracing::ClockAnchor& anchor);
 
 // A child span of the request's server span, ended (stamped) on destruction or by end().
-// `name` is a static string.
 class ChildSpan {
  public:
-  ChildSpan(tracing::RequestTrace& trace, std::string_view name,
-            tracing::SpanKind kind = tracing::SpanKind::internal);
+  ChildSpan(tracing::RequestTrace& trace, const tracing::SpanName& name);
   ~ChildSpan() { end(); }
   ChildSpan(const ChildSpan&) = delete;
   ChildSpan& operator=(const ChildSpan&) = delete;
 
-  void add(std::string_view key, std::string_view value) {
+  void add(const tracing::AttributeKey& key, std::string_view value) {
     if (span_ != nullptr) span_->add(key, value);
   }
-  void add(std::string_view key, std::int64_t value) {
+  void add(const tracing::AttributeKey& key, std::int64_t value) {
     if (span_ != nullptr) span_->add(key, value);
   }
   void failed() {
@@ -44,9 +43,8 @@ class ChildSpan {
 
 // For a span that outlives a function (a request suspended on a store round trip): opened and
 // closed by name; close_span returns the span (null when not recorded) for its attributes.
-void open_span(tracing::RequestTrace& trace, std::string_view name,
-               tracing::SpanKind kind = tracing::SpanKind::internal);
-tracing::SpanRecord* close_span(tracing::RequestTrace& trace, std::string_view name);
+void open_span(tracing::RequestTrace& trace, const tracing::SpanName& name);
+tracing::SpanRecord* close_span(tracing::RequestTrace& trace, const tracing::SpanName& name);
 
 // The request's spans to `sink`, when the request is recorded; its server span ends now.
 void submit_request_spans(tracing::SpanSink* sink, unsigned worker,

@@ -193,8 +193,8 @@ void TokenEndpoints::token(Call& call) {
   if (grant.client_credentials) {
     auto store = parts_.credentials->current();
     if (auth::CredentialAuthenticator::uses_keyed_check(*store, grant.name, grant.secret)) {
-      ChildSpan hashing(call.state.trace, "credential.hash");
-      hashing.add("smlapi.hash", "hmac-sha256");
+      ChildSpan hashing(call.state.trace, tracing::names::kCredentialHash);
+      hashing.add(tracing::names::kHash, "hmac-sha256");
       const auto principal = authenticator_.authenticate_client(*store, grant.name, grant.secret);
       hashing.end();
       finish_grant(
@@ -223,8 +223,8 @@ void TokenEndpoints::run_grant(Grant grant) {
   http::Response response;
   auto store = parts_.credentials->current();
   DeferredAnswer& answer = *grant.answer;
-  ChildSpan hashing(answer.trace(), "credential.hash");  // on the hashing pool
-  hashing.add("smlapi.hash", "argon2id");
+  ChildSpan hashing(answer.trace(), tracing::names::kCredentialHash);  // on the hashing pool
+  hashing.add(tracing::names::kHash, "argon2id");
   const auto principal = grant.client_credentials
                              ? authenticator_.authenticate_client(*store, grant.name, grant.secret)
                              : authenticator_.authenticate_user(*store, grant.name, grant.secret);

@@ -1,13 +1,17 @@
 #include "telemetry/otlp_exporter.h"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
 #include <pthread.h>
+
+#include <array>
 
 namespace smlapi::telemetry {
 
@@ -26,6 +30,19 @@ constexpr std::chrono::milliseconds kRunSlack{500};
 bool retryable(unsigned status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
 }
+
+// A POST's head up to its Content-Length value. Written here rather than by Beast's serializer
+// because it never changes: the endpoint's target and host and the configured headers were
+// checked when they were read (tokens, no control characters).
+std::string request_head_prefix(const ExporterConfig& config) {
+  std::string head = "POST " + config.endpoint.target +
+                     " HTTP/1.1\r\nHost: " + config.endpoint.host_header + "\r\nContent-Type: " +
+                     (config.encoding == tracing::OtlpEncoding::protobuf ? "application/x-protobuf"
+                                                                         : "application/json") +
+                     "\r\nUser-Agent: secure-ml-api\r\n";
+  for (const auto& [name, value] : config.headers) head += name + ": " + value + "\r\n";
+  return head + "Content-Length: ";
+}
 }  // namespace
 
 // One open connection to the collector with its own io_context: dropped whole on any failure,
@@ -40,7 +57,8 @@ class CollectorConnection {
 OtlpExporter::OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> queue)
     : config_(std::move(config)),
       queue_(std::move(queue)),
-      port_text_(std::to_string(config_.endpoint.port)) {
+      port_text_(std::to_string(config_.endpoint.port)),
+      head_prefix_(request_head_prefix(config_)) {
   // Room for a full batch from the start (a /predict request takes about 0.5 KiB encoded): the
   // buffer is not grown, copied and zero-filled while the first batches are written.
   buffer_.resize(config_.max_batch_requests * kEncodedBytesPerRequest);
@@ -166,25 +184,17 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
     connection_ = std::move(fresh);
   }
   CollectorConnection& connection = *connection_;
-  // The body is sent from where the batch was encoded: no copy.
-  bhttp::request<bhttp::span_body<const char>> request{bhttp::verb::post, config_.endpoint.target,
-                                                       11};
-  request.set(bhttp::field::host, config_.endpoint.host_header);
-  request.set(bhttp::field::content_type, config_.encoding == tracing::OtlpEncoding::protobuf
-                                              ? "application/x-protobuf"
-                                              : "application/json");
-  request.set(bhttp::field::user_agent, "secure-ml-api");
-  for (const auto& [name, value] : config_.headers) request.set(name, value);
-  request.body() = {body_.data(), body_.size()};
-  request.keep_alive(true);
-  request.prepare_payload();
+  // The head is the same for every batch but its Content-Length; the body is sent from where
+  // the batch was encoded: one gathered write, no copy.
+  head_.assign(head_prefix_).append(std::to_string(body_.size())).append("\r\n\r\n");
+  const std::array<asio::const_buffer, 2> request{asio::buffer(head_), asio::buffer(body_)};
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kMaxAnswerBytes);
   failure = asio::error::timed_out;
   unsigned status = 0;
   bool keep_alive = false;
   connection.stream.expires_at(deadline);
-  bhttp::async_write(connection.stream, request, [&](boost::system::error_code sent, std::size_t) {
+  asio::async_write(connection.stream, request, [&](boost::system::error_code sent, std::size_t) {
     if (sent) return void(failure = sent);
     bhttp::async_read(connection.stream, connection.buffer, parser,
                       [&](boost::system::error_code answered, std::size_t) {

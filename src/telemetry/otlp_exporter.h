@@ -38,7 +38,7 @@ struct ExporterConfig {
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::milliseconds first_backoff{100};  // doubled on each retry
   unsigned max_attempts = 3;
-  std::size_t max_batch_requests = 512;  // about 1,500 spans and 150 KiB for /predict
+  std::size_t max_batch_requests = 1024;  // about 3,000 spans and 300 KiB for /predict
 };
 
 // What the exporter did, for the metrics (read by the wiring once a second).
@@ -73,8 +73,10 @@ class OtlpExporter {
   ExporterConfig config_;
   std::shared_ptr<SpanQueue> queue_;
   std::string port_text_;
-  std::string buffer_;     // batches are encoded here (reused, only grows)
-  std::string_view body_;  // the batch being sent: a part of buffer_
+  std::string head_prefix_;  // the POST's head up to the Content-Length value
+  std::string head_;         // the head being sent (reused)
+  std::string buffer_;       // batches are encoded here (reused, only grows)
+  std::string_view body_;    // the batch being sent: a part of buffer_
   std::unique_ptr<CollectorConnection> connection_;  // null: none open
   std::mutex mutex_;
   std::condition_variable wake_;

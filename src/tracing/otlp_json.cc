@@ -80,8 +80,8 @@ void append_int_attribute(std::string& out, std::string_view key, std::int64_t v
 
 void append_attribute(std::string& out, const SpanRecord& span, const Attribute& attribute) {
   if (!attribute.is_integer)
-    return append_string_attribute(out, attribute.key, span.text_value(attribute));
-  append_int_attribute(out, attribute.key, attribute.integer);
+    return append_string_attribute(out, attribute.key->text(), span.text_value(attribute));
+  append_int_attribute(out, attribute.key->text(), attribute.integer);
 }
 
 }  // namespace
@@ -166,8 +166,8 @@ void OtlpJsonBatch::add(const RequestSpans& request) {
 void OtlpJsonBatch::add_child_span(const RequestSpans& request, std::size_t index) {
   const SpanRecord& span = request.children[index];
   open_span(request.trace_id, child_span_id(request.span_id, index), request.span_id, {});
-  append_json_string(out_, span.name);
-  kind_and_times(span.kind, request.unix_nanos(span.start_nanos),
+  append_json_string(out_, span.name->text());
+  kind_and_times(span.name->kind(), request.unix_nanos(span.start_nanos),
                  request.unix_nanos(span.end_nanos));
   for (std::size_t i = 0; i < span.attribute_count; ++i) {
     if (i > 0) out_.push_back(',');

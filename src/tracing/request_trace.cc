@@ -8,12 +8,10 @@
 
 namespace smlapi::tracing {
 
-SpanRecord* RequestTrace::start_child(std::string_view name, SpanKind kind,
-                                      std::int64_t now_nanos) {
+SpanRecord* RequestTrace::start_child(const SpanName& name, std::int64_t now_nanos) {
   if (!recording || child_count == kMaxChildSpans) return nullptr;
   SpanRecord& span = children[child_count++];
-  span.name = name;
-  span.kind = kind;
+  span.name = &name;
   span.status = SpanStatus::unset;
   span.attribute_count = 0;
   span.text_used = 0;

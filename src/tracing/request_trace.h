@@ -37,7 +37,7 @@ struct RequestTrace {
 
   // A child of the server span, started at `now_nanos`; null when not recording (or full):
   // callers record through the pointer only when it is set.
-  SpanRecord* start_child(std::string_view name, SpanKind kind, std::int64_t now_nanos);
+  SpanRecord* start_child(const SpanName& name, std::int64_t now_nanos);
   std::string_view trace_state_view() const { return {trace_state.data(), trace_state_length}; }
   // "00-<trace>-<span>-<flags>" for the traceresponse header (kTraceParentLength characters).
   void format_traceresponse(char* out) const;

@@ -7,10 +7,10 @@
 
 namespace smlapi::tracing {
 
-void SpanRecord::add(std::string_view key, std::string_view value) {
+void SpanRecord::add(const AttributeKey& key, std::string_view value) {
   if (attribute_count == kMaxAttributes) return;
   Attribute& attribute = attributes[attribute_count++];
-  attribute.key = key;
+  attribute.key = &key;
   attribute.is_integer = false;
   attribute.offset = text_used;
   const std::size_t length = cut_between_characters(value, kSpanTextBytes - text_used);
@@ -19,10 +19,10 @@ void SpanRecord::add(std::string_view key, std::string_view value) {
   text_used = static_cast<std::uint8_t>(text_used + length);
 }
 
-void SpanRecord::add(std::string_view key, std::int64_t value) {
+void SpanRecord::add(const AttributeKey& key, std::int64_t value) {
   if (attribute_count == kMaxAttributes) return;
   Attribute& attribute = attributes[attribute_count++];
-  attribute.key = key;
+  attribute.key = &key;
   attribute.is_integer = true;
   attribute.integer = value;
   attribute.length = 0;

@@ -3,12 +3,15 @@
 // shares (trace id, parent, the clock's anchor) is the request's (RequestTrace), and the child's
 // own id is derived from the server span's (child_span_id), so none of it is stored here.
 //
-// Names and attribute keys are static strings of this code base (OpenTelemetry's semantic
-// conventions where they exist): referred to, never copied. String values are copied into the
+// Names and attribute keys are constants of this code base (static_names.h): referred to, never
+// copied. String values are copied into the
 // span's small text area as they came, cut between characters at its end; they are checked and
 // repaired to well-formed UTF-8 (the OTLP encodings' string fields must be) when encoded, on the
 // exporter's thread, not here on the request's.
 #pragma once
+
+#include "tracing/span_kind.h"
+#include "tracing/static_names.h"
 
 #include <array>
 #include <cstddef>
@@ -17,14 +20,11 @@
 
 namespace smlapi::tracing {
 
-enum class SpanKind : std::uint8_t { internal = 1, server = 2, client = 3 };  // OTLP's numbers
-enum class SpanStatus : std::uint8_t { unset = 0, ok = 1, error = 2 };        // OTLP's numbers
-
 inline constexpr std::size_t kMaxAttributes = 2;   // per child span
 inline constexpr std::size_t kSpanTextBytes = 40;  // a child's string values together
 
 struct Attribute {
-  std::string_view key;  // a static string
+  const AttributeKey* key = nullptr;
   std::int64_t integer = 0;
   std::uint8_t offset = 0;  // of a string value in the span's text area
   std::uint8_t length = 0;
@@ -32,11 +32,10 @@ struct Attribute {
 };
 
 struct SpanRecord {
-  std::string_view name;  // a static string
+  const SpanName* name = nullptr;
   // Steady-clock nanoseconds; the request's clock anchor turns them into wall-clock time.
   std::int64_t start_nanos = 0;
   std::int64_t end_nanos = 0;
-  SpanKind kind = SpanKind::internal;
   SpanStatus status = SpanStatus::unset;
   std::uint8_t attribute_count = 0;
   std::uint8_t text_used = 0;
@@ -48,8 +47,8 @@ struct SpanRecord {
     return {text.data() + attribute.offset, attribute.length};
   }
   // Ignored once kMaxAttributes are set; a value is cut to what is left of the text area.
-  void add(std::string_view key, std::string_view value);
-  void add(std::string_view key, std::int64_t value);
+  void add(const AttributeKey& key, std::string_view value);
+  void add(const AttributeKey& key, std::int64_t value);
 };
 
 // How many of `text`'s bytes fit in `room` without ending inside a UTF-8 sequence: all of it

@@ -11,6 +11,8 @@
 namespace smlapi::tracing {
 namespace {
 
+constexpr AttributeKey kNote{"note"};
+
 RequestSpans queued(const RequestTrace& trace, const ServerSpanFacts& facts, std::int64_t end) {
   RequestSpans request;
   request.fill(trace, facts, end);
@@ -25,10 +27,10 @@ TEST(OtlpJson, EncodesARequestsSpansAsTheProtocolsJsonMapping) {
                       TracerConfig{1.0, true}, ids, trace);
   trace.start_nanos = 1;
   trace.unix_offset_nanos = 1'700'000'000'000'000'000;
-  SpanRecord* child = trace.start_child("admission", SpanKind::internal, 2);
+  SpanRecord* child = trace.start_child(names::kAdmission, 2);
   ASSERT_NE(child, nullptr);
   child->status = SpanStatus::error;
-  child->add("note", "\"quoted\"");
+  child->add(kNote, "\"quoted\"");
   const RequestSpans request =
       queued(trace, {"POST", "/predict", "/predict\"\n", "127.0.0.1", 200}, 9);  // escaped
 

@@ -16,6 +16,9 @@
 namespace smlapi::tracing {
 namespace {
 
+constexpr AttributeKey kOffset{"offset"};
+constexpr AttributeKey kText{"text"};
+
 namespace otlp = opentelemetry::proto;
 using otlp::collector::trace::v1::ExportTraceServiceRequest;
 
@@ -47,15 +50,15 @@ TEST(OtlpProtobuf, EncodesARequestsSpansAsTheProtocolsMessages) {
                       TracerConfig{1.0, true}, ids, trace);
   trace.start_nanos = 1;
   trace.unix_offset_nanos = kEpoch;
-  SpanRecord* admission = trace.start_child("admission", SpanKind::internal, 2);
+  SpanRecord* admission = trace.start_child(names::kAdmission, 2);
   ASSERT_NE(admission, nullptr);
   admission->end_nanos = 3;
   admission->status = SpanStatus::error;
-  SpanRecord* scoring = trace.start_child("model.score", SpanKind::internal, 4);
+  SpanRecord* scoring = trace.start_child(names::kModelScore, 4);
   ASSERT_NE(scoring, nullptr);
   scoring->end_nanos = 5;
-  scoring->add("smlapi.model", "vader");
-  scoring->add("offset", std::int64_t{-5});  // a negative int64: a ten-byte varint
+  scoring->add(names::kModel, "vader");
+  scoring->add(kOffset, std::int64_t{-5});  // a negative int64: a ten-byte varint
   const RequestSpans request = queued(trace, {"POST", "/predict", "/predict", "127.0.0.1", 200}, 9);
 
   std::string buffer;
@@ -159,9 +162,9 @@ TEST(OtlpProtobuf, IllFormedAndCutTextIsWrittenAsValidUtf8) {
   IdGenerator ids({1, 2, 3, 4});
   RequestTrace trace;
   begin_request_trace("", "", TracerConfig{1.0, true}, ids, trace);
-  SpanRecord* child = trace.start_child("model.score", SpanKind::internal, 0);
+  SpanRecord* child = trace.start_child(names::kModelScore, 0);
   ASSERT_NE(child, nullptr);
-  child->add("smlapi.model", "\xc0\xaf");
+  child->add(names::kModel, "\xc0\xaf");
   const std::string long_path = std::string(kMaxPathBytes - 1, 'p') + "\xe2\x82\xac";  // cut inside
   const RequestSpans cut = queued(trace, {"GET", "", long_path, "caf\xc3\xa9\xff", 200}, 0);
   std::string buffer;
@@ -187,9 +190,9 @@ TEST(OtlpProtobuf, ALargeBatchKeepsEverySpanAndLength) {
     RequestTrace trace;
     begin_request_trace("", "", TracerConfig{1.0, true}, ids, trace);
     trace.start_nanos = static_cast<std::int64_t>(i);
-    SpanRecord* child = trace.start_child("model.score", SpanKind::internal, 0);
-    child->add("smlapi.texts", static_cast<std::int64_t>(i));
-    child->add("text", std::string(i % kSpanTextBytes, 'x'));
+    SpanRecord* child = trace.start_child(names::kModelScore, 0);
+    child->add(names::kTexts, static_cast<std::int64_t>(i));
+    child->add(kText, std::string(i % kSpanTextBytes, 'x'));
     const std::string path = "/" + std::string(i % kMaxPathBytes, 'q');
     requests[i] = queued(trace, {"POST", "/predict", path, "10.0.0.1", 200},
                          static_cast<std::int64_t>(i) + 1);

@@ -42,7 +42,7 @@ TEST_F(RequestTraceTest, HonoursTheCallersUnsampledFlagWhateverTheRatio) {
   begin_request_trace(kUnsampled, "", config, ids, trace);
   EXPECT_FALSE(trace.sampled);
   EXPECT_FALSE(trace.recording);
-  EXPECT_EQ(trace.start_child("admission", SpanKind::internal, 1), nullptr);
+  EXPECT_EQ(trace.start_child(names::kAdmission, 1), nullptr);
   char out[kTraceParentLength];
   trace.format_traceresponse(out);
   EXPECT_EQ(std::string_view(out, sizeof out).substr(53), "00");
@@ -59,14 +59,14 @@ TEST_F(RequestTraceTest, AnInvalidHeaderStartsANewRootTrace) {
 
 TEST_F(RequestTraceTest, ChildrenAreBoundedAndHaveTheirOwnIds) {
   begin_request_trace("", "", config, ids, trace);
-  SpanRecord* child = trace.start_child("admission", SpanKind::internal, 110);
+  SpanRecord* child = trace.start_child(names::kAdmission, 110);
   ASSERT_NE(child, nullptr);
   EXPECT_EQ(child->start_nanos, 110);
-  EXPECT_EQ(child->name, "admission");
+  EXPECT_EQ(child->name, &names::kAdmission);
   for (std::size_t i = 1; i < kMaxChildSpans; ++i) {
-    ASSERT_NE(trace.start_child("x", SpanKind::internal, 1), nullptr);
+    ASSERT_NE(trace.start_child(names::kModelScore, 1), nullptr);
   }
-  EXPECT_EQ(trace.start_child("x", SpanKind::internal, 1), nullptr) << "bounded";
+  EXPECT_EQ(trace.start_child(names::kModelScore, 1), nullptr) << "bounded";
   for (std::size_t i = 0; i < kMaxChildSpans; ++i) {
     const SpanId id = child_span_id(trace.span_id, i);
     EXPECT_TRUE(id.valid());

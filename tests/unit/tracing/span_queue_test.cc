@@ -57,7 +57,7 @@ TEST(SpanQueue, AFullRingDropsAndCountsTheSpansAndTheExporterReadsInOrder) {
   SpanQueue queue(2, 4);  // 4 requests per worker
   for (int i = 0; i < 6; ++i) {
     RequestTrace trace = recorded("", i);
-    trace.start_child("admission", tracing::SpanKind::internal, i);  // two spans a request
+    trace.start_child(tracing::names::kAdmission, i);  // two spans a request
     queue.submit(1, trace, kFacts, i + 1);
   }
   EXPECT_EQ(queue.dropped(), 4u) << "two requests of two spans each";

@@ -11,21 +11,21 @@ namespace {
 
 TEST(SpanRecord, ValuesAreCopiedAsTheyCame) {
   SpanRecord span;
-  span.add("smlapi.model", "/\xc3\xa9\xfe");
-  span.add("smlapi.texts", std::int64_t{-7});
+  span.add(names::kModel, "/\xc3\xa9\xfe");
+  span.add(names::kTexts, std::int64_t{-7});
   ASSERT_EQ(span.attribute_count, 2);
   EXPECT_EQ(span.text_value(span.attributes[0]), "/\xc3\xa9\xfe");
   EXPECT_TRUE(span.attributes[1].is_integer);
   EXPECT_EQ(span.attributes[1].integer, -7);
-  span.add("x", "y");
+  span.add(names::kHash, "y");
   EXPECT_EQ(span.attribute_count, kMaxAttributes) << "bounded";
 }
 
 TEST(SpanRecord, CutsFallBetweenCharacters) {
   SpanRecord span;
-  span.add("a", std::string(kSpanTextBytes - 2, 'p') + "\xe2\x82\xac");
+  span.add(names::kModel, std::string(kSpanTextBytes - 2, 'p') + "\xe2\x82\xac");
   EXPECT_EQ(span.text_value(span.attributes[0]), std::string(kSpanTextBytes - 2, 'p'));
-  span.add("b", "more");
+  span.add(names::kHash, "more");
   EXPECT_EQ(span.text_value(span.attributes[1]), "mo") << "what is left of the area: 2 bytes";
 }
 
