@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   IdGenerator ids({size, 1, 2, 3});
   RequestTrace trace;
-  begin_request_trace(traceparent, tracestate, TracerConfig{0.5, true}, ids, 1, trace);
+  begin_request_trace(traceparent, tracestate, TracerConfig{0.5, true}, ids, trace);
   check(trace.trace_id.valid() && trace.span_id.valid());
   check(trace.trace_state_length <= kMaxTraceStateLength);
 
