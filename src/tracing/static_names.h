@@ -19,58 +19,57 @@ namespace smlapi::tracing {
 // stores) and keep that much room past what they write.
 inline constexpr std::size_t kEncodedNameBytes = 32;
 
-// A child span's name and kind: Span.name's field (key, length, text) then Span.kind's.
-class SpanName {
+// A length-delimited field holding a constant text, encoded at compile time, followed by
+// whatever the derived constant adds (`trailing` bytes, written by its constructor).
+class EncodedText {
  public:
-  template <std::size_t N>
-  consteval SpanName(const char (&name)[N], SpanKind kind)
-      : size_(static_cast<std::uint8_t>(N + 3)),
-        text_size_(static_cast<std::uint8_t>(N - 1)),
-        kind_(kind) {
-    static_assert(N + 3 <= kEncodedNameBytes);
-    encoded_[0] = wire::kName;
-    encoded_[1] = static_cast<std::uint8_t>(N - 1);
-    for (std::size_t i = 0; i + 1 < N; ++i) encoded_[2 + i] = static_cast<std::uint8_t>(name[i]);
-    encoded_[N + 1] = wire::kKind;
-    encoded_[N + 2] = static_cast<std::uint8_t>(kind);
-  }
   std::string_view text() const {
     return {reinterpret_cast<const char*>(encoded_.data()) + 2, text_size_};
   }
-  SpanKind kind() const { return kind_; }
   const std::array<std::uint8_t, kEncodedNameBytes>& encoded() const { return encoded_; }
   std::size_t encoded_size() const { return size_; }
 
- private:
+ protected:
+  template <std::size_t N>
+  consteval EncodedText(std::uint8_t field, const char (&text)[N], std::size_t trailing)
+      : size_(static_cast<std::uint8_t>(N + 1 + trailing)),
+        text_size_(static_cast<std::uint8_t>(N - 1)) {
+    encoded_[0] = field;
+    encoded_[1] = static_cast<std::uint8_t>(N - 1);
+    for (std::size_t i = 0; i + 1 < N; ++i) encoded_[2 + i] = static_cast<std::uint8_t>(text[i]);
+  }
   std::array<std::uint8_t, kEncodedNameBytes> encoded_{};
+
+ private:
   std::uint8_t size_;
   std::uint8_t text_size_;
+};
+
+// A child span's name and kind: Span.name's field (key, length, text) then Span.kind's.
+class SpanName : public EncodedText {
+ public:
+  template <std::size_t N>
+  consteval SpanName(const char (&name)[N], SpanKind kind)
+      : EncodedText(wire::kName, name, 2), kind_(kind) {
+    static_assert(N + 3 <= kEncodedNameBytes);
+    encoded_[N + 1] = wire::kKind;
+    encoded_[N + 2] = static_cast<std::uint8_t>(kind);
+  }
+  SpanKind kind() const { return kind_; }
+
+ private:
   SpanKind kind_;
 };
 
 // An attribute's key: KeyValue.key's field (key, length, text) and the key of KeyValue.value,
 // which always follows it.
-class AttributeKey {
+class AttributeKey : public EncodedText {
  public:
   template <std::size_t N>
-  consteval explicit AttributeKey(const char (&key)[N])
-      : size_(static_cast<std::uint8_t>(N + 2)), text_size_(static_cast<std::uint8_t>(N - 1)) {
+  consteval explicit AttributeKey(const char (&key)[N]) : EncodedText(wire::kKey, key, 1) {
     static_assert(N + 2 <= kEncodedNameBytes);
-    encoded_[0] = wire::kKey;
-    encoded_[1] = static_cast<std::uint8_t>(N - 1);
-    for (std::size_t i = 0; i + 1 < N; ++i) encoded_[2 + i] = static_cast<std::uint8_t>(key[i]);
     encoded_[N + 1] = wire::kValue;
   }
-  std::string_view text() const {
-    return {reinterpret_cast<const char*>(encoded_.data()) + 2, text_size_};
-  }
-  const std::array<std::uint8_t, kEncodedNameBytes>& encoded() const { return encoded_; }
-  std::size_t encoded_size() const { return size_; }
-
- private:
-  std::array<std::uint8_t, kEncodedNameBytes> encoded_{};
-  std::uint8_t size_;
-  std::uint8_t text_size_;
 };
 
 // What this service records.
