@@ -197,12 +197,12 @@ start_redis() {
   die "redis-server did not start: $(cat "$WORK/redis.log")"
 }
 
-# Redis round trips per request of scenario $1: the commands redis-server read from its clients
-# (INFO stats total_reads_processed: the service's connections are synchronous, one command per
-# read), less this INFO itself. Commands run inside the Lua scripts (TIME, GET, SET, and the
-# deny-list EXISTS of the combined request script) are counted in INFO commandstats too but cost
-# no round trip, so the per-command figures after it are for orientation only. The once-a-second
-# health PINGs and the bench's own /token calls are included; they are noise at wrk's rates.
+# Redis round trips per request of scenario $1: the reads redis-server made from its clients
+# (INFO stats total_reads_processed: a read takes whatever a connection's pipeline holds), less
+# this INFO itself. Commands run inside the Lua scripts (TIME, MGET, SET, GET) are counted in
+# INFO commandstats too but cost no round trip; they are what Redis' CPU goes on, so each is
+# printed per request. The once-a-second health PINGs and the bench's own /token calls are
+# included; they are noise at wrk's rates.
 redis_commands_per_request() {
   command -v redis-cli >/dev/null || { echo "redis-server     round trips per request: (no redis-cli)"; return; }
   local requests
@@ -210,7 +210,7 @@ redis_commands_per_request() {
   { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" INFO stats; redis-cli -h 127.0.0.1 -p "$REDIS_PORT" INFO commandstats; } |
     tr -d '\r' | awk -v n="${requests:-0}" '
     /^total_reads_processed:/ { split($0, kv, ":"); reads = kv[2] - 1 }
-    /^cmdstat_(evalsha|eval|exists|del):/ {
+    /^cmdstat_(evalsha|eval|exists|del|mget|get|set|time):/ {
       split($0, kv, /[:=,]/); name = substr(kv[1], 9); calls[name] = kv[3]
     }
     END {

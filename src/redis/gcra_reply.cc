@@ -8,11 +8,15 @@
 
 namespace smlapi::redis {
 
-std::string emission_interval_us(const ratelimit::Policy& policy) {
+long long emission_interval_micros(const ratelimit::Policy& policy) {
   using std::chrono::microseconds;
   const long long period_us = std::chrono::duration_cast<microseconds>(policy.period).count();
   const long long limit = std::max<long long>(policy.limit, 1);
-  return std::to_string(std::max<long long>((period_us + limit - 1) / limit, 1));
+  return std::max<long long>((period_us + limit - 1) / limit, 1);
+}
+
+std::string emission_interval_us(const ratelimit::Policy& policy) {
+  return std::to_string(emission_interval_micros(policy));
 }
 
 std::string burst_arg(const ratelimit::Policy& policy) { return std::to_string(policy.burst); }
@@ -24,6 +28,10 @@ std::optional<ratelimit::Decision> gcra_decision(const redisReply& reply) {
     if (reply.element[i]->type != REDIS_REPLY_INTEGER) return std::nullopt;
     values[i] = reply.element[i]->integer;
   }
+  return gcra_decision(values);
+}
+
+ratelimit::Decision gcra_decision(std::span<const long long, 4> values) {
   ratelimit::Decision decision;
   decision.allowed = values[0] == 1;
   decision.remaining = static_cast<std::uint32_t>(std::clamp<long long>(values[1], 0, UINT32_MAX));

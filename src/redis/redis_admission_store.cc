@@ -2,7 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "redis/admission_command.h"
+#include "redis/admission_batch.h"
 
 namespace smlapi::redis {
 namespace {
@@ -41,9 +41,10 @@ AdmissionResults RedisAdmissionStore::limits_only(const AdmissionQuery& query) {
 
 // One script: the address limit (when asked), the deny-list, the subject limit (when asked).
 AdmissionResults RedisAdmissionStore::with_deny_list(const AdmissionQuery& query) {
-  const AdmissionCommand command(query, *store_, *revocations_, scripts_);
-  auto reply = command.script().run(store_->pool(), command.keys(), command.args());
-  auto results = reply.has_value() ? AdmissionCommand::read(**reply, query) : std::nullopt;
+  AdmissionBatch batch(*store_, *revocations_, scripts_.steps);
+  batch.add(query);
+  auto reply = scripts_.steps.run(store_->pool(), batch.keys(), batch.args());
+  auto results = reply.has_value() ? AdmissionBatch::read(**reply, 1, 0, query) : std::nullopt;
   if (!results.has_value()) return without_redis(query);
   return std::move(*results);
 }

@@ -1,9 +1,10 @@
 // ratelimit::AdmissionStore over Redis: whatever an admission stage asks for — the per-address
-// limit, the deny-list read, the per-subject limit — in one round trip. Each shape of query has
-// one command: a limit alone is RedisStore's GCRA script, the deny-list with the address limit is
-// lua::kRequestChecksMain, the deny-list without it lua::kTokenChecksMain. Keys, values and TTLs
-// are those of RedisStore::check and RedisRevocationStore::is_revoked, and so is the order (a
-// refused step touches nothing after it).
+// limit, the deny-list read, the per-subject limit — in one round trip. A query with the
+// deny-list read is the admission-steps script (AdmissionBatch, a batch of one: the event-loop
+// store sends the same script with more requests); limits alone are RedisStore's GCRA script,
+// one check each. Keys, values and TTLs are those of RedisStore::check and
+// RedisRevocationStore::is_revoked, and so is the order (a refused step touches nothing after
+// it).
 //
 // When Redis fails, the results are those of the separate steps with Redis down: the address
 // decision of RedisStore's failure mode; if that allows, the deny-list answer of
@@ -15,7 +16,7 @@
 #include <optional>
 
 #include "ratelimit/admission_store.h"
-#include "redis/admission_command.h"
+#include "redis/admission_batch.h"
 #include "redis/redis_revocation_store.h"
 #include "redis/redis_store.h"
 

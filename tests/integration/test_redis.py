@@ -305,15 +305,15 @@ WIDE_PREDICT = ("--rate-limit-predict", "1/3600s+100")
 
 
 def redis_stats(redis):
-    """(commands read from clients, script calls, top-level and in-script EXISTS) so far."""
+    """(reads from clients, script calls) so far."""
     stats = {}
     for section in ("stats", "commandstats"):
         for line in redis.command("INFO", section).splitlines():
             key, _, value = line.strip().partition(":")
             stats[key] = value
     calls = {name: int(stats.get(f"cmdstat_{name}", "calls=0").split(",")[0].split("=")[1])
-             for name in ("evalsha", "eval", "exists")}
-    return int(stats["total_reads_processed"]), calls["evalsha"] + calls["eval"], calls["exists"]
+             for name in ("evalsha", "eval")}
+    return int(stats["total_reads_processed"]), calls["evalsha"] + calls["eval"]
 
 
 def info_overhead(redis):
@@ -332,11 +332,11 @@ def round_trips(redis, requests_made, send):
     is one read on the server; the INFO calls themselves and the once-a-second health PINGs
     are the only other readers, and are subtracted (the PINGs as an upper bound)."""
     info_reads = info_overhead(redis)
-    reads0, scripts0, _ = redis_stats(redis)
+    reads0, scripts0 = redis_stats(redis)
     started = time.monotonic()
     send()
     pings = math.ceil(time.monotonic() - started) + 1
-    reads1, scripts1, _ = redis_stats(redis)
+    reads1, scripts1 = redis_stats(redis)
     trips = reads1 - reads0 - info_reads
     assert requests_made <= trips + pings, (trips, requests_made)
     return trips, scripts1 - scripts0, pings

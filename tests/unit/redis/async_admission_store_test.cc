@@ -1,11 +1,13 @@
 // AsyncAdmissionStore against a real redis-server: on an event loop it answers every step as
-// the blocking store does (same decisions, same keys), many steps share one connection and one
-// write, and a Redis that is down gives the blocking store's outage answers at once.
+// the blocking store does (same decisions, same keys), the steps of one turn of the loop are one
+// command that decides them in order, and a Redis that is down gives the blocking store's outage
+// answers at once.
 #include "redis/async_admission_store.h"
 
 #include <signal.h>
 
 #include <functional>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -171,12 +173,129 @@ TEST_F(AsyncAdmissionStoreTest, WithoutRedisAnswersAsTheBlockingStoreDoesWithout
   ASSERT_TRUE(first.results.has_value());
   EXPECT_FALSE(first.results->address->allowed);
   EXPECT_EQ(first.results->address->source, DecisionSource::store_unavailable);
-  // Backing off now: the next request is answered before run_async returns.
+  // Backing off now: the next request is answered in the same turn of the loop, without
+  // waiting for Redis.
   Waiter second;
   fill(second, "rl:predict:ip:192.0.2.1", "", "", clock_.now());
   async_->run_async(0, second);
+  io_.restart();
+  io_.poll();
   ASSERT_TRUE(second.results.has_value());
   EXPECT_EQ(second.results->address->source, DecisionSource::store_unavailable);
+}
+
+TEST_F(AsyncAdmissionStoreTest, OneTurnsStepsAreOneCommandDecidedInOrder) {
+  RedisServer server;
+  connect(server.port());
+  // Twelve requests of one client in one turn: address limit 10 in a row, subject 5.
+  std::vector<Waiter> waiters(12);
+  for (Waiter& waiter : waiters) {
+    fill(waiter, "rl:predict:ip:192.0.2.7", "jti-7", "rl:predict-user:sub:erin", clock_.now());
+    async_->run_async(0, waiter);
+  }
+  run_until([&] { return waiters.back().results.has_value(); });
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    SCOPED_TRACE(::testing::Message() << "request " << i);
+    const auto& results = waiters[i].results;
+    ASSERT_TRUE(results.has_value());
+    ASSERT_TRUE(results->address.has_value());
+    EXPECT_EQ(results->address->source, DecisionSource::store);
+    EXPECT_EQ(results->address->allowed, i < 10);
+    if (i >= 10) {  // a refused address: nothing after it ran
+      EXPECT_FALSE(results->listing.has_value());
+      EXPECT_FALSE(results->subject.has_value());
+      continue;
+    }
+    EXPECT_EQ(results->address->remaining, 9 - i);
+    EXPECT_EQ(results->listing, Listing::absent);
+    ASSERT_TRUE(results->subject.has_value());
+    EXPECT_EQ(results->subject->allowed, i < 5);
+    if (i < 5) {
+      EXPECT_EQ(results->subject->remaining, 4 - i);
+    }
+  }
+  // One command, each key read once and each changed key written once.
+  Config config;
+  config.port = server.port();
+  EXPECT_EQ(testing::command_calls(config, "evalsha"), 1);
+  EXPECT_EQ(testing::command_calls(config, "mget"), 1);
+  EXPECT_EQ(testing::command_calls(config, "set"), 2);
+  EXPECT_EQ(testing::command_calls(config, "get"), 0);
+  // The keys hold what the last allowed step left, as after twelve separate steps: a later
+  // request of the client is still refused by its address.
+  Waiter later;
+  fill(later, "rl:predict:ip:192.0.2.7", "jti-7", "rl:predict-user:sub:erin", clock_.now());
+  async_->run_async(0, later);
+  run_until([&] { return later.results.has_value(); });
+  ASSERT_TRUE(later.results.has_value());
+  EXPECT_FALSE(later.results->address->allowed);
+  EXPECT_EQ(later.results->address->source, DecisionSource::store);
+}
+
+TEST_F(AsyncAdmissionStoreTest, MoreStepsThanABatchHoldsGoInSeveralCommandsInOrder) {
+  RedisServer server;
+  connect(server.port());
+  const Policy wide{"wide", 1000, 3600s, 149};  // 150 in a row
+  constexpr std::size_t kRequests = 2 * AdmissionBatch::kMaxRequests + 30;
+  std::vector<Waiter> waiters(kRequests);
+  for (Waiter& waiter : waiters) {
+    waiter.query.address = LimitQuery{"rl:wide:ip:192.0.2.8", &wide};
+    waiter.query.now = clock_.now();
+    waiter.query.unix_now = kNow;
+    async_->run_async(0, waiter);
+  }
+  run_until([&] { return waiters.back().results.has_value(); });
+  for (std::size_t i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(waiters[i].results.has_value()) << i;
+    EXPECT_EQ(waiters[i].results->address->source, DecisionSource::store) << i;
+    EXPECT_EQ(waiters[i].results->address->allowed, i < 150) << i;
+  }
+  Config config;
+  config.port = server.port();
+  EXPECT_EQ(testing::command_calls(config, "evalsha"), 3);
+}
+
+TEST_F(AsyncAdmissionStoreTest, ARequestStartedByAnAnswerGoesInTheNextCommand) {
+  RedisServer server;
+  connect(server.port());
+  // As a keep-alive connection does: its next request starts when the previous one is answered.
+  struct Chained final : ratelimit::AdmissionWaiter {
+    AdmissionQuery query;
+    std::function<void()> then;
+    std::optional<AdmissionResults> results;
+    const AdmissionQuery& admission_query() const override { return query; }
+    void admission_done(const AdmissionResults& r) override {
+      results = r;
+      if (then) std::exchange(then, {})();
+    }
+  };
+  std::vector<Chained> chain(6);
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    chain[i].query.address = LimitQuery{"rl:predict:ip:192.0.2.9", &kAddress};
+    chain[i].query.now = clock_.now();
+    if (i + 1 < chain.size()) chain[i].then = [&, i] { async_->run_async(0, chain[i + 1]); };
+  }
+  async_->run_async(0, chain[0]);
+  run_until([&] { return chain.back().results.has_value(); });
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    ASSERT_TRUE(chain[i].results.has_value()) << i;
+    EXPECT_EQ(chain[i].results->address->source, DecisionSource::store) << i;
+    EXPECT_EQ(chain[i].results->address->remaining, 9 - i) << i;
+  }
+  // The same with Redis gone: each answer comes at once (backing off) and starts the next.
+  server.stop();
+  std::vector<Chained> offline(4);
+  for (std::size_t i = 0; i < offline.size(); ++i) {
+    offline[i].query.address = LimitQuery{"rl:predict:ip:192.0.2.10", &kAddress};
+    offline[i].query.now = clock_.now();
+    if (i + 1 < offline.size()) offline[i].then = [&, i] { async_->run_async(0, offline[i + 1]); };
+  }
+  async_->run_async(0, offline[0]);
+  run_until([&] { return offline.back().results.has_value(); });
+  for (std::size_t i = 0; i < offline.size(); ++i) {
+    ASSERT_TRUE(offline[i].results.has_value()) << i;
+    EXPECT_NE(offline[i].results->address->source, DecisionSource::store) << i;
+  }
 }
 
 TEST_F(AsyncAdmissionStoreTest, DetachedWorkersUseTheBlockingStore) {

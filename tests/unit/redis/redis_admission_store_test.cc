@@ -5,6 +5,8 @@
 
 #include <signal.h>
 
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
@@ -134,6 +136,52 @@ TEST_F(RedisAdmissionStoreTest, KeysAndTimeToLiveAreThoseOfTheSeparateSteps) {
     EXPECT_LE(ttl, 360'000) << "TTL = time until the TAT is reached (one interval)";
   }
   EXPECT_EQ(raw(server, {"DBSIZE"}), 2) << "the deny-list is only read";
+}
+
+// The event-loop store sends the steps of many requests as one batch: each key once, and the
+// key left as the last of the separate steps would leave it.
+TEST_F(RedisAdmissionStoreTest, ABatchSendsEachKeyOnceAndLeavesTheLastStepsTimeToLive) {
+  RedisServer server;
+  ASSERT_TRUE(server.running());
+  connect(config_for(server));
+  AdmissionBatch batch(*store_, *revocations_, checks_->scripts().steps);
+  std::vector<AdmissionQuery> queries(4);
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    queries[i].address = LimitQuery{i < 3 ? "rl:predict:ip:192.0.2.1" : "rl:predict:ip:192.0.2.2",
+                                    &kAddress};
+    queries[i].jti = "jti-1";
+    queries[i].subject = LimitQuery{"rl:predict-user:sub:alice", &kSubject};
+    batch.add(queries[i]);
+  }
+  const auto keys = batch.keys();
+  ASSERT_EQ(keys.size(), 4u);
+  EXPECT_EQ(keys[0], "smlapi:rl:predict:ip:192.0.2.1");
+  EXPECT_EQ(keys[1], revocations_->redis_key("jti-1"));
+  EXPECT_EQ(keys[2], "smlapi:rl:predict-user:sub:alice");
+  EXPECT_EQ(keys[3], "smlapi:rl:predict:ip:192.0.2.2");
+  const auto args = batch.args();
+  ASSERT_EQ(args.size(), 4u * 7u);
+  EXPECT_EQ(args[7 * 2], "1");  // the third request names the first key again
+  EXPECT_EQ(args[7 * 3], "4");
+  EXPECT_EQ(args[7 * 3 + 1], "2");
+  EXPECT_EQ(args[3], "360000000");  // the address limit's emission interval in µs, then its burst
+  EXPECT_EQ(args[4], "9");
+
+  const auto reply = checks_->scripts().steps.run(store_->pool(), keys, args);
+  ASSERT_TRUE(reply.has_value());
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const auto results = AdmissionBatch::read(**reply, queries.size(), i, queries[i]);
+    ASSERT_TRUE(results.has_value()) << i;
+    EXPECT_EQ(results->address->remaining, i < 3 ? 9 - i : 9) << i;
+    EXPECT_EQ(results->subject->remaining, 4 - i) << i;
+  }
+  EXPECT_FALSE(AdmissionBatch::read(**reply, queries.size(), queries.size(), queries[0]));
+  EXPECT_FALSE(AdmissionBatch::read(**reply, queries.size() + 1, 0, queries[0]));
+  // Three intervals of one hour spent on the first address: it expires in 2-3 hours.
+  const long long ttl = raw(server, {"PTTL", "smlapi:rl:predict:ip:192.0.2.1"});
+  EXPECT_GT(ttl, 2 * 3'600'000 / 10);
+  EXPECT_LE(ttl, 3 * 3'600'000 / 10);
+  EXPECT_EQ(raw(server, {"DBSIZE"}), 3) << "the deny-list is only read";
 }
 
 TEST_F(RedisAdmissionStoreTest, RefusedAddressReadsAndWritesNothingElse) {

@@ -113,6 +113,21 @@ long long run_command(const Config& config, std::initializer_list<std::string_vi
   return reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
 }
 
+long long command_calls(const Config& config, std::string_view command) {
+  Config any_node = config;
+  any_node.require_primary = false;
+  Connection connection = unwrap(Connection::open(any_node));
+  const std::string_view info[] = {"INFO", "commandstats"};
+  const Reply reply = unwrap(connection.command(info));
+  if (reply == nullptr || reply->type != REDIS_REPLY_STRING) throw std::runtime_error("no INFO");
+  // "cmdstat_<command>:calls=<n>,usec=..." per command run since the start (or CONFIG RESETSTAT).
+  const std::string text(reply->str, reply->len);
+  const std::string field = "cmdstat_" + std::string(command) + ":calls=";
+  const std::size_t at = text.find(field);
+  if (at == std::string::npos) return 0;
+  return std::stoll(text.substr(at + field.size()));
+}
+
 void RedisServer::pause() {
   if (pid_ > 0) kill(pid_, SIGSTOP);
 }

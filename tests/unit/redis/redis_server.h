@@ -58,4 +58,8 @@ T unwrap(boost::system::result<T, E> result) {
 // (-1 for a non-integer reply such as +OK); throws when the command fails.
 long long run_command(const Config& config, std::initializer_list<std::string_view> args);
 
+// How many times the server ran `command` (lowercase; commands run by scripts included), from
+// INFO commandstats; 0 when it never did.
+long long command_calls(const Config& config, std::string_view command);
+
 }  // namespace smlapi::redis::testing
