@@ -94,8 +94,8 @@ void AdmissionBatch::add_number(std::uint64_t value) {
 }
 
 void AdmissionBatch::add_limit_args(const std::optional<ratelimit::LimitQuery>& limit) {
-  add_number(limit.has_value() ? static_cast<std::uint64_t>(emission_interval_micros(*limit->policy))
-                               : 0);
+  add_number(
+      limit.has_value() ? static_cast<std::uint64_t>(emission_interval_micros(*limit->policy)) : 0);
   add_number(limit.has_value() ? limit->policy->burst : 0);
 }
 
@@ -128,8 +128,8 @@ std::span<const std::string_view> AdmissionBatch::evalsha() {
   return views_;
 }
 
-std::optional<AdmissionResults> AdmissionBatch::read(const redisReply& reply,
-                                                     std::size_t requests, std::size_t index,
+std::optional<AdmissionResults> AdmissionBatch::read(const redisReply& reply, std::size_t requests,
+                                                     std::size_t index,
                                                      const AdmissionQuery& query) {
   if (reply.type != REDIS_REPLY_ARRAY || index >= requests ||
       reply.elements != requests * kReplyWidth) {

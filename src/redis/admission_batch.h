@@ -90,9 +90,9 @@ class AdmissionBatch {
   const RedisStore& limits_;
   const RedisRevocationStore& deny_list_;
   const Script& script_;
-  std::string text_;          // every key and argument, one after the other
-  std::vector<Key> keys_;     // distinct, in first-use order
-  std::vector<Piece> args_;   // 7 per request
+  std::string text_;                     // every key and argument, one after the other
+  std::vector<Key> keys_;                // distinct, in first-use order
+  std::vector<Piece> args_;              // 7 per request
   std::vector<std::string_view> views_;  // EVALSHA, sha1, key count, keys, args
   std::string key_count_;
   std::size_t requests_ = 0;

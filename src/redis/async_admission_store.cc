@@ -79,10 +79,9 @@ void AsyncAdmissionStore::send(unsigned worker) {
   waiters.reserve(AdmissionBatch::kMaxRequests);
   waiters.swap(pending.waiters);
   // execute() copies the command out before it returns: the batch is free again after it.
-  clients_[worker]->execute(sending->evalsha(), [this, waiters = std::move(waiters)](
-                                                    AsyncClient::Result reply) {
-    answer(waiters, reply);
-  });
+  clients_[worker]->execute(
+      sending->evalsha(),
+      [this, waiters = std::move(waiters)](AsyncClient::Result reply) { answer(waiters, reply); });
   sending->clear();
   if (!pending.spare) pending.spare = std::move(sending);
 }

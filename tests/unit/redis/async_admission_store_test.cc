@@ -7,9 +7,9 @@
 #include <signal.h>
 
 #include <functional>
-#include <utility>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>

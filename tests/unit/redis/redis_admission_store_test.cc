@@ -147,8 +147,8 @@ TEST_F(RedisAdmissionStoreTest, ABatchSendsEachKeyOnceAndLeavesTheLastStepsTimeT
   AdmissionBatch batch(*store_, *revocations_, checks_->scripts().steps);
   std::vector<AdmissionQuery> queries(4);
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    queries[i].address = LimitQuery{i < 3 ? "rl:predict:ip:192.0.2.1" : "rl:predict:ip:192.0.2.2",
-                                    &kAddress};
+    queries[i].address =
+        LimitQuery{i < 3 ? "rl:predict:ip:192.0.2.1" : "rl:predict:ip:192.0.2.2", &kAddress};
     queries[i].jti = "jti-1";
     queries[i].subject = LimitQuery{"rl:predict-user:sub:alice", &kSubject};
     batch.add(queries[i]);
