@@ -18,7 +18,6 @@ using ratelimit::AdmissionResults;
 using ratelimit::Listing;
 
 constexpr long long kNotRun = -1;
-constexpr std::size_t kArgsPerRequest = 7;
 constexpr std::size_t kCommandHead = 3;  // EVALSHA, sha1, key count
 
 // A decision's first value: 1 allowed, 0 refused, kNotRun.
@@ -39,7 +38,7 @@ bool AdmissionBatch::needs_redis(const AdmissionQuery& query) noexcept {
 
 void AdmissionBatch::add(const AdmissionQuery& query) {
   views_current_ = false;
-  std::size_t address = 0, deny = 0, subject = 0;
+  std::uint8_t address = 0, deny = 0, subject = 0;
   if (query.address.has_value()) {
     const std::size_t start = text_.size();
     text_.append(limits_.redis_key(query.address->key));
@@ -55,22 +54,24 @@ void AdmissionBatch::add(const AdmissionQuery& query) {
     text_.append(limits_.redis_key(query.subject->key));
     subject = intern_key(start);
   }
-  for (const std::size_t index : {address, deny, subject}) add_number(index);
-  add_limit_args(query.address);
-  add_limit_args(query.subject);
+  const std::uint8_t step[] = {address, deny, subject, intern_policy(query.address),
+                               intern_policy(query.subject)};
+  steps_.append(reinterpret_cast<const char*>(step), sizeof step);
   ++requests_;
 }
 
 void AdmissionBatch::clear() {
   text_.clear();
   keys_.clear();
-  args_.clear();
+  policies_.clear();
+  policy_args_.clear();
+  steps_.clear();
   views_.clear();
   requests_ = 0;
   views_current_ = false;
 }
 
-std::size_t AdmissionBatch::intern_key(std::size_t start) {
+std::uint8_t AdmissionBatch::intern_key(std::size_t start) {
   const std::string_view key(text_.data() + start, text_.size() - start);
   const std::uint64_t hash = std::hash<std::string_view>{}(key);
   for (std::size_t i = 0; i < keys_.size(); ++i) {
@@ -78,38 +79,44 @@ std::size_t AdmissionBatch::intern_key(std::size_t start) {
     if (known.hash == hash &&
         std::string_view(text_.data() + known.text.offset, known.text.length) == key) {
       text_.resize(start);
-      return i + 1;
+      return static_cast<std::uint8_t>(i + 1);
     }
   }
   keys_.push_back(Key{hash, Piece{start, key.size()}});
-  return keys_.size();
+  return static_cast<std::uint8_t>(keys_.size());
+}
+
+std::uint8_t AdmissionBatch::intern_policy(const std::optional<ratelimit::LimitQuery>& limit) {
+  if (!limit.has_value()) return 0;
+  for (std::size_t i = 0; i < policies_.size(); ++i) {
+    if (policies_[i] == limit->policy) return static_cast<std::uint8_t>(i + 1);
+  }
+  policies_.push_back(limit->policy);
+  add_number(static_cast<std::uint64_t>(emission_interval_micros(*limit->policy)));
+  add_number(limit->policy->burst);
+  return static_cast<std::uint8_t>(policies_.size());
 }
 
 void AdmissionBatch::add_number(std::uint64_t value) {
   char digits[24];
   const auto written = std::to_chars(std::begin(digits), std::end(digits), value);
   const std::size_t length = static_cast<std::size_t>(written.ptr - digits);
-  args_.push_back(Piece{text_.size(), length});
+  policy_args_.push_back(Piece{text_.size(), length});
   text_.append(digits, length);
-}
-
-void AdmissionBatch::add_limit_args(const std::optional<ratelimit::LimitQuery>& limit) {
-  add_number(
-      limit.has_value() ? static_cast<std::uint64_t>(emission_interval_micros(*limit->policy)) : 0);
-  add_number(limit.has_value() ? limit->policy->burst : 0);
 }
 
 void AdmissionBatch::build_views() {
   if (views_current_) return;
   key_count_ = std::to_string(keys_.size());
   views_.clear();
-  views_.reserve(kCommandHead + keys_.size() + args_.size());
+  views_.reserve(kCommandHead + keys_.size() + 1 + policy_args_.size());
   views_.insert(views_.end(), {"EVALSHA", script_.sha1(), key_count_});
   const auto view = [this](const Piece& piece) {
     return std::string_view(text_.data() + piece.offset, piece.length);
   };
   for (const Key& key : keys_) views_.push_back(view(key.text));
-  for (const Piece& arg : args_) views_.push_back(view(arg));
+  views_.push_back(steps_);
+  for (const Piece& arg : policy_args_) views_.push_back(view(arg));
   views_current_ = true;
 }
 

@@ -4,8 +4,9 @@
 // every step a loop asks for in one turn), so both send and read exactly the same thing.
 //
 // Each key is sent once however many of the batch's requests name it (the script reads it once
-// and writes it once); the requests refer to keys by index. Keys, values and TTLs are those of
-// RedisStore::check and RedisRevocationStore::is_revoked.
+// and writes it once), and so is each limit policy's interval and burst; a request is five
+// bytes of indexes into them (lua::kAdmissionStepsMain says why bytes). Keys, values and TTLs are
+// those of RedisStore::check and RedisRevocationStore::is_revoked.
 //
 // A batch is reused: clear() keeps its buffers, so a worker's batches allocate nothing once they
 // have grown to the loop's usual size.
@@ -40,6 +41,7 @@ class AdmissionBatch {
   // Requests per command: bounds the script's run (Redis answers nothing else meanwhile) and
   // the reply's size.
   static constexpr std::size_t kMaxRequests = 64;
+  static_assert(3 * kMaxRequests < 256, "a key's index is one byte");
   // Integers per request in the reply: the address decision, listed, the subject decision.
   static constexpr std::size_t kReplyWidth = 9;
 
@@ -82,18 +84,21 @@ class AdmissionBatch {
   };
   // The index (1-based, as the script reads it) of the key text_ holds from `start` on: an
   // earlier copy's, the new text then dropped, or a new key's.
-  std::size_t intern_key(std::size_t start);
+  std::uint8_t intern_key(std::size_t start);
+  // The index (1-based; 0: no limit) of the limit's policy, its arguments added if new.
+  std::uint8_t intern_policy(const std::optional<ratelimit::LimitQuery>& limit);
   void add_number(std::uint64_t value);
-  void add_limit_args(const std::optional<ratelimit::LimitQuery>& limit);
   void build_views();
 
   const RedisStore& limits_;
   const RedisRevocationStore& deny_list_;
   const Script& script_;
-  std::string text_;                     // every key and argument, one after the other
-  std::vector<Key> keys_;                // distinct, in first-use order
-  std::vector<Piece> args_;              // 7 per request
-  std::vector<std::string_view> views_;  // EVALSHA, sha1, key count, keys, args
+  std::string text_;                                // every key and number, one after another
+  std::vector<Key> keys_;                           // distinct, in first-use order
+  std::vector<const ratelimit::Policy*> policies_;  // distinct, in first-use order
+  std::vector<Piece> policy_args_;                  // interval and burst per policy
+  std::string steps_;                               // 5 bytes per request
+  std::vector<std::string_view> views_;  // EVALSHA, sha1, key count, keys, steps, policies
   std::string key_count_;
   std::size_t requests_ = 0;
   bool views_current_ = false;

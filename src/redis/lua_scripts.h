@@ -10,9 +10,9 @@ namespace smlapi::redis::lua {
 // GCRA (see ratelimit/gcra.h) in Lua, shared by the single-key script (kGcraMain) and the
 // admission steps (kAdmissionStepsMain), so both count exactly alike. gcra_decide is the
 // arithmetic alone: given a key's stored TAT (nil: absent), the emission interval in µs, the
-// burst and now in µs, it returns {allowed, remaining, reset_after_us, retry_after_us} and the
-// TAT to store (nil when refused: only allowed requests write). store_tat writes a TAT so that
-// the key expires when the TAT is reached, when it is equivalent to an absent key.
+// burst and now in µs, it returns allowed (1/0), remaining, reset_after_us, retry_after_us and
+// the TAT to store (nil when refused: only allowed requests write). store_tat writes a TAT so
+// that the key expires when the TAT is reached, when it is equivalent to an absent key.
 inline constexpr const char* kGcraFunction = R"lua(
 local function redis_now()
   local t = redis.call('TIME')
@@ -26,17 +26,18 @@ local function gcra_decide(stored_tat, interval_arg, burst_arg, now)
   local new_tat = tat + interval
   local allow_at = new_tat - depth
   if now < allow_at then
-    return {0, 0, tat - now, allow_at - now}, nil
+    return 0, 0, tat - now, allow_at - now, nil
   end
-  return {1, math.floor((now - allow_at) / interval), new_tat - now, 0}, new_tat
+  return 1, math.floor((now - allow_at) / interval), new_tat - now, 0, new_tat
 end
 local function store_tat(key, tat, now)
   redis.call('SET', key, string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000))
 end
 local function gcra(key, interval_arg, burst_arg, now)
-  local decision, new_tat = gcra_decide(tonumber(redis.call('GET', key)), interval_arg, burst_arg, now)
+  local allowed, remaining, reset_after, retry_after, new_tat =
+    gcra_decide(tonumber(redis.call('GET', key)), interval_arg, burst_arg, now)
   if new_tat then store_tat(key, new_tat, now) end
-  return decision
+  return {allowed, remaining, reset_after, retry_after}
 end
 )lua";
 
@@ -60,39 +61,50 @@ return gcra(KEYS[1], ARGV[1], ARGV[2], redis_now())
 // three. The SET writes a key's last TAT with the TTL that TAT gives, as the last of the
 // separate SETs would have.
 //
-// KEYS: the batch's keys, each once. ARGV: 7 per request: the indexes in KEYS of its address
-// key, its deny-list key and its subject key (0: not asked), then the address limit's emission
-// interval (µs) and burst, then the subject limit's (0 0 when not asked).
+// KEYS: the batch's keys, each once. ARGV[1]: 5 bytes per request, read with string.byte (no
+// number parsing: Redis' Lua parses numbers with strtod, a visible share of its time): the
+// indexes in KEYS of its address key, deny-list key and subject key, then the indexes of its
+// address and subject limits' policies (0: not asked). ARGV[2], ARGV[3]: the first policy's
+// emission interval (µs) and burst; ARGV[4], ARGV[5] the second's, and so on.
 // Returns 9 integers per request: the address decision {allowed, remaining, reset_after_us,
 // retry_after_us}, listed (0/1), the subject decision; -1 in place of a step that did not run
 // (the whole decision reads {-1, 0, 0, 0}).
 inline constexpr const char* kAdmissionStepsMain = R"lua(
 local now = redis_now()
 local stored = redis.call('MGET', unpack(KEYS))
+local intervals, bursts = {}, {}
+for p = 1, (#ARGV - 1) / 2 do
+  intervals[p], bursts[p] = tonumber(ARGV[2 * p]), tonumber(ARGV[2 * p + 1])
+end
 local tats = {}
 local changed = {}
-local not_run = {-1, 0, 0, 0}
-local function limit(i, interval_arg, burst_arg)
-  local decision, new_tat = gcra_decide(tats[i] or tonumber(stored[i]), interval_arg, burst_arg, now)
+local function limit(i, p)
+  local allowed, remaining, reset_after, retry_after, new_tat =
+    gcra_decide(tats[i] or tonumber(stored[i]), intervals[p], bursts[p], now)
   if new_tat then
     if tats[i] == nil then changed[#changed + 1] = i end
     tats[i] = new_tat
   end
-  return decision
+  return allowed, remaining, reset_after, retry_after
 end
+local steps = ARGV[1]
 local out = {}
-for s = 1, #ARGV, 7 do
-  local address, deny, subject = tonumber(ARGV[s]), tonumber(ARGV[s + 1]), tonumber(ARGV[s + 2])
-  local a, listed, u = not_run, -1, not_run
-  if address > 0 then a = limit(address, ARGV[s + 3], ARGV[s + 4]) end
-  if a[1] ~= 0 and deny > 0 then
+local n = 0
+for s = 1, #steps, 5 do
+  local address, deny, subject, address_policy, subject_policy = string.byte(steps, s, s + 4)
+  local a1, a2, a3, a4 = -1, 0, 0, 0
+  local listed = -1
+  local u1, u2, u3, u4 = -1, 0, 0, 0
+  if address > 0 then a1, a2, a3, a4 = limit(address, address_policy) end
+  if a1 ~= 0 and deny > 0 then
     if stored[deny] then listed = 1 else listed = 0 end
   end
-  if a[1] ~= 0 and listed ~= 1 and subject > 0 then u = limit(subject, ARGV[s + 5], ARGV[s + 6]) end
-  local n = #out
-  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = a[1], a[2], a[3], a[4]
-  out[n + 5] = listed
-  out[n + 6], out[n + 7], out[n + 8], out[n + 9] = u[1], u[2], u[3], u[4]
+  if a1 ~= 0 and listed ~= 1 and subject > 0 then
+    u1, u2, u3, u4 = limit(subject, subject_policy)
+  end
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4], out[n + 5] = a1, a2, a3, a4, listed
+  out[n + 6], out[n + 7], out[n + 8], out[n + 9] = u1, u2, u3, u4
+  n = n + 9
 end
 for _, i in ipairs(changed) do store_tat(KEYS[i], tats[i], now) end
 return out

@@ -159,13 +159,19 @@ TEST_F(RedisAdmissionStoreTest, ABatchSendsEachKeyOnceAndLeavesTheLastStepsTimeT
   EXPECT_EQ(keys[1], revocations_->redis_key("jti-1"));
   EXPECT_EQ(keys[2], "smlapi:rl:predict-user:sub:alice");
   EXPECT_EQ(keys[3], "smlapi:rl:predict:ip:192.0.2.2");
+  // Five bytes per request (its keys' and policies' indexes), then each policy's interval in µs
+  // and burst once.
   const auto args = batch.args();
-  ASSERT_EQ(args.size(), 4u * 7u);
-  EXPECT_EQ(args[7 * 2], "1");  // the third request names the first key again
-  EXPECT_EQ(args[7 * 3], "4");
-  EXPECT_EQ(args[7 * 3 + 1], "2");
-  EXPECT_EQ(args[3], "360000000");  // the address limit's emission interval in µs, then its burst
-  EXPECT_EQ(args[4], "9");
+  ASSERT_EQ(args.size(), 1u + 2u * 2u);
+  const std::string_view steps = args[0];
+  ASSERT_EQ(steps.size(), 4u * 5u);
+  EXPECT_EQ(steps.substr(2 * 5, 5),
+            std::string_view("\1\2\3\1\2", 5));  // names the first key again
+  EXPECT_EQ(steps.substr(3 * 5, 5), std::string_view("\4\2\3\1\2", 5));
+  EXPECT_EQ(args[1], "360000000");
+  EXPECT_EQ(args[2], "9");
+  EXPECT_EQ(args[3], "360000000");
+  EXPECT_EQ(args[4], "4");
 
   const auto reply = checks_->scripts().steps.run(store_->pool(), keys, args);
   ASSERT_TRUE(reply.has_value());
