@@ -18,7 +18,8 @@ using ratelimit::AdmissionResults;
 using ratelimit::Listing;
 
 constexpr long long kNotRun = -1;
-constexpr std::size_t kCommandHead = 3;  // EVALSHA, sha1, key count
+constexpr std::size_t kIntegerBytes = 8;  // struct.pack's '<i8'
+constexpr std::size_t kCommandHead = 3;   // EVALSHA, sha1, key count
 
 // A decision's first value: 1 allowed, 0 refused, kNotRun.
 bool is_decision(long long allowed) { return allowed == 0 || allowed == 1; }
@@ -138,15 +139,18 @@ std::span<const std::string_view> AdmissionBatch::evalsha() {
 std::optional<AdmissionResults> AdmissionBatch::read(const redisReply& reply, std::size_t requests,
                                                      std::size_t index,
                                                      const AdmissionQuery& query) {
-  if (reply.type != REDIS_REPLY_ARRAY || index >= requests ||
-      reply.elements != requests * kReplyWidth) {
+  if (reply.type != REDIS_REPLY_STRING || index >= requests ||
+      reply.len != requests * kReplyWidth * kIntegerBytes) {
     return std::nullopt;
   }
   long long values[kReplyWidth] = {};
-  for (std::size_t i = 0; i < kReplyWidth; ++i) {
-    const redisReply& element = *reply.element[index * kReplyWidth + i];
-    if (element.type != REDIS_REPLY_INTEGER) return std::nullopt;
-    values[i] = element.integer;
+  const auto* bytes =
+      reinterpret_cast<const unsigned char*>(reply.str) + index * kReplyWidth * kIntegerBytes;
+  for (long long& value : values) {
+    std::uint64_t bits = 0;
+    for (std::size_t b = kIntegerBytes; b-- > 0;) bits = bits << 8 | bytes[b];
+    value = static_cast<long long>(bits);
+    bytes += kIntegerBytes;
   }
   const std::span<const long long, kReplyWidth> all(values);
   const long long address = values[0], listed = values[4], subject = values[5];

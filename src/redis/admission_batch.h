@@ -42,7 +42,8 @@ class AdmissionBatch {
   // the reply's size.
   static constexpr std::size_t kMaxRequests = 64;
   static_assert(3 * kMaxRequests < 256, "a key's index is one byte");
-  // Integers per request in the reply: the address decision, listed, the subject decision.
+  // Integers per request in the reply (64-bit little-endian): the address decision, listed, the
+  // subject decision.
   static constexpr std::size_t kReplyWidth = 9;
 
   AdmissionBatch(const RedisStore& limits, const RedisRevocationStore& deny_list,
