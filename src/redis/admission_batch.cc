@@ -2,7 +2,9 @@
 
 #include <hiredis/hiredis.h>
 
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <functional>
 
 #include "redis/gcra_reply.h"
@@ -18,8 +20,8 @@ using ratelimit::AdmissionResults;
 using ratelimit::Listing;
 
 constexpr long long kNotRun = -1;
-constexpr std::size_t kIntegerBytes = 8;  // struct.pack's '<i8'
-constexpr std::size_t kCommandHead = 3;   // EVALSHA, sha1, key count
+constexpr std::size_t kIntegerBytes = sizeof(std::int64_t);  // struct.pack's '<i8'
+constexpr std::size_t kCommandHead = 3;                      // EVALSHA, sha1, key count
 
 // A decision's first value: 1 allowed, 0 refused, kNotRun.
 bool is_decision(long long allowed) { return allowed == 0 || allowed == 1; }
@@ -42,17 +44,17 @@ void AdmissionBatch::add(const AdmissionQuery& query) {
   std::uint8_t address = 0, deny = 0, subject = 0;
   if (query.address.has_value()) {
     const std::size_t start = text_.size();
-    text_.append(limits_.redis_key(query.address->key));
+    limits_.append_redis_key(text_, query.address->key);
     address = intern_key(start);
   }
   if (query.jti.has_value()) {
     const std::size_t start = text_.size();
-    text_.append(deny_list_.redis_key(*query.jti));
+    deny_list_.append_redis_key(text_, *query.jti);
     deny = intern_key(start);
   }
   if (query.subject.has_value()) {
     const std::size_t start = text_.size();
-    text_.append(limits_.redis_key(query.subject->key));
+    limits_.append_redis_key(text_, query.subject->key);
     subject = intern_key(start);
   }
   const std::uint8_t step[] = {address, deny, subject, intern_policy(query.address),
@@ -144,14 +146,11 @@ std::optional<AdmissionResults> AdmissionBatch::read(const redisReply& reply, st
     return std::nullopt;
   }
   long long values[kReplyWidth] = {};
+  static_assert(sizeof(long long) == kIntegerBytes);
   const auto* bytes =
       reinterpret_cast<const unsigned char*>(reply.str) + index * kReplyWidth * kIntegerBytes;
-  for (long long& value : values) {
-    std::uint64_t bits = 0;
-    for (std::size_t b = kIntegerBytes; b-- > 0;) bits = bits << 8 | bytes[b];
-    value = static_cast<long long>(bits);
-    bytes += kIntegerBytes;
-  }
+  static_assert(std::endian::native == std::endian::little, "struct.pack's '<i8' is little-endian");
+  std::memcpy(values, bytes, sizeof values);
   const std::span<const long long, kReplyWidth> all(values);
   const long long address = values[0], listed = values[4], subject = values[5];
 

@@ -9,11 +9,16 @@
 namespace smlapi::redis {
 
 std::string deny_list_key(const Config& config, std::string_view jti) {
-  std::string scratch;
-  std::string key = config.key_prefix;
-  key.append("revoked:");
-  key.append(ratelimit::bounded_key(jti, config.max_key_bytes, scratch));
+  std::string key;
+  append_deny_list_key(key, config, jti);
   return key;
+}
+
+void append_deny_list_key(std::string& out, const Config& config, std::string_view jti) {
+  std::string scratch;
+  out.append(config.key_prefix);
+  out.append("revoked:");
+  out.append(ratelimit::bounded_key(jti, config.max_key_bytes, scratch));
 }
 
 std::string revocation_channel(const Config& config) { return config.key_prefix + "revocations"; }

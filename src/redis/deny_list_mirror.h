@@ -29,8 +29,10 @@ enum class RevocationFailureMode : std::uint8_t {
   closed,  // the listing is unknown: every token is refused (503), listed or not
 };
 
-// The deny-list key of `jti`: prefix + "revoked:" + jti bounded like every other key.
+// The deny-list key of `jti`: prefix + "revoked:" + jti bounded like every other key; or
+// appended to `out`.
 std::string deny_list_key(const Config& config, std::string_view jti);
+void append_deny_list_key(std::string& out, const Config& config, std::string_view jti);
 
 struct DenyListEntry {
   std::string key;

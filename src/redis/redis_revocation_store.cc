@@ -12,6 +12,10 @@ std::string RedisRevocationStore::redis_key(std::string_view jti) const {
   return deny_list_key(pool_.config(), jti);
 }
 
+void RedisRevocationStore::append_redis_key(std::string& out, std::string_view jti) const {
+  append_deny_list_key(out, pool_.config(), jti);
+}
+
 ratelimit::Listing RedisRevocationStore::outage_listing(std::string_view jti,
                                                         std::int64_t unix_now) const {
   return mirror_ ? mirror_->outage_listing(jti, unix_now) : ratelimit::Listing::unknown;

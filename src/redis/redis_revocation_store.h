@@ -38,9 +38,10 @@ class RedisRevocationStore final : public auth::RevocationStore {
 
   std::uint64_t errors() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
-  // The deny-list key of `jti` (prefix + "revoked:" + bounded jti), for RequestChecks, which
-  // reads it inside its combined script.
+  // The deny-list key of `jti` (prefix + "revoked:" + bounded jti), for the admission script,
+  // which reads it with the limits; or appended to `out`.
   std::string redis_key(std::string_view jti) const;
+  void append_redis_key(std::string& out, std::string_view jti) const;
   // Counts a deny-list read that failed elsewhere (RequestChecks), as is_revoked() would.
   void count_error() noexcept { errors_.fetch_add(1, std::memory_order_relaxed); }
 

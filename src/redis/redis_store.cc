@@ -58,12 +58,15 @@ RedisStore::RedisStore(Config config, const ratelimit::TimeSource& clock,
       lockout_(lua::kLockout) {}
 
 std::string RedisStore::redis_key(std::string_view key) const {
-  std::string scratch;
-  const std::string_view bounded =
-      ratelimit::bounded_key(key, pool_.config().max_key_bytes, scratch);
-  std::string full = pool_.config().key_prefix;
-  full.append(bounded);
+  std::string full;
+  append_redis_key(full, key);
   return full;
+}
+
+void RedisStore::append_redis_key(std::string& out, std::string_view key) const {
+  std::string scratch;
+  out.append(pool_.config().key_prefix);
+  out.append(ratelimit::bounded_key(key, pool_.config().max_key_bytes, scratch));
 }
 
 Decision RedisStore::without_redis(std::string_view key, const ratelimit::Policy& policy,

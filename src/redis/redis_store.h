@@ -44,8 +44,9 @@ class RedisStore final : public ratelimit::Store {
   // Operations that Redis could not answer (for a store-errors metric).
   std::uint64_t errors() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
-  // The key as stored in Redis: prefix + bounded key.
+  // The key as stored in Redis: prefix + bounded key; or appended to `out`.
   std::string redis_key(std::string_view key) const;
+  void append_redis_key(std::string& out, std::string_view key) const;
 
   // The decision check() gives when Redis could not answer (Config::failure_mode: the local
   // fallback limiter or store_unavailable); counts the error. RequestChecks uses it so that a
