@@ -19,6 +19,8 @@
 # Environment (all optional):
 #   TRACE_BENCH_RATIOS="1.0 0.1"   sample ratios measured with export on
 #   TRACE_BENCH_PROTOCOL=http/protobuf   --otlp-protocol of the export (or http/json)
+#   TRACE_BENCH_ARGS=""            more server options for the traced configurations
+#                                  (e.g. "--otlp-queue-spans 8192")
 #   TRACE_BENCH_REQUESTS=2000      requests counted under callgrind per configuration (0: skip)
 #   TRACE_BENCH_DURATION=5         seconds of wrk per CPU run (0: skip the CPU runs)
 #   TRACE_BENCH_REPEATS=3          CPU runs per configuration
@@ -82,6 +84,9 @@ config_args() {  # off | RATIO
   if [[ $1 == off ]]; then return 0; fi
   printf '%s\n' --otlp-endpoint "http://127.0.0.1:$SINK_PORT/v1/traces" --trace-sample-ratio "$1" \
     --otlp-protocol "$PROTOCOL"
+  local arg
+  # shellcheck disable=SC2086 # word splitting wanted: a list of options
+  for arg in ${TRACE_BENCH_ARGS:-}; do printf '%s\n' "$arg"; done
 }
 
 label() { if [[ $1 == off ]]; then echo "tracing off"; else echo "$PROTOCOL, ratio $1"; fi; }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include <array>
+#include <optional>
 
 namespace smlapi::telemetry {
 
@@ -22,9 +23,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kMaxAnswerBytes = 64 * 1024;
-constexpr std::size_t kEncodedBytesPerRequest = 1024;
+// Room made in each buffer at the start: a batch of /predict requests (about 0.3 KiB each
+// encoded) and more (they grow when a batch needs more).
+constexpr std::size_t kFirstBufferBytes = 1024 * 1024;
 // Beyond the stream's deadline: what run_for waits for the handlers the deadline completes.
 constexpr std::chrono::milliseconds kRunSlack{500};
+// While a POST waits for its answer, the queue is drained this often (a ring holds ~10 ms of a
+// worker's traffic at full speed).
+constexpr std::chrono::milliseconds kTopUpInterval{2};
 
 // Worth another try: the collector is overloaded, restarting or unreachable for now.
 bool retryable(unsigned status) {
@@ -59,9 +65,9 @@ OtlpExporter::OtlpExporter(ExporterConfig config, std::shared_ptr<SpanQueue> que
       queue_(std::move(queue)),
       port_text_(std::to_string(config_.endpoint.port)),
       head_prefix_(request_head_prefix(config_)) {
-  // Room for a full batch from the start (a /predict request takes about 0.5 KiB encoded): the
-  // buffer is not grown, copied and zero-filled while the first batches are written.
-  buffer_.resize(config_.max_batch_requests * kEncodedBytesPerRequest);
+  // Room for a usual batch from the start: the buffers are not grown, copied and zero-filled
+  // while the first batches are written.
+  for (std::string& buffer : buffers_) buffer.resize(kFirstBufferBytes);
 }
 
 OtlpExporter::~OtlpExporter() {
@@ -93,45 +99,59 @@ bool OtlpExporter::wait(std::chrono::milliseconds duration) {
 }
 
 void OtlpExporter::run() {
-  bool running = true;
-  while (running) {
-    (void)queue_->wait_for_spans(config_.poll_interval);
-    {
-      std::lock_guard lock(mutex_);
-      running = !stopping_;
-    }
-    // What is queued now, batch by batch; on the way out, one last pass, in which a batch
-    // the collector does not take at the first attempt ends the export (a dead collector must
-    // not hold the shutdown for a timeout per batch).
-    bool delivering = true;
-    for (;;) {
-      std::size_t spans = 0;
-      const std::size_t requests = config_.encoding == tracing::OtlpEncoding::protobuf
-                                       ? encode_batch<tracing::OtlpProtobufBatch>(spans)
-                                       : encode_batch<tracing::OtlpJsonBatch>(spans);
-      if (requests == 0) break;
-      if (delivering) {
-        delivering = export_batch(spans) || running;
-      } else {
-        failed_spans_.fetch_add(spans, std::memory_order_relaxed);
-      }
-      // Caught up: what arrived while this batch was sent waits for the next poll, so batches
-      // stay large (one POST per poll interval, or per full batch) rather than one per few spans.
-      if (running && requests < config_.max_batch_requests) break;
-    }
+  if (config_.encoding == tracing::OtlpEncoding::protobuf) {
+    run_with<tracing::OtlpProtobufBatch>();
+  } else {
+    run_with<tracing::OtlpJsonBatch>();
   }
   connection_.reset();
 }
 
 template <class Batch>
-std::size_t OtlpExporter::encode_batch(std::size_t& spans) {
-  Batch batch(config_.resource, buffer_);
-  const std::size_t requests =
-      queue_->drain(config_.max_batch_requests,
-                    [&batch](const tracing::RequestSpans& request) { batch.add(request); });
-  if (requests > 0) body_ = batch.finish();
-  spans = batch.spans();
-  return requests;
+void OtlpExporter::run_with() {
+  std::size_t filling = 0;    // the index in buffers_ of the next batch's buffer
+  std::optional<Batch> next;  // the next batch, while it has requests
+  std::size_t next_requests = 0;
+  top_up_ = [&] {
+    if (next_requests >= config_.max_batch_requests) return;
+    if (!next) next.emplace(config_.resource, buffers_[filling]);
+    next_requests +=
+        queue_->drain(config_.max_batch_requests - next_requests,
+                      [&](const tracing::RequestSpans& request) { next->add(request); });
+  };
+  bool running = true;
+  bool delivering = true;
+  for (;;) {
+    top_up_();
+    // Caught up (a top-up leaves the batch short only when the queue is empty): wait for the
+    // poll interval or a half-full ring, so batches stay large (one POST per poll interval
+    // under light load). With more than a batch queued, the next POST goes at once.
+    if (running && next_requests < config_.max_batch_requests) {
+      (void)queue_->wait_for_spans(config_.poll_interval);
+      {
+        std::lock_guard lock(mutex_);
+        running = !stopping_;
+      }
+      top_up_();
+    }
+    if (next_requests == 0) {
+      if (!running) break;  // on the way out, once everything queued is sent
+      continue;
+    }
+    const std::size_t spans = next->spans();
+    body_ = next->finish();
+    next.reset();
+    next_requests = 0;
+    filling ^= 1u;  // the batch after it is written into the other buffer while it is sent
+    // On the way out, a batch the collector does not take at the first attempt ends the export
+    // (a dead collector must not hold the shutdown for a timeout per batch).
+    if (delivering) {
+      delivering = export_batch(spans) || running;
+    } else {
+      failed_spans_.fetch_add(spans, std::memory_order_relaxed);
+    }
+  }
+  top_up_ = nullptr;
 }
 
 bool OtlpExporter::export_batch(std::size_t spans) {
@@ -193,11 +213,17 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
   failure = asio::error::timed_out;
   unsigned status = 0;
   bool keep_alive = false;
+  bool ended = false;  // the write failed or the answer (or its failure) is in
   connection.stream.expires_at(deadline);
   asio::async_write(connection.stream, request, [&](boost::system::error_code sent, std::size_t) {
-    if (sent) return void(failure = sent);
+    if (sent) {
+      failure = sent;
+      ended = true;
+      return;
+    }
     bhttp::async_read(connection.stream, connection.buffer, parser,
                       [&](boost::system::error_code answered, std::size_t) {
+                        ended = true;
                         failure = answered;
                         if (answered) return;
                         status = parser.get().result_int();
@@ -205,7 +231,12 @@ OtlpExporter::Attempt OtlpExporter::post_once(bool& stale) {
                       });
   });
   connection.io.restart();
-  connection.io.run_until(deadline + kRunSlack);
+  // Waiting for the collector, the queue goes on being drained into the next batch.
+  const auto give_up = deadline + kRunSlack;
+  while (!ended && std::chrono::steady_clock::now() < give_up) {
+    connection.io.run_for(kTopUpInterval);
+    if (!ended && top_up_) top_up_();
+  }
   if (failure) {
     stale = reused && failure != asio::error::timed_out && failure != beast::error::timeout;
     connection_.reset();

@@ -123,12 +123,15 @@ def decode_export(body, content_type):
 class Collector:
     """Receives OTLP/HTTP on /v1/traces in the encoding it expects and keeps what it decoded."""
 
-    def __init__(self, keep_alive=False, close_silently=False, content_type=PROTOBUF):
+    def __init__(self, keep_alive=False, close_silently=False, content_type=PROTOBUF,
+                 answer_delay=0.0):
         """keep_alive: HTTP/1.1 persistent connections (the stdlib's default is 1.0, one request
         per connection); close_silently: then close each one after its answer without saying
         so (no "Connection: close"), as a collector's idle timeout does; content_type: the
-        encoding every batch must come in."""
+        encoding every batch must come in; answer_delay: seconds a busy collector takes to
+        answer each batch."""
         self.spans = []
+        self.batch_sizes = []  # spans per POST
         self.headers = []
         self.errors = []
         self.connections = 0
@@ -145,6 +148,7 @@ class Collector:
 
             def do_POST(self):  # noqa: N802 - the stdlib's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                threading.Event().wait(answer_delay)
                 try:
                     assert self.path == "/v1/traces", self.path
                     assert self.headers["Content-Type"] == content_type, self.headers
@@ -152,6 +156,7 @@ class Collector:
                     assert name == SERVICE_NAME, name
                     with collector.lock:
                         collector.spans.extend(spans)
+                        collector.batch_sizes.append(len(spans))
                         collector.headers.append(dict(self.headers))
                     self.send_response(200)
                 except Exception as error:  # noqa: BLE001 - reported by the tests
@@ -440,6 +445,32 @@ def test_a_connection_the_collector_closed_is_opened_again(fresh_service):
         assert export_failures(svc) == 0
     finally:
         closing.stop()
+
+
+def test_a_slow_collector_does_not_make_the_queue_drop(fresh_service):
+    """While a batch waits for the collector's answer, the exporter goes on draining the queue
+    into the next batch: a queue far smaller than what arrives during one slow answer drops
+    nothing (before, the rings were left alone until the answer came)."""
+    slow = Collector(keep_alive=True, answer_delay=1.0)  # under the 2 s export timeout
+    try:
+        # 8 requests in the worker's queue; the first batch leaves when it is half full.
+        svc = fresh_service("--otlp-endpoint", slow.endpoint(), "--otlp-service-name", SERVICE_NAME,
+                            "--otlp-queue-spans", "24", "--threads", "1")
+        session = requests.Session()
+        trace_ids = []
+        for _ in range(40):
+            trace_id, parent_id = new_ids()
+            r = session.get(svc.url("/healthz"), timeout=REQUEST_TIMEOUT,
+                            headers={"traceparent": f"00-{trace_id}-{parent_id}-01"})
+            assert r.status_code == 200
+            trace_ids.append(trace_id)
+        wait_until(lambda: all(slow.trace(t) for t in trace_ids), timeout=20)
+        samples = parse_metrics(session.get(svc.url("/metrics"), timeout=REQUEST_TIMEOUT).text)[0]
+        assert metric_sum(samples, "smlapi_trace_spans_dropped_total") == 0
+        # What waited for an answer went out in a batch larger than the queue.
+        assert max(slow.batch_sizes) > 8, slow.batch_sizes
+    finally:
+        slow.stop()
 
 
 def test_a_dead_collector_never_holds_a_request(fresh_service):
