@@ -27,7 +27,7 @@ std::vector<OptionSpec> with_tracing_options(std::vector<OptionSpec> specs) {
            "traceparent decides its own"},
           {"otlp-queue-spans", "2048",
            "Spans each worker may hold for the exporter, counted as three per request (a "
-           "request's spans take about 0.9 KiB together); beyond: dropped and counted"},
+           "request's spans take 768 bytes together); beyond: dropped and counted"},
       });
   return specs;
 }
