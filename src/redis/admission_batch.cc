@@ -39,26 +39,34 @@ bool AdmissionBatch::needs_redis(const AdmissionQuery& query) noexcept {
   return query.address.has_value() || query.jti.has_value() || query.subject.has_value();
 }
 
+template <class Append>
+std::uint8_t AdmissionBatch::add_key(bool asked, Append&& append) {
+  if (!asked) return 0;
+  const std::size_t start = text_.size();
+  append();
+  const std::string_view key(text_.data() + start, text_.size() - start);
+  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    const Key& known = keys_[i];
+    if (known.hash == hash &&
+        std::string_view(text_.data() + known.text.offset, known.text.length) == key) {
+      text_.resize(start);
+      return static_cast<std::uint8_t>(i + 1);
+    }
+  }
+  keys_.push_back(Key{hash, Piece{start, key.size()}});
+  return static_cast<std::uint8_t>(keys_.size());
+}
+
 void AdmissionBatch::add(const AdmissionQuery& query) {
   views_current_ = false;
-  std::uint8_t address = 0, deny = 0, subject = 0;
-  if (query.address.has_value()) {
-    const std::size_t start = text_.size();
-    limits_.append_redis_key(text_, query.address->key);
-    address = intern_key(start);
-  }
-  if (query.jti.has_value()) {
-    const std::size_t start = text_.size();
-    deny_list_.append_redis_key(text_, *query.jti);
-    deny = intern_key(start);
-  }
-  if (query.subject.has_value()) {
-    const std::size_t start = text_.size();
-    limits_.append_redis_key(text_, query.subject->key);
-    subject = intern_key(start);
-  }
-  const std::uint8_t step[] = {address, deny, subject, intern_policy(query.address),
-                               intern_policy(query.subject)};
+  const std::uint8_t step[] = {
+      add_key(query.address.has_value(),
+              [&] { limits_.append_redis_key(text_, query.address->key); }),
+      add_key(query.jti.has_value(), [&] { deny_list_.append_redis_key(text_, *query.jti); }),
+      add_key(query.subject.has_value(),
+              [&] { limits_.append_redis_key(text_, query.subject->key); }),
+      intern_policy(query.address), intern_policy(query.subject)};
   steps_.append(reinterpret_cast<const char*>(step), sizeof step);
   ++requests_;
 }
@@ -72,21 +80,6 @@ void AdmissionBatch::clear() {
   views_.clear();
   requests_ = 0;
   views_current_ = false;
-}
-
-std::uint8_t AdmissionBatch::intern_key(std::size_t start) {
-  const std::string_view key(text_.data() + start, text_.size() - start);
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
-  for (std::size_t i = 0; i < keys_.size(); ++i) {
-    const Key& known = keys_[i];
-    if (known.hash == hash &&
-        std::string_view(text_.data() + known.text.offset, known.text.length) == key) {
-      text_.resize(start);
-      return static_cast<std::uint8_t>(i + 1);
-    }
-  }
-  keys_.push_back(Key{hash, Piece{start, key.size()}});
-  return static_cast<std::uint8_t>(keys_.size());
 }
 
 std::uint8_t AdmissionBatch::intern_policy(const std::optional<ratelimit::LimitQuery>& limit) {

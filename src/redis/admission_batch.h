@@ -54,9 +54,8 @@ class AdmissionBatch {
   // False for a query with nothing to ask Redis (its results are empty).
   static bool needs_redis(const ratelimit::AdmissionQuery& query) noexcept;
 
-  // Adds `query`'s steps (needs_redis(query), and size() < kMaxRequests).
+  // Adds `query`'s steps (needs_redis(query), and not full()).
   void add(const ratelimit::AdmissionQuery& query);
-  std::size_t size() const noexcept { return requests_; }
   bool empty() const noexcept { return requests_ == 0; }
   bool full() const noexcept { return requests_ == kMaxRequests; }
   void clear();
@@ -83,9 +82,10 @@ class AdmissionBatch {
     std::uint64_t hash = 0;
     Piece text;
   };
-  // The index (1-based, as the script reads it) of the key text_ holds from `start` on: an
-  // earlier copy's, the new text then dropped, or a new key's.
-  std::uint8_t intern_key(std::size_t start);
+  // The index (1-based, as the script reads it; 0: not asked) of the key `append` writes at
+  // the end of text_: an earlier copy's, the new text then dropped, or a new key's.
+  template <class Append>
+  std::uint8_t add_key(bool asked, Append&& append);
   // The index (1-based; 0: no limit) of the limit's policy, its arguments added if new.
   std::uint8_t intern_policy(const std::optional<ratelimit::LimitQuery>& limit);
   void add_number(std::uint64_t value);

@@ -255,28 +255,34 @@ TEST_F(AsyncAdmissionStoreTest, MoreStepsThanABatchHoldsGoInSeveralCommandsInOrd
   EXPECT_EQ(testing::command_calls(config, "evalsha"), 3);
 }
 
+// As a keep-alive connection does: its next request starts when the previous one is answered.
+struct Chained final : ratelimit::AdmissionWaiter {
+  AdmissionQuery query;
+  std::function<void()> then;
+  std::optional<AdmissionResults> results;
+  const AdmissionQuery& admission_query() const override { return query; }
+  void admission_done(const AdmissionResults& r) override {
+    results = r;
+    if (then) std::exchange(then, {})();
+  }
+};
+
 TEST_F(AsyncAdmissionStoreTest, ARequestStartedByAnAnswerGoesInTheNextCommand) {
   RedisServer server;
   connect(server.port());
-  // As a keep-alive connection does: its next request starts when the previous one is answered.
-  struct Chained final : ratelimit::AdmissionWaiter {
-    AdmissionQuery query;
-    std::function<void()> then;
-    std::optional<AdmissionResults> results;
-    const AdmissionQuery& admission_query() const override { return query; }
-    void admission_done(const AdmissionResults& r) override {
-      results = r;
-      if (then) std::exchange(then, {})();
+  // `n` requests on `address`, each started by its predecessor's answer.
+  const auto run_chain = [this](std::size_t n, std::string_view address) {
+    std::vector<Chained> chain(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      chain[i].query.address = LimitQuery{address, &kAddress};
+      chain[i].query.now = clock_.now();
+      if (i + 1 < n) chain[i].then = [this, &chain, i] { async_->run_async(0, chain[i + 1]); };
     }
+    async_->run_async(0, chain[0]);
+    run_until([&] { return chain.back().results.has_value(); });
+    return chain;
   };
-  std::vector<Chained> chain(6);
-  for (std::size_t i = 0; i < chain.size(); ++i) {
-    chain[i].query.address = LimitQuery{"rl:predict:ip:192.0.2.9", &kAddress};
-    chain[i].query.now = clock_.now();
-    if (i + 1 < chain.size()) chain[i].then = [&, i] { async_->run_async(0, chain[i + 1]); };
-  }
-  async_->run_async(0, chain[0]);
-  run_until([&] { return chain.back().results.has_value(); });
+  const std::vector<Chained> chain = run_chain(6, "rl:predict:ip:192.0.2.9");
   for (std::size_t i = 0; i < chain.size(); ++i) {
     ASSERT_TRUE(chain[i].results.has_value()) << i;
     EXPECT_EQ(chain[i].results->address->source, DecisionSource::store) << i;
@@ -284,14 +290,7 @@ TEST_F(AsyncAdmissionStoreTest, ARequestStartedByAnAnswerGoesInTheNextCommand) {
   }
   // The same with Redis gone: each answer comes at once (backing off) and starts the next.
   server.stop();
-  std::vector<Chained> offline(4);
-  for (std::size_t i = 0; i < offline.size(); ++i) {
-    offline[i].query.address = LimitQuery{"rl:predict:ip:192.0.2.10", &kAddress};
-    offline[i].query.now = clock_.now();
-    if (i + 1 < offline.size()) offline[i].then = [&, i] { async_->run_async(0, offline[i + 1]); };
-  }
-  async_->run_async(0, offline[0]);
-  run_until([&] { return offline.back().results.has_value(); });
+  const std::vector<Chained> offline = run_chain(4, "rl:predict:ip:192.0.2.10");
   for (std::size_t i = 0; i < offline.size(); ++i) {
     ASSERT_TRUE(offline[i].results.has_value()) << i;
     EXPECT_NE(offline[i].results->address->source, DecisionSource::store) << i;
